@@ -1,0 +1,118 @@
+/**
+ * The record contract every storage target implements (ARCHITECTURE.md section 3).
+ *
+ * A driver stores versioned records for one target and knows nothing about the others.
+ * The conflict rule lives here, in every driver: a record is applied only when its rev is
+ * higher than the stored one, so replays, retries and syncs converge in any order.
+ */
+
+/** Names of the drivers; the same string is the URI scheme family, the file name and the registry key. */
+export type DriverName = 'memory' | 'sqlite' | 'postgres' | 'mysql' | 's3' | 'file';
+
+/** JSON values a record body may hold. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface StoredRecord {
+  /** What the record is: `incident`, `subscriber`, `component`, ... Matches /^[a-z0-9_]{1,64}$/. */
+  kind: string;
+  /** Identity within the kind: 1..200 characters of any kind (unicode, slashes, spaces). */
+  id: string;
+  /** Hybrid logical clock stamp; string order equals clock order. */
+  rev: string;
+  /** Deletes are tombstones so that a delete cannot be undone by a replica that missed it. */
+  deleted: boolean;
+  /** The document; `null` for tombstones. */
+  body: Json;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Present when there may be more: pass it back to get the next page. */
+  cursor?: string;
+}
+
+export interface ListOptions {
+  cursor?: string;
+  /** At most this many items (default 500, capped at 5000). */
+  limit?: number;
+  /** Tombstones are left out unless asked for. */
+  includeDeleted?: boolean;
+}
+
+export interface ChangesOptions {
+  /** Only records whose rev is strictly greater. */
+  sinceRev?: string;
+  limit?: number;
+}
+
+/** A cheap summary of one kind, equal on two targets exactly when they hold the same (id, rev) pairs. */
+export interface KindDigest {
+  count: number;
+  maxRev: string;
+  /** Order-independent hash over (id, rev), hex. */
+  hash: string;
+}
+
+/** Where a record could not be read, and why; passed to `onBadRecord` and then skipped. */
+export interface BadRecord {
+  location: string;
+  error: string;
+}
+
+export interface DriverOptions {
+  /** Called for data that is not a valid record (corrupt file, foreign object, bad row). */
+  onBadRecord?: (bad: BadRecord) => void;
+  /** Give up on one backend call after this many milliseconds (default 10 s). */
+  timeoutMs?: number;
+}
+
+export interface StorageDriver {
+  readonly name: DriverName;
+  /** The target's URI with any password or secret key removed, safe for logs and pages. */
+  readonly location: string;
+  /** Create tables, folders or the bucket prefix; idempotent. */
+  init(): Promise<void>;
+  /** Apply each record whose rev is newer than the stored one; `applied[i]` says whether records[i] was. */
+  put(records: StoredRecord[]): Promise<boolean[]>;
+  /** The record, tombstones included; null when the target has never seen it. */
+  get(kind: string, id: string): Promise<StoredRecord | null>;
+  /** Records of one kind in id order, paginated. */
+  list(kind: string, options?: ListOptions): Promise<Page<StoredRecord>>;
+  /** Records of every kind with a rev above the mark, in rev order, tombstones included. */
+  changes(options?: ChangesOptions): Promise<Page<StoredRecord>>;
+  /** One digest per kind held (tombstones count). */
+  digest(): Promise<Record<string, KindDigest>>;
+  /** Store the record only if no record with its kind and id exists; atomic on the backend. */
+  putIfAbsent(record: StoredRecord): Promise<boolean>;
+  /** Remove tombstones whose rev is below the mark; returns how many went. */
+  purgeTombstones(beforeRev: string): Promise<number>;
+  /** Resolve when the backend answers, reject with a StorageError otherwise. */
+  ping(): Promise<void>;
+  /** Release connections; later calls reject with code CLOSED. Idempotent. */
+  close(): Promise<void>;
+}
+
+export type StorageErrorCode = 'INVALID_URI' | 'UNAVAILABLE' | 'AUTH' | 'NOT_FOUND' | 'INVALID_RECORD' | 'TIMEOUT' | 'CLOSED';
+
+export class StorageError extends Error {
+  override readonly name = 'StorageError';
+  constructor(
+    readonly driver: DriverName,
+    readonly code: StorageErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`[storage:${driver}] ${message}`, options);
+  }
+}
+
+/** Builds a driver from its target URI; drivers connect lazily, so creating one never does I/O. */
+export type StorageDriverFactory = (uri: URL, options?: DriverOptions) => StorageDriver;
+
+export interface DriverModule {
+  /** URI schemes this driver answers to (`mysql` also takes `mariadb`). */
+  schemes: readonly string[];
+  /** Whether the driver can run inside workerd. */
+  runtimes: readonly ('node' | 'workerd')[];
+  create: StorageDriverFactory;
+}

@@ -1,0 +1,129 @@
+import { StorageError, type DriverName, type Json, type KindDigest, type StoredRecord } from './types.ts';
+
+export const DEFAULT_LIST_LIMIT = 500;
+export const MAX_LIST_LIMIT = 5000;
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+const KIND_PATTERN = /^[a-z0-9_]{1,64}$/;
+const REV_PATTERN = /^[0-9a-f]{12}-[0-9a-f]{6}-[a-z0-9]{1,32}$/;
+
+export function clampLimit(limit: number | undefined): number {
+  if (limit === undefined || !Number.isFinite(limit) || limit <= 0) return DEFAULT_LIST_LIMIT;
+  return Math.min(Math.floor(limit), MAX_LIST_LIMIT);
+}
+
+/** Why a value is not a storable record, or null when it is one. */
+export function recordProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return 'not an object';
+  const r = value as Partial<StoredRecord>;
+  if (typeof r.kind !== 'string' || !KIND_PATTERN.test(r.kind)) return 'kind must match [a-z0-9_]{1,64}';
+  if (typeof r.id !== 'string' || r.id.length === 0 || r.id.length > 200) return 'id must be 1 to 200 characters';
+  if (typeof r.rev !== 'string' || !REV_PATTERN.test(r.rev)) return `rev ${JSON.stringify(r.rev)} is not a clock stamp`;
+  if (typeof r.deleted !== 'boolean') return 'deleted must be a boolean';
+  if (!('body' in r) || r.body === undefined) return 'body is missing';
+  return null;
+}
+
+export function assertRecord(driver: DriverName, value: unknown): asserts value is StoredRecord {
+  const problem = recordProblem(value);
+  if (problem) throw new StorageError(driver, 'INVALID_RECORD', problem);
+}
+
+/** Parse a stored body, keeping the original error for the bad-record report. */
+export function parseBody(text: string): Json {
+  return JSON.parse(text) as Json;
+}
+
+/** A record from its stored columns, or null with `problem` set when the columns are not a record. */
+export function recordFromColumns(
+  columns: { kind: unknown; id: unknown; rev: unknown; deleted: unknown; body: unknown },
+): { record: StoredRecord; problem?: undefined } | { record?: undefined; problem: string } {
+  let body: Json;
+  try {
+    body = typeof columns.body === 'string' ? parseBody(columns.body) : (columns.body as Json);
+  } catch (error) {
+    return { problem: `body is not JSON: ${(error as Error).message}` };
+  }
+  const record = {
+    kind: String(columns.kind),
+    id: String(columns.id),
+    rev: String(columns.rev),
+    deleted: columns.deleted === true || columns.deleted === 1 || columns.deleted === '1',
+    body,
+  };
+  const problem = recordProblem(record);
+  return problem ? { problem } : { record };
+}
+
+/**
+ * Order-independent digest accumulator: two 32-bit FNV-1a hashes per (id, rev), summed.
+ * Every driver computes it in JavaScript from the same strings, so digests compare across backends.
+ */
+export class DigestBuilder {
+  private count = 0;
+  private maxRev = '';
+  private sumA = 0;
+  private sumB = 0;
+
+  add(id: string, rev: string): void {
+    const text = `${id}\u0000${rev}`;
+    let a = 0x811c9dc5;
+    let b = 0x01000193 ^ 0x5bd1e995;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      a = Math.imul(a ^ code, 0x01000193);
+      b = Math.imul(b ^ code, 0x5bd1e995) ^ (b >>> 15);
+    }
+    this.sumA = (this.sumA + (a >>> 0)) >>> 0;
+    this.sumB = (this.sumB + (b >>> 0)) >>> 0;
+    this.count++;
+    if (rev > this.maxRev) this.maxRev = rev;
+  }
+
+  result(): KindDigest {
+    const hex = (n: number) => n.toString(16).padStart(8, '0');
+    return { count: this.count, maxRev: this.maxRev, hash: hex(this.sumA) + hex(this.sumB) };
+  }
+}
+
+/** Digests of a set of (kind, id, rev) rows, grouped by kind. */
+export function digestRows(rows: Iterable<{ kind: string; id: string; rev: string }>): Record<string, KindDigest> {
+  const builders = new Map<string, DigestBuilder>();
+  for (const row of rows) {
+    let builder = builders.get(row.kind);
+    if (!builder) builders.set(row.kind, (builder = new DigestBuilder()));
+    builder.add(row.id, row.rev);
+  }
+  return Object.fromEntries([...builders].map(([kind, builder]) => [kind, builder.result()]));
+}
+
+/** The URI as it may be shown: password and secret key replaced by `***`. */
+export function redactUri(uri: URL): string {
+  const copy = new URL(uri.href);
+  if (copy.password) copy.password = '***';
+  for (const key of [...copy.searchParams.keys()]) {
+    if (/secret|password|token|key/i.test(key)) copy.searchParams.set(key, '***');
+  }
+  return copy.href;
+}
+
+/** Reject after `ms` with a TIMEOUT error naming what was being waited for. */
+export async function withTimeout<T>(driver: DriverName, what: string, ms: number, work: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StorageError(driver, 'TIMEOUT', `${what} did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Numbers from a URI query parameter, with a default. */
+export function queryNumber(uri: URL, name: string, fallback: number): number {
+  const raw = uri.searchParams.get(name);
+  if (raw === null || raw === '') return fallback;
+  const value = Number(raw);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
