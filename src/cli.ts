@@ -1,0 +1,55 @@
+/**
+ * `staunch` command line: serve, targets check, sync.
+ * Exit codes: 0 success, 1 a check or sync found problems, 2 bad configuration or usage.
+ */
+import { Command } from 'commander';
+import { ConfigError } from './config/parse.ts';
+import { loadNodeConfig } from './runtime/node-config.ts';
+import { startNodeServer } from './runtime/node.ts';
+import { nodeDrivers } from './runtime/registry.node.ts';
+import { checkTargets, formatTargetChecks } from './runtime/targets-check.ts';
+import { VERSION } from './runtime/version.ts';
+
+const program = new Command('staunch').version(VERSION).description('A status page that stays up when the infrastructure it reports on goes down.');
+
+program
+  .command('serve')
+  .description('serve the status page, the APIs and the admin UI')
+  .option('-c, --config <file>', 'configuration file (default: ./config.yml, else the embedded default)')
+  .action(async (options: { config?: string }) => {
+    const { config, source } = loadNodeConfig(options.config);
+    const server = await startNodeServer(config, { source });
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        server.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      });
+    }
+  });
+
+const targets = program.command('targets').description('storage targets');
+targets
+  .command('check')
+  .description('ping every storage target of the configuration and print a table')
+  .option('-c, --config <file>', 'configuration file')
+  .action(async (options: { config?: string }) => {
+    const { config, source } = loadNodeConfig(options.config);
+    const drivers = config.targets.map((target) => nodeDrivers.create(target, { timeoutMs: 5000 }));
+    const checks = await checkTargets(drivers);
+    await Promise.all(drivers.map((d) => d.close().catch(() => undefined)));
+    console.log(`targets of ${source}:\n`);
+    console.log(formatTargetChecks(checks));
+    process.exitCode = checks.every((c) => c.state === 'ok') ? 0 : 1;
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  throw error;
+}

@@ -1,0 +1,140 @@
+/**
+ * The configuration file. Every key statusetat accepts is accepted here with the same meaning,
+ * so an existing statusetat `config.yml` starts unchanged; Staunch's own sections
+ * (`replication`, `api_tokens`, `agents`) sit beside them.
+ */
+import { z } from 'zod';
+import { parseDuration } from './duration.ts';
+
+const duration = (fallback: string) =>
+  z
+    .union([z.string(), z.number()])
+    .default(fallback)
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === null) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration (use e.g. 500ms, 5s, 2m, 1h, 30d)` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const listen = z
+  .string()
+  .default('0.0.0.0:8080')
+  .transform((value, ctx) => {
+    const match = /^(?:\[([^\]]+)\]|([^:]*))(?::(\d{1,5}))?$/.exec(value.trim());
+    const port = match?.[3] === undefined ? 8080 : Number(match[3]);
+    if (!match || port > 65535) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not host:port` });
+      return z.NEVER;
+    }
+    return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
+  });
+
+const isTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const component = z.strictObject({
+  name: z.string().min(1, 'a component needs a name'),
+  description: z.string().default(''),
+  group: z.string().default(''),
+});
+
+const forFilter = z
+  .object({
+    require_all: z.boolean().default(false),
+    groups: z.array(z.string()).default([]),
+    names: z.array(z.string()).default([]),
+  })
+  .default({ require_all: false, groups: [], names: [] });
+
+const notifier = z.strictObject({
+  type: z.string().min(1),
+  params: z.record(z.string(), z.unknown()).default({}),
+  for: forFilter,
+});
+
+const markdownBlock = z.string().default('');
+
+const theme = z
+  .strictObject({
+    pre_status: markdownBlock,
+    post_status: markdownBlock,
+    pre_timeline: markdownBlock,
+    post_timeline: markdownBlock,
+    pre_maintenance: markdownBlock,
+    post_maintenance: markdownBlock,
+    pre_persistent: markdownBlock,
+    post_persistent: markdownBlock,
+    footer: markdownBlock,
+    persistent_display_name: z.string().default('persistent incident'),
+  })
+  .prefault({});
+
+const apiToken = z.strictObject({
+  name: z.string().min(1),
+  /** SHA-256 of the token, hex; the config never needs to hold the token itself. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the hex SHA-256 of the token').optional(),
+  /** The token itself, usually as `${ENV_VAR}`; hashed at start and never logged. */
+  token: z.string().min(16, 'tokens must be at least 16 characters').optional(),
+  scopes: z.array(z.enum(['read', 'write:incidents', 'admin'])).min(1),
+});
+
+const agent = z.strictObject({
+  cluster: z.string().min(1),
+  token: z.string().min(16, 'agent tokens must be at least 16 characters'),
+});
+
+export const configSchema = z
+  .strictObject({
+    listen,
+    tls: z.strictObject({ cert_file: z.string().min(1), key_file: z.string().min(1) }).optional(),
+    log: z
+      .strictObject({
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'warning', 'error', 'fatal', 'panic']).default('info'),
+        no_color: z.boolean().default(false),
+        in_json: z.boolean().default(false),
+      })
+      .prefault({}),
+    username: z.string().default(''),
+    password: z.string().default(''),
+    cookie_key: z.string().default(''),
+    base_info: z
+      .strictObject({
+        base_url: z.string().default(''),
+        title: z.string().default('Staunch'),
+        support: z.string().default(''),
+        contact: z.string().default(''),
+        time_zone: z.string().default('UTC').refine(isTimeZone, { message: 'is not an IANA time zone (e.g. Europe/Paris)' }),
+      })
+      .prefault({}),
+    theme,
+    components: z.array(component).default([]),
+    targets: z.array(z.string().min(1)).min(1, 'at least one storage target is required'),
+    notifiers: z.array(notifier).default([]),
+    disable_maintenance_to_incident: z.boolean().default(false),
+    replication: z
+      .strictObject({
+        write_quorum: z.union([z.literal(1), z.literal('majority'), z.literal('all')]).default(1),
+        write_timeout: duration('5s'),
+        sync_interval: duration('60s'),
+        poll_interval: duration('2s'),
+        tombstone_retention: duration('30d'),
+      })
+      .prefault({}),
+    api_tokens: z.array(apiToken).default([]),
+    agents: z.array(agent).default([]),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+export type ComponentConfig = z.output<typeof component>;
+export type NotifierConfig = z.output<typeof notifier>;

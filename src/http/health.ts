@@ -1,0 +1,36 @@
+/**
+ * `/healthz`: the process is alive and serving. `/readyz`: each storage target's state and
+ * latency; 503 when no target can take a write (pages are still served from the view).
+ */
+import { Hono } from 'hono';
+import type { TargetStatus } from '../replication/types.ts';
+
+export interface HealthDeps {
+  targets(): TargetStatus[];
+  startedAt: Date;
+  version: string;
+}
+
+export function healthRoutes(deps: HealthDeps): Hono {
+  const app = new Hono();
+  app.get('/healthz', (c) => {
+    c.header('Cache-Control', 'no-store');
+    return c.json({ status: 'ok', version: deps.version, uptime_seconds: Math.round((Date.now() - deps.startedAt.getTime()) / 1000) });
+  });
+  app.get('/readyz', (c) => {
+    const targets = deps.targets().map((t) => ({
+      target: t.location,
+      driver: t.driver,
+      state: t.state === 'up' ? 'ok' : t.state,
+      latency_ms: t.latencyMs === null ? null : Math.round(t.latencyMs * 10) / 10,
+      lag: t.lag,
+      queued_hints: t.queuedHints,
+      last_sync: t.lastSync ?? null,
+      ...(t.lastError ? { error: t.lastError } : {}),
+    }));
+    const writable = targets.filter((t) => t.state === 'ok').length;
+    c.header('Cache-Control', 'no-store');
+    return c.json({ status: writable > 0 ? 'ready' : 'unavailable', writable_targets: writable, targets }, writable > 0 ? 200 : 503);
+  });
+  return app;
+}

@@ -1,0 +1,84 @@
+/**
+ * The Node entry: build drivers, the replicator and the app from a config, serve them with
+ * @hono/node-server, and shut down cleanly on SIGTERM/SIGINT.
+ */
+import { createServer as createHttpsServer } from 'node:https';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp } from '../app.ts';
+import type { Config } from '../config/parse.ts';
+import type { Logger } from '../logger.ts';
+import { createReplicator, type Replicator } from '../replication/replicator.ts';
+import { createNodeLogger } from './node-logger.ts';
+import { nodeDrivers } from './registry.node.ts';
+import { VERSION } from './version.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  replicator: Replicator;
+  close(): Promise<void>;
+}
+
+export function createReplicatorFromConfig(config: Config, logger: Logger): Replicator {
+  const drivers = config.targets.map((target) =>
+    nodeDrivers.create(target, {
+      onBadRecord: (bad) => logger.warn({ location: bad.location, problem: bad.error }, 'skipped a record that is not valid'),
+    }),
+  );
+  return createReplicator({
+    drivers,
+    writeQuorum: config.replication.write_quorum,
+    writeTimeoutMs: config.replication.write_timeout,
+    syncIntervalMs: config.replication.sync_interval,
+    pollIntervalMs: config.replication.poll_interval,
+    tombstoneRetentionMs: config.replication.tombstone_retention,
+    logger,
+  });
+}
+
+export async function startNodeServer(config: Config, options: { logger?: Logger; source?: string } = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createNodeLogger(config.log);
+  if (config.generated.credentials) {
+    logger.warn({}, 'username/password are not set: a random password was generated and is not shown, so admin sign-in and API writes with Basic auth are unusable until you set them');
+  }
+  if (config.generated.cookieKey) logger.warn({}, 'cookie_key is not set: signed cookies will not survive a restart or work across replicas');
+
+  const replicator = createReplicatorFromConfig(config, logger);
+  await replicator.start();
+  const app = createApp({ config, store: replicator, logger, startedAt: new Date(), version: VERSION });
+
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const tls = config.tls;
+    const started = serve(
+      {
+        fetch: app.fetch,
+        hostname: config.listen.host,
+        port: config.listen.port,
+        ...(tls
+          ? { createServer: createHttpsServer, serverOptions: { cert: readFileSync(tls.cert_file), key: readFileSync(tls.key_file) } }
+          : {}),
+      },
+      () => resolve(started),
+    );
+    started.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
+  const url = `${config.tls ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  logger.info({ url, config: options.source, targets: replicator.targets().map((t) => t.location) }, 'staunch is serving');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      logger.info({}, 'shutting down');
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive connections would hold close() open; idle ones can go now.
+        (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      });
+      await replicator.stop();
+    })());
+  return { url, port, replicator, close };
+}
