@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { DEFAULT_CONFIG_YAML } from './default.ts';
 import { ConfigError, parseConfig, type ParseOptions } from './parse.ts';
+import { configSchema } from './schema.ts';
 
 const schemes = ['file', 'mariadb', 'memory', 'mysql', 'postgres', 'postgresql', 's3', 'sqlite'];
 const parse = (text: string, options: ParseOptions = {}) => parseConfig(text, { knownSchemes: schemes, randomId: () => 'generated-id', ...options });
@@ -110,5 +113,26 @@ describe('parseConfig', () => {
     expect(config.generated).toEqual({ credentials: true, cookieKey: true });
     expect(config.base_info.base_url).toBe('http://localhost:8080');
     expect(config.base_info.contact).toBe('http://localhost:8080');
+  });
+});
+
+describe('config.example.yml', () => {
+  const text = readFileSync(new URL('../../config.example.yml', import.meta.url), 'utf8');
+  const env = { STAUNCH_ADMIN_PASSWORD: 'pw', STAUNCH_COOKIE_KEY: 'k', PG_PASSWORD: 'p', SLACK_WEBHOOK_URL: 'https://hooks.example/x', STAUNCH_CI_TOKEN: 'a-token-of-sixteen-chars', STAUNCH_AGENT_TOKEN_PRODUCTION: 'agent-token-0123456789' };
+
+  it('is a valid configuration', () => {
+    expect(() => parse(text, { env })).not.toThrow();
+  });
+
+  it('documents every key the schema knows', () => {
+    const keys = new Set<string>();
+    const walk = (schema: z.ZodType): void => {
+      const def = schema._zod.def as { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; element?: z.ZodType; in?: z.ZodType; options?: z.ZodType[] };
+      if (def.shape) for (const [key, child] of Object.entries(def.shape)) (keys.add(key), walk(child));
+      for (const inner of [def.innerType, def.element, def.in, ...(def.options ?? [])]) if (inner) walk(inner);
+    };
+    walk(configSchema);
+    const undocumented = [...keys].filter((key) => !new RegExp(`^\\s*#?\\s*-?\\s*${key}:`, 'm').test(text));
+    expect(undocumented).toEqual([]);
   });
 });
