@@ -1,0 +1,135 @@
+/**
+ * How the domain maps onto records.
+ *
+ * An incident is stored as one `incident` record (id = guid) holding everything but its messages,
+ * plus one `incident_update` record per message (id = `<incidentGuid>/<messageGuid>`). Conflicts
+ * are resolved per record by the highest rev, so with messages inside the incident document two
+ * instances posting an update to the same incident at the same time would each write a whole
+ * document and one update would be lost. Separate records make concurrent updates merge: both
+ * messages survive, and concurrent changes of the incident's own fields converge on the last
+ * writer everywhere. The domain assembles incidents from both kinds; an update whose incident is
+ * missing or deleted is ignored.
+ */
+import type { Mutation } from '../replication/types.ts';
+import type { Json, StoredRecord } from '../../storage-drivers/types.ts';
+import { instant } from './time.ts';
+import {
+  isComponentState,
+  isIncidentState,
+  type AuditEntry,
+  type ComponentOverride,
+  type Incident,
+  type Message,
+  type MetadataEntry,
+  type Subscriber,
+} from './types.ts';
+
+export const KIND = {
+  incident: 'incident',
+  update: 'incident_update',
+  component: 'component',
+  subscriber: 'subscriber',
+  audit: 'audit',
+} as const;
+
+/** What the `incident` record holds. */
+export type IncidentDocument = Omit<Incident, 'messages'>;
+
+/** What an `incident_update` record holds: the message plus its position among messages posted together. */
+export interface MessageDocument extends Message {
+  /** Orders messages with equal `created_at` (several posted in one request): lower comes first in the list, as sent. */
+  position: number;
+}
+
+/** Record ids are at most 200 characters; an incident guid is 36, so message guids get the rest. */
+export const MAX_MESSAGE_GUID_LENGTH = 160;
+
+export const updateRecordId = (incidentGuid: string, messageGuid: string) => `${incidentGuid}/${messageGuid}`;
+
+export function incidentMutation(doc: IncidentDocument): Mutation {
+  return { kind: KIND.incident, id: doc.guid, body: doc as unknown as Json };
+}
+
+export function messageMutation(message: MessageDocument): Mutation {
+  return { kind: KIND.update, id: updateRecordId(message.incident_guid, message.guid), body: message as unknown as Json };
+}
+
+export function deleteMessageMutation(incidentGuid: string, messageGuid: string): Mutation {
+  return { kind: KIND.update, id: updateRecordId(incidentGuid, messageGuid), deleted: true };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const str = (value: unknown, fallback = ''): string => (typeof value === 'string' ? value : fallback);
+
+/** Read an incident record defensively: data written by another version or by hand must not break the page. */
+export function decodeIncident(record: StoredRecord): IncidentDocument | undefined {
+  const body = record.body;
+  if (!isObject(body)) return undefined;
+  const metadata: MetadataEntry[] = Array.isArray(body.metadata)
+    ? (body.metadata as unknown[]).filter(isObject).map((m) => ({ incident_guid: record.id, key: str(m.key), value: str(m.value) }))
+    : [];
+  return {
+    guid: record.id,
+    created_at: str(body.created_at),
+    updated_at: str(body.updated_at, str(body.created_at)),
+    state: isIncidentState(body.state) ? body.state : 0,
+    component_state: isComponentState(body.component_state) ? body.component_state : 0,
+    components: Array.isArray(body.components) ? body.components.filter((c): c is string => typeof c === 'string') : [],
+    metadata,
+    is_scheduled: body.is_scheduled === true,
+    scheduled_end: str(body.scheduled_end, '0001-01-01T00:00:00Z'),
+    origin: str(body.origin),
+    persistent: body.persistent === true,
+  };
+}
+
+export function decodeMessage(record: StoredRecord): MessageDocument | undefined {
+  const body = record.body;
+  const slash = record.id.indexOf('/');
+  if (!isObject(body) || slash < 0) return undefined;
+  const message: MessageDocument = {
+    guid: record.id.slice(slash + 1),
+    incident_guid: record.id.slice(0, slash),
+    created_at: str(body.created_at),
+    title: str(body.title),
+    content: str(body.content),
+    position: typeof body.position === 'number' ? body.position : 0,
+  };
+  if (isIncidentState(body.incident_state)) message.incident_state = body.incident_state;
+  return message;
+}
+
+/** Newest first; messages posted together keep the order they were sent in. */
+export function compareMessages(a: MessageDocument, b: MessageDocument): number {
+  return instant(b.created_at) - instant(a.created_at) || a.position - b.position || (a.guid < b.guid ? -1 : a.guid > b.guid ? 1 : 0);
+}
+
+export function stripPosition({ position: _position, ...message }: MessageDocument): Message {
+  return message;
+}
+
+export function decodeOverride(record: StoredRecord): ComponentOverride | undefined {
+  const body = record.body;
+  if (!isObject(body) || !isComponentState(body.state)) return undefined;
+  return { component: record.id, state: body.state, note: str(body.note), updated_at: str(body.updated_at), updated_by: str(body.updated_by) };
+}
+
+export function decodeSubscriber(record: StoredRecord): Subscriber | undefined {
+  const body = record.body;
+  if (!isObject(body)) return undefined;
+  return { email: str(body.email, record.id), created_at: str(body.created_at) };
+}
+
+export function decodeAudit(record: StoredRecord): AuditEntry | undefined {
+  const body = record.body;
+  if (!isObject(body) || !isObject(body.actor) || !isObject(body.target)) return undefined;
+  const type = body.actor.type === 'token' || body.actor.type === 'system' ? body.actor.type : 'user';
+  return {
+    id: record.id,
+    at: str(body.at),
+    actor: { type, name: str(body.actor.name) },
+    action: str(body.action),
+    target: { kind: str(body.target.kind), id: str(body.target.id) },
+    summary: str(body.summary),
+  };
+}

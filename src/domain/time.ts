@@ -1,0 +1,80 @@
+/**
+ * Times are kept as the RFC3339 strings clients sent (offset included, as statusetat does) and
+ * compared as instants. statusetat's SQLite backend compared them as text, which misorders
+ * values with different offsets; everything here goes through `instant()`.
+ */
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** Milliseconds since the epoch of a strict RFC3339 time, or null (`2026-11-01` alone is not one). */
+export function parseInstant(text: string): number | null {
+  const match = RFC3339.exec(text);
+  if (!match) return null;
+  const [, year, month, day, hour, minute, second, fraction = '', zone] = match;
+  if (Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > 31) return null;
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 60) return null;
+  if (zone !== 'Z' && zone !== 'z' && (Number(zone!.slice(1, 3)) > 23 || Number(zone!.slice(4, 6)) > 59)) return null;
+  // Date.parse takes at most milliseconds reliably; extra digits (Go writes nanoseconds) are dropped.
+  const normalised = `${year}-${month}-${day}T${hour}:${minute}:${Math.min(Number(second), 59).toString().padStart(2, '0')}${fraction.slice(0, 4)}${zone!.toUpperCase()}`;
+  const ms = Date.parse(normalised);
+  if (Number.isNaN(ms)) return null;
+  // Reject dates that Date.parse rolled over (2026-02-31 → March 3).
+  const offsetMs = zone === 'Z' || zone === 'z' ? 0 : (zone!.startsWith('-') ? -1 : 1) * (Number(zone!.slice(1, 3)) * 60 + Number(zone!.slice(4, 6))) * 60_000;
+  if (new Date(ms + offsetMs).getUTCDate() !== Number(day)) return null;
+  return ms;
+}
+
+export function isRfc3339(text: string): boolean {
+  return parseInstant(text) !== null;
+}
+
+/** The instant of a stored time; unparseable stored values sort as the zero time rather than throwing. */
+export function instant(text: string): number {
+  return parseInstant(text) ?? ZERO_INSTANT;
+}
+
+/** `0001-01-01T00:00:00Z`; Date.UTC maps years 0..99 to 1900..1999, hence setUTCFullYear. */
+export const ZERO_INSTANT = new Date(0).setUTCFullYear(1, 0, 1);
+
+/** True for statusetat's `0001-01-01T00:00:00Z` and anything before 2000, which it treats as "not set". */
+export function isZeroTime(text: string | undefined): boolean {
+  if (!text) return true;
+  return instant(text) < Date.UTC(2000, 0, 1);
+}
+
+/** Offset of a time zone at an instant, in minutes east of UTC. */
+function zoneOffsetMinutes(ms: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(ms));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - (ms - (ms % 1000))) / 60_000);
+}
+
+/** RFC3339 with milliseconds in the given IANA zone's offset, e.g. `2026-11-21T23:32:11.025+01:00`. */
+export function formatInstant(ms: number, timeZone = 'UTC'): string {
+  const offset = timeZone === 'UTC' || timeZone === 'Etc/UTC' ? 0 : zoneOffsetMinutes(ms, timeZone);
+  const local = new Date(ms + offset * 60_000).toISOString().slice(0, -1);
+  if (offset === 0) return `${local}Z`;
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/** Midnight of the day containing `ms` in a time zone, as an instant. */
+export function startOfDay(ms: number, timeZone = 'UTC'): number {
+  const offset = zoneOffsetMinutes(ms, timeZone) * 60_000;
+  const local = new Date(ms + offset);
+  const midnightLocal = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate());
+  return midnightLocal - zoneOffsetMinutes(midnightLocal - offset, timeZone) * 60_000;
+}
+
+export const DAY_MS = 86_400_000;

@@ -1,0 +1,94 @@
+/**
+ * The domain's read model: components from the config and incidents assembled from the store's
+ * merged view. Rebuilt only when the store's `version` changes, so every page, feed and API
+ * request between two writes shares one assembly.
+ */
+import type { Config } from '../config/parse.ts';
+import type { RecordStore } from '../replication/types.ts';
+import { compareMessages, decodeIncident, decodeMessage, decodeOverride, KIND, stripPosition, type MessageDocument } from './records.ts';
+import { instant } from './time.ts';
+import type { Component, ComponentGroup, ComponentOverride, Incident } from './types.ts';
+
+/** The parts of the config the domain needs. */
+export interface DomainSettings {
+  components: Component[];
+  groups: ComponentGroup[];
+  /** statusetat's `disable_maintenance_to_incident`: an overrun maintenance completes instead of becoming an incident. */
+  disableMaintenanceToIncident: boolean;
+  /** Written into every incident's `origin`, as statusetat does. */
+  baseUrl: string;
+  /** IANA zone for server-generated times and day boundaries. */
+  timeZone: string;
+}
+
+export interface DomainView {
+  settings: DomainSettings;
+  /** Every incident, maintenance and known issue, newest `created_at` first. */
+  incidents: Incident[];
+  byGuid: ReadonlyMap<string, Incident>;
+  overrides: ReadonlyMap<string, ComponentOverride>;
+  /** The store version this view was built from: a cache key for anything derived from it. */
+  version: number;
+}
+
+export const componentId = (group: string, name: string) => (group ? `${group} - ${name}` : name);
+
+export function domainSettings(config: Pick<Config, 'components' | 'disable_maintenance_to_incident' | 'base_info'>): DomainSettings {
+  const components = config.components.map((c, position) => ({
+    id: componentId(c.group, c.name),
+    name: c.name,
+    description: c.description,
+    group: c.group,
+    position,
+  }));
+  const groups = new Map<string, ComponentGroup>();
+  for (const component of components) {
+    if (!component.group) continue;
+    const group = groups.get(component.group) ?? { name: component.group, components: [], position: groups.size };
+    group.components.push(component.id);
+    groups.set(component.group, group);
+  }
+  return {
+    components,
+    groups: [...groups.values()],
+    disableMaintenanceToIncident: config.disable_maintenance_to_incident,
+    baseUrl: config.base_info.base_url,
+    timeZone: config.base_info.time_zone,
+  };
+}
+
+export function assembleIncidents(store: Pick<RecordStore, 'list'>): Incident[] {
+  const messages = new Map<string, MessageDocument[]>();
+  for (const record of store.list(KIND.update)) {
+    const message = decodeMessage(record);
+    if (!message) continue;
+    const list = messages.get(message.incident_guid) ?? [];
+    list.push(message);
+    messages.set(message.incident_guid, list);
+  }
+  const incidents: Incident[] = [];
+  for (const record of store.list(KIND.incident)) {
+    const doc = decodeIncident(record);
+    if (!doc) continue;
+    const own = (messages.get(doc.guid) ?? []).sort(compareMessages).map(stripPosition);
+    incidents.push({ ...doc, messages: own });
+  }
+  return incidents.sort((a, b) => instant(b.created_at) - instant(a.created_at) || (a.guid < b.guid ? -1 : 1));
+}
+
+const cache = new WeakMap<RecordStore, { version: number; settings: DomainSettings; view: DomainView }>();
+
+export function domainView(store: RecordStore, settings: DomainSettings): DomainView {
+  const cached = cache.get(store);
+  if (cached && cached.version === store.version && cached.settings === settings) return cached.view;
+  const version = store.version;
+  const incidents = assembleIncidents(store);
+  const overrides = new Map<string, ComponentOverride>();
+  for (const record of store.list(KIND.component)) {
+    const override = decodeOverride(record);
+    if (override) overrides.set(override.component, override);
+  }
+  const view: DomainView = { settings, incidents, byGuid: new Map(incidents.map((i) => [i.guid, i])), overrides, version };
+  cache.set(store, { version, settings, view });
+  return view;
+}
