@@ -1,0 +1,276 @@
+/**
+ * Daily uptime per component, computed from the incident history (and, later, from the
+ * `health_day` records that cluster health writes). Pure: the same inputs always give the same
+ * bars, so the page, the badges and the tests agree.
+ *
+ * The published formula (UPTIME_FORMULA below, shown on the page):
+ *
+ *   downtime = major outage minutes + 0.3 × partial outage minutes
+ *   uptime   = 1 − downtime / (observed minutes − maintenance minutes)
+ *
+ * Degraded performance is shown on the bar but costs no uptime; maintenance is neither downtime
+ * nor counted time. Overlapping incidents on one component count each minute once, in the worst
+ * state open at that minute.
+ */
+import { instant, isZeroTime, startOfDay, DAY_MS } from './time.ts';
+import type { ComponentState, Incident } from './types.ts';
+
+export const UPTIME_FORMULA = {
+  partialWeight: 0.3,
+  text:
+    'Each bar is one day in your time zone. Uptime = 1 − (major outage minutes + 0.3 × partial outage minutes) ÷ (minutes in the day − maintenance minutes). ' +
+    'Degraded performance is shown but does not lower uptime; scheduled maintenance is excluded. Minutes come from the incident history: an incident counts from its start until it is resolved, in the component state it declares.',
+} as const;
+
+export interface DayMinutes {
+  /** Minutes in each state; a minute spent in several states counts once, in the worst. */
+  major: number;
+  partial: number;
+  degraded: number;
+  maintenance: number;
+  /** Minutes of the day that have passed and for which there is data. */
+  observed: number;
+}
+
+export interface UptimeDay {
+  /** Local calendar date, `YYYY-MM-DD`, in the zone the series was computed for. */
+  date: string;
+  /** Start and end of the day as instants (a day is 23 or 25 hours across a DST change). */
+  start: number;
+  end: number;
+  minutes: DayMinutes;
+  /** Worst state seen during the day; null when the day has no data (before `since`). */
+  worst: ComponentState | null;
+  /** 0..1, or null when no minute counts (no data, or maintenance all day). */
+  uptime: number | null;
+  /** Incidents (not maintenances) that touched this component on this day, by guid. */
+  incidents: string[];
+}
+
+export interface UptimeSeries {
+  component: string;
+  days: UptimeDay[];
+  /** Over the whole series; null when no minute counts. */
+  uptime: number | null;
+  downtimeMinutes: number;
+}
+
+/** Minutes that another source (cluster health) observed for one component and day; merged as the worst of both. */
+export type HealthDayLookup = (component: string, date: string) => Partial<Omit<DayMinutes, 'observed'>> | undefined;
+
+export interface UptimeOptions {
+  incidents: readonly Incident[];
+  /** Component ids, as in `Incident.components`. */
+  components: readonly string[];
+  /** Number of daily bars, today included (default 90). */
+  days?: number;
+  now: number;
+  timeZone: string;
+  /** Days that end before this instant have no data (e.g. before the page existed); default: every day counts. */
+  since?: number;
+  /** The `health_day` hook (see healthDaysFromRecords). */
+  healthDays?: HealthDayLookup;
+}
+
+interface Interval {
+  start: number;
+  end: number;
+  state: ComponentState;
+  guid: string;
+  scheduled: boolean;
+}
+
+const RESOLVED = 1;
+const CANCELLED = 4;
+const isClosed = (state: number) => state === RESOLVED || state === CANCELLED;
+
+/**
+ * When an incident stopped affecting its components: the first update that announced
+ * resolved or cancelled, else `updated_at` for a closed incident, else still open (null).
+ */
+export function incidentEnd(incident: Incident): number | null {
+  if (!isClosed(incident.state)) return null;
+  let end = Infinity;
+  for (const message of incident.messages) {
+    if (message.incident_state !== undefined && isClosed(message.incident_state)) end = Math.min(end, instant(message.created_at));
+  }
+  if (end === Infinity) end = instant(incident.updated_at || incident.created_at);
+  return end;
+}
+
+/** The interval an incident or maintenance holds its components in a state, or null when it never did. */
+export function incidentInterval(incident: Incident, now: number): Omit<Interval, 'guid'> | null {
+  // Known issues count like incidents, as they do for the current status (src/domain/status.ts).
+  const start = instant(incident.created_at);
+  if (isZeroTime(incident.created_at) || start >= now) return null;
+  if (incident.is_scheduled) {
+    // A cancelled maintenance never happened; a finished one ends at its end or when it was closed early.
+    // The planned window; an unresolved or monitoring maintenance past its end (an overrun) lasts
+    // until someone closes it; one resolved early ends then; a cancelled one never happened.
+    if (incident.state === CANCELLED) return null;
+    const plannedEnd = isZeroTime(incident.scheduled_end) ? start : Math.max(start, instant(incident.scheduled_end));
+    let end = plannedEnd;
+    if ((incident.state === 0 || incident.state === 2) && plannedEnd < now) end = now;
+    if (incident.state === RESOLVED) end = Math.max(start, Math.min(plannedEnd, incidentEnd(incident) ?? plannedEnd));
+    end = Math.min(end, now);
+    return end > start ? { start, end, state: 1, scheduled: true } : null;
+  }
+  if (incident.state === CANCELLED || incident.component_state === 0) return null;
+  const closedAt = incidentEnd(incident);
+  const end = Math.min(closedAt ?? now, now);
+  if (end <= start) return null;
+  return { start, end, state: incident.component_state, scheduled: false };
+}
+
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+/** `YYYY-MM-DD` of an instant in a zone. */
+export function localDate(ms: number, timeZone: string): string {
+  let format = dateFormatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormatters.set(timeZone, format);
+  }
+  return format.format(ms);
+}
+
+/** Start instants of the last `count` local days, oldest first, ending with today. */
+export function dayStarts(now: number, count: number, timeZone: string): number[] {
+  const starts: number[] = [startOfDay(now, timeZone)];
+  while (starts.length < count) starts.push(startOfDay(starts[starts.length - 1]! - 1, timeZone));
+  return starts.reverse();
+}
+
+function emptyMinutes(): DayMinutes {
+  return { major: 0, partial: 0, degraded: 0, maintenance: 0, observed: 0 };
+}
+
+/** Worst-state minutes of a set of intervals, clipped to [from, to). */
+function sweep(intervals: readonly Interval[], from: number, to: number, minutes: DayMinutes): void {
+  const events: Array<[number, number, ComponentState]> = [];
+  for (const iv of intervals) {
+    const s = Math.max(iv.start, from);
+    const e = Math.min(iv.end, to);
+    if (e <= s) continue;
+    events.push([s, 1, iv.state], [e, -1, iv.state]);
+  }
+  if (events.length === 0) return;
+  events.sort((a, b) => a[0] - b[0]);
+  const open = [0, 0, 0, 0, 0];
+  let previous = events[0]![0];
+  for (const [at, delta, state] of events) {
+    if (at > previous) {
+      const worst = open[4] ? 4 : open[3] ? 3 : open[2] ? 2 : open[1] ? 1 : 0;
+      const span = (at - previous) / 60_000;
+      if (worst === 4) minutes.major += span;
+      else if (worst === 3) minutes.partial += span;
+      else if (worst === 2) minutes.degraded += span;
+      else if (worst === 1) minutes.maintenance += span;
+      previous = at;
+    }
+    open[state]! += delta;
+  }
+}
+
+export function dayUptime(minutes: DayMinutes): number | null {
+  const counted = minutes.observed - minutes.maintenance;
+  if (counted <= 0.5) return null;
+  const down = minutes.major + UPTIME_FORMULA.partialWeight * minutes.partial;
+  return Math.min(1, Math.max(0, 1 - down / counted));
+}
+
+const downtime = (m: DayMinutes) => m.major + UPTIME_FORMULA.partialWeight * m.partial;
+
+function worstOf(m: DayMinutes): ComponentState {
+  const threshold = 1 / 60; // a second of a state is enough to colour the day
+  if (m.major >= threshold) return 4;
+  if (m.partial >= threshold) return 3;
+  if (m.degraded >= threshold) return 2;
+  if (m.maintenance >= threshold) return 1;
+  return 0;
+}
+
+/** 90 daily bars (or `days`) for each component. */
+export function computeUptime(options: UptimeOptions): Map<string, UptimeSeries> {
+  const count = options.days ?? 90;
+  const { now, timeZone } = options;
+  const starts = dayStarts(now, count, timeZone);
+  const windowStart = starts[0]!;
+  const byComponent = new Map<string, Interval[]>();
+  for (const id of options.components) byComponent.set(id, []);
+  for (const incident of options.incidents) {
+    const iv = incidentInterval(incident, now);
+    if (!iv || iv.end <= windowStart) continue;
+    for (const component of incident.components) byComponent.get(component)?.push({ ...iv, guid: incident.guid });
+  }
+  const result = new Map<string, UptimeSeries>();
+  for (const component of options.components) {
+    const intervals = byComponent.get(component)!;
+    const days: UptimeDay[] = [];
+    let down = 0;
+    let counted = 0;
+    for (let i = 0; i < starts.length; i++) {
+      const start = starts[i]!;
+      const end = i + 1 < starts.length ? starts[i + 1]! : startOfDay(start + DAY_MS + 3 * 3_600_000, timeZone);
+      const date = localDate(start, timeZone);
+      const minutes = emptyMinutes();
+      const from = Math.max(start, options.since ?? -Infinity);
+      const to = Math.min(end, now);
+      minutes.observed = Math.max(0, (to - from) / 60_000);
+      const touching = minutes.observed > 0 ? intervals.filter((iv) => iv.start < to && iv.end > from) : [];
+      if (touching.length > 0) sweep(touching, from, to, minutes);
+      const extra = options.healthDays?.(component, date);
+      if (extra && minutes.observed > 0) {
+        minutes.major = Math.max(minutes.major, extra.major ?? 0);
+        minutes.partial = Math.max(minutes.partial, extra.partial ?? 0);
+        minutes.degraded = Math.max(minutes.degraded, extra.degraded ?? 0);
+        minutes.maintenance = Math.max(minutes.maintenance, extra.maintenance ?? 0);
+      }
+      const uptime = dayUptime(minutes);
+      if (uptime !== null) {
+        down += downtime(minutes);
+        counted += minutes.observed - minutes.maintenance;
+      }
+      days.push({
+        date,
+        start,
+        end,
+        minutes,
+        worst: minutes.observed > 0 ? worstOf(minutes) : null,
+        uptime,
+        incidents: [...new Set(touching.filter((iv) => !iv.scheduled).map((iv) => iv.guid))],
+      });
+    }
+    result.set(component, {
+      component,
+      days,
+      uptime: counted > 0.5 ? Math.min(1, Math.max(0, 1 - down / counted)) : null,
+      downtimeMinutes: down,
+    });
+  }
+  return result;
+}
+
+/**
+ * The `health_day` hook. Cluster health (a later issue) will write one record per component and
+ * local day, id `<component>/<YYYY-MM-DD>`, body `{ component, date, major, partial, degraded, maintenance }`
+ * in minutes. Until then the store holds none and this lookup answers undefined.
+ */
+export function healthDaysFromRecords(records: ReadonlyArray<{ id: string; body: unknown }>): HealthDayLookup {
+  const table = new Map<string, Partial<Omit<DayMinutes, 'observed'>>>();
+  const num = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.min(value, 1500) : 0);
+  for (const record of records) {
+    const body = record.body as Record<string, unknown> | null;
+    if (!body || typeof body !== 'object') continue;
+    const component = typeof body.component === 'string' ? body.component : undefined;
+    const date = typeof body.date === 'string' ? body.date : undefined;
+    if (!component || !date) continue;
+    table.set(`${component}\u0000${date}`, {
+      major: num(body.major),
+      partial: num(body.partial),
+      degraded: num(body.degraded),
+      maintenance: num(body.maintenance),
+    });
+  }
+  if (table.size === 0) return () => undefined;
+  return (component, date) => table.get(`${component}\u0000${date}`);
+}
