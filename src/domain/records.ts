@@ -39,6 +39,11 @@ export type IncidentDocument = Omit<Incident, 'messages'>;
 export interface MessageDocument extends Message {
   /** Orders messages with equal `created_at` (several posted in one request): lower comes first in the list, as sent. */
   position: number;
+  /**
+   * When this message was last written. Adding or editing a message touches only its own record,
+   * so the incident's `updated_at` is the latest of its document's and its messages'.
+   */
+  updated_at: string;
 }
 
 /** Record ids are at most 200 characters; an incident guid is 36, so message guids get the rest. */
@@ -94,6 +99,7 @@ export function decodeMessage(record: StoredRecord): MessageDocument | undefined
     title: str(body.title),
     content: str(body.content),
     position: typeof body.position === 'number' ? body.position : 0,
+    updated_at: str(body.updated_at, str(body.created_at)),
   };
   if (isIncidentState(body.incident_state)) message.incident_state = body.incident_state;
   return message;
@@ -104,7 +110,15 @@ export function compareMessages(a: MessageDocument, b: MessageDocument): number 
   return instant(b.created_at) - instant(a.created_at) || a.position - b.position || (a.guid < b.guid ? -1 : a.guid > b.guid ? 1 : 0);
 }
 
-export function stripPosition({ position: _position, ...message }: MessageDocument): Message {
+/** An incident from its documents: messages newest first, `updated_at` the latest of the document's and the messages'. */
+export function assembleIncident(doc: IncidentDocument, messages: readonly MessageDocument[]): Incident {
+  const sorted = [...messages].sort(compareMessages);
+  const updatedAt = sorted.reduce((latest, m) => (instant(m.updated_at) > instant(latest) ? m.updated_at : latest), doc.updated_at);
+  return { ...doc, updated_at: updatedAt, messages: sorted.map(toMessage) };
+}
+
+/** The message as the APIs show it, without storage-only fields. */
+export function toMessage({ position: _position, updated_at: _updatedAt, ...message }: MessageDocument): Message {
   return message;
 }
 
@@ -123,7 +137,7 @@ export function decodeSubscriber(record: StoredRecord): Subscriber | undefined {
 export function decodeAudit(record: StoredRecord): AuditEntry | undefined {
   const body = record.body;
   if (!isObject(body) || !isObject(body.actor) || !isObject(body.target)) return undefined;
-  const type = body.actor.type === 'token' || body.actor.type === 'system' ? body.actor.type : 'user';
+  const type = body.actor.type === 'token' || body.actor.type === 'system' || body.actor.type === 'public' ? body.actor.type : 'user';
   return {
     id: record.id,
     at: str(body.at),

@@ -75,9 +75,12 @@ export interface ComponentOverride {
   updated_by: string;
 }
 
-/** Who made a change, for the audit log. Tokens are identified by their configured name, never their value. */
+/**
+ * Who made a change, for the audit log. Tokens are identified by their configured name, never
+ * their value; `public` is an unauthenticated visitor (subscribe, unsubscribe).
+ */
 export interface Actor {
-  type: 'user' | 'token' | 'system';
+  type: 'user' | 'token' | 'system' | 'public';
   name: string;
 }
 
@@ -93,6 +96,7 @@ export interface AuditEntry {
 }
 
 export interface Subscriber {
+  /** As given (statusetat keeps display-name forms such as `Bob <bob@x.io>` verbatim). */
   email: string;
   created_at: string;
 }

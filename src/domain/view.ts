@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config/parse.ts';
 import type { RecordStore } from '../replication/types.ts';
-import { compareMessages, decodeIncident, decodeMessage, decodeOverride, KIND, stripPosition, type MessageDocument } from './records.ts';
+import { assembleIncident, decodeIncident, decodeMessage, decodeOverride, KIND, type MessageDocument } from './records.ts';
 import { instant } from './time.ts';
 import type { Component, ComponentGroup, ComponentOverride, Incident } from './types.ts';
 
@@ -70,8 +70,7 @@ export function assembleIncidents(store: Pick<RecordStore, 'list'>): Incident[] 
   for (const record of store.list(KIND.incident)) {
     const doc = decodeIncident(record);
     if (!doc) continue;
-    const own = (messages.get(doc.guid) ?? []).sort(compareMessages).map(stripPosition);
-    incidents.push({ ...doc, messages: own });
+    incidents.push(assembleIncident(doc, messages.get(doc.guid) ?? []));
   }
   return incidents.sort((a, b) => instant(b.created_at) - instant(a.created_at) || (a.guid < b.guid ? -1 : 1));
 }

@@ -1,0 +1,242 @@
+/**
+ * Every change to incidents, maintenances and known issues, for all APIs and the admin UI. Each
+ * function validates the complete result first and then makes exactly one `store.write` call
+ * holding every record it changes plus its audit entry: a rejected change writes nothing, an
+ * accepted one is never half applied.
+ */
+import type { Mutation } from '../replication/types.ts';
+import { auditMutation } from './audit.ts';
+import { newId, nowText, type DomainContext } from './context.ts';
+import { invalid, notFound } from './errors.ts';
+import {
+  assembleIncident,
+  decodeIncident,
+  decodeMessage,
+  deleteMessageMutation,
+  incidentMutation,
+  KIND,
+  messageMutation,
+  type IncidentDocument,
+  type MessageDocument,
+} from './records.ts';
+import { isZeroTime } from './time.ts';
+import { ZERO_TIME, type Actor, type ComponentState, type Incident, type IncidentState } from './types.ts';
+import { incidentProblems, messageProblems } from './validation.ts';
+
+export interface MessageInput {
+  /** Kept when given (statusetat keeps client message guids); generated otherwise. */
+  guid?: string;
+  title: string;
+  content: string;
+  /** RFC3339; now when absent or zero. */
+  created_at?: string;
+}
+
+export interface IncidentInput {
+  state?: IncidentState;
+  component_state?: ComponentState;
+  components: string[];
+  /** Newest first, as statusetat clients send them; the last one is the opening message. */
+  messages: MessageInput[];
+  metadata?: { key: string; value: string }[];
+  is_scheduled?: boolean;
+  scheduled_end?: string;
+  /** Start of the incident or maintenance window; now when absent or zero. */
+  created_at?: string;
+  persistent?: boolean;
+}
+
+export interface IncidentPatch {
+  state?: IncidentState;
+  component_state?: ComponentState;
+  components?: string[];
+  metadata?: { key: string; value: string }[];
+  is_scheduled?: boolean;
+  persistent?: boolean;
+  /** null or the zero time clears it (statusetat could not). */
+  scheduled_end?: string | null;
+  created_at?: string;
+  /** Replaces every message. */
+  messages?: MessageInput[];
+  /** Changes the title and content of one existing message. */
+  edit_message?: { guid: string; title: string; content: string };
+}
+
+export interface UpdateInput {
+  title: string;
+  content: string;
+  created_at?: string;
+  /** A state change announced by this update (a Statuspage-style update). */
+  state?: IncidentState;
+  component_state?: ComponentState;
+}
+
+function toMessageDocuments(ctx: DomainContext, incidentGuid: string, inputs: readonly MessageInput[], state: IncidentState): MessageDocument[] {
+  const now = nowText(ctx);
+  return inputs.map((input, position) => ({
+    guid: input.guid || newId(ctx),
+    incident_guid: incidentGuid,
+    created_at: input.created_at && !isZeroTime(input.created_at) ? input.created_at : now,
+    title: input.title,
+    content: input.content,
+    incident_state: state,
+    position,
+    updated_at: now,
+  }));
+}
+
+/** The stored documents of an incident, so a change starts from what is there. */
+function current(ctx: DomainContext, guid: string): { doc: IncidentDocument; messages: MessageDocument[] } {
+  const record = ctx.store.get(KIND.incident, guid);
+  const doc = record && decodeIncident(record);
+  if (!doc) throw notFound('incident', guid);
+  const prefix = `${guid}/`;
+  const messages = ctx.store
+    .list(KIND.update)
+    .filter((r) => r.id.startsWith(prefix))
+    .flatMap((r) => decodeMessage(r) ?? []);
+  return { doc, messages };
+}
+
+function assertValid(ctx: DomainContext, doc: IncidentDocument, messages: readonly MessageDocument[]) {
+  const problems = incidentProblems(doc, messages, ctx.settings);
+  if (problems.length > 0) throw invalid(problems);
+}
+
+const kindName = (doc: IncidentDocument) => (doc.persistent ? 'known issue' : doc.is_scheduled ? 'maintenance' : 'incident');
+
+export async function createIncident(ctx: DomainContext, actor: Actor, input: IncidentInput): Promise<Incident> {
+  const now = nowText(ctx);
+  const guid = newId(ctx);
+  const isScheduled = input.is_scheduled ?? false;
+  const createdAt = input.created_at && !isZeroTime(input.created_at) ? input.created_at : now;
+  const doc: IncidentDocument = {
+    guid,
+    created_at: createdAt,
+    updated_at: createdAt,
+    state: input.state ?? 0,
+    // statusetat: a maintenance always puts its components under maintenance.
+    component_state: isScheduled ? 1 : (input.component_state ?? 0),
+    components: [...new Set(input.components)],
+    metadata: (input.metadata ?? []).map((m) => ({ incident_guid: guid, key: m.key, value: m.value })),
+    is_scheduled: isScheduled,
+    scheduled_end: input.scheduled_end || ZERO_TIME,
+    origin: ctx.settings.baseUrl,
+    persistent: input.persistent ?? false,
+  };
+  const messages = toMessageDocuments(ctx, guid, input.messages, doc.state);
+  assertValid(ctx, doc, messages);
+  await ctx.store.write([
+    incidentMutation(doc),
+    ...messages.map(messageMutation),
+    auditMutation(ctx, actor, { action: 'incident.create', target: { kind: KIND.incident, id: guid }, summary: `created ${kindName(doc)}` }),
+  ]);
+  return assembleIncident(doc, messages);
+}
+
+export async function updateIncident(ctx: DomainContext, actor: Actor, guid: string, patch: IncidentPatch): Promise<Incident> {
+  const { doc: before, messages: beforeMessages } = current(ctx, guid);
+  const doc: IncidentDocument = {
+    ...before,
+    ...(patch.state !== undefined && { state: patch.state }),
+    ...(patch.component_state !== undefined && { component_state: patch.component_state }),
+    ...(patch.components !== undefined && { components: [...new Set(patch.components)] }),
+    ...(patch.metadata !== undefined && { metadata: patch.metadata.map((m) => ({ incident_guid: guid, key: m.key, value: m.value })) }),
+    ...(patch.is_scheduled !== undefined && { is_scheduled: patch.is_scheduled }),
+    ...(patch.persistent !== undefined && { persistent: patch.persistent }),
+    ...(patch.created_at !== undefined && !isZeroTime(patch.created_at) && { created_at: patch.created_at }),
+    ...(patch.scheduled_end !== undefined && { scheduled_end: patch.scheduled_end === null || isZeroTime(patch.scheduled_end) ? ZERO_TIME : patch.scheduled_end }),
+    origin: ctx.settings.baseUrl,
+    updated_at: nowText(ctx),
+  };
+  const mutations: Mutation[] = [incidentMutation(doc)];
+  let messages = beforeMessages;
+  if (patch.messages !== undefined) {
+    messages = toMessageDocuments(ctx, guid, patch.messages, doc.state);
+    const kept = new Set(messages.map((m) => m.guid));
+    mutations.push(...beforeMessages.filter((m) => !kept.has(m.guid)).map((m) => deleteMessageMutation(guid, m.guid)), ...messages.map(messageMutation));
+  }
+  if (patch.edit_message !== undefined) {
+    const edit = patch.edit_message;
+    const target = messages.find((m) => m.guid === edit.guid);
+    if (!target) throw notFound('message', edit.guid);
+    const edited = { ...target, title: edit.title, content: edit.content, updated_at: doc.updated_at };
+    messages = messages.map((m) => (m.guid === edit.guid ? edited : m));
+    mutations.push(messageMutation(edited));
+  }
+  assertValid(ctx, doc, messages);
+  mutations.push(auditMutation(ctx, actor, { action: 'incident.update', target: { kind: KIND.incident, id: guid }, summary: describePatch(patch) }));
+  await ctx.store.write(mutations);
+  return assembleIncident(doc, messages);
+}
+
+function describePatch(patch: IncidentPatch): string {
+  const fields = Object.keys(patch).filter((key) => patch[key as keyof IncidentPatch] !== undefined);
+  return fields.length ? `changed ${fields.join(', ')}` : 'touched';
+}
+
+/**
+ * Adds one update (a new message record; the incident's own record is rewritten only when the
+ * update changes its state), so updates posted concurrently from several instances all survive.
+ */
+export async function addMessage(ctx: DomainContext, actor: Actor, guid: string, input: UpdateInput): Promise<Incident> {
+  const { doc: before, messages } = current(ctx, guid);
+  const changesState = (input.state !== undefined && input.state !== before.state) || (input.component_state !== undefined && input.component_state !== before.component_state);
+  const doc: IncidentDocument = changesState
+    ? { ...before, state: input.state ?? before.state, component_state: input.component_state ?? before.component_state, updated_at: nowText(ctx) }
+    : before;
+  // statusetat ignores a client guid here: an added message always gets a server one.
+  const [message] = toMessageDocuments(ctx, guid, [{ title: input.title, content: input.content, created_at: input.created_at }], doc.state);
+  const withNew = [...messages, { ...message!, position: 0 }];
+  assertValid(ctx, doc, withNew);
+  const mutations: Mutation[] = [messageMutation(message!)];
+  if (changesState) mutations.push(incidentMutation(doc));
+  mutations.push(auditMutation(ctx, actor, { action: 'message.add', target: { kind: KIND.update, id: `${guid}/${message!.guid}` }, summary: changesState ? 'posted an update and changed the state' : 'posted an update' }));
+  await ctx.store.write(mutations);
+  return assembleIncident(doc, withNew);
+}
+
+export async function updateMessage(ctx: DomainContext, actor: Actor, guid: string, messageGuid: string, input: { title: string; content: string }): Promise<Incident> {
+  const { doc, messages } = current(ctx, guid);
+  const target = messages.find((m) => m.guid === messageGuid);
+  if (!target) throw notFound('message', messageGuid);
+  const edited: MessageDocument = { ...target, title: input.title, content: input.content, updated_at: nowText(ctx) };
+  const problems = messageProblems(edited, 'message');
+  if (problems.length > 0) throw invalid(problems);
+  await ctx.store.write([
+    messageMutation(edited),
+    auditMutation(ctx, actor, { action: 'message.update', target: { kind: KIND.update, id: `${guid}/${messageGuid}` }, summary: 'edited an update' }),
+  ]);
+  return assembleIncident(doc, messages.map((m) => (m.guid === messageGuid ? edited : m)));
+}
+
+/** Refuses to remove the last message: an incident without one has no title and broke statusetat's pages and feeds. */
+export async function deleteMessage(ctx: DomainContext, actor: Actor, guid: string, messageGuid: string): Promise<Incident> {
+  const { doc: before, messages } = current(ctx, guid);
+  if (!messages.some((m) => m.guid === messageGuid)) throw notFound('message', messageGuid);
+  const remaining = messages.filter((m) => m.guid !== messageGuid);
+  if (remaining.length === 0) throw invalid([{ path: 'messages', message: 'an incident keeps at least one message; delete the incident instead' }]);
+  const doc = { ...before, updated_at: nowText(ctx) };
+  await ctx.store.write([
+    deleteMessageMutation(guid, messageGuid),
+    incidentMutation(doc),
+    auditMutation(ctx, actor, { action: 'message.delete', target: { kind: KIND.update, id: `${guid}/${messageGuid}` }, summary: 'deleted an update' }),
+  ]);
+  return assembleIncident(doc, remaining);
+}
+
+/** Marks the incident resolved, optionally with a closing update, in one write. */
+export async function resolveIncident(ctx: DomainContext, actor: Actor, guid: string, update?: { title: string; content: string }): Promise<Incident> {
+  if (update) return addMessage(ctx, actor, guid, { ...update, state: 1 });
+  return updateIncident(ctx, actor, guid, { state: 1 });
+}
+
+/** Deletes the incident and its messages (tombstones, so replicas that missed it cannot bring it back). */
+export async function deleteIncident(ctx: DomainContext, actor: Actor, guid: string): Promise<void> {
+  const { doc, messages } = current(ctx, guid);
+  await ctx.store.write([
+    { kind: KIND.incident, id: guid, deleted: true },
+    ...messages.map((m) => deleteMessageMutation(guid, m.guid)),
+    auditMutation(ctx, actor, { action: 'incident.delete', target: { kind: KIND.incident, id: guid }, summary: `deleted ${kindName(doc)}` }),
+  ]);
+}
