@@ -3,7 +3,8 @@
  * in-memory view (synchronous, never touches a backend) and writes through `write`, which
  * stamps revs and fans the records out to every target.
  */
-import type { DriverName, Json, StoredRecord } from '../../storage-drivers/types.ts';
+import type { BadRecord, DriverName, Json, StorageDriver, StoredRecord } from '../../storage-drivers/types.ts';
+import type { HybridLogicalClock } from './hlc.ts';
 
 export type WriteQuorum = 1 | 'majority' | 'all';
 
@@ -18,12 +19,15 @@ export interface TargetStatus {
   state: 'up' | 'down' | 'unknown';
   /** Round trip of the last ping or write, in milliseconds. */
   latencyMs: number | null;
+  /** Redacted: never holds a password or secret key. */
   lastError?: string;
   /** Records the merged view holds at a higher rev than this target (estimated from hints and the last sync). */
   lag: number;
   queuedHints: number;
   /** ISO time of the last completed sync pass that reached this target. */
   lastSync?: string;
+  /** Records this target held that could not be read (corrupt file, bad row); skipped, never fatal. */
+  badRecords: number;
 }
 
 /** The write reached fewer targets than the quorum; nothing of it will be applied later. */
@@ -41,7 +45,7 @@ export class QuorumError extends Error {
 export interface RecordStore {
   /** A live record from the merged view; tombstones read as undefined. */
   get(kind: string, id: string): StoredRecord | undefined;
-  /** Every live record of a kind, from the merged view. */
+  /** Every live record of a kind, from the merged view, in id order. */
   list(kind: string): StoredRecord[];
   /** Stamp new revs, apply to the view and to at least the quorum of targets. Rejects with QuorumError. */
   write(mutations: Mutation[]): Promise<StoredRecord[]>;
@@ -52,4 +56,103 @@ export interface RecordStore {
   /** Grows on every change of the view: a cheap cache key for rendered pages. */
   readonly version: number;
   targets(): TargetStatus[];
+}
+
+/** pino-compatible: `logger.warn({ target }, 'message')`. */
+export interface Logger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface ReplicatorOptions {
+  /** The targets, in config order; the order decides the claim arbiter and where hints are kept. */
+  drivers: StorageDriver[];
+  /** How many targets must apply a write before it is acknowledged (default 1). */
+  writeQuorum?: WriteQuorum;
+  /** Give up on one target's write or ping after this long (default 5 s); the target is then hinted. */
+  writeTimeoutMs?: number;
+  /** Give up on one page of bulk work (digest, list, changes, sync copies, purge) after this long (default 30 s). */
+  bulkTimeoutMs?: number;
+  /** Anti-entropy pass interval (default 60 s); 0 turns the periodic pass off. */
+  syncIntervalMs?: number;
+  /** Change-feed polling interval (default 2 s); 0 turns polling off. */
+  pollIntervalMs?: number;
+  /** How far behind its cursor each poll re-reads, for records that arrive late with a lower rev (default 5 min). */
+  pollLookbackMs?: number;
+  /** Ping interval of the background health check (default 3 s); 0 turns it off. */
+  healthIntervalMs?: number;
+  /** Tombstones older than this are purged by the sync (default 30 days). */
+  tombstoneRetentionMs?: number;
+  /** Hint retry backoff: first delay and cap (defaults 500 ms and 60 s), with jitter. */
+  hintRetryBaseMs?: number;
+  hintRetryMaxMs?: number;
+  clock?: HybridLogicalClock;
+  logger?: Logger;
+  /** Called for every record a target could not serve, after it is logged. */
+  onBadRecord?: (report: BadRecordReport) => void;
+  /** Wall clock, for retention marks and report times (default Date.now). */
+  now?: () => number;
+  /** Jitter source (default Math.random). */
+  random?: () => number;
+}
+
+export interface BadRecordReport extends BadRecord {
+  /** The target's redacted location. */
+  target: string;
+}
+
+export interface SyncTargetReport {
+  location: string;
+  /** False when the target could not even be asked for its digest. */
+  reachable: boolean;
+  /** Records copied to this target, per kind (only kinds with copies appear). */
+  copied: Record<string, number>;
+  /** Tombstones past retention removed from this target. */
+  purged: number;
+  errors: string[];
+}
+
+export interface SyncReport {
+  startedAt: string;
+  durationMs: number;
+  /** Kinds held by any reachable target (engine-internal kinds excluded). */
+  kindsCompared: number;
+  /** Kinds whose digests differed and were read in full. */
+  kindsRepaired: string[];
+  targets: SyncTargetReport[];
+  /** Records of the merged view that the pass corrected (0 when the engine is not started). */
+  viewRepaired: number;
+}
+
+export type SyncProgress =
+  | { phase: 'digest'; target: string; ok: boolean }
+  | { phase: 'compare'; kinds: number; differing: string[] }
+  | { phase: 'scan'; kind: string; target: string; scanned: number }
+  | { phase: 'copy'; kind: string; target: string; copied: number; total: number }
+  | { phase: 'purge'; target: string; purged: number };
+
+export interface SyncOptions {
+  onProgress?: (event: SyncProgress) => void;
+}
+
+export interface Replicator extends RecordStore {
+  /** Resolves once the first load of every reachable target has been merged into the view. */
+  readonly ready: Promise<void>;
+  /** Load the view and hints, then start polling, health checks, hint delivery and the periodic sync. */
+  start(): Promise<void>;
+  /** Stop every timer and wait for background work to settle; closing the drivers is the caller's job. */
+  stop(): Promise<void>;
+  /** One anti-entropy pass; also what `staunch sync` runs (without `start`). */
+  syncOnce(options?: SyncOptions): Promise<SyncReport>;
+  /** Read every reachable target's change feed now. */
+  pollOnce(): Promise<void>;
+  /** Ping every target now. */
+  checkHealth(): Promise<void>;
+  /** Try to deliver every queued hint now, ignoring backoff. */
+  flushHints(): Promise<void>;
+  /** Wait for background work in flight (late fan-out answers, hint persistence). */
+  settle(): Promise<void>;
+  /** Wire drivers' `onBadRecord` here: `onBadRecord: (bad) => replicator.reportBadRecord(driver.location, bad)`. */
+  reportBadRecord(targetLocation: string, bad: BadRecord): void;
 }

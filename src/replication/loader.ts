@@ -1,0 +1,31 @@
+/**
+ * The first full read of one target: every record of every kind it holds (kinds come from its
+ * digest), tombstones included, plus the hints persisted on it.
+ */
+import type { StoredRecord } from '../../storage-drivers/types.ts';
+import { HINT_KIND, isInternalKind } from './internal-kinds.ts';
+import type { Intake } from './intake.ts';
+import { listPages } from './pages.ts';
+import type { Target } from './target.ts';
+
+export interface LoadedTarget {
+  /** Highest rev the target held when the load began: where its change polling starts. */
+  cursor: string;
+  /** Live hints persisted on this target. */
+  hints: StoredRecord[];
+}
+
+export async function loadTarget(target: Target, bulkTimeoutMs: number, intake: Intake, onRecords: (records: StoredRecord[]) => void): Promise<LoadedTarget> {
+  const digests = await target.call('digest', bulkTimeoutMs, (driver) => driver.digest());
+  const cursor = Object.values(digests).reduce((max, digest) => (digest.maxRev > max ? digest.maxRev : max), '');
+  const hints: StoredRecord[] = [];
+  for (const kind of Object.keys(digests)) {
+    if (isInternalKind(kind) && kind !== HINT_KIND) continue;
+    for await (const page of listPages(target, kind, bulkTimeoutMs)) {
+      const records = intake(page, target);
+      if (kind === HINT_KIND) hints.push(...records.filter((r) => !r.deleted));
+      else onRecords(records);
+    }
+  }
+  return { cursor, hints };
+}

@@ -1,0 +1,186 @@
+/**
+ * Anti-entropy: the guarantee that every reachable target ends up holding the same records,
+ * whatever writes, hints or restarts were lost on the way. Hints are only the fast path.
+ *
+ * One pass:
+ * 1. digest every target; kinds whose digests all match are skipped without reading them;
+ * 2. for each kind that differs, read it in full from every target (tombstones included),
+ *    take the highest rev of every id, and copy it to each target that holds a lower rev or
+ *    none; the drivers' "apply only if newer" makes this safe against concurrent writes;
+ * 3. purge tombstones older than the retention on every target (and in the view).
+ *
+ * When the engine is started, the view takes part as a reader: a kind whose view digest differs
+ * from the targets' is read as well and merged, so the view converges even on records the change
+ * polling missed. The view is never a source: targets are the truth, the view follows them.
+ * Engine-internal kinds (hints) are never compared or copied.
+ *
+ * A record's id must keep its tombstone longer than any target stays away: a target that comes
+ * back after its tombstones were purged elsewhere would hand the deleted record back.
+ */
+import type { KindDigest, StoredRecord } from '../../storage-drivers/types.ts';
+import { sameDigest } from './digests.ts';
+import { describeError } from './errors.ts';
+import { revAtWallTime } from './hlc.ts';
+import type { Intake } from './intake.ts';
+import { isInternalKind } from './internal-kinds.ts';
+import { listPages } from './pages.ts';
+import type { Target } from './target.ts';
+import type { SyncOptions, SyncReport, SyncTargetReport } from './types.ts';
+
+const COPY_BATCH = 500;
+
+export interface SyncView {
+  digest(kind: string): KindDigest;
+  kindNames(): string[];
+  merge(records: StoredRecord[]): StoredRecord[];
+  purgeTombstones(beforeRev: string): number;
+}
+
+export interface SyncContext {
+  targets: readonly Target[];
+  bulkTimeoutMs: number;
+  tombstoneRetentionMs: number;
+  now: () => number;
+  intake: Intake;
+  /** Local writes still waiting for their quorum: never copied, never merged (they may be rolled back). */
+  isPending: (rev: string) => boolean;
+  /** Absent when the engine is not started (`staunch sync`): there is no view to repair. */
+  view?: SyncView;
+}
+
+interface KindScan {
+  newest: Map<string, StoredRecord>;
+  /** Per target that was read in full: id → rev held. */
+  held: Map<Target, Map<string, string>>;
+}
+
+export async function runSync(context: SyncContext, options: SyncOptions = {}): Promise<SyncReport> {
+  const startedMs = context.now();
+  const started = performance.now();
+  const emit = options.onProgress ?? (() => undefined);
+  const reports = new Map<Target, SyncTargetReport>(
+    context.targets.map((t) => [t, { location: t.location, reachable: true, copied: {}, purged: 0, errors: [] }]),
+  );
+  const reportOf = (target: Target) => reports.get(target)!;
+  const behind = new Map<Target, number>();
+
+  const digests = new Map<Target, Record<string, KindDigest>>();
+  await Promise.all(
+    context.targets.map(async (target) => {
+      try {
+        digests.set(target, await target.call('digest', context.bulkTimeoutMs, (driver) => driver.digest()));
+        emit({ phase: 'digest', target: target.location, ok: true });
+      } catch (error) {
+        reportOf(target).reachable = false;
+        reportOf(target).errors.push(`digest: ${describeError(error)}`);
+        emit({ phase: 'digest', target: target.location, ok: false });
+      }
+    }),
+  );
+  const reachable = context.targets.filter((t) => digests.has(t));
+
+  const kindSet = new Set([...digests.values()].flatMap((d) => Object.keys(d)));
+  for (const kind of context.view?.kindNames() ?? []) kindSet.add(kind);
+  const kinds = [...kindSet].filter((kind) => !isInternalKind(kind)).sort();
+  const targetsAgree = (kind: string) => reachable.every((t) => sameDigest(digests.get(t)![kind], digests.get(reachable[0]!)![kind]));
+  const viewAgrees = (kind: string) => !context.view || reachable.length === 0 || sameDigest(context.view.digest(kind), digests.get(reachable[0]!)![kind]);
+  const differing = kinds.filter((kind) => !targetsAgree(kind) || !viewAgrees(kind));
+  emit({ phase: 'compare', kinds: kinds.length, differing });
+
+  let viewRepaired = 0;
+  for (const kind of differing) {
+    // When only the view lags, one target is enough to read it from.
+    const sources = targetsAgree(kind) ? reachable.slice(0, 1) : reachable;
+    const scan = await scanKind(context, kind, sources, (target, error) => reportOf(target).errors.push(`${kind}: read failed: ${describeError(error)}`), emit);
+    if (context.view) viewRepaired += context.view.merge([...scan.newest.values()]).length;
+    if (sources.length < 2) continue;
+    await Promise.all(
+      [...scan.held].map(async ([target, held]) => {
+        const missing = [...scan.newest.values()].filter((record) => (held.get(record.id) ?? '') < record.rev);
+        const copied = await copyRecords(context, target, kind, missing, emit);
+        if (copied.applied > 0) reportOf(target).copied[kind] = copied.applied;
+        if (copied.error) reportOf(target).errors.push(`${kind}: copy failed: ${copied.error}`);
+        behind.set(target, (behind.get(target) ?? 0) + copied.left);
+      }),
+    );
+  }
+
+  const purgeMark = revAtWallTime(context.now() - context.tombstoneRetentionMs);
+  await Promise.all(
+    reachable.map(async (target) => {
+      try {
+        reportOf(target).purged = await target.call('purgeTombstones', context.bulkTimeoutMs, (driver) => driver.purgeTombstones(purgeMark));
+        emit({ phase: 'purge', target: target.location, purged: reportOf(target).purged });
+      } catch (error) {
+        reportOf(target).errors.push(`purge: ${describeError(error)}`);
+      }
+    }),
+  );
+  context.view?.purgeTombstones(purgeMark);
+
+  const finished = new Date(context.now()).toISOString();
+  for (const target of reachable) {
+    target.behindAtLastSync = behind.get(target) ?? 0;
+    if (reportOf(target).errors.length === 0) target.lastSync = finished;
+  }
+  return {
+    startedAt: new Date(startedMs).toISOString(),
+    durationMs: Math.round(performance.now() - started),
+    kindsCompared: kinds.length,
+    kindsRepaired: differing,
+    targets: context.targets.map(reportOf),
+    viewRepaired,
+  };
+}
+
+/** Read one kind from every source in parallel; a source that fails is left out of this kind. */
+async function scanKind(
+  context: SyncContext,
+  kind: string,
+  sources: readonly Target[],
+  onError: (target: Target, error: unknown) => void,
+  emit: NonNullable<SyncOptions['onProgress']>,
+): Promise<KindScan> {
+  const newest = new Map<string, StoredRecord>();
+  const held = new Map<Target, Map<string, string>>();
+  await Promise.all(
+    sources.map(async (target) => {
+      const revs = new Map<string, string>();
+      try {
+        for await (const page of listPages(target, kind, context.bulkTimeoutMs)) {
+          for (const record of context.intake(page, target)) {
+            revs.set(record.id, record.rev);
+            if (context.isPending(record.rev)) continue;
+            if ((newest.get(record.id)?.rev ?? '') < record.rev) newest.set(record.id, record);
+          }
+          emit({ phase: 'scan', kind, target: target.location, scanned: revs.size });
+        }
+        held.set(target, revs);
+      } catch (error) {
+        onError(target, error);
+      }
+    }),
+  );
+  return { newest, held };
+}
+
+async function copyRecords(
+  context: SyncContext,
+  target: Target,
+  kind: string,
+  records: StoredRecord[],
+  emit: NonNullable<SyncOptions['onProgress']>,
+): Promise<{ applied: number; left: number; error?: string }> {
+  let applied = 0;
+  for (let start = 0; start < records.length; start += COPY_BATCH) {
+    const batch = records.slice(start, start + COPY_BATCH);
+    try {
+      const results = await target.call('put', context.bulkTimeoutMs, (driver) => driver.put(batch));
+      applied += results.filter(Boolean).length;
+    } catch (error) {
+      return { applied, left: records.length - start, error: describeError(error) };
+    }
+    emit({ phase: 'copy', kind, target: target.location, copied: Math.min(start + COPY_BATCH, records.length), total: records.length });
+  }
+  return { applied, left: 0 };
+}
