@@ -44,7 +44,8 @@ export function clientUri(uri: URL): URL {
   return copy;
 }
 
-function safeDecode(text: string): string {
+/** decodeURIComponent that leaves a malformed escape as it is rather than throwing. */
+export function safeDecode(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
