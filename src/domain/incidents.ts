@@ -19,7 +19,7 @@ import {
   type IncidentDocument,
   type MessageDocument,
 } from './records.ts';
-import { isZeroTime } from './time.ts';
+import { isUnsetTime } from './time.ts';
 import { ZERO_TIME, type Actor, type ComponentState, type Incident, type IncidentState } from './types.ts';
 import { incidentProblems, messageProblems } from './validation.ts';
 
@@ -53,7 +53,7 @@ export interface IncidentPatch {
   metadata?: { key: string; value: string }[];
   is_scheduled?: boolean;
   persistent?: boolean;
-  /** null or the zero time clears it (statusetat could not). */
+  /** null clears it (statusetat could not); the zero time means "unchanged", as Go clients send it. */
   scheduled_end?: string | null;
   created_at?: string;
   /** Replaces every message. */
@@ -71,12 +71,11 @@ export interface UpdateInput {
   component_state?: ComponentState;
 }
 
-function toMessageDocuments(ctx: DomainContext, incidentGuid: string, inputs: readonly MessageInput[], state: IncidentState): MessageDocument[] {
-  const now = nowText(ctx);
+function toMessageDocuments(ctx: DomainContext, incidentGuid: string, inputs: readonly MessageInput[], state: IncidentState, now: string): MessageDocument[] {
   return inputs.map((input, position) => ({
     guid: input.guid || newId(ctx),
     incident_guid: incidentGuid,
-    created_at: input.created_at && !isZeroTime(input.created_at) ? input.created_at : now,
+    created_at: isUnsetTime(input.created_at) ? now : input.created_at!,
     title: input.title,
     content: input.content,
     incident_state: state,
@@ -109,7 +108,7 @@ export async function createIncident(ctx: DomainContext, actor: Actor, input: In
   const now = nowText(ctx);
   const guid = newId(ctx);
   const isScheduled = input.is_scheduled ?? false;
-  const createdAt = input.created_at && !isZeroTime(input.created_at) ? input.created_at : now;
+  const createdAt = isUnsetTime(input.created_at) ? now : input.created_at!;
   const doc: IncidentDocument = {
     guid,
     created_at: createdAt,
@@ -124,7 +123,7 @@ export async function createIncident(ctx: DomainContext, actor: Actor, input: In
     origin: ctx.settings.baseUrl,
     persistent: input.persistent ?? false,
   };
-  const messages = toMessageDocuments(ctx, guid, input.messages, doc.state);
+  const messages = toMessageDocuments(ctx, guid, input.messages, doc.state, now);
   assertValid(ctx, doc, messages);
   await ctx.store.write([
     incidentMutation(doc),
@@ -144,15 +143,19 @@ export async function updateIncident(ctx: DomainContext, actor: Actor, guid: str
     ...(patch.metadata !== undefined && { metadata: patch.metadata.map((m) => ({ incident_guid: guid, key: m.key, value: m.value })) }),
     ...(patch.is_scheduled !== undefined && { is_scheduled: patch.is_scheduled }),
     ...(patch.persistent !== undefined && { persistent: patch.persistent }),
-    ...(patch.created_at !== undefined && !isZeroTime(patch.created_at) && { created_at: patch.created_at }),
-    ...(patch.scheduled_end !== undefined && { scheduled_end: patch.scheduled_end === null || isZeroTime(patch.scheduled_end) ? ZERO_TIME : patch.scheduled_end }),
+    ...(!isUnsetTime(patch.created_at) && { created_at: patch.created_at }),
+    // Only an explicit null clears the end: Go clients send the zero time for "unchanged".
+    ...(patch.scheduled_end === null && { scheduled_end: ZERO_TIME }),
+    ...(!isUnsetTime(patch.scheduled_end ?? undefined) && { scheduled_end: patch.scheduled_end! }),
     origin: ctx.settings.baseUrl,
     updated_at: nowText(ctx),
   };
+  // Something that is no longer a maintenance has no window end (statusetat could not clear it).
+  if (patch.is_scheduled === false && patch.scheduled_end === undefined) doc.scheduled_end = ZERO_TIME;
   const mutations: Mutation[] = [incidentMutation(doc)];
   let messages = beforeMessages;
   if (patch.messages !== undefined) {
-    messages = toMessageDocuments(ctx, guid, patch.messages, doc.state);
+    messages = toMessageDocuments(ctx, guid, patch.messages, doc.state, doc.updated_at);
     const kept = new Set(messages.map((m) => m.guid));
     mutations.push(...beforeMessages.filter((m) => !kept.has(m.guid)).map((m) => deleteMessageMutation(guid, m.guid)), ...messages.map(messageMutation));
   }
@@ -186,7 +189,7 @@ export async function addMessage(ctx: DomainContext, actor: Actor, guid: string,
     ? { ...before, state: input.state ?? before.state, component_state: input.component_state ?? before.component_state, updated_at: nowText(ctx) }
     : before;
   // statusetat ignores a client guid here: an added message always gets a server one.
-  const [message] = toMessageDocuments(ctx, guid, [{ title: input.title, content: input.content, created_at: input.created_at }], doc.state);
+  const [message] = toMessageDocuments(ctx, guid, [{ title: input.title, content: input.content, created_at: input.created_at }], doc.state, nowText(ctx));
   const withNew = [...messages, { ...message!, position: 0 }];
   assertValid(ctx, doc, withNew);
   const mutations: Mutation[] = [messageMutation(message!)];

@@ -42,6 +42,11 @@ export function isZeroTime(text: string | undefined): boolean {
   return instant(text) < Date.UTC(2000, 0, 1);
 }
 
+/** Absent, or a valid time meaning "not set"; a malformed time is not unset, so validation can name it. */
+export function isUnsetTime(text: string | undefined): boolean {
+  return !text || (parseInstant(text) !== null && isZeroTime(text));
+}
+
 /** Offset of a time zone at an instant, in minutes east of UTC. */
 function zoneOffsetMinutes(ms: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {

@@ -1,0 +1,93 @@
+/**
+ * Test fixtures for the domain and the APIs built on it: real replicators over shared
+ * `memory://` targets (so two "app instances" see the same storage), and a small config.
+ * Imported by tests only.
+ */
+import { parseConfig, type Config } from '../config/parse.ts';
+import { createReplicator } from '../replication/replicator.ts';
+import type { Replicator } from '../replication/types.ts';
+import { createMemoryDriver } from '../../storage-drivers/memory.ts';
+import type { DomainContext } from './context.ts';
+import type { Actor } from './types.ts';
+import { domainSettings } from './view.ts';
+
+let run = 0;
+
+export interface Replicas {
+  /** One replicator per simulated app instance, all over the same targets. */
+  stores: Replicator[];
+  /** The memory target names, for reading what each target holds. */
+  targets: string[];
+  /** Make every instance see every other's writes (what polling does every few seconds). */
+  exchange(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startReplicas(instances = 1, targetCount = 2): Promise<Replicas> {
+  const prefix = `domain-test-${process.pid}-${++run}-${Math.random().toString(36).slice(2, 8)}`;
+  const targets = Array.from({ length: targetCount }, (_, i) => `${prefix}-t${i}`);
+  const stores = Array.from({ length: instances }, () =>
+    createReplicator({
+      drivers: targets.map((name) => createMemoryDriver(new URL(`memory://${name}`))),
+      // Timers off: tests decide when instances exchange writes.
+      pollIntervalMs: 0,
+      syncIntervalMs: 0,
+      healthIntervalMs: 0,
+    }),
+  );
+  await Promise.all(stores.map((s) => s.start()));
+  return {
+    stores,
+    targets,
+    async exchange() {
+      await Promise.all(stores.map((s) => s.settle()));
+      await Promise.all(stores.map((s) => s.pollOnce()));
+    },
+    async stop() {
+      await Promise.all(stores.map((s) => s.stop()));
+    },
+  };
+}
+
+export const TEST_CONFIG_YAML = `
+username: admin
+password: s3cret-password
+base_info:
+  base_url: https://status.example.test/
+  title: Example
+  time_zone: Europe/Paris
+targets:
+  - memory://unused
+components:
+  - name: API
+    group: Public
+    description: The public REST API
+  - name: Website
+    group: Public
+  - name: Database
+    group: Internal
+  - name: Standalone
+api_tokens:
+  - name: reader
+    token: reader-token-0123456789
+    scopes: [read]
+  - name: hashed-writer
+    sha256: b22fd458dbe2426bebe59cfafe4c46e013df3efd439e4d91cda767ac3052ddd0  # sha256 of hashed-token-0123456789
+    scopes: [write:incidents]
+  - name: deployer
+    token: writer-token-0123456789
+    scopes: [write:incidents]
+  - name: root
+    token: admin-token-0123456789
+    scopes: [admin]
+`;
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...parseConfig(TEST_CONFIG_YAML), ...overrides };
+}
+
+export const ADMIN: Actor = { type: 'user', name: 'admin' };
+
+export function testContext(store: DomainContext['store'], config: Config = testConfig(), now?: () => number): DomainContext {
+  return { store, settings: domainSettings(config), ...(now ? { now } : {}) };
+}
