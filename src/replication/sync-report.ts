@@ -1,0 +1,49 @@
+/**
+ * Plain text for `staunch sync`: one line per progress event, and the final report as a table of
+ * what each target received, so an operator sees at a glance what was repaired and where.
+ */
+import type { SyncProgress, SyncReport, SyncTargetReport } from './types.ts';
+
+export function formatSyncProgress(event: SyncProgress): string {
+  switch (event.phase) {
+    case 'digest':
+      return `digest   ${event.target}: ${event.ok ? 'ok' : 'unreachable'}`;
+    case 'compare':
+      return `compare  ${event.kinds} kinds, ${event.differing.length} differ${event.differing.length ? `: ${event.differing.join(', ')}` : ''}`;
+    case 'scan':
+      return `scan     ${event.kind} on ${event.target}: ${event.scanned} records read`;
+    case 'copy':
+      return `copy     ${event.kind} to ${event.target}: ${event.copied}/${event.total}`;
+    case 'purge':
+      return `purge    ${event.target}: ${event.purged} old tombstones removed`;
+  }
+}
+
+const total = (target: SyncTargetReport) => Object.values(target.copied).reduce((sum, n) => sum + n, 0);
+
+export function formatSyncReport(report: SyncReport): string {
+  const copied = report.targets.reduce((sum, t) => sum + total(t), 0);
+  const repaired = report.kindsRepaired.length ? ` (${report.kindsRepaired.join(', ')})` : '';
+  const summary =
+    `Sync at ${report.startedAt} took ${report.durationMs} ms: ${report.kindsCompared} kinds compared, ` +
+    `${report.kindsRepaired.length} differed${repaired}, ${copied} records copied` +
+    (report.viewRepaired ? `, ${report.viewRepaired} corrected in the view` : '') +
+    '.';
+  const rows = report.targets.map((t) => [
+    t.location,
+    !t.reachable ? 'unreachable' : t.errors.length ? 'errors' : 'ok',
+    String(total(t)),
+    Object.entries(t.copied).map(([kind, n]) => `${kind} ${n}`).join(', ') || '-',
+    String(t.purged),
+  ]);
+  const errors = report.targets.flatMap((t) => t.errors.map((e) => `  ${t.location}: ${e}`));
+  return [summary, '', table(['TARGET', 'STATUS', 'COPIED', 'BY KIND', 'PURGED'], rows, [2, 4]), ...(errors.length ? ['', 'Errors:', ...errors] : [])].join('\n');
+}
+
+/** Columns padded to their widest cell; numeric columns right-aligned. */
+function table(headers: string[], rows: string[][], numeric: number[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (numeric.includes(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}

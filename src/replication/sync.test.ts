@@ -1,0 +1,147 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { revAtWallTime } from './hlc.ts';
+import { HINT_KIND } from './internal-kinds.ts';
+import { formatSyncProgress, formatSyncReport } from './sync-report.ts';
+import { expectConverged, manualReplicator, memoryTargets, readAll, record } from './testing/fixtures.ts';
+import type { Replicator, SyncProgress } from './types.ts';
+
+const stoppable: Replicator[] = [];
+afterEach(async () => {
+  await Promise.all(stoppable.splice(0).map((r) => r.stop()));
+});
+function replicatorFor(...args: Parameters<typeof manualReplicator>): Replicator {
+  const replicator = manualReplicator(...args);
+  stoppable.push(replicator);
+  return replicator;
+}
+
+const DAY = 24 * 60 * 60_000;
+const NOW = Date.UTC(2026, 5, 1);
+/** A rev `minutesAgo` before NOW. */
+const revAgo = (minutesAgo: number, writer = 'w') => revAtWallTime(NOW - minutesAgo * 60_000).replace(/-0$/, `-${writer}`);
+
+describe('anti-entropy sync', () => {
+  it('copies the newest rev of every record both ways and reports what went where', async () => {
+    const [a, b] = memoryTargets(2);
+    await a!.inner.put([record('incident', 'only-a', revAgo(9)), record('incident', 'both', revAgo(5)), record('subscriber', 's1', revAgo(8))]);
+    await b!.inner.put([record('incident', 'only-b', revAgo(7)), { ...record('incident', 'both', revAgo(3)), body: { newer: true } }]);
+
+    const report = await replicatorFor({ drivers: [a!, b!], now: () => NOW }).syncOnce();
+
+    expect(report.targets[0]!.copied).toEqual({ incident: 2 });
+    expect(report.targets[1]!.copied).toEqual({ incident: 1, subscriber: 1 });
+    expect(report.kindsRepaired).toEqual(['incident', 'subscriber']);
+    expect((await a!.inner.get('incident', 'both'))?.body).toEqual({ newer: true });
+    await expectConverged([a!, b!]);
+    const again = await replicatorFor({ drivers: [a!, b!], now: () => NOW }).syncOnce();
+    expect(again.kindsRepaired).toEqual([]);
+  });
+
+  it('carries tombstones, so a delete that reached one target is not undone by the others', async () => {
+    const drivers = memoryTargets(3);
+    for (const d of drivers) await d.inner.put([record('incident', 'gone', revAgo(10))]);
+    await drivers[1]!.inner.put([record('incident', 'gone', revAgo(2), null, true)]);
+
+    const replicator = replicatorFor({ drivers, now: () => NOW });
+    await replicator.start();
+    expect(replicator.get('incident', 'gone')).toBeUndefined();
+    await replicator.syncOnce();
+    for (const d of drivers) expect(await d.inner.get('incident', 'gone')).toMatchObject({ deleted: true });
+    await expectConverged(drivers);
+  });
+
+  it('purges tombstones past the retention everywhere, and keeps younger ones', async () => {
+    const drivers = memoryTargets(2);
+    await drivers[0]!.inner.put([record('incident', 'old', revAgo((31 * DAY) / 60_000), null, true), record('incident', 'young', revAgo(60), null, true)]);
+    const report = await replicatorFor({ drivers, now: () => NOW, tombstoneRetentionMs: 30 * DAY }).syncOnce();
+
+    expect(report.targets.map((t) => t.purged)).toEqual([1, 1]);
+    for (const d of drivers) expect((await readAll(d.inner, 'incident')).map((r) => r.id)).toEqual(['young']);
+    await expectConverged(drivers);
+  });
+
+  it('repairs a target from thousands of records, page by page, with progress', async () => {
+    const [full, empty] = memoryTargets(2);
+    await full!.inner.put(Array.from({ length: 2500 }, (_, i) => record('incident', `i${String(i).padStart(5, '0')}`, revAgo(100 - i / 100))));
+    const events: SyncProgress[] = [];
+    const report = await replicatorFor({ drivers: [full!, empty!], now: () => NOW }).syncOnce({ onProgress: (e) => events.push(e) });
+
+    expect(report.targets[1]!.copied).toEqual({ incident: 2500 });
+    expect(full!.calls.list).toBeGreaterThanOrEqual(3);
+    expect(events.filter((e) => e.phase === 'copy').at(-1)).toMatchObject({ copied: 2500, total: 2500 });
+    expect(events.map((e) => e.phase)).toEqual(expect.arrayContaining(['digest', 'compare', 'scan', 'copy', 'purge']));
+    expect(events.every((e) => typeof formatSyncProgress(e) === 'string')).toBe(true);
+    await expectConverged([full!, empty!]);
+  });
+
+  it('syncs the reachable targets when one is down, and reports it', async () => {
+    const drivers = memoryTargets(3);
+    await drivers[0]!.inner.put([record('incident', 'a', revAgo(1))]);
+    drivers[2]!.setMode('fail');
+    drivers[2]!.failureMessage = 'connect ECONNREFUSED postgres://staunch:hunter2@db:5432/staunch';
+
+    const report = await replicatorFor({ drivers, now: () => NOW }).syncOnce();
+
+    expect(report.targets[2]).toMatchObject({ reachable: false, copied: {} });
+    expect(report.targets[2]!.errors.join()).not.toContain('hunter2');
+    expect(report.targets[1]!.copied).toEqual({ incident: 1 });
+    const text = formatSyncReport(report);
+    expect(text).toMatch(/unreachable/);
+    expect(text).toContain(drivers[1]!.location);
+    expect(text).not.toContain('hunter2');
+    await expectConverged(drivers.slice(0, 2));
+  });
+
+  it('never copies engine-internal records (hints)', async () => {
+    const [a, b] = memoryTargets(2);
+    await a!.inner.put([record(HINT_KIND, 'k:incident:x', revAgo(1), { target: 'k', record: { ...record('incident', 'x', revAgo(1)) } })]);
+    const report = await replicatorFor({ drivers: [a!, b!], now: () => NOW }).syncOnce();
+    expect(report.kindsCompared).toBe(0);
+    expect(await b!.inner.digest()).toEqual({});
+  });
+
+  it('corrects the view where polling missed a record', async () => {
+    const [a, b] = memoryTargets(2);
+    const replicator = replicatorFor({ drivers: [a!, b!], pollLookbackMs: 1_000 });
+    await replicator.start();
+    await replicator.write([{ kind: 'incident', id: 'recent', body: {} }]);
+    await replicator.pollOnce(); // the cursors move past the write
+    // Another instance with a slow clock writes a record whose rev is older than this one's cursor.
+    const late = record('incident', 'late', revAtWallTime(Date.now() - 60_000).replace(/-0$/, '-slow'));
+    for (const d of [a!, b!]) await d.inner.put([late]);
+
+    await replicator.pollOnce();
+    expect(replicator.get('incident', 'late')).toBeUndefined(); // older than the lookback: polling cannot see it
+    const report = await replicator.syncOnce();
+    expect(report.viewRepaired).toBe(1);
+    expect(replicator.get('incident', 'late')).toEqual(late);
+  });
+});
+
+describe('sync report', () => {
+  it('prints a table of what each target received', () => {
+    const text = formatSyncReport({
+      startedAt: '2026-06-01T00:00:00.000Z',
+      durationMs: 42,
+      kindsCompared: 3,
+      kindsRepaired: ['incident'],
+      viewRepaired: 0,
+      targets: [
+        { location: 'sqlite:///data/a.db', reachable: true, copied: { incident: 12, subscriber: 3 }, purged: 2, errors: [] },
+        { location: 'postgres://staunch:***@db/staunch', reachable: false, copied: {}, purged: 0, errors: ['digest: UNAVAILABLE: refused'] },
+      ],
+    });
+    expect(text).toBe(
+      [
+        'Sync at 2026-06-01T00:00:00.000Z took 42 ms: 3 kinds compared, 1 differed (incident), 15 records copied.',
+        '',
+        'TARGET                             STATUS       COPIED  BY KIND                    PURGED',
+        'sqlite:///data/a.db                ok               15  incident 12, subscriber 3       2',
+        'postgres://staunch:***@db/staunch  unreachable       0  -                               0',
+        '',
+        'Errors:',
+        '  postgres://staunch:***@db/staunch: digest: UNAVAILABLE: refused',
+      ].join('\n'),
+    );
+  });
+});
