@@ -5,7 +5,10 @@
 import { Command } from 'commander';
 import { ConfigError } from './config/parse.ts';
 import { loadNodeConfig } from './runtime/node-config.ts';
-import { startNodeServer } from './runtime/node.ts';
+import { createReplicatorFromConfig, startNodeServer } from './runtime/node.ts';
+import { createNodeLogger } from './runtime/node-logger.ts';
+import { throttledProgress } from './runtime/progress.ts';
+import { formatSyncReport } from './replication/sync-report.ts';
 import { nodeDrivers } from './runtime/registry.node.ts';
 import { checkTargets, formatTargetChecks } from './runtime/targets-check.ts';
 import { VERSION } from './runtime/version.ts';
@@ -42,6 +45,22 @@ targets
     console.log(`targets of ${source}:\n`);
     console.log(formatTargetChecks(checks));
     process.exitCode = checks.every((c) => c.state === 'ok') ? 0 : 1;
+  });
+
+program
+  .command('sync')
+  .description('run one anti-entropy pass: copy the newest version of every record to every reachable target')
+  .option('-c, --config <file>', 'configuration file')
+  .option('-q, --quiet', 'print only the final table')
+  .action(async (options: { config?: string; quiet?: boolean }) => {
+    const { config, source } = loadNodeConfig(options.config);
+    const logger = createNodeLogger({ ...config.log, level: 'warn' });
+    const { replicator, drivers } = createReplicatorFromConfig(config, logger);
+    console.error(`sync of ${source}: ${drivers.length} targets`);
+    const report = await replicator.syncOnce({ onProgress: options.quiet ? undefined : throttledProgress((line) => console.error(line)) });
+    await Promise.all(drivers.map((d) => d.close().catch(() => undefined)));
+    console.log(formatSyncReport(report));
+    process.exitCode = report.targets.every((t) => t.reachable && t.errors.length === 0) ? 0 : 1;
   });
 
 try {

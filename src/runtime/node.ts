@@ -9,7 +9,8 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../app.ts';
 import type { Config } from '../config/parse.ts';
 import type { Logger } from '../logger.ts';
-import { createReplicator, type Replicator } from '../replication/replicator.ts';
+import type { StorageDriver } from '../../storage-drivers/types.ts';
+import { createReplicator, type Replicator, type ReplicatorOptions } from '../replication/replicator.ts';
 import { createNodeLogger } from './node-logger.ts';
 import { nodeDrivers } from './registry.node.ts';
 import { VERSION } from './version.ts';
@@ -21,13 +22,19 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function createReplicatorFromConfig(config: Config, logger: Logger): Replicator {
-  const drivers = config.targets.map((target) =>
-    nodeDrivers.create(target, {
-      onBadRecord: (bad) => logger.warn({ location: bad.location, problem: bad.error }, 'skipped a record that is not valid'),
-    }),
-  );
-  return createReplicator({
+export interface ConfiguredReplicator {
+  replicator: Replicator;
+  drivers: StorageDriver[];
+}
+
+export function createReplicatorFromConfig(config: Config, logger: Logger, overrides: Partial<ReplicatorOptions> = {}): ConfiguredReplicator {
+  // Drivers exist before the replicator, so their bad-record reports are routed through it late.
+  let replicator: Replicator | undefined;
+  const drivers = config.targets.map((target) => {
+    const driver: StorageDriver = nodeDrivers.create(target, { onBadRecord: (bad) => replicator?.reportBadRecord(driver.location, bad) });
+    return driver;
+  });
+  replicator = createReplicator({
     drivers,
     writeQuorum: config.replication.write_quorum,
     writeTimeoutMs: config.replication.write_timeout,
@@ -35,7 +42,9 @@ export function createReplicatorFromConfig(config: Config, logger: Logger): Repl
     pollIntervalMs: config.replication.poll_interval,
     tombstoneRetentionMs: config.replication.tombstone_retention,
     logger,
+    ...overrides,
   });
+  return { replicator, drivers };
 }
 
 export async function startNodeServer(config: Config, options: { logger?: Logger; source?: string } = {}): Promise<RunningServer> {
@@ -45,8 +54,9 @@ export async function startNodeServer(config: Config, options: { logger?: Logger
   }
   if (config.generated.cookieKey) logger.warn({}, 'cookie_key is not set: signed cookies will not survive a restart or work across replicas');
 
-  const replicator = createReplicatorFromConfig(config, logger);
-  await replicator.start();
+  const { replicator, drivers } = createReplicatorFromConfig(config, logger);
+  // Serve at once: the view fills as targets answer, and pages never wait for a slow target.
+  void replicator.start();
   const app = createApp({ config, store: replicator, logger, startedAt: new Date(), version: VERSION });
 
   const server = await new Promise<ServerType>((resolve, reject) => {
@@ -79,6 +89,7 @@ export async function startNodeServer(config: Config, options: { logger?: Logger
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       });
       await replicator.stop();
+      await Promise.all(drivers.map((driver) => driver.close().catch(() => undefined)));
     })());
   return { url, port, replicator, close };
 }
