@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createPostgresDatabase, postgresAvailable } from './support/postgres.ts';
+import { startTcpProxy } from './support/tcp-proxy.ts';
 import { eventually, STAUNCH_BIN, startStaunch, type StaunchProcess } from './support/staunch-process.ts';
 
 const run = promisify(execFile);
@@ -70,6 +72,38 @@ describe('staunch serve', () => {
     });
     expect(body.status).toBe('unavailable');
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe.runIf(await postgresAvailable())('staunch serve with PostgreSQL', () => {
+  it('turns the PostgreSQL target down in /readyz within 10 s of an outage, keeps serving, and recovers', async () => {
+    const database = await createPostgresDatabase();
+    const target = database.freshTarget();
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    try {
+      const cwd = tempDir();
+      writeFileSync(join(cwd, 'config.yml'), `targets:\n  - sqlite://./s.db\n  - ${proxy.via(target.href)}\nreplication:\n  write_timeout: 1s\n`);
+      const server = await startStaunch(['serve'], { cwd });
+      running.push(server);
+      const stateOf = async (driver: string) => {
+        const body = (await (await fetch(`${server.url}/readyz`)).json()) as Readiness;
+        return body.targets.find((t) => t.driver === driver)?.state;
+      };
+      await eventually(async () => ((await stateOf('postgres')) === 'ok' ? true : undefined));
+
+      proxy.cut();
+      await eventually(async () => ((await stateOf('postgres')) === 'down' ? true : undefined), { timeoutMs: 10_000 });
+      const ready = await fetch(`${server.url}/readyz`);
+      expect(ready.status).toBe(200); // SQLite still takes writes
+      expect(server.child.exitCode).toBeNull();
+
+      proxy.restore();
+      await eventually(async () => ((await stateOf('postgres')) === 'ok' ? true : undefined), { timeoutMs: 15_000 });
+    } finally {
+      await proxy.close();
+      await Promise.all(running.splice(0).map((p) => p.stop('SIGKILL')));
+      await database.drop();
+    }
   });
 });
 

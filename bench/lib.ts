@@ -1,0 +1,57 @@
+/**
+ * Small helpers shared by the benchmarks: timing, percentiles, a progress line, a table.
+ * Benchmarks print figures side by side from one run (ratios against a baseline), because
+ * the machines they run on are shared and noisy; nothing here asserts a time.
+ */
+
+export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = performance.now();
+  const result = await work();
+  return { result, ms: performance.now() - started };
+}
+
+export function percentile(sortedValues: number[], p: number): number {
+  if (sortedValues.length === 0) return NaN;
+  const index = Math.min(sortedValues.length - 1, Math.max(0, Math.ceil((p / 100) * sortedValues.length) - 1));
+  return sortedValues[index]!;
+}
+
+export function median(values: number[]): number {
+  return percentile([...values].sort((a, b) => a - b), 50);
+}
+
+/** Operations per second for `count` operations that took `ms`. */
+export const perSecond = (count: number, ms: number): number => (count / ms) * 1000;
+
+export function formatNumber(value: number, digits = 0): string {
+  if (!Number.isFinite(value)) return '-';
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** One progress line on stderr, rewritten in place on a terminal and thinned to one a second otherwise. */
+export function progress(label: string): (done: number, total: number) => void {
+  let lastPrint = 0;
+  return (done, total) => {
+    const now = Date.now();
+    const finished = done >= total;
+    if (!finished && now - lastPrint < (process.stderr.isTTY ? 100 : 1000)) return;
+    lastPrint = now;
+    const line = `${label}: ${done}/${total} (${Math.round((done / total) * 100)}%)`;
+    if (process.stderr.isTTY) process.stderr.write(`\r${line}${finished ? '\n' : ''}`);
+    else process.stderr.write(`${line}\n`);
+  };
+}
+
+export function printTable(headers: string[], rows: string[][]): void {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  console.log(line(headers));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+}
+
+/** A positive integer from the environment, for scaling a benchmark down on a small machine. */
+export function envCount(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
