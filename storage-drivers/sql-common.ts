@@ -31,6 +31,7 @@ export function sqlTarget(driver: DriverName, uri: URL, options: DriverOptions =
   if (uri.password) secrets.push(uri.password, safeDecode(uri.password));
   return {
     table,
+    // A target's own `timeout_ms` wins over the process-wide option: one slow backend should not slow every target.
     timeoutMs: queryNumber(uri, 'timeout_ms', options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     location,
     secrets: secrets.filter((secret) => secret.length > 0),
@@ -254,8 +255,8 @@ export function createSqlDriver(name: DriverName, target: SqlTarget, options: Dr
     async close() {
       if (closed) return;
       closed = true;
-      // Closing a target whose server is already gone is not worth an error.
-      await dialect.close().catch(() => undefined);
+      // Closing a target whose server is gone or hung is not worth an error, nor a wait without end.
+      await withTimeout(name, `close of ${location}`, timeoutMs, dialect.close()).catch(() => undefined);
     },
   };
 }

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { StorageError, type DriverModule, type DriverOptions, type StorageDriver, type StorageErrorCode } from './types.ts';
-import { createSqlDriver, networkErrorCode, sqlTarget, type KeyRow, type RecordRow, type SqlDialect, type StoredRow } from './sql-common.ts';
+import { createSqlDriver, networkErrorCode, safeDecode, sqlTarget, type KeyRow, type RecordRow, type SqlDialect, type StoredRow } from './sql-common.ts';
 
 export const MEMORY_PATH = ':memory:';
 
@@ -18,7 +18,7 @@ export const MEMORY_PATH = ':memory:';
  * port), so an in-memory database is spelled `sqlite::memory:` once parsed.
  */
 export function sqlitePath(uri: URL): string {
-  const path = decodeURIComponent(uri.host + uri.pathname);
+  const path = safeDecode(uri.host + uri.pathname);
   if (path === MEMORY_PATH) return MEMORY_PATH;
   if (path === '' || path === '/') throw new StorageError('sqlite', 'INVALID_URI', `no database path in ${uri.protocol}//…`);
   return uri.host === '' ? path : resolve(path);
