@@ -15,7 +15,15 @@ export interface LoadedTarget {
   hints: StoredRecord[];
 }
 
-export async function loadTarget(target: Target, bulkTimeoutMs: number, intake: Intake, onRecords: (records: StoredRecord[]) => void): Promise<LoadedTarget> {
+export interface LoadTimeouts {
+  /** For the liveness probe first: a silent target must not hold the start for a bulk timeout. */
+  probeTimeoutMs: number;
+  bulkTimeoutMs: number;
+}
+
+export async function loadTarget(target: Target, timeouts: LoadTimeouts, intake: Intake, onRecords: (records: StoredRecord[]) => void): Promise<LoadedTarget> {
+  const { probeTimeoutMs, bulkTimeoutMs } = timeouts;
+  await target.call('ping', probeTimeoutMs, (driver) => driver.ping(), true);
   const digests = await target.call('digest', bulkTimeoutMs, (driver) => driver.digest());
   const cursor = Object.values(digests).reduce((max, digest) => (digest.maxRev > max ? digest.maxRev : max), '');
   const hints: StoredRecord[] = [];

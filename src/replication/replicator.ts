@@ -78,7 +78,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     intake,
     onRecords: mergeRead,
     load: async (target) => {
-      const loaded = await loadTarget(target, settings.bulkTimeoutMs, intake, mergeRead);
+      const loaded = await loadTarget(target, { probeTimeoutMs: settings.writeTimeoutMs, bulkTimeoutMs: settings.bulkTimeoutMs }, intake, mergeRead);
       handoff.restore(loaded.hints, target.index);
       return loaded.cursor;
     },
@@ -91,8 +91,15 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
   const periodic: Periodic[] = [];
   let syncChain: Promise<unknown> = Promise.resolve();
 
+  // A failed poll has already marked its target down and logged it.
+  const pollTarget = (target: Target) => poller.poll(target).catch(() => undefined);
   const pollOnce = async () => {
-    await Promise.all(targets.filter((t) => !t.isDown).map((t) => poller.poll(t).catch(() => undefined)));
+    await Promise.all(targets.filter((t) => !t.isDown).map(pollTarget));
+  };
+  // Timer ticks do not wait for each other's targets: a hanging one only delays itself. Nor does
+  // stop() wait for them: a poll changes nothing on the targets, and a late answer is harmless.
+  const pollTick = async () => {
+    for (const target of targets) if (!target.isDown) void pollTarget(target);
   };
   const checkHealth = async () => {
     await Promise.all(targets.map((t) => t.call('ping', settings.writeTimeoutMs, (driver) => driver.ping(), true).catch(() => undefined)));
@@ -103,6 +110,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       runSync(
         {
           targets,
+          probeTimeoutMs: settings.writeTimeoutMs,
           bulkTimeoutMs: settings.bulkTimeoutMs,
           tombstoneRetentionMs: settings.tombstoneRetentionMs,
           now,
@@ -166,7 +174,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
         markReady();
         logger.info({ targets: targets.map((t) => `${t.location} ${t.state}`) }, 'replication view loaded');
         if (stopped) return;
-        every('poll', settings.pollIntervalMs, pollOnce);
+        every('poll', settings.pollIntervalMs, pollTick);
         every('health check', settings.healthIntervalMs, checkHealth);
         if (settings.syncIntervalMs > 0) {
           background.add('sync', syncOnce());

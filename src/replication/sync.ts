@@ -38,6 +38,8 @@ export interface SyncView {
 
 export interface SyncContext {
   targets: readonly Target[];
+  /** For the liveness probe before the digest, so a silent target costs this, not a bulk timeout. */
+  probeTimeoutMs: number;
   bulkTimeoutMs: number;
   tombstoneRetentionMs: number;
   now: () => number;
@@ -68,6 +70,7 @@ export async function runSync(context: SyncContext, options: SyncOptions = {}): 
   await Promise.all(
     context.targets.map(async (target) => {
       try {
+        await target.call('ping', context.probeTimeoutMs, (driver) => driver.ping(), true);
         digests.set(target, await target.call('digest', context.bulkTimeoutMs, (driver) => driver.digest()));
         emit({ phase: 'digest', target: target.location, ok: true });
       } catch (error) {
