@@ -127,3 +127,28 @@ export function queryNumber(uri: URL, name: string, fallback: number): number {
   const value = Number(raw);
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
+
+/**
+ * `work` over every item with at most `limit` calls in flight; results keep the input order, and
+ * the first failure rejects the whole call.
+ * Drivers whose backend is many small requests (S3 objects, files) use it to overlap latency.
+ */
+export async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    // After a failure the other workers finish the call they are in but start no new one.
+    while (next < items.length && !failed) {
+      const index = next++;
+      try {
+        results[index] = await work(items[index]!, index);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
