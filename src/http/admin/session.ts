@@ -1,0 +1,129 @@
+/**
+ * Admin sessions without server storage, so any instance can check any session: the cookie
+ * holds `user:sid:expiry`, signed with cookie_key (HMAC-SHA256, hono's signed cookies), HttpOnly,
+ * SameSite=Lax, Secure over https. The CSRF token of a session is HMAC(cookie_key, sid): forms
+ * carry it, and a post without the session's token is refused. Signing out revokes the sid in
+ * this process and clears the cookie.
+ */
+import type { Context } from 'hono';
+import { deleteCookie, generateSignedCookie, getSignedCookie } from 'hono/cookie';
+
+export const SESSION_COOKIE = 'staunch_session';
+export const LOGIN_COOKIE = 'staunch_login';
+export const SESSION_TTL_MS = 12 * 3_600_000;
+
+export interface Session {
+  user: string;
+  sid: string;
+  expiresAt: number;
+  csrf: string;
+}
+
+const encoder = new TextEncoder();
+const keys = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+function base64url(bytes: ArrayBuffer): string {
+  let text = '';
+  for (const b of new Uint8Array(bytes)) text += String.fromCharCode(b);
+  return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export async function hmac(secret: string, message: string): Promise<string> {
+  return base64url(await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(message)));
+}
+
+/** Compare two strings without an early exit on the first difference. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const x = encoder.encode(a);
+  const y = encoder.encode(b);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
+
+/** Checks a username and password against the config's, in constant time over their HMACs (so lengths do not leak either). */
+export async function credentialsMatch(secret: string, expected: { username: string; password: string }, given: { username: string; password: string }): Promise<boolean> {
+  const [eu, ep, gu, gp] = await Promise.all([
+    hmac(secret, `u:${expected.username}`),
+    hmac(secret, `p:${expected.password}`),
+    hmac(secret, `u:${given.username}`),
+    hmac(secret, `p:${given.password}`),
+  ]);
+  const userOk = constantTimeEqual(eu, gu);
+  const passwordOk = constantTimeEqual(ep, gp);
+  return userOk && passwordOk && expected.password.length > 0;
+}
+
+const randomToken = () => base64url(crypto.getRandomValues(new Uint8Array(18)).buffer);
+
+export class Sessions {
+  private readonly revoked = new Map<string, number>();
+
+  constructor(
+    private readonly secret: string,
+    private readonly now: () => number,
+  ) {}
+
+  cookieOptions(secure: boolean) {
+    return { path: '/admin', httpOnly: true, sameSite: 'Lax' as const, secure };
+  }
+
+  /** A new session for `user`: the Set-Cookie value and the session. */
+  async create(user: string, secure: boolean): Promise<{ cookie: string; session: Session }> {
+    const sid = randomToken();
+    const expiresAt = this.now() + SESSION_TTL_MS;
+    const value = `${encodeURIComponent(user)}:${sid}:${expiresAt}`;
+    const cookie = await generateSignedCookie(SESSION_COOKIE, value, this.secret, { ...this.cookieOptions(secure), maxAge: SESSION_TTL_MS / 1000 });
+    return { cookie, session: { user, sid, expiresAt, csrf: await this.csrfToken(sid) } };
+  }
+
+  /** The session of this request, if its cookie is genuine, unexpired, not revoked and for `user`. */
+  async read(c: Context, user: string): Promise<Session | null> {
+    const value = await getSignedCookie(c, this.secret, SESSION_COOKIE);
+    if (typeof value !== 'string') return null;
+    const [encodedUser, sid, expiry] = value.split(':');
+    const expiresAt = Number(expiry);
+    if (!encodedUser || !sid || !Number.isFinite(expiresAt) || expiresAt <= this.now()) return null;
+    let sessionUser: string;
+    try {
+      sessionUser = decodeURIComponent(encodedUser);
+    } catch {
+      return null;
+    }
+    if (sessionUser !== user || this.revoked.has(sid)) return null;
+    return { user: sessionUser, sid, expiresAt, csrf: await this.csrfToken(sid) };
+  }
+
+  revoke(c: Context, session: Session, secure: boolean): void {
+    this.revoked.set(session.sid, session.expiresAt);
+    const now = this.now();
+    for (const [sid, expiresAt] of this.revoked) if (expiresAt <= now) this.revoked.delete(sid);
+    deleteCookie(c, SESSION_COOKIE, this.cookieOptions(secure));
+  }
+
+  csrfToken(sid: string): Promise<string> {
+    return hmac(this.secret, `csrf:${sid}`);
+  }
+
+  /** A token for the sign-in form, bound to a random nonce kept in a short-lived cookie (login CSRF). */
+  async loginChallenge(secure: boolean): Promise<{ cookie: string; token: string }> {
+    const nonce = randomToken();
+    const cookie = await generateSignedCookie(LOGIN_COOKIE, nonce, this.secret, { path: '/admin', httpOnly: true, sameSite: 'Strict', secure, maxAge: 30 * 60 });
+    return { cookie, token: await hmac(this.secret, `login:${nonce}`) };
+  }
+
+  async loginTokenValid(c: Context, token: string): Promise<boolean> {
+    const nonce = await getSignedCookie(c, this.secret, LOGIN_COOKIE);
+    if (typeof nonce !== 'string' || !token) return false;
+    return constantTimeEqual(await hmac(this.secret, `login:${nonce}`), token);
+  }
+}

@@ -1,0 +1,273 @@
+/**
+ * The public HTML pages: `/`, `/history`, `/incidents/:id`, `/timezone`, the subscribe form,
+ * and the hashed assets. Pages are rendered from the in-memory view and cached by
+ * (store version, zone, minute, storage notice), so a page is rendered when the data changes,
+ * not on every request, and keeps being served when every storage target is down.
+ */
+import { Hono, type Context } from 'hono';
+import { csrf } from 'hono/csrf';
+import { DomainError } from '../../domain/errors.ts';
+import { incidentsBetween, incidentRole } from '../../domain/status.ts';
+import { subscribe } from '../../domain/subscribers.ts';
+import { instant, startOfDay } from '../../domain/time.ts';
+import { localDate } from '../../domain/uptime.ts';
+import { KIND } from '../../domain/records.ts';
+import { QuorumError } from '../../replication/types.ts';
+import { ASSETS } from '../../views/assets/index.ts';
+import { relative, timeFormat } from '../../views/format.ts';
+import type { DayView } from '../../views/incidents.tsx';
+import type { Notice, ZoneInfo } from '../../views/layout.tsx';
+import { HistoryPage, IncidentPage, IndexPage, MessagePage, NotFoundPage, SubscribePanel, TimezonePage } from '../../views/pages.tsx';
+import { Layout } from '../../views/layout.tsx';
+import { safeReturnPath } from '../../views/url.ts';
+import { clientAddress, RateLimiter } from '../rate-limit.ts';
+import { dataSince, groupRows, incidentView, recentDays, statusModel, uptimeSeries, type ModelContext } from './model.ts';
+import { minuteOf } from './render-cache.ts';
+import { html, sendHtml, sendRendered, siteFor, type PageDeps, type Site } from './site.ts';
+import { allZones, canonicalZone, isSecureRequest, visitorZone, zoneCookie, type VisitorZone } from './zone.ts';
+
+interface PageRequest {
+  site: Site;
+  zone: VisitorZone;
+  now: number;
+  /** The instant every storage target was first seen down, or null. */
+  downSince: number | null;
+  cookie?: string;
+}
+
+async function pageRequest(c: Context, site: Site): Promise<PageRequest> {
+  const zone = await visitorZone(c, site.config.cookie_key, site.config.base_info.time_zone);
+  const now = site.now();
+  const request: PageRequest = { site, zone, now, downSince: site.storage.check() };
+  if (zone.remember) request.cookie = await zoneCookie(site.config.cookie_key, zone.zone, isSecureRequest(c, site.config.base_info.base_url));
+  return request;
+}
+
+/** The part of a cache key every page shares. */
+function baseKey(r: PageRequest): string {
+  return `${r.site.store.version}|${r.zone.zone}|${r.zone.chosen ? 1 : 0}|${r.zone.invalid ? 1 : 0}|${minuteOf(r.now)}|${r.downSince === null ? '' : minuteOf(r.downSince)}`;
+}
+
+function zoneInfo(r: PageRequest): ZoneInfo {
+  return { name: r.zone.zone, label: timeFormat(r.zone.zone).zoneName(r.now), chosen: r.zone.chosen };
+}
+
+function notices(r: PageRequest): Notice[] {
+  const list: Notice[] = [];
+  const fmt = timeFormat(r.zone.zone);
+  if (r.downSince !== null) {
+    list.push({
+      tone: 'warn',
+      title: `Storage unreachable since ${fmt.short(r.downSince, r.now)} (${relative(r.downSince, r.now)}).`,
+      text: 'Showing the last known state; changes made since then may be missing.',
+    });
+  }
+  if (r.zone.invalid) list.push({ tone: 'info', title: 'Unknown time zone.', text: `The time zone you asked for is not one we know; times are shown in ${r.zone.zone}.` });
+  return list;
+}
+
+function chrome(r: PageRequest, path: string) {
+  return { site: r.site.info, zone: zoneInfo(r), notices: notices(r), path };
+}
+
+function modelContext(r: PageRequest): ModelContext {
+  return { view: r.site.view(), now: r.now, fmt: timeFormat(r.zone.zone) };
+}
+
+/** dataSince() scans the incidents and the audit log: once per store version. */
+const sinceCache = new WeakMap<Site, { version: number; since: number | undefined }>();
+function since(site: Site, ctx: ModelContext): number | undefined {
+  const hit = sinceCache.get(site);
+  if (hit && hit.version === ctx.view.version) return hit.since;
+  const value = dataSince(
+    ctx.view,
+    site.store.list(KIND.audit).map((r) => r.rev),
+  );
+  sinceCache.set(site, { version: ctx.view.version, since: value });
+  return value;
+}
+
+function renderIndex(r: PageRequest): string {
+  const ctx = modelContext(r);
+  const model = statusModel(ctx);
+  const uptime = uptimeSeries(ctx, since(r.site, ctx));
+  return html(
+    <IndexPage
+      {...chrome(r, '/')}
+      theme={r.site.theme}
+      banner={{ state: model.overall.state, description: model.overall.description, updated: `Status as of ${ctx.fmt.short(r.now, r.now)}` }}
+      open={model.open}
+      activeMaintenance={model.active}
+      upcomingMaintenance={model.upcoming}
+      persistent={model.persistent}
+      groups={groupRows(ctx, uptime)}
+      days={recentDays(ctx, 7)}
+      subscribe={{ emailDelivery: r.site.emailDelivery, baseUrl: r.site.info.baseUrl }}
+    />,
+  );
+}
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+type HistoryType = 'all' | 'incidents' | 'maintenance';
+
+function monthStart(month: string, zone: string): number {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return startOfDay(Date.UTC(y, m - 1, 1, 12), zone);
+}
+function shiftMonth(month: string, delta: number): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const d = new Date(Date.UTC(y, m - 1 + delta, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+function historyHref(month: string, component: string, type: HistoryType): string {
+  const params = new URLSearchParams({ month });
+  if (component) params.set('component', component);
+  if (type !== 'all') params.set('type', type);
+  return `/history?${params.toString()}`;
+}
+
+function renderHistory(r: PageRequest, month: string, component: string, type: HistoryType): string {
+  const ctx = modelContext(r);
+  const zone = r.zone.zone;
+  const from = monthStart(month, zone);
+  const to = monthStart(shiftMonth(month, 1), zone) - 1;
+  const current = localDate(r.now, zone).slice(0, 7);
+  const incidents = incidentsBetween(ctx.view, from, Math.min(to, r.now), r.now, { allTypes: true }).filter((i) => {
+    if (component && !i.components.includes(component)) return false;
+    if (i.is_scheduled && i.state === 4) return false;
+    const role = incidentRole(i, ctx.view, r.now);
+    return type === 'all' || (type === 'maintenance' ? role === 'maintenance' : role === 'incident');
+  });
+  const byDate = new Map<string, DayView>();
+  for (const incident of incidents) {
+    const start = instant(incident.created_at);
+    const date = localDate(start, zone);
+    let day = byDate.get(date);
+    if (!day) {
+      day = { date, label: ctx.fmt.day(start), incidents: [] };
+      byDate.set(date, day);
+    }
+    day.incidents.push(incidentView(incident, ctx));
+  }
+  const settings = r.site.settings;
+  const path = historyHref(month, component, type);
+  return html(
+    <HistoryPage
+      {...chrome(r, path)}
+      month={month}
+      monthLabel={ctx.fmt.month(from + 15 * 86_400_000)}
+      previous={{ href: historyHref(shiftMonth(month, -1), component, type), label: ctx.fmt.month(monthStart(shiftMonth(month, -1), zone) + 15 * 86_400_000) }}
+      {...(month < current ? { next: { href: historyHref(shiftMonth(month, 1), component, type), label: ctx.fmt.month(monthStart(shiftMonth(month, 1), zone) + 15 * 86_400_000) } } : {})}
+      components={settings.components.map((c) => ({ id: c.id, label: c.group ? `${c.group} › ${c.name}` : c.name }))}
+      component={component}
+      type={type}
+      days={[...byDate.values()]}
+      count={incidents.length}
+    />,
+  );
+}
+
+const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#22a35a"/><stop offset="1" stop-color="#3b7be8"/></linearGradient></defs><rect width="32" height="32" rx="8" fill="url(#g)"/><path d="M9 16.5l4.5 4.5L23 11.5" fill="none" stroke="#fff" stroke-width="3.2" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
+
+export function publicPages(deps: PageDeps): Hono {
+  const site = siteFor(deps);
+  const app = new Hono();
+  const subscribeLimit = new RateLimiter(10, 60 * 60_000, site.now);
+
+  for (const asset of ASSETS) {
+    app.get(asset.path, (c) => {
+      const headers = { 'Content-Type': asset.type, 'Cache-Control': 'public, max-age=31536000, immutable', ETag: asset.etag, 'X-Content-Type-Options': 'nosniff' };
+      if (c.req.header('if-none-match') === asset.etag) return new Response(null, { status: 304, headers });
+      return new Response(asset.body, { headers });
+    });
+  }
+  app.get('/favicon.svg', () => new Response(FAVICON, { headers: { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400' } }));
+  app.get('/favicon.ico', () => new Response(FAVICON, { headers: { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400' } }));
+
+  const index = async (c: Context) => {
+    const r = await pageRequest(c, site);
+    const rendered = site.cache.get(`index|${baseKey(r)}`, () => ({ body: renderIndex(r) }));
+    return sendRendered(c, rendered, r.cookie ? { headers: { 'Set-Cookie': r.cookie } } : {});
+  };
+  app.get('/', index);
+  app.get('/index', index);
+
+  app.get('/history', async (c) => {
+    const r = await pageRequest(c, site);
+    const current = localDate(r.now, r.zone.zone).slice(0, 7);
+    const askedMonth = c.req.query('month') ?? '';
+    const month = MONTH.test(askedMonth) && askedMonth <= current && askedMonth >= '2000-01' ? askedMonth : current;
+    const askedComponent = c.req.query('component') ?? '';
+    const component = site.settings.components.some((x) => x.id === askedComponent) ? askedComponent : '';
+    const askedType = c.req.query('type');
+    const type: HistoryType = askedType === 'incidents' || askedType === 'maintenance' ? askedType : 'all';
+    const rendered = site.cache.get(`history|${month}|${component}|${type}|${baseKey(r)}`, () => ({ body: renderHistory(r, month, component, type) }));
+    return sendRendered(c, rendered, r.cookie ? { headers: { 'Set-Cookie': r.cookie } } : {});
+  });
+
+  app.get('/incidents/:id', async (c) => {
+    const r = await pageRequest(c, site);
+    const id = c.req.param('id');
+    const incident = site.view().byGuid.get(id);
+    const path = `/incidents/${encodeURIComponent(id)}`;
+    if (!incident) {
+      // Not cached: ids are unbounded, and a miss is cheap to render.
+      return sendHtml(c, html(<NotFoundPage {...chrome(r, path)} what="There is no incident with this address. It may have been deleted, or the link is mistyped." />), 404);
+    }
+    const rendered = site.cache.get(`incident|${id}|${baseKey(r)}`, () => {
+      const ctx = modelContext(r);
+      return { body: html(<IncidentPage {...chrome(r, path)} incident={incidentView(incident, ctx)} />) };
+    });
+    return sendRendered(c, rendered, r.cookie ? { headers: { 'Set-Cookie': r.cookie } } : {});
+  });
+
+  app.get('/timezone', async (c) => {
+    const returnTo = safeReturnPath(c.req.query('return'));
+    const asked = c.req.query('timezone');
+    if (asked !== undefined) {
+      const zone = canonicalZone(asked);
+      if (zone) {
+        const cookie = await zoneCookie(site.config.cookie_key, zone, isSecureRequest(c, site.config.base_info.base_url));
+        // One redirect to a path without `timezone`: the cookie is set, so it cannot come back here.
+        return new Response(null, { status: 303, headers: { Location: returnTo, 'Set-Cookie': cookie, 'Cache-Control': 'no-store' } });
+      }
+    }
+    const r = await pageRequest(c, site);
+    return sendHtml(c, html(<TimezonePage {...chrome(r, returnTo)} zones={allZones()} returnTo={returnTo} selected={r.zone.zone} />), asked !== undefined ? 400 : 200);
+  });
+
+  app.post('/subscribe', csrf(), async (c) => {
+    const r = await pageRequest(c, site);
+    const form = await c.req.parseBody();
+    const email = typeof form.email === 'string' ? form.email.slice(0, 300) : '';
+    const again = (error: string, status: number) =>
+      sendHtml(
+        c,
+        html(
+          <Layout {...chrome(r, '/')} current="other" title="Subscribe">
+            <SubscribePanel emailDelivery={site.emailDelivery} baseUrl={site.info.baseUrl} email={email} error={error} />
+          </Layout>,
+        ),
+        status,
+      );
+    const who = clientAddress(c);
+    if (subscribeLimit.blockedFor(who) > 0) return again('Too many subscriptions from your network; please try again later.', 429);
+    try {
+      const added = await subscribe(site.domain(), { type: 'public', name: 'visitor' }, email);
+      subscribeLimit.hit(who);
+      const text = added
+        ? site.emailDelivery
+          ? 'This address will receive incident and maintenance notices.'
+          : 'This address is on the subscriber list. This site does not send email yet; the operators have been given your address for when it does.'
+        : 'This address was already subscribed; nothing changed.';
+      return sendHtml(c, html(<MessagePage {...chrome(r, '/')} heading={added ? 'Subscribed' : 'Already subscribed'} text={text} />));
+    } catch (error) {
+      if (error instanceof DomainError) return again('Please enter a valid email address, such as name@example.com.', 400);
+      if (error instanceof QuorumError) return again('The subscription could not be saved right now because storage is unavailable. Please try again in a few minutes.', 503);
+      throw error;
+    }
+  });
+
+  return app;
+}

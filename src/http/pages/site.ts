@@ -1,0 +1,122 @@
+/**
+ * What the public pages, the feeds, the badges and the admin UI share, built once from the
+ * config: domain settings, the theme's Markdown blocks rendered and sanitised, the render
+ * cache, the storage watch, and a few helpers for HTML responses.
+ */
+import type { Context } from 'hono';
+import type { Config } from '../../config/parse.ts';
+import type { DomainContext } from '../../domain/context.ts';
+import { domainSettings, domainView, type DomainSettings, type DomainView } from '../../domain/view.ts';
+import type { Logger } from '../../logger.ts';
+import type { RecordStore } from '../../replication/types.ts';
+import type { ThemeHtml } from '../../views/pages.tsx';
+import type { SiteInfo } from '../../views/layout.tsx';
+import { md } from './model.ts';
+import { RenderCache, type Rendered } from './render-cache.ts';
+import { StorageWatch } from './storage-watch.ts';
+
+export interface PageDeps {
+  config: Config;
+  store: RecordStore;
+  logger: Logger;
+  /** Injectable clock for tests. */
+  now?: () => number;
+}
+
+export interface Site {
+  deps: PageDeps;
+  config: Config;
+  store: RecordStore;
+  settings: DomainSettings;
+  info: SiteInfo;
+  theme: ThemeHtml;
+  cache: RenderCache;
+  storage: StorageWatch;
+  now: () => number;
+  emailDelivery: boolean;
+  view(): DomainView;
+  domain(): DomainContext;
+}
+
+const sites = new WeakMap<Config, Site>();
+
+/** One Site per config object, so the public pages and the admin UI share the cache and the storage watch. */
+export function siteFor(deps: PageDeps): Site {
+  const existing = sites.get(deps.config);
+  if (existing && existing.store === deps.store) return existing;
+  const { config, store } = deps;
+  const now = deps.now ?? Date.now;
+  const settings = domainSettings(config);
+  const theme = config.theme;
+  const persistentName = theme.persistent_display_name.trim() || 'persistent incident';
+  const site: Site = {
+    deps,
+    config,
+    store,
+    settings,
+    now,
+    info: {
+      title: config.base_info.title,
+      baseUrl: config.base_info.base_url,
+      support: config.base_info.support,
+      contact: config.base_info.contact,
+      footerHtml: md(theme.footer),
+    },
+    theme: {
+      pre_status: md(theme.pre_status),
+      post_status: md(theme.post_status),
+      pre_timeline: md(theme.pre_timeline),
+      post_timeline: md(theme.post_timeline),
+      pre_maintenance: md(theme.pre_maintenance),
+      post_maintenance: md(theme.post_maintenance),
+      pre_persistent: md(theme.pre_persistent),
+      post_persistent: md(theme.post_persistent),
+      // statusetat uses the display name as the section title; its default is lower-case.
+      persistentTitle: persistentName.charAt(0).toUpperCase() + persistentName.slice(1),
+    },
+    cache: new RenderCache(),
+    storage: new StorageWatch(() => store.targets(), now),
+    emailDelivery: config.notifiers.some((n) => n.type === 'email'),
+    view: () => domainView(store, settings),
+    domain: () => ({ store, settings, now }),
+  };
+  sites.set(config, site);
+  return site;
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'strict-origin-when-cross-origin',
+  // Markdown may show images from https; nothing else comes from elsewhere, and no inline script runs.
+  'Content-Security-Policy': "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'X-Frame-Options': 'DENY',
+};
+
+export const HTML_TYPE = 'text/html; charset=UTF-8';
+
+/** Send a rendered page, answering 304 when the browser already has these bytes. */
+export function sendRendered(c: Context, rendered: Rendered, options: { type?: string; cacheControl?: string; headers?: Record<string, string> } = {}): Response {
+  const headers: Record<string, string> = {
+    ...SECURITY_HEADERS,
+    'Content-Type': options.type ?? HTML_TYPE,
+    // Always revalidated (a 304 is cheap), but a CDN in front may serve it for a day if this origin fails.
+    'Cache-Control': options.cacheControl ?? 'public, max-age=0, stale-if-error=86400',
+    ETag: rendered.etag,
+    Vary: 'Cookie, Accept-Encoding',
+    ...options.headers,
+  };
+  if (rendered.status === 200 && c.req.header('if-none-match') === rendered.etag) return new Response(null, { status: 304, headers });
+  return new Response(rendered.body, { status: rendered.status, headers });
+}
+
+/** For pages that are never cached: forms, admin, per-visitor answers. */
+export function sendHtml(c: Context, body: string, status = 200, headers: Record<string, string> = {}): Response {
+  c.header('Cache-Control', 'no-store');
+  for (const [name, value] of Object.entries({ ...SECURITY_HEADERS, ...headers })) c.header(name, value);
+  return c.html(body, status as 200);
+}
+
+/** `<!DOCTYPE html>` plus a JSX tree rendered to a string (the views are synchronous). */
+export function html(element: unknown): string {
+  return `<!DOCTYPE html>${String(element)}`;
+}

@@ -1,0 +1,182 @@
+/** The top of the status page: the overall banner, and components by group with their 90-day bars. */
+import { componentStateRow, type ComponentState } from '../domain/types.ts';
+import { UPTIME_FORMULA, type UptimeDay, type UptimeSeries } from '../domain/uptime.ts';
+import { minutes, percent } from './format.ts';
+import { StateIcon } from './icons.tsx';
+
+export const stateText = (state: ComponentState) => componentStateRow(state).description;
+
+export function StateLabel({ state, text }: { state: ComponentState; text?: string }) {
+  return (
+    <span class={`state c${state}`}>
+      <StateIcon state={state} />
+      {text ?? stateText(state)}
+    </span>
+  );
+}
+
+export interface BannerProps {
+  state: ComponentState;
+  description: string;
+  /** e.g. "Updated 14:05 CEST" */
+  updated: string;
+}
+
+export function Banner({ state, description, updated }: BannerProps) {
+  return (
+    <section class={`banner s${state}`} aria-labelledby="overall-status">
+      <StateIcon state={state} class="icon" />
+      <div>
+        <h2 id="overall-status">{description}</h2>
+        <p>{updated}</p>
+      </div>
+    </section>
+  );
+}
+
+export interface ComponentRow {
+  id: string;
+  name: string;
+  description: string;
+  state: ComponentState;
+  series?: UptimeSeries;
+}
+
+export interface GroupRow {
+  /** null for components without a group. */
+  name: string | null;
+  state: ComponentState;
+  components: ComponentRow[];
+}
+
+const labelFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+const labels = new Map<string, string>();
+/** `Mon 30 Mar 2026` for a `YYYY-MM-DD` calendar date (no zone: the date is already local). */
+export function dateLabel(date: string): string {
+  let label = labels.get(date);
+  if (!label) {
+    label = labelFormat.format(Date.parse(`${date}T12:00:00Z`)).replace(',', '');
+    if (labels.size > 2000) labels.clear();
+    labels.set(date, label);
+  }
+  return label;
+}
+
+function dayTip(day: UptimeDay): string {
+  const lines = [dateLabel(day.date)];
+  const m = day.minutes;
+  if (m.major >= 0.5) lines.push(`${minutes(m.major)} major outage`);
+  if (m.partial >= 0.5) lines.push(`${minutes(m.partial)} partial outage`);
+  if (m.degraded >= 0.5) lines.push(`${minutes(m.degraded)} degraded performance`);
+  if (m.maintenance >= 0.5) lines.push(`${minutes(m.maintenance)} maintenance`);
+  if (day.uptime !== null) lines.push(`${percent(day.uptime)} uptime`);
+  if (day.incidents.length) lines.push(`${day.incidents.length} incident${day.incidents.length === 1 ? '' : 's'}`);
+  return lines.join('\n');
+}
+
+function Day({ day, component }: { day: UptimeDay; component: string }) {
+  if (day.worst === null) return <i class="un" data-t={dateLabel(day.date)}></i>;
+  if (day.worst === 0 && day.incidents.length === 0) return <i class="u0" data-t={dateLabel(day.date)}></i>;
+  const tip = dayTip(day);
+  const href = `/history?month=${day.date.slice(0, 7)}&component=${encodeURIComponent(component)}#day-${day.date}`;
+  return <a class={`u${day.worst}`} href={href} data-t={tip} aria-label={tip.replace(/\n/g, ', ')}></a>;
+}
+
+export function UptimeBars({ series, name }: { series: UptimeSeries; name: string }) {
+  const bad = series.days.filter((d) => d.worst !== null && d.worst > 1).length;
+  return (
+    <div class="uptime">
+      <p class="visually-hidden">
+        {name}: {percent(series.uptime)} uptime over the last {series.days.length} days; {bad === 0 ? 'no day with an outage' : `${bad} day${bad === 1 ? '' : 's'} with degraded service or an outage, linked below`}.
+      </p>
+      <div class="bars">
+        {series.days.map((day) => (
+          <Day day={day} component={series.component} />
+        ))}
+      </div>
+      <div class="uptime-legend" aria-hidden="true">
+        <span class="d90">90 days ago</span>
+        <span class="d60">60 days ago</span>
+        <span class="d30">30 days ago</span>
+        <span class="rule"></span>
+        <span class="pct">{percent(series.uptime)} uptime</span>
+        <span class="rule"></span>
+        <span>Today</span>
+      </div>
+    </div>
+  );
+}
+
+function ComponentItem({ row }: { row: ComponentRow }) {
+  return (
+    <li class="component">
+      <div class="component-head">
+        <div>
+          <div class="component-name">{row.name}</div>
+          {row.description ? <div class="component-desc">{row.description}</div> : null}
+        </div>
+        <StateLabel state={row.state} />
+      </div>
+      {row.series ? <UptimeBars series={row.series} name={row.name} /> : null}
+    </li>
+  );
+}
+
+export function ComponentGroups({ groups }: { groups: readonly GroupRow[] }) {
+  return (
+    <section aria-labelledby="components-title">
+      <div class="section-head">
+        <h2 id="components-title">Components</h2>
+      </div>
+      {groups.map((group, i) =>
+        group.name === null ? (
+          <div class="card group">
+            <ul class="components">
+              {group.components.map((row) => (
+                <ComponentItem row={row} />
+              ))}
+            </ul>
+          </div>
+        ) : (
+          <details class="card group" open>
+            <summary>
+              <h3 id={`group-${i}`}>
+                {group.name} <span class="count">({group.components.length})</span>
+              </h3>
+              <StateLabel state={group.state} />
+            </summary>
+            <ul class="components" aria-labelledby={`group-${i}`}>
+              {group.components.map((row) => (
+                <ComponentItem row={row} />
+              ))}
+            </ul>
+          </details>
+        ),
+      )}
+      <details class="help">
+        <summary>How uptime is calculated</summary>
+        <p>{UPTIME_FORMULA.text}</p>
+        <div class="legend-keys" aria-hidden="true">
+          <span>
+            <i></i>No downtime
+          </span>
+          <span>
+            <i class="u2"></i>Degraded
+          </span>
+          <span>
+            <i class="u3"></i>Partial outage
+          </span>
+          <span>
+            <i class="u4"></i>Major outage
+          </span>
+          <span>
+            <i class="u1"></i>Maintenance
+          </span>
+          <span>
+            <i class="un"></i>No data
+          </span>
+        </div>
+      </details>
+    </section>
+  );
+}
