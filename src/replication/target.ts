@@ -25,6 +25,7 @@ export class Target {
   badRecords = 0;
   /** Stable across restarts and config reordering, so persisted hints find their target again. */
   readonly key: string;
+  private initialised: Promise<void> | undefined;
 
   constructor(
     readonly index: number,
@@ -50,7 +51,7 @@ export class Target {
   async call<T>(operation: string, timeoutMs: number, work: (driver: StorageDriver) => Promise<T>, measured = false): Promise<T> {
     const started = performance.now();
     try {
-      const result = await withTimeout(this.driver.name, `${operation} on ${this.location}`, timeoutMs, Promise.resolve().then(() => work(this.driver)));
+      const result = await withTimeout(this.driver.name, `${operation} on ${this.location}`, timeoutMs, this.initialise(timeoutMs).then(() => work(this.driver)));
       if (measured) this.latencyMs = Math.round((performance.now() - started) * 10) / 10;
       this.setState('up');
       return result;
@@ -59,6 +60,18 @@ export class Target {
       this.setState('down');
       throw error;
     }
+  }
+
+  /**
+   * The driver's init (tables, folders, bucket prefix) before its first call. A target that is
+   * down at start is initialised when it comes back: a failed or hung init is tried again next call.
+   */
+  private initialise(timeoutMs: number): Promise<void> {
+    this.initialised ??= withTimeout(this.driver.name, `init of ${this.location}`, timeoutMs, this.driver.init()).catch((error: unknown) => {
+      this.initialised = undefined;
+      throw error;
+    });
+    return this.initialised;
   }
 
   status(queuedHints: number): TargetStatus {
