@@ -19,6 +19,8 @@ export interface SqlContractOptions {
   insertRawRow: (target: URL, row: RecordRow) => Promise<void>;
   /** Make the server reject every write of this id (a trigger), to catch a batch that is not one transaction. */
   rejectWritesOf: (target: URL, id: string) => Promise<void>;
+  /** Make the server take this many seconds over every write of this id (a trigger). */
+  delayWritesOf?: (target: URL, id: string, seconds: number) => Promise<void>;
   /** Make the server end every connection to the target's database, as a restart would. */
   dropConnections?: (target: URL) => Promise<void>;
   /** A proxy in front of the real server, for outages that only this suite sees. */
@@ -183,6 +185,20 @@ export function describeSqlDriver(options: SqlContractOptions): void {
       } finally {
         await new Promise((resolve) => server.close(resolve));
       }
+    });
+
+    it.runIf(options.delayWritesOf !== undefined)('gives up on a slow statement after the timeout, and goes on working', async () => {
+      const uri = await options.freshTarget();
+      const driver = await open(uri, { timeoutMs: 1000 });
+      await options.delayWritesOf!(uri, 'slow', 3);
+      const started = Date.now();
+      const error = await driver.put([record('slow', 1)]).then(() => null, (e: unknown) => e);
+      expect((error as StorageError).code).toBe('TIMEOUT');
+      expect(Date.now() - started).toBeLessThan(2500);
+      // Puts are idempotent, so a timed-out one that still lands later is harmless; what matters is
+      // that the driver is not left waiting on it.
+      expect(await driver.put([record('fast', 2)])).toEqual([true]);
+      expect(await driver.get('incident', 'fast')).not.toBeNull();
     });
 
     it.runIf(options.dropConnections !== undefined)('carries on after the server ends its connections', async () => {

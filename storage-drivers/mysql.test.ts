@@ -85,6 +85,12 @@ if (await mysqlAvailable()) {
             BEGIN IF NEW.id = '${id}' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'rejected by the test'; END IF; END`);
         }
       }),
+    delayWritesOf: (target, id, seconds) =>
+      withMysql(target, async (connection) => {
+        const table = tableOf(target);
+        await connection.query(`CREATE TRIGGER \`${table}_delay\` BEFORE INSERT ON \`${table}\` FOR EACH ROW
+          BEGIN IF NEW.id = '${id}' THEN DO SLEEP(${seconds}); END IF; END`);
+      }),
     dropConnections: (target) =>
       withMysql(target, async (connection) => {
         const [sessions] = await connection.query<RowDataPacket[]>(

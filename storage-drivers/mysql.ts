@@ -165,7 +165,7 @@ export function createMysqlDriver(uri: URL, options: DriverOptions = {}): Storag
         throw new StorageError('mysql', 'INVALID_RECORD', `${tooLarge.kind}/${tooLarge.id} is larger than ${target.location} accepts (max_allowed_packet)`);
       }
       return retryWhen(isDeadlock, () =>
-        inTransaction(connections(), async (connection) => {
+        inTransaction(connections(), target.timeoutMs, async (connection) => {
           const { applied, writes } = planBatch(batch, await lockStoredRevs(connection, batch));
           for (const chunk of chunkRows(writes, Math.min(limit, CHUNK_BYTES))) {
             // The guard repeats the plan's decision on the server. rev is assigned last because
@@ -223,9 +223,17 @@ export function createMysqlDriver(uri: URL, options: DriverOptions = {}): Storag
   return createSqlDriver('mysql', target, options, dialect);
 }
 
-async function inTransaction<T>(pool: mysql.Pool, work: (connection: mysql.PoolConnection) => Promise<T>): Promise<T> {
+async function inTransaction<T>(pool: mysql.Pool, timeoutMs: number, work: (connection: mysql.PoolConnection) => Promise<T>): Promise<T> {
   const connection = await pool.getConnection();
   let healthy = true;
+  // When the caller stops waiting, stop the server too: a transaction left running keeps its row
+  // and gap locks and would block every later put until it ends. Closing our end is not enough
+  // (the server only notices at its next write), so the server thread is killed as well.
+  const watchdog = setTimeout(() => {
+    healthy = false;
+    connection.destroy();
+    pool.query('KILL ?', [connection.threadId]).catch(() => undefined);
+  }, timeoutMs);
   try {
     await connection.beginTransaction();
     const result = await work(connection);
@@ -235,6 +243,7 @@ async function inTransaction<T>(pool: mysql.Pool, work: (connection: mysql.PoolC
     await connection.rollback().catch(() => (healthy = false));
     throw error;
   } finally {
+    clearTimeout(watchdog);
     // A connection that could not even roll back is not handed to the next caller.
     if (healthy) connection.release();
     else connection.destroy();

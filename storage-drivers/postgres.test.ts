@@ -55,6 +55,13 @@ if (await postgresAvailable()) {
           BEGIN IF NEW.id = '${id}' THEN RAISE EXCEPTION 'rejected by the test'; END IF; RETURN NEW; END $$`);
         await client.query(`CREATE TRIGGER "${table}_reject" BEFORE INSERT OR UPDATE ON "${table}" FOR EACH ROW EXECUTE FUNCTION "${table}_reject"()`);
       }),
+    delayWritesOf: (target, id, seconds) =>
+      withPostgres(target, async (client) => {
+        const table = tableOf(target);
+        await client.query(`CREATE FUNCTION "${table}_delay"() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN IF NEW.id = '${id}' THEN PERFORM pg_sleep(${seconds}); END IF; RETURN NEW; END $$`);
+        await client.query(`CREATE TRIGGER "${table}_delay" BEFORE INSERT OR UPDATE ON "${table}" FOR EACH ROW EXECUTE FUNCTION "${table}_delay"()`);
+      }),
     dropConnections: (target) =>
       withPostgres(target, (client) =>
         client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()'),

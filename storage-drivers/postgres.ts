@@ -19,8 +19,12 @@ export function createPostgresDriver(uri: URL, options: DriverOptions = {}): Sto
       pool = new pg.Pool({
         connectionString: clientUri(uri).href,
         connectionTimeoutMillis: target.timeoutMs,
-        // The server gives up on a statement the caller no longer waits for, releasing its locks.
+        // The server stops a statement the caller no longer waits for, so its locks do not block
+        // later writes. Behind PgBouncer, which refuses this startup parameter, `?statement_timeout=0`
+        // in the URI turns it off; the client-side timeout still closes the connection of a query
+        // that did not answer, rather than handing it to the next caller.
         statement_timeout: target.timeoutMs,
+        query_timeout: target.timeoutMs,
         keepAlive: true,
         allowExitOnIdle: true,
         application_name: 'staunch',
