@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import type { Config } from './config/parse.ts';
 import { ApiError, errorBody, respondWithError } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
+import { incidentApis } from './http/incident-apis.ts';
 import { pageSurfaces } from './http/pages/index.ts';
 import type { Logger } from './logger.ts';
 import type { RecordStore } from './replication/types.ts';
@@ -22,6 +23,7 @@ export function createApp(services: AppServices): Hono {
   const app = new Hono();
   app.route('/', healthRoutes({ targets: () => services.store.targets(), startedAt: services.startedAt, version: services.version }));
   app.route('/', pageSurfaces({ config: services.config, store: services.store, logger: services.logger }));
+  app.route('/', incidentApis(services));
 
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
   app.onError((error, c) => {

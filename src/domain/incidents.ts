@@ -243,3 +243,12 @@ export async function deleteIncident(ctx: DomainContext, actor: Actor, guid: str
     auditMutation(ctx, actor, { action: 'incident.delete', target: { kind: KIND.incident, id: guid }, summary: `deleted ${kindName(doc)}` }),
   ]);
 }
+
+/**
+ * statusetat's "notify again" (`PUT /v1/incidents/{guid}/notify`): recorded in the audit log,
+ * where the notification outbox picks it up.
+ */
+export async function requestNotification(ctx: DomainContext, actor: Actor, guid: string): Promise<void> {
+  current(ctx, guid);
+  await ctx.store.write([auditMutation(ctx, actor, { action: 'incident.notify', target: { kind: KIND.incident, id: guid }, summary: 'asked to notify again' })]);
+}

@@ -165,12 +165,12 @@ const DESCRIPTIONS: Record<StatuspageIndicator, string> = {
 
 /**
  * The rollup (Statuspage semantics): the worst of the component states and of the open
- * incidents' impacts. Maintenance never masks an outage; with nothing worse it reads
+ * incidents' (and known issues') impacts. Maintenance never masks an outage; with nothing worse it reads
  * "Service Under Maintenance" with indicator `none` (Atlassian's documented indicator set).
  */
 export function overallStatus(view: DomainView, now: number, extra: readonly ExtraComponentState[] = []): OverallStatus {
   const statuses = componentStatuses(view, now, extra);
-  const incidentStates = openIncidents(view, now).map((i) => i.component_state);
+  const incidentStates = [...openIncidents(view, now), ...persistentIncidents(view)].map((i) => i.component_state);
   const state = worstComponentState([...statuses.map((s) => s.state), ...incidentStates]);
   const indicator = worstIndicator([state].map(componentStateToIndicator));
   const description = indicator === 'none' && state === 1 ? 'Service Under Maintenance' : DESCRIPTIONS[indicator];

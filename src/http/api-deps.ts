@@ -1,0 +1,44 @@
+/** What the incident APIs share, built once per app from its services. */
+import type { Config } from '../config/parse.ts';
+import type { DomainContext } from '../domain/context.ts';
+import type { ExtraComponentState } from '../domain/status.ts';
+import { domainSettings } from '../domain/view.ts';
+import type { Logger } from '../logger.ts';
+import type { RecordStore } from '../replication/types.ts';
+import { createAuthenticator, type Authenticator } from './auth.ts';
+
+export interface ApiDeps {
+  config: Config;
+  store: RecordStore;
+  logger: Logger;
+  domain: DomainContext;
+  auth: Authenticator;
+  startedAt: Date;
+  /** Milliseconds since the epoch; tests move it. */
+  now: () => number;
+  /** Component states from outside incidents (cluster health, later); folded into every status. */
+  extraComponentStates?: () => readonly ExtraComponentState[];
+}
+
+export interface ApiServices {
+  config: Config;
+  store: RecordStore;
+  logger: Logger;
+  startedAt: Date;
+  now?: () => number;
+  extraComponentStates?: () => readonly ExtraComponentState[];
+}
+
+export function apiDeps(services: ApiServices): ApiDeps {
+  const now = services.now ?? Date.now;
+  return {
+    config: services.config,
+    store: services.store,
+    logger: services.logger,
+    domain: { store: services.store, settings: domainSettings(services.config), now },
+    auth: createAuthenticator(services.config),
+    startedAt: services.startedAt,
+    now,
+    ...(services.extraComponentStates ? { extraComponentStates: services.extraComponentStates } : {}),
+  };
+}

@@ -1,0 +1,20 @@
+/**
+ * The three incident APIs and the OpenAPI document, mounted by createApp with one line:
+ * statusetat-compatible `/v1/`, the Statuspage public API `/api/v2/`, and the native `/api/v1/`.
+ */
+import { Hono } from 'hono';
+import { apiDeps, type ApiServices } from './api-deps.ts';
+import { nativeApi } from './native-api/index.ts';
+import { openApiRoute } from './openapi.ts';
+import { statuspageApi } from './statuspage-api.ts';
+import { statusetatApi } from './v1/routes.ts';
+
+export function incidentApis(services: ApiServices & { version: string }): Hono {
+  const deps = apiDeps(services);
+  const app = new Hono();
+  app.route('/', statusetatApi(deps));
+  app.route('/', statuspageApi(deps));
+  app.route('/', nativeApi(deps));
+  app.route('/', openApiRoute({ version: services.version, serverUrl: services.config.base_info.base_url }));
+  return app;
+}

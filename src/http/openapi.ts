@@ -1,0 +1,89 @@
+/**
+ * `/api/openapi.json`: an OpenAPI 3.1 document generated from the native API's route table and
+ * the very zod schemas that validate its requests (z.toJSONSchema), so it cannot drift.
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { NativeRoute } from './native-api/define.ts';
+import { NATIVE_ROUTES } from './native-api/index.ts';
+import { errorResponse } from './native-api/schemas.ts';
+
+type JsonSchema = Record<string, unknown>;
+
+const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+};
+
+const ERROR_REF = { $ref: '#/components/schemas/Error' };
+const errorReply = (description: string) => ({ description, content: { 'application/json': { schema: ERROR_REF } } });
+
+function parameters(route: NativeRoute) {
+  const path = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+  const query = route.query ? schemaOf(route.query, 'input') : undefined;
+  const properties = (query?.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((query?.required as string[] | undefined) ?? []);
+  return [...path, ...Object.entries(properties).map(([name, schema]) => ({ name, in: 'query', required: required.has(name), schema }))];
+}
+
+function operation(route: NativeRoute) {
+  const responses: Record<string, unknown> = {
+    [route.status]: route.response ? { description: 'Success', content: { 'application/json': { schema: schemaOf(route.response, 'output') } } } : { description: 'Done' },
+    401: errorReply('No or unknown credentials'),
+    403: errorReply(`The credentials lack the "${route.scope}" scope`),
+  };
+  if (route.path.includes('{')) responses[404] = errorReply('Unknown id');
+  if (route.body || route.query) responses[400] = errorReply('Invalid input; `details` names each failing field');
+  if (route.body) {
+    responses[413] = errorReply('Body larger than 256 KiB');
+    responses[415] = errorReply('Body is not JSON');
+  }
+  if (route.method !== 'get') responses[503] = errorReply('Not enough storage targets took the write; nothing changed');
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    security: [{ bearer: [route.scope] }, { basic: [] }],
+    'x-required-scope': route.scope,
+    parameters: parameters(route),
+    ...(route.body && {
+      requestBody: { required: !route.bodyOptional, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } },
+    }),
+    responses,
+  };
+}
+
+export function openApiDocument(options: { version: string; serverUrl: string }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of NATIVE_ROUTES) (paths[route.path] ??= {})[route.method] = operation(route);
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Staunch API',
+      version: options.version,
+      description:
+        'The native API of Staunch. Authenticate with an API token from `api_tokens` (Bearer) or the admin user (Basic). ' +
+        'Scopes: read; write:incidents (implies read); admin (everything). The statusetat-compatible API lives under /v1 and the Statuspage public API under /api/v2.',
+    },
+    servers: [{ url: options.serverUrl }],
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API token from the config `api_tokens`.' },
+        basic: { type: 'http', scheme: 'basic', description: 'The configured admin user; has every scope.' },
+      },
+      schemas: { Error: schemaOf(errorResponse, 'output') },
+    },
+    paths,
+  };
+}
+
+export function openApiRoute(options: { version: string; serverUrl: string }): Hono {
+  const app = new Hono();
+  let document: string | undefined;
+  app.get('/api/openapi.json', (c) => {
+    document ??= JSON.stringify(openApiDocument(options));
+    c.header('Access-Control-Allow-Origin', '*');
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.body(document, 200, { 'Content-Type': 'application/json; charset=utf-8' });
+  });
+  return app;
+}

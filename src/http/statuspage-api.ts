@@ -1,0 +1,34 @@
+/**
+ * The Statuspage public API v2 (`/api/v2/*.json`, all eight endpoints), so widgets, exporters
+ * and aggregators built for Statuspage read this page unchanged. Open to every origin, cacheable,
+ * and answered from the per-version cache in ./statuspage/cache.ts.
+ */
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import type { ApiDeps } from './api-deps.ts';
+import { createStatuspageCache, STATUSPAGE_ENDPOINTS, type StatuspageCache } from './statuspage/cache.ts';
+
+// Short freshness for a live page; when the origin is down, caches may keep serving the last answer.
+const CACHE_CONTROL = 'public, max-age=10, stale-while-revalidate=30, stale-if-error=86400';
+
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((candidate) => {
+    const tag = candidate.trim().replace(/^W\//, '');
+    return tag === '*' || tag === etag;
+  });
+}
+
+export function statuspageApi(deps: ApiDeps, cache: StatuspageCache = createStatuspageCache(deps)): Hono {
+  const app = new Hono();
+  app.use('/api/v2/*', cors({ origin: '*', allowMethods: ['GET', 'HEAD'], maxAge: 86400 }));
+  for (const endpoint of STATUSPAGE_ENDPOINTS) {
+    app.get(`/api/v2/${endpoint}`, (c) => {
+      const { body, etag } = cache.render(endpoint);
+      const headers = { ETag: etag, 'Cache-Control': CACHE_CONTROL };
+      if (etagMatches(c.req.header('if-none-match'), etag)) return new Response(null, { status: 304, headers });
+      return new Response(body, { headers: { ...headers, 'Content-Type': 'application/json; charset=utf-8' } });
+    });
+  }
+  return app;
+}

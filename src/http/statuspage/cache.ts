@@ -1,0 +1,67 @@
+/**
+ * The eight Statuspage documents, rebuilt only when the store version or the 10-second time
+ * bucket changes (maintenance moves between phases by the clock alone). The ETag is a hash of
+ * the body, so every instance holding the same data answers with the same tag.
+ */
+import { domainView } from '../../domain/view.ts';
+import type { ApiDeps } from '../api-deps.ts';
+import { statuspageDocuments, type StatuspageEndpoint } from './format.ts';
+import { stableHash } from './ids.ts';
+
+export const BUCKET_MS = 10_000;
+
+export const STATUSPAGE_ENDPOINTS: readonly StatuspageEndpoint[] = [
+  'summary.json',
+  'status.json',
+  'components.json',
+  'incidents.json',
+  'incidents/unresolved.json',
+  'scheduled-maintenances.json',
+  'scheduled-maintenances/upcoming.json',
+  'scheduled-maintenances/active.json',
+];
+
+export interface Rendered {
+  body: string;
+  etag: string;
+}
+
+export interface StatuspageCache {
+  render(endpoint: StatuspageEndpoint): Rendered;
+  /** How many times the documents were built: a test hook for "served from cache". */
+  readonly builds: number;
+}
+
+export function createStatuspageCache(deps: ApiDeps): StatuspageCache {
+  let key = '';
+  let rendered = new Map<StatuspageEndpoint, Rendered>();
+  let builds = 0;
+  return {
+    get builds() {
+      return builds;
+    },
+    render(endpoint) {
+      const now = deps.now();
+      const current = `${deps.store.version}:${Math.floor(now / BUCKET_MS)}`;
+      if (current !== key) {
+        const documents = statuspageDocuments({
+          view: domainView(deps.store, deps.domain.settings),
+          now,
+          title: deps.config.base_info.title,
+          baseUrl: deps.config.base_info.base_url,
+          startedAt: deps.startedAt,
+          extra: deps.extraComponentStates?.() ?? [],
+        });
+        builds++;
+        rendered = new Map(
+          STATUSPAGE_ENDPOINTS.map((name) => {
+            const body = JSON.stringify(documents[name]);
+            return [name, { body, etag: `"${stableHash(body)}"` }];
+          }),
+        );
+        key = current;
+      }
+      return rendered.get(endpoint)!;
+    },
+  };
+}

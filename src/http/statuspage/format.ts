@@ -1,0 +1,219 @@
+/**
+ * The Statuspage public API v2 objects (field-anchors.md section 2), built from the domain's read
+ * API. Every field of the format is present with its documented type; times are ISO-8601 UTC.
+ */
+import {
+  activeMaintenance,
+  componentStatuses,
+  incidentRole,
+  incidentTitle,
+  maintenancePhase,
+  overallStatus,
+  upcomingMaintenance,
+  type ComponentStatus,
+  type ExtraComponentState,
+} from '../../domain/status.ts';
+import { instant, isZeroTime } from '../../domain/time.ts';
+import {
+  componentStateToIndicator,
+  componentStateToStatuspage,
+  incidentStateRow,
+  incidentStateToStatuspage,
+  isOpenState,
+  worstComponentState,
+  type Incident,
+  type Message,
+} from '../../domain/types.ts';
+import type { DomainView } from '../../domain/view.ts';
+import { componentObjectId, groupObjectId, pageId } from './ids.ts';
+
+export interface StatuspageContext {
+  view: DomainView;
+  now: number;
+  title: string;
+  baseUrl: string;
+  startedAt: Date;
+  extra: readonly ExtraComponentState[];
+}
+
+const iso = (text: string) => new Date(instant(text)).toISOString();
+const isoOrNull = (text: string) => (isZeroTime(text) ? null : iso(text));
+const latest = (times: number[]) => new Date(Math.max(...times)).toISOString();
+
+/** Maximum list lengths, as Statuspage serves them. */
+export const RECENT_LIMIT = 50;
+
+export function pageObject(ctx: StatuspageContext) {
+  const changes = [
+    ctx.startedAt.getTime(),
+    ...ctx.view.incidents.map((i) => instant(i.updated_at)),
+    ...[...ctx.view.overrides.values()].map((o) => instant(o.updated_at)),
+  ];
+  const zone = ctx.view.settings.timeZone;
+  return {
+    id: pageId(ctx.baseUrl),
+    name: ctx.title,
+    url: ctx.baseUrl,
+    time_zone: zone === 'UTC' ? 'Etc/UTC' : zone,
+    updated_at: latest(changes),
+  };
+}
+
+function componentUpdatedAt(ctx: StatuspageContext, status: ComponentStatus): string {
+  const override = ctx.view.overrides.get(status.component.id);
+  const touching = ctx.view.incidents.filter((i) => i.components.includes(status.component.id)).map((i) => instant(i.updated_at));
+  return latest([ctx.startedAt.getTime(), ...touching, ...(override ? [instant(override.updated_at)] : [])]);
+}
+
+/** Components in config order, each group's container just before its first member. */
+export function componentObjects(ctx: StatuspageContext) {
+  const statuses = componentStatuses(ctx.view, ctx.now, ctx.extra);
+  const page = pageId(ctx.baseUrl);
+  const created = ctx.startedAt.toISOString();
+  const out: Record<string, unknown>[] = [];
+  const emittedGroups = new Set<string>();
+  let position = 0;
+  for (const status of statuses) {
+    const group = status.component.group;
+    if (group && !emittedGroups.has(group)) {
+      emittedGroups.add(group);
+      const members = statuses.filter((s) => s.component.group === group);
+      out.push({
+        id: groupObjectId(group),
+        name: group,
+        status: componentStateToStatuspage(worstComponentState(members.map((m) => m.state))),
+        created_at: created,
+        updated_at: latest(members.map((m) => Date.parse(componentUpdatedAt(ctx, m)))),
+        position: ++position,
+        description: null,
+        showcase: false,
+        start_date: null,
+        group_id: null,
+        page_id: page,
+        group: true,
+        only_show_if_degraded: false,
+        components: members.map((m) => componentObjectId(m.component.id)),
+      });
+    }
+    out.push({
+      id: componentObjectId(status.component.id),
+      name: status.component.name,
+      status: componentStateToStatuspage(status.state),
+      created_at: created,
+      updated_at: componentUpdatedAt(ctx, status),
+      position: ++position,
+      description: status.component.description || null,
+      showcase: true,
+      start_date: null,
+      group_id: group ? groupObjectId(group) : null,
+      page_id: page,
+      group: false,
+      only_show_if_degraded: false,
+    });
+  }
+  return out;
+}
+
+type UpdateStatus = (message: Message) => string;
+
+function updateObjects(ctx: StatuspageContext, incident: Incident, statusOf: UpdateStatus, components: Record<string, unknown>[]) {
+  const opening = incident.messages[incident.messages.length - 1];
+  return incident.messages.map((message) => ({
+    id: message.guid,
+    status: statusOf(message),
+    // Statuspage updates have one text; a message's content, or its title when it has none.
+    body: message.content || message.title,
+    incident_id: incident.guid,
+    created_at: iso(message.created_at),
+    updated_at: iso(message.created_at),
+    display_at: iso(message.created_at),
+    affected_components:
+      message === opening
+        ? components.map((c) => ({ code: c.id, name: c.name, old_status: 'operational', new_status: componentStateToStatuspage(incident.component_state) }))
+        : null,
+    deliver_notifications: true,
+    custom_tweet: null,
+    tweet_id: null,
+  }));
+}
+
+function affectedComponents(incident: Incident, all: Record<string, unknown>[]) {
+  const ids = new Set(incident.components.map(componentObjectId));
+  return all.filter((c) => c.group === false && ids.has(c.id as string));
+}
+
+function firstTimeIn(incident: Incident, states: number[]): string | null {
+  const matching = incident.messages.filter((m) => m.incident_state !== undefined && states.includes(m.incident_state));
+  return matching.length ? iso(matching[matching.length - 1]!.created_at) : null;
+}
+
+function baseObject(ctx: StatuspageContext, incident: Incident, all: Record<string, unknown>[]) {
+  const open = isOpenState(incident.state);
+  return {
+    id: incident.guid,
+    name: incidentTitle(incident),
+    created_at: iso(incident.created_at),
+    updated_at: iso(incident.updated_at),
+    monitoring_at: firstTimeIn(incident, [2]) ?? (incident.state === 2 ? iso(incident.updated_at) : null),
+    resolved_at: open ? null : (firstTimeIn(incident, [1, 4]) ?? iso(incident.updated_at)),
+    shortlink: `${ctx.baseUrl}/incidents/${encodeURIComponent(incident.guid)}`,
+    started_at: iso(incident.created_at),
+    page_id: pageId(ctx.baseUrl),
+    components: affectedComponents(incident, all),
+  };
+}
+
+export function incidentObject(ctx: StatuspageContext, incident: Incident, all: Record<string, unknown>[]) {
+  const base = baseObject(ctx, incident, all);
+  const statusOf: UpdateStatus = (m) => incidentStateToStatuspage(m.incident_state ?? incident.state);
+  return {
+    ...base,
+    status: incidentStateToStatuspage(incident.state),
+    impact: componentStateToIndicator(incident.component_state),
+    incident_updates: updateObjects(ctx, incident, statusOf, base.components),
+  };
+}
+
+export function maintenanceObject(ctx: StatuspageContext, incident: Incident, all: Record<string, unknown>[]) {
+  const base = baseObject(ctx, incident, all);
+  const start = instant(incident.created_at);
+  const statusOf: UpdateStatus = (m) => (instant(m.created_at) < start && isOpenState(m.incident_state ?? incident.state) ? 'scheduled' : incidentStateRow(m.incident_state ?? incident.state).maintenance);
+  return {
+    ...base,
+    status: maintenancePhase(incident, ctx.now),
+    impact: 'maintenance',
+    scheduled_for: iso(incident.created_at),
+    scheduled_until: isoOrNull(incident.scheduled_end),
+    reminder_intervals: null,
+    incident_updates: updateObjects(ctx, incident, statusOf, base.components),
+  };
+}
+
+/** Everything the eight endpoints serve, computed once per store version and time bucket. */
+export function statuspageDocuments(ctx: StatuspageContext) {
+  const page = pageObject(ctx);
+  const components = componentObjects(ctx);
+  const status = overallStatus(ctx.view, ctx.now, ctx.extra);
+  const statusObject = { indicator: status.indicator, description: status.description };
+  const incidentsAll = ctx.view.incidents.filter((i) => incidentRole(i, ctx.view, ctx.now) !== 'maintenance');
+  const incidents = incidentsAll.slice(0, RECENT_LIMIT).map((i) => incidentObject(ctx, i, components));
+  const unresolved = incidentsAll.filter((i) => isOpenState(i.state)).map((i) => incidentObject(ctx, i, components));
+  const maintenances = ctx.view.incidents
+    .filter((i) => incidentRole(i, ctx.view, ctx.now) === 'maintenance')
+    .slice(0, RECENT_LIMIT)
+    .map((i) => maintenanceObject(ctx, i, components));
+  const upcoming = upcomingMaintenance(ctx.view, ctx.now).map((i) => maintenanceObject(ctx, i, components));
+  const active = activeMaintenance(ctx.view, ctx.now).map((i) => maintenanceObject(ctx, i, components));
+  return {
+    'summary.json': { page, status: statusObject, components, incidents: unresolved, scheduled_maintenances: [...active, ...upcoming] },
+    'status.json': { page, status: statusObject },
+    'components.json': { page, components },
+    'incidents.json': { page, incidents },
+    'incidents/unresolved.json': { page, incidents: unresolved },
+    'scheduled-maintenances.json': { page, scheduled_maintenances: maintenances },
+    'scheduled-maintenances/upcoming.json': { page, scheduled_maintenances: upcoming },
+    'scheduled-maintenances/active.json': { page, scheduled_maintenances: active },
+  };
+}
+
+export type StatuspageEndpoint = keyof ReturnType<typeof statuspageDocuments>;
