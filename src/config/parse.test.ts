@@ -68,6 +68,10 @@ describe('parseConfig', () => {
     expect(problems).toEqual([expect.stringMatching(/^targets\[2\]: unknown scheme "mongo" \(available here: .*sqlite/)]);
   });
 
+  it("accepts statusetat's sqlite://:memory: spelling", () => {
+    expect(parse('targets: ["sqlite://:memory:"]').targets).toEqual(['sqlite::memory:']);
+  });
+
   it('rejects a target that is not a URI without echoing its password', () => {
     const [problem] = problemsOf('targets: ["not a uri with //user:hunter2@host"]');
     expect(problem).toMatch(/^targets\[0\]: .* is not a URI/);

@@ -72,6 +72,14 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${where}: ${issue.message}`;
 }
 
+/**
+ * statusetat's `sqlite://:memory:` is not a valid URL (an empty host with the port ":memory:");
+ * it is accepted and spelled the way the sqlite driver parses it.
+ */
+export function normalizeTarget(target: string): string {
+  return target.trim() === 'sqlite://:memory:' ? 'sqlite::memory:' : target.trim();
+}
+
 function targetProblem(target: string, knownSchemes: readonly string[] | undefined): string | null {
   let uri: URL;
   try {
@@ -100,6 +108,7 @@ export function parseConfig(text: string, options: ParseOptions = {}): Config {
   if (!result.success) throw new ConfigError(result.error.issues.map(describeIssue));
   const config = result.data;
 
+  config.targets = config.targets.map(normalizeTarget);
   config.targets.forEach((target, i) => {
     const problem = targetProblem(target, options.knownSchemes);
     if (problem) problems.push(`targets[${i}]: ${problem}`);

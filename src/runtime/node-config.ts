@@ -1,7 +1,7 @@
 /**
  * Finds the configuration on Node: `-c FILE`, else ./config.yml, else the embedded default.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_CONFIG_YAML } from '../config/default.ts';
 import { ConfigError, parseConfig, type Config } from '../config/parse.ts';
@@ -16,6 +16,8 @@ export interface LoadedConfig {
 export function loadNodeConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const candidate = path ?? (existsSync('config.yml') ? 'config.yml' : undefined);
   if (!candidate) {
+    // The embedded default keeps its SQLite file in ./data; SQLite creates files, not folders.
+    mkdirSync('data', { recursive: true });
     return { config: parseConfig(DEFAULT_CONFIG_YAML, { env, knownSchemes: nodeDrivers.schemes, source: 'embedded default' }), source: 'embedded default' };
   }
   const file = resolve(candidate);
