@@ -71,7 +71,15 @@ export interface UpdateInput {
   component_state?: ComponentState;
 }
 
-function toMessageDocuments(ctx: DomainContext, incidentGuid: string, inputs: readonly MessageInput[], state: IncidentState, now: string): MessageDocument[] {
+/** `writtenAt` becomes the messages' `updated_at`, which the incident's `updated_at` follows. */
+function toMessageDocuments(
+  ctx: DomainContext,
+  incidentGuid: string,
+  inputs: readonly MessageInput[],
+  state: IncidentState,
+  now: string,
+  writtenAt = now,
+): MessageDocument[] {
   return inputs.map((input, position) => ({
     guid: input.guid || newId(ctx),
     incident_guid: incidentGuid,
@@ -80,7 +88,7 @@ function toMessageDocuments(ctx: DomainContext, incidentGuid: string, inputs: re
     content: input.content,
     incident_state: state,
     position,
-    updated_at: now,
+    updated_at: writtenAt,
   }));
 }
 
@@ -123,7 +131,8 @@ export async function createIncident(ctx: DomainContext, actor: Actor, input: In
     origin: ctx.settings.baseUrl,
     persistent: input.persistent ?? false,
   };
-  const messages = toMessageDocuments(ctx, guid, input.messages, doc.state, now);
+  // statusetat: a new incident's updated_at is its created_at.
+  const messages = toMessageDocuments(ctx, guid, input.messages, doc.state, now, doc.updated_at);
   assertValid(ctx, doc, messages);
   await ctx.store.write([
     incidentMutation(doc),
