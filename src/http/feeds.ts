@@ -20,7 +20,7 @@ const DAY = 86_400_000;
 export const FEED_WINDOW_DAYS = 30;
 const FEED_LIMIT = 50;
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
 function feedIncidents(view: DomainView, now: number): Incident[] {
   const from = now - FEED_WINDOW_DAYS * DAY;
@@ -49,15 +49,16 @@ function summary(incident: Incident, ctx: ModelContext): string {
   const components = v.components.length ? ` Affected: ${v.components.join(', ')}.` : '';
   const latest = incident.messages[0];
   const text = latest?.content ? ` ${latest.content.slice(0, 300)}` : '';
-  return `${v.status}.${components}${text}`;
+  // Feed readers take the summary as HTML (Atom says type="html"): it is plain text, so escape it.
+  return escapeHtml(`${v.status}.${components}${text}`);
 }
 
+/** The title as HTML text: the `feed` library writes Atom titles as type="html", and many RSS readers treat titles as HTML too. */
 function itemTitle(incident: Incident, view: DomainView, now: number): string {
   const title = incidentTitle(incident) || 'Untitled incident';
   const role = incidentRole(incident, view, now);
-  if (role === 'maintenance') return `Maintenance: ${title}`;
-  if (role === 'persistent') return `Known issue: ${title}`;
-  return title;
+  const prefix = role === 'maintenance' ? 'Maintenance: ' : role === 'persistent' ? 'Known issue: ' : '';
+  return escapeHtml(`${prefix}${title}`);
 }
 
 export function buildFeed(site: Site, now: number): Feed {
@@ -68,15 +69,15 @@ export function buildFeed(site: Site, now: number): Feed {
   const updated = incidents.length ? new Date(instant(incidents[0]!.updated_at)) : new Date(now);
   const feed = new Feed({
     id: `${base}/`,
-    title: `${site.info.title} status`,
-    description: `Incidents and scheduled maintenance for ${site.info.title}`,
+    title: escapeHtml(`${site.info.title} status`),
+    description: escapeHtml(`Incidents and scheduled maintenance for ${site.info.title}`),
     link: `${base}/`,
     language: 'en',
     updated,
     generator: 'Staunch',
     favicon: `${base}/favicon.svg`,
     feedLinks: { rss: `${base}/rss.xml`, atom: `${base}/atom.xml` },
-    author: { name: site.info.title, link: `${base}/` },
+    author: { name: escapeHtml(site.info.title), link: `${base}/` },
     ttl: 5,
   });
   for (const incident of incidents) {
@@ -90,11 +91,17 @@ export function buildFeed(site: Site, now: number): Feed {
       published: new Date(instant(incident.created_at)),
       description: summary(incident, ctx),
       content: itemHtml(incident, ctx),
-      category: incident.components.map((c) => ({ name: componentName(ctx, c) })),
+      category: incident.components.map((c) => ({ name: escapeHtml(componentName(ctx, c)) })),
     });
   }
   return feed;
 }
+
+/**
+ * iCalendar text is plain text, yet Outlook and Google Calendar render some HTML found in it:
+ * angle brackets become look-alike quotation marks so that no tag can be formed.
+ */
+const calendarText = (text: string) => text.replace(/</g, '‹').replace(/>/g, '›');
 
 /** Seconds since 2024 of the last change: a SEQUENCE that grows on every edit, so calendars pick changes up. */
 const sequenceOf = (incident: Incident) => Math.max(0, Math.floor((instant(incident.updated_at) - Date.UTC(2024, 0, 1)) / 1000));
@@ -110,8 +117,8 @@ export function buildCalendar(site: Site, now: number): string {
     }
   })();
   const calendar = ical({
-    name: `${site.info.title} maintenance`,
-    description: `Scheduled maintenance for ${site.info.title}`,
+    name: calendarText(`${site.info.title} maintenance`),
+    description: calendarText(`Scheduled maintenance for ${site.info.title}`),
     prodId: { company: 'Staunch', product: 'status-page', language: 'EN' },
     method: ICalCalendarMethod.PUBLISH,
     url: `${base}/cal.ics`,
@@ -136,9 +143,9 @@ export function buildCalendar(site: Site, now: number): string {
       created: new Date(start),
       lastModified: new Date(instant(m.updated_at)),
       sequence: sequenceOf(m),
-      summary: `${incidentTitle(m) || 'Maintenance'}${m.state === 4 ? ' (cancelled)' : ''}`,
-      description: [`Status: ${m.state === 4 ? 'cancelled' : phase.replace('_', ' ')}`, components.length ? `Affected: ${components.join(', ')}` : '', ...updates.reverse()].filter(Boolean).join('\n\n'),
-      location: components.join(', '),
+      summary: calendarText(`${incidentTitle(m) || 'Maintenance'}${m.state === 4 ? ' (cancelled)' : ''}`),
+      description: calendarText([`Status: ${m.state === 4 ? 'cancelled' : phase.replace('_', ' ')}`, components.length ? `Affected: ${components.join(', ')}` : '', ...updates.reverse()].filter(Boolean).join('\n\n')),
+      location: calendarText(components.join(', ')),
       url: `${base}/incidents/${encodeURIComponent(m.guid)}`,
       status: m.state === 4 ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     });

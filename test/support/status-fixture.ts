@@ -5,6 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
 import { createApp } from '../../src/app.ts';
 import { parseConfig, type Config } from '../../src/config/parse.ts';
 import type { DomainContext } from '../../src/domain/context.ts';
@@ -72,8 +73,17 @@ export interface Running {
 
 let serial = 0;
 
-/** The real app (createApp) over memory targets, listening on 127.0.0.1 port 0. */
-export async function startFixtureServer(config: Config, options: { targets?: number; healthIntervalMs?: number } = {}): Promise<Running> {
+export interface FixtureApp {
+  app: Hono;
+  config: Config;
+  store: Replicator;
+  drivers: FaultyDriver[];
+  domain: DomainContext;
+  stop(): Promise<void>;
+}
+
+/** The real app (createApp) over memory targets wrapped in fault-injecting drivers; timers off unless asked. */
+export async function createFixtureApp(config: Config, options: { targets?: number; healthIntervalMs?: number; now?: () => number } = {}): Promise<FixtureApp> {
   const prefix = `page-fixture-${process.pid}-${++serial}-${Math.random().toString(36).slice(2, 8)}`;
   const drivers = Array.from({ length: options.targets ?? 2 }, (_, i) => createFaultyDriver(createMemoryDriver(new URL(`memory://${prefix}-t${i}`))));
   const store = createReplicator({
@@ -86,24 +96,68 @@ export async function startFixtureServer(config: Config, options: { targets?: nu
   await store.start();
   const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
   const app = createApp({ config, store, logger: silent as never, startedAt: new Date(), version: 'test' });
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    app,
     config,
     store,
     drivers,
-    domain: { store, settings: domainSettings(config) },
+    domain: { store, settings: domainSettings(config), ...(options.now ? { now: options.now } : {}) },
+    stop: () => store.stop(),
+  };
+}
+
+export interface Running extends FixtureApp {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** createFixtureApp, listening on 127.0.0.1 port 0. */
+export async function startFixtureServer(config: Config, options: { targets?: number; healthIntervalMs?: number } = {}): Promise<Running> {
+  const fixture = await createFixtureApp(config, options);
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: fixture.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    ...fixture,
+    url: `http://127.0.0.1:${port}`,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
-      await store.stop();
+      await fixture.stop();
     },
   };
+}
+
+/** Cookies across requests made with app.request or fetch. */
+export class CookieJar {
+  private readonly cookies = new Map<string, string>();
+
+  update(response: Response): this {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1).trim();
+      if (/max-age=0/i.test(line) || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return this;
+  }
+
+  get(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  set(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
+  header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
 }
 
 /** A small deterministic PRNG (mulberry32), so seeded histories are the same on every run. */
@@ -191,4 +245,36 @@ export async function seedHistory(domain: DomainContext, options: SeedOptions): 
       messages: [{ title: 'Exports larger than 2 GB may time out', content: 'Split large exports into several smaller ones until the fix ships.' }],
     });
   }
+}
+
+/** Sign in to the admin UI through its form (login token, origin header); returns the cookie jar holding the session. */
+export async function signIn(app: Hono, origin = 'http://status.test', credentials = ADMIN): Promise<{ jar: CookieJar; csrf: string; response: Response }> {
+  const jar = new CookieJar();
+  const page = await app.request(`${origin}/admin/login`);
+  jar.update(page);
+  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  const response = await app.request(`${origin}/admin/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin, Cookie: jar.header() },
+    body: new URLSearchParams({ _csrf: token, username: credentials.username, password: credentials.password, next: '/admin/' }).toString(),
+  });
+  jar.update(response);
+  const list = await app.request(`${origin}/admin/`, { headers: { Cookie: jar.header() } });
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await list.text())?.[1] ?? '';
+  return { jar, csrf, response };
+}
+
+/** A form post to the admin UI with the session cookie, the origin header and (unless overridden) the session's CSRF token. */
+export function adminPost(app: Hono, path: string, session: { jar: CookieJar; csrf: string }, fields: Record<string, string | string[]>, options: { origin?: string; csrf?: string | null } = {}): Promise<Response> {
+  const body = new URLSearchParams();
+  const token = options.csrf === undefined ? session.csrf : options.csrf;
+  if (token !== null) body.append('_csrf', token);
+  for (const [key, value] of Object.entries(fields)) for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
+  return Promise.resolve(
+    app.request(`http://status.test${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: options.origin ?? 'http://status.test', Cookie: session.jar.header() },
+      body: body.toString(),
+    }),
+  );
 }

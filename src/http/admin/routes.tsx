@@ -4,9 +4,7 @@
  * user as the actor (so it lands in the audit log), and every form post must pass two CSRF
  * checks: same origin (hono/csrf) and the session's token.
  */
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { csrf } from 'hono/csrf';
-import { HTTPException } from 'hono/http-exception';
+import { Hono, type Context } from 'hono';
 import { DomainError, type FieldProblem } from '../../domain/errors.ts';
 import { addMessage, createIncident, deleteIncident, resolveIncident, updateIncident, type IncidentInput, type IncidentPatch } from '../../domain/incidents.ts';
 import { incidentRole, mainMessage } from '../../domain/status.ts';
@@ -37,6 +35,7 @@ import { parseLocal, timeFormat, type TimeFormat } from '../../views/format.ts';
 import type { Notice } from '../../views/layout.tsx';
 import { safeReturnPath } from '../../views/url.ts';
 import { clientAddress, RateLimiter } from '../rate-limit.ts';
+import { sameOrigin } from '../same-origin.ts';
 import { incidentView, md, mdInline, type ModelContext } from '../pages/model.ts';
 import { html, sendHtml, siteFor, type PageDeps, type Site } from '../pages/site.ts';
 import { isSecureRequest, visitorZone } from '../pages/zone.ts';
@@ -56,20 +55,6 @@ function list(form: Form, name: string): string[] {
   const value = form[name];
   const all = Array.isArray(value) ? value : value === undefined ? [] : [value];
   return all.filter((v): v is string => typeof v === 'string').slice(0, 500);
-}
-
-/** hono/csrf (Origin and Sec-Fetch-Site must be this site) with an HTML 403 instead of an exception. */
-function sameOrigin(refuse: (c: Context) => Response): MiddlewareHandler {
-  const check = csrf();
-  return async (c, next) => {
-    try {
-      await check(c, async () => undefined);
-    } catch (error) {
-      if (error instanceof HTTPException) return refuse(c);
-      throw error;
-    }
-    await next();
-  };
 }
 
 /** Domain field paths (`messages[0].title`, `components[2]`, `scheduled_end`) to the form's fields. */

@@ -5,7 +5,6 @@
  * not on every request, and keeps being served when every storage target is down.
  */
 import { Hono, type Context } from 'hono';
-import { csrf } from 'hono/csrf';
 import { DomainError } from '../../domain/errors.ts';
 import { incidentsBetween, incidentRole } from '../../domain/status.ts';
 import { subscribe } from '../../domain/subscribers.ts';
@@ -21,6 +20,7 @@ import { HistoryPage, IncidentPage, IndexPage, MessagePage, NotFoundPage, Subscr
 import { Layout } from '../../views/layout.tsx';
 import { safeReturnPath } from '../../views/url.ts';
 import { clientAddress, RateLimiter } from '../rate-limit.ts';
+import { sameOrigin } from '../same-origin.ts';
 import { dataSince, groupRows, incidentView, recentDays, statusModel, uptimeSeries, type ModelContext } from './model.ts';
 import { minuteOf } from './render-cache.ts';
 import { html, sendHtml, sendRendered, siteFor, type PageDeps, type Site } from './site.ts';
@@ -237,7 +237,12 @@ export function publicPages(deps: PageDeps): Hono {
     return sendHtml(c, html(<TimezonePage {...chrome(r, returnTo)} zones={allZones()} returnTo={returnTo} selected={r.zone.zone} />), asked !== undefined ? 400 : 200);
   });
 
-  app.post('/subscribe', csrf(), async (c) => {
+  const refuse = async (c: Context) => {
+    const r = await pageRequest(c, site);
+    return sendHtml(c, html(<MessagePage {...chrome(r, '/')} heading="Not accepted" text="This form was sent from another site. Please use the form on this page." />), 403);
+  };
+
+  app.post('/subscribe', sameOrigin(refuse), async (c) => {
     const r = await pageRequest(c, site);
     const form = await c.req.parseBody();
     const email = typeof form.email === 'string' ? form.email.slice(0, 300) : '';

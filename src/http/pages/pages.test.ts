@@ -1,0 +1,224 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMessage, createIncident } from '../../domain/incidents.ts';
+import { formatInstant } from '../../domain/time.ts';
+import { STYLE } from '../../views/assets/index.ts';
+import { ACTOR, CookieJar, createFixtureApp, fixtureConfig, seedHistory, type FixtureApp } from '../../../test/support/status-fixture.ts';
+
+const at = (ms: number) => formatInstant(ms, 'UTC');
+
+describe('public pages', () => {
+  let f: FixtureApp;
+  const get = (path: string, headers: Record<string, string> = {}) => f.app.request(`http://status.test${path}`, { headers });
+
+  beforeAll(async () => {
+    f = await createFixtureApp(
+      fixtureConfig({
+        components: 6,
+        groups: 2,
+        timeZone: 'Europe/Paris',
+        extraYaml: `theme:\n  pre_status: "Hello **visitors**"\n  post_timeline: "See also the [archive](https://example.com/archive)."\n  persistent_display_name: known issues\n  footer: "Footer text"\n`,
+      }),
+    );
+    await seedHistory(f.domain, { incidents: 40, open: 2, days: 90, now: Date.now() });
+  });
+  afterAll(() => f.stop());
+
+  it('renders the status page with banner, components, bars, incidents, maintenance and known issues', async () => {
+    const res = await get('/');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    const body = await res.text();
+    expect(body).toMatch(/^<!DOCTYPE html><html lang="en"/);
+    expect(body).toContain('<main id="main"');
+    expect(body).toContain('Hello <strong>visitors</strong>');
+    expect(body).toContain('Active incidents');
+    expect(body).toContain('Database upgrade');
+    expect(body).toContain('Known issues');
+    expect(body).toContain('Exports larger than 2 GB may time out');
+    expect(body).toContain('Past incidents');
+    expect(body).toContain('archive');
+    // 6 components × 90 bars, and the published formula.
+    expect(body.match(/<div class="bars">/g)).toHaveLength(6);
+    expect(body).toContain('0.3 × partial outage minutes');
+    expect(body).toMatch(/\d+\.\d\d % uptime/);
+    expect(body).toContain(`href="${STYLE.path}"`);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+
+  it('says all systems are operational without open incidents', async () => {
+    const clean = await createFixtureApp(fixtureConfig({ components: 2, groups: 1 }));
+    try {
+      const body = await (await clean.app.request('http://status.test/')).text();
+      expect(body).toContain('All Systems Operational');
+      expect(body).not.toContain('Active incidents');
+      expect(body).toContain('No incidents reported.');
+    } finally {
+      await clean.stop();
+    }
+  });
+
+  it('serves the stylesheet under a content hash with a long cache and 304s', async () => {
+    const res = await get(STYLE.path);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toContain('immutable');
+    expect(res.headers.get('content-type')).toMatch(/text\/css/);
+    expect((await get(STYLE.path, { 'If-None-Match': STYLE.etag })).status).toBe(304);
+  });
+
+  it('serves pages from the cache until the store changes, with ETag revalidation', async () => {
+    const a = await get('/');
+    const b = await get('/');
+    expect(b.headers.get('etag')).toBe(a.headers.get('etag'));
+    expect((await get('/', { 'If-None-Match': a.headers.get('etag')! })).status).toBe(304);
+    await createIncident(f.domain, ACTOR, { components: [f.domain.settings.components[0]!.id], component_state: 4, messages: [{ title: 'Cache buster', content: '' }] });
+    const c = await get('/');
+    expect(c.headers.get('etag')).not.toBe(a.headers.get('etag'));
+    expect(await c.text()).toContain('Cache buster');
+  });
+
+  it('shows times in the zone from the query, remembers it in a signed cookie, and needs no redirect', async () => {
+    const res = await get('/?timezone=America/New_York');
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).toContain('data-tz="America/New_York"');
+    expect(body).toMatch(/ E[DS]T</);
+    const jar = new CookieJar().update(res);
+    expect(jar.get('staunch_tz')).toMatch(/^America%2FNew_York\./);
+    expect(res.headers.get('set-cookie')).toMatch(/HttpOnly/i);
+    // The cookie alone now chooses the zone, on any page, with other query parameters present.
+    const next = await get('/history?month=2026-01&type=incidents', { Cookie: jar.header() });
+    expect(await next.text()).toContain('data-tz="America/New_York" data-tz-chosen="1"');
+    expect(next.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('falls back with a notice on an unknown zone, never a 500, and stores nothing', async () => {
+    const res = await get('/?timezone=Mars/Olympus_Mons');
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).toContain('Unknown time zone.');
+    expect(body).toContain('data-tz="Europe/Paris"');
+    expect(res.headers.get('set-cookie')).toBeNull();
+    for (const weird of ['../../etc/passwd', '%00', 'x'.repeat(500), '<script>']) {
+      const r = await get(`/?timezone=${encodeURIComponent(weird)}`);
+      expect(r.status).toBe(200);
+      expect(await r.text()).not.toContain('<script>');
+    }
+  });
+
+  it('ignores a forged zone cookie', async () => {
+    const body = await (await get('/', { Cookie: 'staunch_tz=Asia%2FTokyo.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D' })).text();
+    expect(body).toContain('data-tz="Europe/Paris" data-tz-chosen="0"');
+  });
+
+  it('sets the zone from the picker and returns to a same-site path only', async () => {
+    const res = await get(`/timezone?timezone=Asia/Tokyo&return=${encodeURIComponent('/history?month=2026-01&type=all')}`);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/history?month=2026-01&type=all');
+    expect(res.headers.get('set-cookie')).toContain('staunch_tz=Asia%2FTokyo.');
+    for (const evil of ['//evil.example', 'https://evil.example/', '/\\evil.example', 'javascript:alert(1)']) {
+      const r = await get(`/timezone?timezone=UTC&return=${encodeURIComponent(evil)}`);
+      expect(r.headers.get('location')).toBe('/');
+    }
+    const picker = await get('/timezone?return=/history');
+    expect(picker.status).toBe(200);
+    expect(await picker.text()).toContain('<option value="Europe/Paris" selected="">');
+  });
+
+  it('paginates the history by month and filters by component and type', async () => {
+    const current = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit' }).format(Date.now());
+    const page = await (await get('/history')).text();
+    expect(page).toContain('Incident history');
+    expect(page).toContain('rel="prev"');
+    expect(page).not.toContain('rel="next"');
+    const [y, m] = current.split('-').map(Number) as [number, number];
+    const previous = `${m === 1 ? y - 1 : y}-${String(m === 1 ? 12 : m - 1).padStart(2, '0')}`;
+    expect(page).toContain(`href="/history?month=${previous}"`);
+    const older = await (await get(`/history?month=${previous}`)).text();
+    expect(older).toContain('rel="next"');
+    const component = f.domain.settings.components[1]!;
+    const filtered = await (await get(`/history?month=${current}&component=${encodeURIComponent(component.id)}&type=incidents`)).text();
+    expect(filtered).toContain(`<option value="${component.id}" selected="">`);
+    expect(filtered).not.toContain('Database upgrade'); // maintenance is filtered out
+    // Nonsense parameters fall back instead of failing.
+    expect((await get('/history?month=9999-99&component=nope&type=bogus')).status).toBe(200);
+  });
+
+  it('shows an incident on its own page and a real 404 page for unknown ids', async () => {
+    const incident = await createIncident(f.domain, ACTOR, {
+      components: [f.domain.settings.components[0]!.id],
+      component_state: 3,
+      created_at: at(Date.now() - 3_600_000),
+      messages: [{ title: 'Slow checkout', content: 'Looking into it.' }],
+    });
+    await addMessage(f.domain, ACTOR, incident.guid, { title: '', content: 'Fixed by a restart.', state: 1 });
+    const res = await get(`/incidents/${incident.guid}`);
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).toContain('<h1><span class="md">Slow checkout</span></h1>');
+    expect(body).toContain('Fixed by a restart.');
+    expect(body).toContain('Resolved');
+    expect(body).toMatch(/lasted (59|60) min|lasted 1 h/);
+    const missing = await get('/incidents/does-not-exist');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await missing.text()).toContain('Not found');
+  });
+
+  it('serves badges with escaped text', async () => {
+    const overall = await get('/badge.svg');
+    expect(overall.status).toBe(200);
+    expect(overall.headers.get('content-type')).toMatch(/image\/svg\+xml/);
+    const component = f.domain.settings.components[0]!;
+    const one = await get(`/badge/${encodeURIComponent(component.id)}.svg?label=${encodeURIComponent('<b>&"x"')}`);
+    expect(one.status).toBe(200);
+    const svg = await one.text();
+    expect(svg).toContain('&lt;b&gt;&amp;&quot;x&quot;');
+    expect(svg).not.toContain('<b>');
+    expect((await get('/badge/nope.svg')).status).toBe(404);
+  });
+
+  it('subscribes an email address honestly and re-shows the form on a bad one', async () => {
+    const headers = { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://status.test' };
+    const ok = await f.app.request('http://status.test/subscribe', { method: 'POST', headers, body: 'email=ops%40example.com' });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('does not send email yet');
+    const bad = await f.app.request('http://status.test/subscribe', { method: 'POST', headers, body: 'email=not-an-address' });
+    expect(bad.status).toBe(400);
+    const body = await bad.text();
+    expect(body).toContain('value="not-an-address"');
+    expect(body).toContain('valid email address');
+    const crossSite = await f.app.request('http://status.test/subscribe', { method: 'POST', headers: { ...headers, Origin: 'https://evil.example' }, body: 'email=x%40example.com' });
+    expect(crossSite.status).toBe(403);
+  });
+});
+
+describe('when every storage target is down', () => {
+  it('keeps serving the last known state with a notice saying since when', async () => {
+    const f = await createFixtureApp(fixtureConfig({ components: 4, groups: 2 }));
+    try {
+      await createIncident(f.domain, ACTOR, { components: [f.domain.settings.components[0]!.id], component_state: 4, messages: [{ title: 'Known before the outage', content: 'Still shown.' }] });
+      const before = await (await f.app.request('http://status.test/')).text();
+      expect(before).not.toContain('Storage unreachable');
+
+      for (const driver of f.drivers) driver.setMode('fail');
+      await f.store.checkHealth();
+      expect(f.store.targets().every((t) => t.state === 'down')).toBe(true);
+
+      for (const path of ['/', '/history', '/rss.xml', '/atom.xml', '/cal.ics', '/badge.svg']) {
+        expect((await f.app.request(`http://status.test${path}`)).status).toBe(200);
+      }
+      const during = await (await f.app.request('http://status.test/')).text();
+      expect(during).toContain('Storage unreachable since');
+      expect(during).toContain('showing the last known state'.replace('showing', 'Showing'));
+      expect(during).toContain('Known before the outage');
+      expect(during).toContain('Major Service Outage');
+
+      for (const driver of f.drivers) driver.setMode('ok');
+      await f.store.checkHealth();
+      const after = await (await f.app.request('http://status.test/')).text();
+      expect(after).not.toContain('Storage unreachable');
+    } finally {
+      await f.stop();
+    }
+  });
+});
