@@ -1,0 +1,99 @@
+/**
+ * An S3 server for tests: s3rver on 127.0.0.1, a free port, a fresh temporary folder.
+ *
+ * It runs in a child process, for two reasons:
+ * - s3rver encrypts ListObjectsV2 continuation tokens with DES, which OpenSSL 3 (Node 17+) only
+ *   offers with `--openssl-legacy-provider`: without it every listing of more than 1,000 keys
+ *   (and any truncated page) answers 500 InternalError.
+ * - its listing walks the folder with synchronous fs calls, which would stall the test process.
+ *
+ * Talk to it with forcePathStyle, `requestChecksumCalculation`/`responseChecksumValidation`
+ * 'WHEN_REQUIRED' and the keys S3RVER / S3RVER. It checks that the access key exists, but does not
+ * verify signatures (V4 is "unimplemented" in s3rver 3.7), so a wrong secret goes unnoticed, and it
+ * ignores If-Match / If-None-Match on PUT.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const S3RVER_KEY = 'S3RVER';
+export const S3RVER_SECRET = 'S3RVER';
+
+export interface RunningS3rver {
+  /** `http://127.0.0.1:<port>` */
+  endpoint: string;
+  /** `127.0.0.1:<port>`, for s3:// URIs. */
+  host: string;
+  port: number;
+  /** Where s3rver keeps buckets and objects, one folder per bucket. */
+  directory: string;
+  close(): Promise<void>;
+}
+
+// CommonJS on purpose: s3rver is a CommonJS package, and `-e` code is CommonJS by default.
+const CHILD = `
+const S3rver = require(process.env.S3RVER_MODULE);
+const buckets = JSON.parse(process.env.S3RVER_BUCKETS).map((name) => ({ name }));
+const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: process.env.S3RVER_DIRECTORY, configureBuckets: buckets });
+server.run().then(
+  (address) => process.stdout.write(JSON.stringify({ port: address.port }) + '\\n'),
+  (error) => { console.error(error); process.exit(1); },
+);
+// The parent closing stdin (or dying) ends the server.
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
+`;
+
+export async function startS3rver(options: { buckets?: string[] } = {}): Promise<RunningS3rver> {
+  const directory = mkdtempSync(join(tmpdir(), 'staunch-s3rver-'));
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', CHILD], {
+    env: {
+      ...process.env,
+      S3RVER_MODULE: createRequire(import.meta.url).resolve('s3rver'),
+      S3RVER_BUCKETS: JSON.stringify(options.buckets ?? []),
+      S3RVER_DIRECTORY: directory,
+    },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    const port = await firstLinePort(child);
+    const host = `127.0.0.1:${port}`;
+    return {
+      endpoint: `http://${host}`,
+      host,
+      port,
+      directory,
+      async close() {
+        child.stdin?.end();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+        rmSync(directory, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    child.kill('SIGKILL');
+    rmSync(directory, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function firstLinePort(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const timer = setTimeout(() => reject(new Error('s3rver did not start within 15 s')), 15_000);
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      lines.close();
+      resolve((JSON.parse(line) as { port: number }).port);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`s3rver exited with code ${code} before listening`));
+    });
+  });
+}
