@@ -198,12 +198,14 @@ export async function addMessage(ctx: DomainContext, actor: Actor, guid: string,
     ? { ...before, state: input.state ?? before.state, component_state: input.component_state ?? before.component_state, updated_at: nowText(ctx) }
     : before;
   // statusetat ignores a client guid here: an added message always gets a server one.
-  const [message] = toMessageDocuments(ctx, guid, [{ title: input.title, content: input.content, created_at: input.created_at }], doc.state, nowText(ctx));
-  const withNew = [...messages, { ...message!, position: 0 }];
+  const [posted] = toMessageDocuments(ctx, guid, [{ title: input.title, content: input.content, created_at: input.created_at }], doc.state, nowText(ctx));
+  // Within one millisecond of an earlier message, the later one must still come first (newest first).
+  const message = { ...posted!, position: Math.min(0, ...messages.map((m) => m.position)) - 1 };
+  const withNew = [...messages, message];
   assertValid(ctx, doc, withNew);
-  const mutations: Mutation[] = [messageMutation(message!)];
+  const mutations: Mutation[] = [messageMutation(message)];
   if (changesState) mutations.push(incidentMutation(doc));
-  mutations.push(auditMutation(ctx, actor, { action: 'message.add', target: { kind: KIND.update, id: `${guid}/${message!.guid}` }, summary: changesState ? 'posted an update and changed the state' : 'posted an update' }));
+  mutations.push(auditMutation(ctx, actor, { action: 'message.add', target: { kind: KIND.update, id: `${guid}/${message.guid}` }, summary: changesState ? 'posted an update and changed the state' : 'posted an update' }));
   await ctx.store.write(mutations);
   return assembleIncident(doc, withNew);
 }
