@@ -14,13 +14,17 @@ export interface AuditInput {
   summary: string;
 }
 
+let sequence = 0;
+
 /**
- * Ids start with the time in fixed-width milliseconds, so id order is time order and
- * "newest first" pages with a plain id cursor.
+ * Ids start with the time in fixed-width milliseconds, then a per-process sequence (entries
+ * written in the same millisecond keep their order), then randomness (instances never collide):
+ * id order is time order, and "newest first" pages with a plain id cursor.
  */
 export function auditMutation(ctx: DomainContext, actor: Actor, input: AuditInput): Mutation {
   const at = nowOf(ctx);
-  const id = `${String(at).padStart(15, '0')}-${newId(ctx).replace(/-/g, '').slice(0, 12)}`;
+  sequence = (sequence + 1) % 1_000_000;
+  const id = `${String(at).padStart(15, '0')}-${String(sequence).padStart(6, '0')}-${newId(ctx).replace(/-/g, '').slice(0, 8)}`;
   const body: AuditEntry = { id, at: new Date(at).toISOString(), actor: { type: actor.type, name: actor.name }, ...input };
   return { kind: KIND.audit, id, body: body as unknown as Json };
 }
