@@ -98,7 +98,7 @@ export function IncidentCard({ incident, headingLevel = 3, link = true }: { inci
       <div class="card-body">
         <div class="incident-head">
           <Heading>{link ? <a href={`/incidents/${encodeURIComponent(incident.guid)}`}>{title}</a> : title}</Heading>
-          {incident.kind !== 'maintenance' && incident.open ? <StateLabel state={incident.impact} /> : null}
+          {incident.kind !== 'maintenance' && incident.open && incident.impact > 0 ? <StateLabel state={incident.impact} /> : null}
         </div>
         <Meta incident={incident} />
         {incident.components.length ? (

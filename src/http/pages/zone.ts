@@ -11,14 +11,20 @@ const ZONE_COOKIE_MAX_AGE = 60 * 60 * 24 * 365;
 
 const canonical = new Map<string, string | null>();
 
-/** The canonical IANA name (`utc` → `UTC`), or null when the runtime does not know the zone. */
+/**
+ * The zone's name as the runtime lists it (`utc` → `UTC`), keeping the name asked for when it is
+ * a current one (`Asia/Kolkata` stays, although ICU resolves it to `Asia/Calcutta`); null when
+ * the runtime does not know the zone.
+ */
 export function canonicalZone(name: string | undefined | null): string | null {
   if (!name || name.length > 64 || !/^[A-Za-z0-9_+\-/]+$/.test(name)) return null;
   const known = canonical.get(name);
   if (known !== undefined) return known;
   let result: string | null;
   try {
-    result = new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
+    const resolved = new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
+    const lower = name.toLowerCase();
+    result = allZones().find((z) => z.toLowerCase() === lower) ?? (resolved.toLowerCase() === lower ? resolved : name);
   } catch {
     result = null;
   }
