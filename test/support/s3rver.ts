@@ -18,9 +18,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { uniqueSuffix } from './require-server.ts';
 
 export const S3RVER_KEY = 'S3RVER';
 export const S3RVER_SECRET = 'S3RVER';
+/** Always created, for freshTarget(). */
+export const DEFAULT_BUCKET = 'staunch';
 
 export interface RunningS3rver {
   /** `http://127.0.0.1:<port>` */
@@ -30,6 +33,8 @@ export interface RunningS3rver {
   port: number;
   /** Where s3rver keeps buckets and objects, one folder per bucket. */
   directory: string;
+  /** An `s3://` target URI with a prefix of its own in DEFAULT_BUCKET: an empty target each call. */
+  freshTarget(): URL;
   close(): Promise<void>;
 }
 
@@ -53,7 +58,7 @@ export async function startS3rver(options: { buckets?: string[] } = {}): Promise
     env: {
       ...process.env,
       S3RVER_MODULE: createRequire(import.meta.url).resolve('s3rver'),
-      S3RVER_BUCKETS: JSON.stringify(options.buckets ?? []),
+      S3RVER_BUCKETS: JSON.stringify([...new Set([DEFAULT_BUCKET, ...(options.buckets ?? [])])]),
       S3RVER_DIRECTORY: directory,
     },
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -67,6 +72,7 @@ export async function startS3rver(options: { buckets?: string[] } = {}): Promise
       host,
       port,
       directory,
+      freshTarget: () => new URL(`s3://${S3RVER_KEY}:${S3RVER_SECRET}@${host}/${DEFAULT_BUCKET}/t-${uniqueSuffix()}?tls=false`),
       async close() {
         child.stdin?.end();
         const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
