@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.wrangler/', 'test-results/', 'data/'] },
+  { ignores: ['node_modules/', 'dist/', '.wrangler/', 'test-results/', 'data/', '.tmp*/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -132,7 +132,12 @@ describe('config.example.yml', () => {
     const keys = new Set<string>();
     const walk = (schema: z.ZodType): void => {
       const def = schema._zod.def as { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; element?: z.ZodType; in?: z.ZodType; options?: z.ZodType[] };
-      if (def.shape) for (const [key, child] of Object.entries(def.shape)) (keys.add(key), walk(child));
+      if (def.shape) {
+        for (const [key, child] of Object.entries(def.shape)) {
+          keys.add(key);
+          walk(child);
+        }
+      }
       for (const inner of [def.innerType, def.element, def.in, ...(def.options ?? [])]) if (inner) walk(inner);
     };
     walk(configSchema);

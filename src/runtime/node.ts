@@ -29,12 +29,11 @@ export interface ConfiguredReplicator {
 
 export function createReplicatorFromConfig(config: Config, logger: Logger, overrides: Partial<ReplicatorOptions> = {}): ConfiguredReplicator {
   // Drivers exist before the replicator, so their bad-record reports are routed through it late.
-  let replicator: Replicator | undefined;
-  const drivers = config.targets.map((target) => {
-    const driver: StorageDriver = nodeDrivers.create(target, { onBadRecord: (bad) => replicator?.reportBadRecord(driver.location, bad) });
+  const drivers: StorageDriver[] = config.targets.map((target) => {
+    const driver: StorageDriver = nodeDrivers.create(target, { onBadRecord: (bad) => replicator.reportBadRecord(driver.location, bad) });
     return driver;
   });
-  replicator = createReplicator({
+  const replicator: Replicator = createReplicator({
     drivers,
     writeQuorum: config.replication.write_quorum,
     writeTimeoutMs: config.replication.write_timeout,

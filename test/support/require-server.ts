@@ -9,7 +9,7 @@ export async function serverAvailable(what: string, probe: () => Promise<unknown
     return true;
   } catch (error) {
     const reason = `${what} is not reachable: ${(error as Error).message}`;
-    if (process.env.CI === 'true') throw new Error(`${reason} (CI=true: storage suites may not skip)`);
+    if (process.env.CI === 'true') throw new Error(`${reason} (CI=true: storage suites may not skip)`, { cause: error });
     console.warn(`skipping: ${reason}`);
     return false;
   }
