@@ -32,8 +32,9 @@ export async function startTestApp(options: { instances?: number; config?: Confi
   const replicas = await startReplicas(options.instances ?? 1, 2);
   const config = options.config ?? testConfig();
   const clock = { now: options.now ?? Date.now() };
-  const apps = replicas.stores.map((store) =>
-    createApp({ config, store, logger: silentLogger, startedAt: new Date(clock.now), version: 'test', now: () => clock.now } as Parameters<typeof createApp>[0]),
+  // Instances started at different moments, as real ones do.
+  const apps = replicas.stores.map((store, i) =>
+    createApp({ config, store, logger: silentLogger, startedAt: new Date(clock.now - i * 60_000), version: 'test', now: () => clock.now } as Parameters<typeof createApp>[0]),
   );
   return {
     replicas,

@@ -32,6 +32,7 @@ export interface StatuspageContext {
   now: number;
   title: string;
   baseUrl: string;
+  /** Used as the components' creation time only while there is no data at all. */
   startedAt: Date;
   extra: readonly ExtraComponentState[];
 }
@@ -40,12 +41,22 @@ const iso = (text: string) => new Date(instant(text)).toISOString();
 const isoOrNull = (text: string) => (isZeroTime(text) ? null : iso(text));
 const latest = (times: number[]) => new Date(Math.max(...times)).toISOString();
 
+/**
+ * Components come from the config and have no stored creation time. The earliest time in the
+ * data stands in for it, so instances holding the same data serve identical documents (and
+ * ETags); the process start is used only while there is no data.
+ */
+function baseline(ctx: StatuspageContext): number {
+  const times = [...ctx.view.incidents.map((i) => instant(i.created_at)), ...[...ctx.view.overrides.values()].map((o) => instant(o.updated_at))];
+  return times.length ? Math.min(...times) : ctx.startedAt.getTime();
+}
+
 /** Maximum list lengths, as Statuspage serves them. */
 export const RECENT_LIMIT = 50;
 
 export function pageObject(ctx: StatuspageContext) {
   const changes = [
-    ctx.startedAt.getTime(),
+    baseline(ctx),
     ...ctx.view.incidents.map((i) => instant(i.updated_at)),
     ...[...ctx.view.overrides.values()].map((o) => instant(o.updated_at)),
   ];
@@ -62,14 +73,14 @@ export function pageObject(ctx: StatuspageContext) {
 function componentUpdatedAt(ctx: StatuspageContext, status: ComponentStatus): string {
   const override = ctx.view.overrides.get(status.component.id);
   const touching = ctx.view.incidents.filter((i) => i.components.includes(status.component.id)).map((i) => instant(i.updated_at));
-  return latest([ctx.startedAt.getTime(), ...touching, ...(override ? [instant(override.updated_at)] : [])]);
+  return latest([baseline(ctx), ...touching, ...(override ? [instant(override.updated_at)] : [])]);
 }
 
 /** Components in config order, each group's container just before its first member. */
 export function componentObjects(ctx: StatuspageContext) {
   const statuses = componentStatuses(ctx.view, ctx.now, ctx.extra);
   const page = pageId(ctx.baseUrl);
-  const created = ctx.startedAt.toISOString();
+  const created = new Date(baseline(ctx)).toISOString();
   const out: Record<string, unknown>[] = [];
   const emittedGroups = new Set<string>();
   let position = 0;
