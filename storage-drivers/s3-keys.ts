@@ -4,6 +4,7 @@
  * Layout under `<prefix>/`:
  *   `<kind>/<encoded id>.json`                         one object per record, body = the JSON record
  *   `.revs/<rev>-<kind>-<encoded id>[.deleted]`         empty index object per stored (kind, id, rev)
+ * (encoded ids longer than 64 characters are cut into 64-character segments, see SEGMENT_LENGTH)
  *   `.claims/<kind>/<encoded id>/<claim>`               short-lived claims, only where the server
  *                                                       ignores conditional writes (see s3-claim.ts)
  *   `.probe/<random>`                                   deleted right after the conditional-write probe
@@ -25,8 +26,8 @@
  * alphabet in ASCII order, so the code is prefix-free and order-preserving. An id of 200 code units
  * takes at most 800 bytes; keys longer than S3's 1,024 bytes are refused when writing.
  *
- * Index keys are flat (no `/` after `.revs/`) so that file-backed servers create no folder per
- * entry. `-` separates rev, kind and id: it is below every character that can continue a rev (the
+ * Index keys are flat (no `/` after `.revs/`, short ids aside) so that file-backed servers create
+ * no folder per entry. `-` separates rev, kind and id: it is below every character that can continue a rev (the
  * writer id is [a-z0-9]), so key order is rev order, and neither kinds nor encoded ids contain it.
  */
 
@@ -98,6 +99,27 @@ const INDEX_ENTRY = /^([0-9a-f]{12}-[0-9a-f]{6}-[a-z0-9]{1,32})-([a-z0-9_]{1,64}
 export const MAX_KEY_BYTES = 1024;
 const RECORD_SUFFIX = '.json';
 const TOMBSTONE_SUFFIX = '.deleted';
+/**
+ * Encoded ids are cut into segments of this many characters: MinIO refuses key segments over 255
+ * bytes and s3rver crashes on them (it appends 22 characters to make a file name). A cut at the
+ * same positions in every id keeps the order: `/` is above the `.` of the suffixes and below every
+ * character of the encoding.
+ */
+const SEGMENT_LENGTH = 64;
+
+function segmented(encoded: string): string {
+  const segments: string[] = [];
+  for (let i = 0; i < encoded.length; i += SEGMENT_LENGTH) segments.push(encoded.slice(i, i + SEGMENT_LENGTH));
+  return segments.join('/');
+}
+
+/** The id a segmented name stands for, or null unless it is exactly what `segmented` makes. */
+function idOfSegmented(name: string): string | null {
+  const segments = name.split('/');
+  const whole = segments.slice(0, -1).every((segment) => segment.length === SEGMENT_LENGTH);
+  const last = segments[segments.length - 1]!.length;
+  return whole && last > 0 && last <= SEGMENT_LENGTH ? decodeId(segments.join('')) : null;
+}
 
 export type ParsedKey =
   | { type: 'record'; kind: string; id: string }
@@ -115,7 +137,7 @@ export class KeyLayout {
   }
 
   recordKey(kind: string, id: string): string {
-    return `${this.root}${kind}/${encodeId(id)}${RECORD_SUFFIX}`;
+    return `${this.root}${kind}/${segmented(encodeId(id))}${RECORD_SUFFIX}`;
   }
 
   recordsPrefix(kind: string): string {
@@ -127,7 +149,7 @@ export class KeyLayout {
   }
 
   indexKey(rev: string, kind: string, id: string, deleted: boolean): string {
-    return `${this.root}.revs/${rev}-${kind}-${encodeId(id)}${deleted ? TOMBSTONE_SUFFIX : ''}`;
+    return `${this.root}.revs/${rev}-${kind}-${segmented(encodeId(id))}${deleted ? TOMBSTONE_SUFFIX : ''}`;
   }
 
   /**
@@ -145,7 +167,7 @@ export class KeyLayout {
   }
 
   claimsPrefix(kind: string, id: string): string {
-    return `${this.root}.claims/${kind}/${encodeId(id)}/`;
+    return `${this.root}.claims/${kind}/${segmented(encodeId(id))}/`;
   }
 
   probeKey(): string {
@@ -154,17 +176,20 @@ export class KeyLayout {
 
   parse(key: string): ParsedKey {
     if (!key.startsWith(this.root)) return { type: 'foreign' };
-    const parts = key.slice(this.root.length).split('/');
-    const [head] = parts;
-    if (head === '.revs' && parts.length === 2) {
-      const entry = INDEX_ENTRY.exec(parts[1]!);
-      const id = entry ? decodeId(entry[3]!) : null;
+    const tail = key.slice(this.root.length);
+    const slash = tail.indexOf('/');
+    if (slash < 0) return { type: 'foreign' };
+    const head = tail.slice(0, slash);
+    const rest = tail.slice(slash + 1);
+    if (head === '.revs') {
+      const entry = INDEX_ENTRY.exec(rest);
+      const id = entry ? idOfSegmented(entry[3]!) : null;
       return entry && id !== null ? { type: 'index', rev: entry[1]!, kind: entry[2]!, id, deleted: entry[4] !== undefined } : { type: 'foreign' };
     }
     if (head === '.claims' || head === '.probe') return { type: 'internal' };
-    if (parts.length === 2 && KIND.test(head!) && parts[1]!.endsWith(RECORD_SUFFIX)) {
-      const id = decodeId(parts[1]!.slice(0, -RECORD_SUFFIX.length));
-      if (id !== null) return { type: 'record', kind: head!, id };
+    if (KIND.test(head) && rest.endsWith(RECORD_SUFFIX)) {
+      const id = idOfSegmented(rest.slice(0, -RECORD_SUFFIX.length));
+      if (id !== null) return { type: 'record', kind: head, id };
     }
     return { type: 'foreign' };
   }

@@ -1,11 +1,14 @@
 /**
  * An S3 server for tests: s3rver on 127.0.0.1, a free port, a fresh temporary folder.
  *
- * It runs in a child process, for two reasons:
+ * It runs in a child process, for two reasons, and with one patch:
  * - s3rver encrypts ListObjectsV2 continuation tokens with DES, which OpenSSL 3 (Node 17+) only
  *   offers with `--openssl-legacy-provider`: without it every listing of more than 1,000 keys
  *   (and any truncated page) answers 500 InternalError.
  * - its listing walks the folder with synchronous fs calls, which would stall the test process.
+ * - a DELETE removes folders it leaves empty, racing with a PUT into the same folder: the PUT's
+ *   file stream then fails with ENOENT, unhandled, and the server process dies. The patched delete
+ *   keeps folders.
  *
  * Talk to it with forcePathStyle, `requestChecksumCalculation`/`responseChecksumValidation`
  * 'WHEN_REQUIRED' and the keys S3RVER / S3RVER. It checks that the access key exists, but does not
@@ -40,7 +43,14 @@ export interface RunningS3rver {
 
 // CommonJS on purpose: s3rver is a CommonJS package, and `-e` code is CommonJS by default.
 const CHILD = `
+const fs = require('node:fs');
+const path = require('node:path');
 const S3rver = require(process.env.S3RVER_MODULE);
+const FilesystemStore = require(path.join(path.dirname(process.env.S3RVER_MODULE), 'stores', 'filesystem.js'));
+FilesystemStore.prototype.deleteObject = async function deleteObject(bucket, key) {
+  await Promise.all(['object', 'object.md5', 'metadata.json'].map((resource) =>
+    fs.promises.unlink(this.getResourcePath(bucket, key, resource)).catch((error) => { if (error.code !== 'ENOENT') throw error; })));
+};
 const buckets = JSON.parse(process.env.S3RVER_BUCKETS).map((name) => ({ name }));
 const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: process.env.S3RVER_DIRECTORY, configureBuckets: buckets });
 server.run().then(
