@@ -104,15 +104,19 @@ export function parseConfig(text: string, options: ParseOptions = {}): Config {
   const raw = interpolate(document.toJS() ?? {}, env, [], problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
+  // Every problem is reported at once, so a broken file is fixed in one round.
   const result = configSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(result.error.issues.map(describeIssue));
+  if (!result.success) problems.push(...result.error.issues.map(describeIssue));
+  const rawTargets = (raw as { targets?: unknown }).targets;
+  if (Array.isArray(rawTargets)) {
+    rawTargets.forEach((target, i) => {
+      const problem = typeof target === 'string' ? targetProblem(normalizeTarget(target), options.knownSchemes) : null;
+      if (problem) problems.push(`targets[${i}]: ${problem}`);
+    });
+  }
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
   const config = result.data;
-
   config.targets = config.targets.map(normalizeTarget);
-  config.targets.forEach((target, i) => {
-    const problem = targetProblem(target, options.knownSchemes);
-    if (problem) problems.push(`targets[${i}]: ${problem}`);
-  });
   const componentIds = new Set<string>();
   config.components.forEach((component, i) => {
     const id = component.group ? `${component.group} - ${component.name}` : component.name;
