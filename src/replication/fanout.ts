@@ -34,7 +34,9 @@ export function quorumSize(quorum: WriteQuorum, targetCount: number): number {
  * the health check and hint delivery find out when it is back. Unless too few targets are up to
  * reach `needed`: then the down ones are tried too, since failing is the only alternative.
  */
-export function fanOut(targets: readonly Target[], records: StoredRecord[], timeoutMs: number, { only, needed = 0 }: { only?: readonly number[]; needed?: number } = {}): FanOut {
+export type Send = (target: Target, records: StoredRecord[]) => Promise<unknown>;
+
+export function fanOut(targets: readonly Target[], records: StoredRecord[], send: Send, { only, needed = 0 }: { only?: readonly number[]; needed?: number } = {}): FanOut {
   const chosen = only ? targets.filter((t) => only.includes(t.index)) : targets;
   const skipDown = chosen.filter((t) => !t.isDown).length >= needed;
   const attempted: number[] = [];
@@ -45,7 +47,7 @@ export function fanOut(targets: readonly Target[], records: StoredRecord[], time
       continue;
     }
     attempted.push(target.index);
-    const delivery = target.call('put', timeoutMs, (driver) => driver.put(records), true).then(
+    const delivery = send(target, records).then(
       (): Delivery => ({ index: target.index, ok: true }),
       (error: unknown): Delivery => ({ index: target.index, ok: false, error: describeError(error) }),
     );

@@ -13,12 +13,15 @@ import { fromHintRecord, hintTombstone, HintQueue, toHintRecord, type Hint } fro
 import type { Target } from './target.ts';
 import type { Logger } from './types.ts';
 
-const DELIVERY_BATCH = 500;
+/** Small enough that a slow target (an S3 server doing 30 writes a second) takes one within the bulk timeout. */
+const DELIVERY_BATCH = 200;
 
 export interface HandoffOptions {
   targets: readonly Target[];
   clock: HybridLogicalClock;
   writeTimeoutMs: number;
+  /** For a batch of hints: bulk work, which a target that just came back may take a while to absorb. */
+  bulkTimeoutMs: number;
   backoff: BackoffPolicy;
   random: () => number;
   logger: Logger;
@@ -114,7 +117,7 @@ export class HintedHandoff {
       if (batch.length === 0) return true;
       try {
         // A target answering "not applied" already holds a newer rev: delivered all the same.
-        await target.call('put hints', this.options.writeTimeoutMs, (driver) => driver.put(batch.map((h) => h.record)), true);
+        await target.call('put hints', this.options.bulkTimeoutMs, (driver) => driver.put(batch.map((h) => h.record)));
       } catch (error) {
         const failures = (this.failures.get(index) ?? 0) + 1;
         this.failures.set(index, failures);
@@ -149,7 +152,7 @@ export class HintedHandoff {
   }
 
   private async putOn(index: number, records: StoredRecord[]): Promise<void> {
-    await this.targetOf(index).call('put', this.options.writeTimeoutMs, (driver) => driver.put(records));
+    await this.targetOf(index).call('put', this.options.bulkTimeoutMs, (driver) => driver.put(records));
   }
 
   private targetOf(index: number): Target {

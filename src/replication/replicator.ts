@@ -55,6 +55,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     targets,
     clock,
     writeTimeoutMs: settings.writeTimeoutMs,
+    bulkTimeoutMs: settings.bulkTimeoutMs,
     backoff: { baseMs: settings.hintRetryBaseMs, maxMs: settings.hintRetryMaxMs },
     random: options.random ?? Math.random,
     logger,

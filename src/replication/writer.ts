@@ -32,11 +32,12 @@
 import type { Json, StoredRecord } from '../../storage-drivers/types.ts';
 import { recordProblem } from '../../storage-drivers/utils.ts';
 import type { BackgroundTasks } from './background.ts';
-import { fanOut, quorumSize, waitForQuorum, type FanOut, type QuorumVerdict } from './fanout.ts';
+import { fanOut, quorumSize, waitForQuorum, type FanOut, type QuorumVerdict, type Send } from './fanout.ts';
 import type { HintedHandoff } from './handoff.ts';
 import type { HybridLogicalClock } from './hlc.ts';
 import { isInternalKind } from './internal-kinds.ts';
 import { KeyLock } from './key-lock.ts';
+import { PutPipeline } from './put-pipeline.ts';
 import type { Target } from './target.ts';
 import { QuorumError, type Logger, type Mutation, type WriteQuorum } from './types.ts';
 import type { MergedView } from './view.ts';
@@ -72,8 +73,12 @@ export class Writer {
   private readonly locks = new KeyLock();
   /** Revs of local writes waiting for their verdict. */
   private readonly pending = new Set<string>();
+  private readonly send: Send;
 
-  constructor(private readonly options: WriterOptions) {}
+  constructor(private readonly options: WriterOptions) {
+    const pipelines = options.targets.map((target) => new PutPipeline(target));
+    this.send = (target, records) => pipelines[target.index]!.put(records, options.writeTimeoutMs);
+  }
 
   isPending(rev: string): boolean {
     return this.pending.has(rev);
@@ -86,9 +91,9 @@ export class Writer {
       const records = drafts.map((draft): StoredRecord => ({ ...draft, rev: this.options.clock.next() }));
       for (const record of records) this.pending.add(record.rev);
       try {
-        const { targets, writeTimeoutMs, quorum } = this.options;
+        const { targets, quorum } = this.options;
         const needed = quorumSize(quorum, targets.length);
-        const sent = fanOut(targets, records, writeTimeoutMs, { needed });
+        const sent = fanOut(targets, records, this.send, { needed });
         const verdict = await waitForQuorum(targets, sent, needed);
         if (!verdict.met) {
           await this.compensate(records, sent, verdict);
@@ -109,12 +114,12 @@ export class Writer {
    */
   propagate(records: StoredRecord[], holder: number): void {
     const others = this.options.targets.filter((t) => t.index !== holder).map((t) => t.index);
-    this.hintMisses(fanOut(this.options.targets, records, this.options.writeTimeoutMs, { only: others }), records, holder);
+    this.hintMisses(fanOut(this.options.targets, records, this.send, { only: others }), records, holder);
   }
 
   /** See the rule at the top of this file. */
   private async compensate(records: StoredRecord[], sent: FanOut, verdict: QuorumVerdict): Promise<void> {
-    const { view, clock, targets, writeTimeoutMs, logger } = this.options;
+    const { view, clock, targets, logger } = this.options;
     const lastOfEachKey = new Map(records.map((r) => [keyOf(r), r]));
     const restores = [...lastOfEachKey.values()].map((record): StoredRecord => {
       const previous = view.current(record.kind, record.id);
@@ -126,7 +131,7 @@ export class Writer {
     view.merge(restores);
     logger.warn({ records: records.length, acknowledged: verdict.acknowledged.length, failures: verdict.failures }, 'write failed its quorum; rolling it back where it was applied');
     if (sent.attempted.length === 0) return;
-    const undo = fanOut(targets, restores, writeTimeoutMs, { only: sent.attempted });
+    const undo = fanOut(targets, restores, this.send, { only: sent.attempted });
     this.hintMisses(undo, restores);
     // Targets that applied the write are up: wait for their rollback, so the caller hears of the
     // failure once it is undone there. Timed-out targets are left to their hints.
