@@ -12,7 +12,10 @@ import { fileURLToPath } from 'node:url';
 import type { DriverModule, DriverName, DriverOptions, StorageDriver } from '../../storage-drivers/types.ts';
 import { createMysqlDatabase, mysqlAvailable, MYSQL_ADMIN_URL, type MysqlTestDatabase } from './mysql.ts';
 import { createPostgresDatabase, postgresAvailable, POSTGRES_ADMIN_URL, type PostgresTestDatabase } from './postgres.ts';
+import { startS3rver, S3RVER_KEY, S3RVER_SECRET } from './s3rver.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
+
+const S3_BUCKET = 'staunch-replication';
 
 export interface LabTarget {
   driver: DriverName;
@@ -27,6 +30,9 @@ export interface ReplicationLab {
   available: DriverName[];
   /** Fresh, empty targets (new file, table or prefix) of the given drivers, in that order. */
   fresh(drivers: readonly DriverName[]): LabTarget[];
+  /** Driver for the replicator (initialised by it). */
+  create(target: LabTarget, options?: DriverOptions): Promise<StorageDriver>;
+  /** Initialised driver, for reading a target directly. */
   open(target: LabTarget, options?: DriverOptions): Promise<StorageDriver>;
   close(): Promise<void>;
 }
@@ -37,9 +43,14 @@ async function loadModule(name: DriverName): Promise<DriverModule> {
   return ((await import(driverFile(name))) as { default: DriverModule }).default;
 }
 
-/** An initialised driver for a target; short timeouts, so an outage shows within seconds. */
+/** A driver for a target, not yet initialised (the replicator does that); short timeouts, so an outage shows within seconds. */
+export async function createTargetDriver(target: Pick<LabTarget, 'driver' | 'uri'>, options: DriverOptions = {}): Promise<StorageDriver> {
+  return (await loadModule(target.driver)).create(target.uri, { timeoutMs: 3_000, ...options });
+}
+
+/** The same, initialised: for reading a target directly in assertions. */
 export async function openTarget(target: Pick<LabTarget, 'driver' | 'uri'>, options: DriverOptions = {}): Promise<StorageDriver> {
-  const driver = (await loadModule(target.driver)).create(target.uri, { timeoutMs: 3_000, ...options });
+  const driver = await createTargetDriver(target, options);
   await driver.init();
   return driver;
 }
@@ -66,13 +77,11 @@ export async function createReplicationLab(): Promise<ReplicationLab> {
   await network('postgres', POSTGRES_ADMIN_URL, postgresAvailable, createPostgresDatabase);
   await network('mysql', MYSQL_ADMIN_URL, mysqlAvailable, createMysqlDatabase);
 
-  const s3Support = fileURLToPath(new URL('./s3rver.ts', import.meta.url));
-  if (existsSync(driverFile('s3')) && existsSync(s3Support)) {
-    const { startS3rver } = (await import(s3Support)) as { startS3rver: () => Promise<{ endpoint: URL; freshTarget(): URL; close(): Promise<void> }> };
-    const server = await startS3rver();
-    const proxy = await startTcpProxy({ host: server.endpoint.hostname, port: Number(server.endpoint.port) });
+  if (existsSync(driverFile('s3'))) {
+    const server = await startS3rver({ buckets: [S3_BUCKET] });
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: server.port });
     cleanups.push(() => proxy.close(), () => server.close());
-    fresh.set('s3', () => ({ driver: 's3', uri: new URL(proxy.via(server.freshTarget().href)), proxy }));
+    fresh.set('s3', () => ({ driver: 's3', uri: new URL(`s3://${S3RVER_KEY}:${S3RVER_SECRET}@127.0.0.1:${proxy.port}/${S3_BUCKET}/t${++counter}?tls=false`), proxy }));
   }
 
   return {
@@ -83,6 +92,7 @@ export async function createReplicationLab(): Promise<ReplicationLab> {
         if (!make) throw new Error(`${name} is not available in this lab`);
         return make();
       }),
+    create: createTargetDriver,
     open: openTarget,
     async close() {
       for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
