@@ -12,7 +12,7 @@
  * nor counted time. Overlapping incidents on one component count each minute once, in the worst
  * state open at that minute.
  */
-import { instant, isZeroTime, startOfDay, DAY_MS } from './time.ts';
+import { instant, isZeroTime, DAY_MS } from './time.ts';
 import type { ComponentState, Incident } from './types.ts';
 
 export const UPTIME_FORMULA = {
@@ -133,11 +133,57 @@ export function localDate(ms: number, timeZone: string): string {
   return format.format(ms);
 }
 
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+/** Offset of a zone at an instant, in minutes east of UTC, with one cached formatter per zone (pages call this often). */
+function zoneOffset(ms: number, timeZone: string): number {
+  let format = offsetFormatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    offsetFormatters.set(timeZone, format);
+  }
+  const p: Record<string, number> = {};
+  for (const part of format.formatToParts(ms)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!, p.second!);
+  return Math.round((asUtc - (ms - (((ms % 1000) + 1000) % 1000))) / 60_000);
+}
+
+/** Local midnight of the day containing `ms` (as src/domain/time.ts startOfDay, with a cached formatter). */
+export function localDayStart(ms: number, timeZone: string): number {
+  const offset = zoneOffset(ms, timeZone) * 60_000;
+  const local = new Date(ms + offset);
+  const midnightLocal = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate());
+  return midnightLocal - zoneOffset(midnightLocal - offset, timeZone) * 60_000;
+}
+
+export interface Days {
+  /** Start instants, oldest first, ending with today. */
+  starts: number[];
+  /** End instants (the next day's start). */
+  ends: number[];
+  /** `YYYY-MM-DD` of each day. */
+  dates: string[];
+}
+
+const daysCache = new Map<string, Days>();
+/** The last `count` local days, oldest first, ending with today; memoised per zone and local date. */
+export function localDays(now: number, count: number, timeZone: string): Days {
+  const key = `${timeZone}|${count}|${localDate(now, timeZone)}`;
+  const hit = daysCache.get(key);
+  if (hit) return hit;
+  const today = localDayStart(now, timeZone);
+  const starts: number[] = [today];
+  while (starts.length < count) starts.push(localDayStart(starts[starts.length - 1]! - 1, timeZone));
+  starts.reverse();
+  const ends = starts.map((_, i) => (i + 1 < starts.length ? starts[i + 1]! : localDayStart(today + DAY_MS + 3 * 3_600_000, timeZone)));
+  const days: Days = { starts, ends, dates: starts.map((s) => localDate(s, timeZone)) };
+  if (daysCache.size > 500) daysCache.clear();
+  daysCache.set(key, days);
+  return days;
+}
+
 /** Start instants of the last `count` local days, oldest first, ending with today. */
 export function dayStarts(now: number, count: number, timeZone: string): number[] {
-  const starts: number[] = [startOfDay(now, timeZone)];
-  while (starts.length < count) starts.push(startOfDay(starts[starts.length - 1]! - 1, timeZone));
-  return starts.reverse();
+  return localDays(now, count, timeZone).starts;
 }
 
 function emptyMinutes(): DayMinutes {
@@ -189,34 +235,57 @@ function worstOf(m: DayMinutes): ComponentState {
   return 0;
 }
 
+/** The instants of an incident that do not depend on the clock, parsed once per incident object (views are rebuilt per store version). */
+const parsed = new WeakMap<Incident, { start: number; closedAt: number | null }>();
+function parsedTimes(incident: Incident): { start: number; closedAt: number | null } {
+  let hit = parsed.get(incident);
+  if (!hit) {
+    hit = { start: instant(incident.created_at), closedAt: incidentEnd(incident) };
+    parsed.set(incident, hit);
+  }
+  return hit;
+}
+
 /** 90 daily bars (or `days`) for each component. */
 export function computeUptime(options: UptimeOptions): Map<string, UptimeSeries> {
   const count = options.days ?? 90;
   const { now, timeZone } = options;
-  const starts = dayStarts(now, count, timeZone);
+  const { starts, ends, dates } = localDays(now, count, timeZone);
   const windowStart = starts[0]!;
   const byComponent = new Map<string, Interval[]>();
   for (const id of options.components) byComponent.set(id, []);
   for (const incident of options.incidents) {
+    const times = parsedTimes(incident);
+    // Cheap rejections first: started after now, or closed before the window.
+    if (times.start >= now || (times.closedAt !== null && times.closedAt < windowStart && !incident.is_scheduled)) continue;
     const iv = incidentInterval(incident, now);
     if (!iv || iv.end <= windowStart) continue;
     for (const component of incident.components) byComponent.get(component)?.push({ ...iv, guid: incident.guid });
   }
+  const since = options.since ?? -Infinity;
   const result = new Map<string, UptimeSeries>();
   for (const component of options.components) {
-    const intervals = byComponent.get(component)!;
-    const days: UptimeDay[] = [];
+    const intervals = byComponent.get(component)!.sort((a, b) => a.start - b.start);
+    const days: UptimeDay[] = new Array(starts.length);
     let down = 0;
     let counted = 0;
     for (let i = 0; i < starts.length; i++) {
       const start = starts[i]!;
-      const end = i + 1 < starts.length ? starts[i + 1]! : startOfDay(start + DAY_MS + 3 * 3_600_000, timeZone);
-      const date = localDate(start, timeZone);
+      const end = ends[i]!;
+      const date = dates[i]!;
       const minutes = emptyMinutes();
-      const from = Math.max(start, options.since ?? -Infinity);
+      const from = Math.max(start, since);
       const to = Math.min(end, now);
       minutes.observed = Math.max(0, (to - from) / 60_000);
-      const touching = minutes.observed > 0 ? intervals.filter((iv) => iv.start < to && iv.end > from) : [];
+      const touching: Interval[] = [];
+      if (minutes.observed > 0) {
+        // Sorted by start: stop at the first interval that starts after this day.
+        for (let j = 0; j < intervals.length; j++) {
+          const iv = intervals[j]!;
+          if (iv.start >= to) break;
+          if (iv.end > from) touching.push(iv);
+        }
+      }
       if (touching.length > 0) sweep(touching, from, to, minutes);
       const extra = options.healthDays?.(component, date);
       if (extra && minutes.observed > 0) {
@@ -230,15 +299,9 @@ export function computeUptime(options: UptimeOptions): Map<string, UptimeSeries>
         down += downtime(minutes);
         counted += minutes.observed - minutes.maintenance;
       }
-      days.push({
-        date,
-        start,
-        end,
-        minutes,
-        worst: minutes.observed > 0 ? worstOf(minutes) : null,
-        uptime,
-        incidents: [...new Set(touching.filter((iv) => !iv.scheduled).map((iv) => iv.guid))],
-      });
+      const incidents: string[] = [];
+      for (const iv of touching) if (!iv.scheduled && !incidents.includes(iv.guid)) incidents.push(iv.guid);
+      days[i] = { date, start, end, minutes, worst: minutes.observed > 0 ? worstOf(minutes) : null, uptime, incidents };
     }
     result.set(component, {
       component,

@@ -41,16 +41,46 @@ export function timeFormat(zone: string): TimeFormat {
   const zoneUs = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' });
   const zoneGb = new Intl.DateTimeFormat('en-GB', { timeZone: zone, timeZoneName: 'short' });
   const local = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  // Zone abbreviations change only at DST transitions (on the hour, or the half hour): one lookup per zone and half hour.
+  const names = new Map<number, string>();
   const zoneName = (ms: number) => {
-    const us = parts(zoneUs, ms).timeZoneName ?? '';
-    if (!us.startsWith('GMT')) return us;
-    const gb = parts(zoneGb, ms).timeZoneName ?? us;
-    return gb === 'GMT' && zone !== 'Europe/London' && zone !== 'GMT' ? 'UTC' : gb;
+    const slot = Math.floor(ms / 1_800_000);
+    let name = names.get(slot);
+    if (name === undefined) {
+      const us = parts(zoneUs, ms).timeZoneName ?? '';
+      if (!us.startsWith('GMT')) name = us;
+      else {
+        const gb = parts(zoneGb, ms).timeZoneName ?? us;
+        name = gb === 'GMT' && zone !== 'Europe/London' && zone !== 'GMT' ? 'UTC' : gb;
+      }
+      if (names.size > 20_000) names.clear();
+      names.set(slot, name);
+    }
+    return name;
+  };
+  // Pages show the same instants again every minute: remember their text, per minute shown.
+  const shorts = new Map<string, string>();
+  let yearHour = NaN;
+  let yearText = '';
+  const short = (ms: number, now: number) => {
+    const hour = Math.floor(now / 3_600_000);
+    if (hour !== yearHour) {
+      yearHour = hour;
+      yearText = year.format(now);
+    }
+    const key = `${Math.floor(ms / 60_000)}|${yearText}`;
+    let text = shorts.get(key);
+    if (text === undefined) {
+      text = year.format(ms) === yearText ? `${noYear.format(ms).replace(' at ', ', ')} ${zoneName(ms)}` : `${full.format(ms).replace(' at ', ', ')} ${zoneName(ms)}`;
+      if (shorts.size > 20_000) shorts.clear();
+      shorts.set(key, text);
+    }
+    return text;
   };
   const f: TimeFormat = {
     zone,
     dateTime: (ms) => `${full.format(ms).replace(' at ', ', ')} ${zoneName(ms)}`,
-    short: (ms, now) => (year.format(ms) === year.format(now) ? `${noYear.format(ms).replace(' at ', ', ')} ${zoneName(ms)}` : `${full.format(ms).replace(' at ', ', ')} ${zoneName(ms)}`),
+    short,
     day: (ms) => day.format(ms).replace(',', ''),
     time: (ms) => time.format(ms),
     month: (ms) => month.format(ms),

@@ -158,14 +158,16 @@ export function dataSince(view: DomainView, auditRevs: readonly string[]): numbe
   return Number.isFinite(since) ? since : undefined;
 }
 
-export function groupRows(ctx: ModelContext, uptime: Map<string, UptimeSeries> | undefined): GroupRow[] {
+/** Components by group with their current state; the 90-day bars as series or as pre-rendered HTML per component id. */
+export function groupRows(ctx: ModelContext, bars: { series?: Map<string, UptimeSeries>; html?: ReadonlyMap<string, string> } = {}): GroupRow[] {
   const statuses = componentStatuses(ctx.view, ctx.now);
   const row = (component: Component, state: (typeof statuses)[number]['state']) => ({
     id: component.id,
     name: component.name,
     description: component.description,
     state,
-    ...(uptime?.get(component.id) ? { series: uptime.get(component.id)! } : {}),
+    ...(bars.series?.get(component.id) ? { series: bars.series.get(component.id)! } : {}),
+    ...(bars.html?.has(component.id) ? { barsHtml: bars.html.get(component.id)! } : {}),
   });
   const rows: GroupRow[] = [];
   const ungrouped = statuses.filter((s) => !s.component.group);

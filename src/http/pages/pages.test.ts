@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMessage, createIncident } from '../../domain/incidents.ts';
 import { formatInstant } from '../../domain/time.ts';
@@ -74,6 +75,25 @@ describe('public pages', () => {
     const c = await get('/');
     expect(c.headers.get('etag')).not.toBe(a.headers.get('etag'));
     expect(await c.text()).toContain('Cache buster');
+  });
+
+  it('gzips a cached page once, in the background, and serves the small bytes after that', async () => {
+    const plain = await get('/history?type=incidents');
+    const bytes = new Uint8Array(await plain.arrayBuffer());
+    const first = await get('/history?type=incidents', { 'Accept-Encoding': 'gzip, br' });
+    expect(first.headers.get('content-encoding')).toBeNull();
+    let second = first;
+    for (let i = 0; i < 100 && !second.headers.get('content-encoding'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      second = await get('/history?type=incidents', { 'Accept-Encoding': 'gzip, br' });
+    }
+    expect(second.headers.get('content-encoding')).toBe('gzip');
+    expect(second.headers.get('vary')).toContain('Accept-Encoding');
+    expect(second.headers.get('etag')).not.toBe(plain.headers.get('etag'));
+    const zipped = new Uint8Array(await second.arrayBuffer());
+    expect(zipped.length).toBeLessThan(bytes.length / 3);
+    expect(new Uint8Array(gunzipSync(zipped))).toEqual(bytes);
+    expect((await get('/history?type=incidents', { 'Accept-Encoding': 'gzip', 'If-None-Match': second.headers.get('etag')! })).status).toBe(304);
   });
 
   it('shows times in the zone from the query, remembers it in a signed cookie, and needs no redirect', async () => {

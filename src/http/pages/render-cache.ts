@@ -1,15 +1,48 @@
 /**
  * Rendered pages and feeds kept in memory, keyed by everything their bytes depend on: the
  * store's version (any write changes it), the visitor's zone, the minute (for "5 minutes ago"
- * and today's bar) and the storage notice. Between two changes every request is a map lookup.
+ * and today's bar) and the storage notice. Between two changes every request is a map lookup
+ * that sends bytes encoded once.
+ *
+ * Because the bytes are a function of the key, the ETag is derived from the key (plus a
+ * per-process id, since store versions restart with the process) instead of hashing the body.
  */
 import { fnv1a } from '../../views/assets/index.ts';
 
 export interface Rendered {
-  body: string;
+  body: Uint8Array<ArrayBuffer>;
   etag: string;
   status: number;
+  /** The body gzipped once, in the background, after the first request that accepts gzip. */
+  gzip?: Uint8Array<ArrayBuffer>;
+  gzipping?: boolean;
 }
+
+// Cloudflare compresses responses itself (and would compress already-gzipped bytes again).
+const compressHere = typeof CompressionStream === 'function' && !(typeof navigator !== 'undefined' && navigator.userAgent === 'Cloudflare-Workers');
+
+async function gzip(body: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([body]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/**
+ * The gzipped body when it is ready; otherwise start compressing it (once) and answer undefined,
+ * so this request gets the plain bytes without waiting and the next ones the small ones.
+ */
+export function gzipped(rendered: Rendered): Uint8Array<ArrayBuffer> | undefined {
+  if (rendered.gzip) return rendered.gzip;
+  if (!compressHere || rendered.gzipping || rendered.body.length < 1024) return undefined;
+  rendered.gzipping = true;
+  gzip(rendered.body).then(
+    (bytes) => (rendered.gzip = bytes),
+    () => (rendered.gzipping = false),
+  );
+  return undefined;
+}
+
+const encoder = new TextEncoder();
+const BOOT = Math.floor(Math.random() * 36 ** 6).toString(36);
 
 export class RenderCache {
   private readonly entries = new Map<string, Rendered>();
@@ -23,14 +56,12 @@ export class RenderCache {
     const found = this.entries.get(key);
     if (found) {
       this.hits++;
-      // Refresh its place so the most used entries stay.
-      this.entries.delete(key);
-      this.entries.set(key, found);
       return found;
     }
     this.misses++;
     const { body, status = 200 } = render();
-    const rendered: Rendered = { body, status, etag: `W/"${fnv1a(body)}${body.length.toString(36)}"` };
+    const rendered: Rendered = { body: encoder.encode(body), status, etag: `W/"${BOOT}-${fnv1a(key)}"` };
+    // Oldest first out: keys of past minutes and versions are never asked for again.
     if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, rendered);
     return rendered;

@@ -12,7 +12,7 @@ import type { RecordStore } from '../../replication/types.ts';
 import type { ThemeHtml } from '../../views/pages.tsx';
 import type { SiteInfo } from '../../views/layout.tsx';
 import { md } from './model.ts';
-import { RenderCache, type Rendered } from './render-cache.ts';
+import { gzipped, RenderCache, type Rendered } from './render-cache.ts';
 import { StorageWatch } from './storage-watch.ts';
 
 export interface PageDeps {
@@ -105,7 +105,11 @@ export function sendRendered(c: Context, rendered: Rendered, options: { type?: s
     Vary: 'Cookie, Accept-Encoding',
     ...options.headers,
   };
-  if (rendered.status === 200 && c.req.header('if-none-match') === rendered.etag) return new Response(null, { status: 304, headers });
+  const compressed = /\bgzip\b/.test(c.req.header('accept-encoding') ?? '') ? gzipped(rendered) : undefined;
+  // Each encoding is its own representation, with its own ETag.
+  if (compressed) headers.ETag = `${rendered.etag.slice(0, -1)}-gz"`;
+  if (rendered.status === 200 && c.req.header('if-none-match') === headers.ETag) return new Response(null, { status: 304, headers });
+  if (compressed) return new Response(compressed, { status: rendered.status, headers: { ...headers, 'Content-Encoding': 'gzip' } });
   return new Response(rendered.body, { status: rendered.status, headers });
 }
 

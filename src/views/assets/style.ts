@@ -192,17 +192,21 @@ main > .wrap > * + * { margin-top: 28px; }
 .component-name { font-weight: 600; }
 .component-desc { color: var(--muted); font-size: .85rem; }
 .uptime { margin-top: 10px; }
-.bars { display: flex; gap: 2px; height: 32px; align-items: stretch; }
-.bars > * { flex: 1 1 0; min-width: 0; border-radius: 2px; background: var(--ok-bar); position: relative; display: block; }
+.bars { display: flex; gap: 2px; height: 32px; align-items: stretch; counter-reset: d 90; }
+.bars > * { flex: 1 1 0; min-width: 0; border-radius: 2px; background: var(--ok-bar); position: relative; display: block; counter-increment: d -1; }
 .bars > .u1 { background: var(--maint-bar); }
 .bars > .u2 { background: var(--minor-bar); }
 .bars > .u3 { background: var(--partial-bar); }
 .bars > .u4 { background: var(--major-bar); }
 .bars > .un { background: var(--nodata-bar); }
 .bars > *:hover, .bars > *:focus-visible { filter: brightness(.82); outline-offset: 1px; }
-.bars > *::after { content: attr(data-t); display: none; position: absolute; bottom: calc(100% + 8px); left: 50%; transform: translateX(-50%); z-index: 5; width: max-content; max-width: 240px; white-space: pre-line; background: var(--text); color: var(--bg); font-size: .8rem; line-height: 1.4; padding: 7px 10px; border-radius: 8px; box-shadow: 0 6px 20px rgba(0, 0, 0, .22); pointer-events: none; text-align: left; font-weight: 500; font-style: normal; }
-.bars > i.u0::after { content: attr(data-t) "\\A No downtime"; }
-.bars > i.un::after { content: attr(data-t) "\\A No data"; }
+.bars > *::after { content: attr(aria-label); display: none; position: absolute; bottom: calc(100% + 8px); left: 50%; transform: translateX(-50%); z-index: 5; width: max-content; max-width: 240px; white-space: pre-line; background: var(--text); color: var(--bg); font-size: .8rem; line-height: 1.4; padding: 7px 10px; border-radius: 8px; box-shadow: 0 6px 20px rgba(0, 0, 0, .22); pointer-events: none; text-align: left; font-weight: 500; font-style: normal; }
+.bars > i::after { content: counter(d) " days ago\\A No downtime"; }
+.bars > i.un::after { content: counter(d) " days ago\\A No data"; }
+.bars > i:nth-last-child(2)::after { content: "Yesterday\\A No downtime"; }
+.bars > i.un:nth-last-child(2)::after { content: "Yesterday\\A No data"; }
+.bars > i:last-child::after { content: "Today\\A No downtime so far"; }
+.bars > i.un:last-child::after { content: "Today\\A No data"; }
 .bars > *:hover::after, .bars > *:focus-visible::after { display: block; }
 .bars > :nth-child(-n+14)::after { left: 0; transform: none; }
 .bars > :nth-last-child(-n+14)::after { left: auto; right: 0; transform: none; }
@@ -211,12 +215,14 @@ main > .wrap > * + * { margin-top: 28px; }
 .uptime-legend .pct { color: var(--text); font-weight: 600; }
 .uptime-legend .d30, .uptime-legend .d60 { display: none; }
 @media (max-width: 700px) {
+  .bars { counter-reset: d 60; }
   .bars > :nth-child(-n+30) { display: none; }
   .bars > :nth-child(-n+44)::after { left: 0; transform: none; }
   .uptime-legend .d90 { display: none; }
   .uptime-legend .d60 { display: inline; }
 }
 @media (max-width: 460px) {
+  .bars { counter-reset: d 30; }
   .bars > :nth-child(-n+60) { display: none; }
   .bars > :nth-child(-n+68)::after { left: 0; transform: none; }
   .bars > :nth-last-child(-n+8)::after { left: auto; right: 0; transform: none; }
