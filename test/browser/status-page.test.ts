@@ -11,7 +11,7 @@ import { ADMIN, fixtureConfig, seedHistory, startFixtureServer, type Running } f
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const SHOTS = 'test-results/browser';
 
-describe('status page in Chromium', { timeout: 60_000 }, () => {
+describe('status page in Chromium', { timeout: 120_000 }, () => {
   let server: Running;
   let browser: Browser;
   const consoleErrors: string[] = [];

@@ -18,7 +18,7 @@ export const STYLE_CSS = /* css */ `
   --accent: #2255d4;
   --accent-text: #ffffff;
   --focus: #2255d4;
-  --ok: #1a8f4c;
+  --ok: #157a41;
   --ok-bar: #22a35a;
   --ok-bg: #e8f6ee;
   --minor: #8a6100;
@@ -277,7 +277,7 @@ legend { font-weight: 600; font-size: .9rem; padding: 0 4px; }
 .choices label { font-weight: 400; display: inline-flex; gap: 6px; align-items: center; margin: 0; }
 button, .btn { font: inherit; font-weight: 600; display: inline-flex; align-items: center; justify-content: center; gap: 6px; min-height: 40px; padding: 8px 16px; border-radius: 8px; border: 1px solid transparent; background: var(--accent); color: var(--accent-text); cursor: pointer; text-decoration: none; white-space: nowrap; }
 button.secondary, .btn.secondary { background: var(--surface); color: var(--text); border-color: var(--border); }
-button.danger, .btn.danger { background: var(--major-bar); color: #fff; }
+button.danger, .btn.danger { background: #c42b21; color: #fff; }
 button.small, .btn.small { min-height: 32px; padding: 4px 10px; font-size: .85rem; }
 .actions { display: flex; gap: 8px; flex-wrap: wrap; align-items: center; }
 .inline-form { display: flex; gap: 8px; flex-wrap: wrap; align-items: flex-end; }
