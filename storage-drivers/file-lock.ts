@@ -28,7 +28,8 @@ export class FileLocks {
 
   constructor(private readonly timeoutMs: number) {}
 
-  async withLock<T>(lockPath: string, work: () => Promise<T>): Promise<T> {
+  /** `signal`: the caller gave up (timed out); stop waiting and do not start the work. */
+  async withLock<T>(lockPath: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const before = this.queues.get(lockPath) ?? Promise.resolve();
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
@@ -36,8 +37,9 @@ export class FileLocks {
     this.queues.set(lockPath, tail);
     try {
       await before;
-      await this.acquire(lockPath);
+      await this.acquire(lockPath, signal);
       try {
+        signal?.throwIfAborted();
         return await work();
       } finally {
         await unlink(lockPath).catch(() => undefined);
@@ -48,9 +50,10 @@ export class FileLocks {
     }
   }
 
-  private async acquire(lockPath: string): Promise<void> {
+  private async acquire(lockPath: string, signal: AbortSignal | undefined): Promise<void> {
     const deadline = Date.now() + this.timeoutMs;
     for (let attempt = 0; ; attempt++) {
+      signal?.throwIfAborted();
       try {
         const handle = await open(lockPath, 'wx', FILE_MODE);
         await handle.writeFile(`${this.host} ${process.pid} ${Date.now()}\n`).finally(() => handle.close());

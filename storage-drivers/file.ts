@@ -85,12 +85,17 @@ export function createFileDriver(uri: URL, options: DriverOptions = {}): Storage
   const lockPath = (kind: string, name: string) => join(root, '.locks', kind, `${name}.lock`);
   const report = (path: string, error: string) => options.onBadRecord?.({ location: path, error });
 
-  /** Every public call: refused after close, bounded in time, failures as StorageErrors. */
-  async function guard<T>(what: string, work: () => Promise<T>, budgetMs = timeoutMs): Promise<T> {
+  /**
+   * Every public call: refused after close, bounded in time, failures as StorageErrors. When the
+   * time is up the signal tells the work still running to start no further record.
+   */
+  async function guard<T>(what: string, work: (signal: AbortSignal) => Promise<T>, budgetMs = timeoutMs): Promise<T> {
     if (closed) throw new StorageError('file', 'CLOSED', `driver for ${location} is closed`);
+    const controller = new AbortController();
     try {
-      return await withTimeout('file', `${what} in ${location}`, budgetMs, work());
+      return await withTimeout('file', `${what} in ${location}`, budgetMs, work(controller.signal));
     } catch (error) {
+      controller.abort();
       throw fileError(`${what} in ${location}`, error);
     }
   }
@@ -152,7 +157,7 @@ export function createFileDriver(uri: URL, options: DriverOptions = {}): Storage
     await unlink(entryPath(kind, file)).catch((error: unknown) => (errnoOf(error) === 'ENOENT' ? undefined : Promise.reject(error)));
   }
 
-  async function applyIfNewer(record: StoredRecord): Promise<boolean> {
+  async function applyIfNewer(record: StoredRecord, signal: AbortSignal): Promise<boolean> {
     const name = nameOf(record.id);
     return locks.withLock(lockPath(record.kind, name), async () => {
       // A file that is not a valid record (reported) is replaced like a missing one.
@@ -164,10 +169,10 @@ export function createFileDriver(uri: URL, options: DriverOptions = {}): Storage
       await rename(entryPath(record.kind, pending), entryPath(record.kind, entryFile(record.rev, name, finalState(record.deleted))));
       if (current && current.rev !== record.rev) await removeEntry(record.kind, entryFile(current.rev, name, finalState(current.deleted)));
       return true;
-    });
+    }, signal);
   }
 
-  async function createIfAbsent(record: StoredRecord): Promise<boolean> {
+  async function createIfAbsent(record: StoredRecord, signal: AbortSignal): Promise<boolean> {
     const name = nameOf(record.id);
     return locks.withLock(lockPath(record.kind, name), async () => {
       // Any file at the name counts, even an unreadable one: a claim must never be made twice.
@@ -180,7 +185,7 @@ export function createFileDriver(uri: URL, options: DriverOptions = {}): Storage
       }
       await rename(entryPath(record.kind, pending), entryPath(record.kind, entryFile(record.rev, name, finalState(record.deleted))));
       return true;
-    });
+    }, signal);
   }
 
   async function syncKinds(kinds: Iterable<string>): Promise<void> {
@@ -281,7 +286,7 @@ export function createFileDriver(uri: URL, options: DriverOptions = {}): Storage
     put: (records) =>
       guard(
         'put',
-        async () => {
+        async (signal) => {
           records.forEach((record) => assertRecord('file', record));
           const kinds = new Set(records.map((record) => record.kind));
           for (const kind of kinds) await prepareKind(kind);
@@ -295,7 +300,7 @@ export function createFileDriver(uri: URL, options: DriverOptions = {}): Storage
           });
           const applied = new Array<boolean>(records.length).fill(false);
           await mapConcurrently([...groups.values()], WRITE_CONCURRENCY, async (indexes) => {
-            for (const index of indexes) applied[index] = await applyIfNewer(records[index]!);
+            for (const index of indexes) applied[index] = await applyIfNewer(records[index]!, signal);
           });
           await syncKinds(kinds);
           return applied;
@@ -360,16 +365,16 @@ export function createFileDriver(uri: URL, options: DriverOptions = {}): Storage
       }),
 
     putIfAbsent: (record) =>
-      guard('putIfAbsent', async () => {
+      guard('putIfAbsent', async (signal) => {
         assertRecord('file', record);
         await prepareKind(record.kind);
-        const created = await createIfAbsent(record);
+        const created = await createIfAbsent(record, signal);
         if (created) await syncKinds([record.kind]);
         return created;
       }),
 
     purgeTombstones: (beforeRev) =>
-      guard('purgeTombstones', async () => {
+      guard('purgeTombstones', async (signal) => {
         let purged = 0;
         for (const kind of await indexedKinds()) {
           const old = (await currentRevs(kind)).filter((c) => c.deleted && c.rev < beforeRev);
@@ -384,7 +389,7 @@ export function createFileDriver(uri: URL, options: DriverOptions = {}): Storage
               await unlink(recordPath(kind, candidate.name));
               await removeEntry(kind, pending);
               purged++;
-            }),
+            }, signal),
           );
           if (old.length > 0) await syncKinds([kind]);
         }
