@@ -224,18 +224,18 @@ export const INCIDENT_STATUSES = [
   { value: '1', label: 'Resolved' },
 ];
 export const MAINTENANCE_STATUSES = [
-  { value: '3', label: 'Scheduled (starts and ends with its window)' },
-  { value: '0', label: 'In progress (stays open past its end until completed)' },
+  { value: '3', label: 'Scheduled' },
+  { value: '0', label: 'In progress' },
   { value: '2', label: 'Verifying' },
   { value: '1', label: 'Completed' },
   { value: '4', label: 'Cancelled' },
 ];
 
-function StatusSelect({ id, value, options, error, keep = false }: { id: string; value: string; options: typeof INCIDENT_STATUSES; error?: string | undefined; keep?: boolean }) {
+function StatusSelect({ id, value, options, error, keep = false, hint }: { id: string; value: string; options: typeof INCIDENT_STATUSES; error?: string | undefined; keep?: boolean; hint?: string }) {
   return (
     <div class="field">
       <label for={id}>Status</label>
-      <select id={id} name="state" aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy(id, error)}>
+      <select id={id} name="state" aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy(id, error, Boolean(hint))}>
         {keep ? (
           <option value="" selected={value === ''}>
             Unchanged
@@ -247,6 +247,11 @@ function StatusSelect({ id, value, options, error, keep = false }: { id: string;
           </option>
         ))}
       </select>
+      {hint ? (
+        <div class="hint" id={`${id}-hint`}>
+          {hint}
+        </div>
+      ) : null}
       <ErrorText id={id} error={error} />
     </div>
   );
@@ -380,7 +385,7 @@ export function IncidentFormPage(props: IncidentFormProps) {
                 <TextField id="start" name="start" type="datetime-local" label={`Starts (${props.zone.label})`} value={values.start} error={errors.start} required />
                 <TextField id="end" name="end" type="datetime-local" label={`Ends (${props.zone.label})`} value={values.end} error={errors.end} required />
               </div>
-              <StatusSelect id="state" value={values.state} options={MAINTENANCE_STATUSES} error={errors.state} />
+              <StatusSelect id="state" value={values.state} options={MAINTENANCE_STATUSES} error={errors.state} hint="Scheduled maintenance starts and ends with its window. In progress stays open past its end until it is marked completed." />
             </>
           ) : (
             <>
