@@ -1,0 +1,95 @@
+/**
+ * The Worker in workerd, through `wrangler dev` (offline), tested over HTTP: the same app, the
+ * same routes, with the targets workerd can run.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from './support/staunch-process.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const wranglerBin = fileURLToPath(new URL('../node_modules/wrangler/bin/wrangler.js', import.meta.url));
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface RunningWorker {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+}
+
+/** Start `wrangler dev` with a configuration; ready once `/healthz` answers as `isUp` expects. */
+async function startWorker(config: string, isUp: (response: Response) => boolean = (r) => r.ok): Promise<RunningWorker> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [wranglerBin, 'dev', '--ip', '127.0.0.1', '--port', String(port), '--var', `STAUNCH_CONFIG:${config}`, '--log-level', 'warn'], {
+    cwd: root,
+    // No telemetry, and no look-up of the Request.cf object: the tests run without a network.
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  await eventually(async () => (isUp(await fetch(`${url}/healthz`)) ? true : undefined), { timeoutMs: 90_000, intervalMs: 500 }).catch((error: Error) => {
+    child.kill('SIGKILL');
+    throw new Error(`${error.message}\nwrangler said:\n${output}`);
+  });
+  return { url, child, output: () => output };
+}
+
+const stop = async (worker: RunningWorker | undefined) => {
+  if (!worker || worker.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => worker.child.once('exit', resolve));
+  worker.child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  worker.child.kill('SIGKILL');
+};
+
+describe('the Worker in workerd', () => {
+  let worker: RunningWorker | undefined;
+  beforeAll(async () => {
+    worker = await startWorker('{targets: [memory://worker-test], username: admin, password: worker-password, components: [{name: API, group: Public}]}');
+  }, 120_000);
+  afterAll(() => stop(worker));
+
+  it('serves health and readiness with its memory target', async () => {
+    const ready = await fetch(`${worker!.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', targets: [{ driver: 'memory', state: 'ok' }] });
+  });
+
+  it('takes a statusetat API write and shows it on the Statuspage API and the page', async () => {
+    const created = await fetch(`${worker!.url}/v1/incidents`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${btoa('admin:worker-password')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ components: ['Public - API'], component_state: 4, messages: [{ title: 'API down', content: 'Investigating **now**' }] }),
+    });
+    expect(created.status).toBe(201);
+    const status = (await (await fetch(`${worker!.url}/api/v2/status.json`)).json()) as { status: { indicator: string } };
+    expect(status.status.indicator).toBe('critical');
+    const page = await fetch(`${worker!.url}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('API down');
+  });
+});
+
+describe('the Worker with a Node-only target', () => {
+  let worker: RunningWorker | undefined;
+  afterAll(() => stop(worker));
+
+  it('refuses it and names the targets that work there', async () => {
+    // The configuration is read on the first request, which answers with the problem.
+    worker = await startWorker('{targets: ["sqlite:///tmp/x.db"]}', (response) => response.status === 500);
+    const response = await fetch(`${worker.url}/`);
+    expect(response.status).toBe(500);
+    expect(await response.text()).toMatch(/targets\[0\]: unknown scheme "sqlite" \(available here: .*memory.*postgres.*s3/);
+  }, 120_000);
+});
