@@ -75,11 +75,18 @@ export function assembleIncidents(store: Pick<RecordStore, 'list'>): Incident[] 
   return incidents.sort((a, b) => instant(b.created_at) - instant(a.created_at) || (a.guid < b.guid ? -1 : 1));
 }
 
-const cache = new WeakMap<RecordStore, { version: number; settings: DomainSettings; view: DomainView }>();
+interface Assembled {
+  version: number;
+  incidents: Incident[];
+  byGuid: ReadonlyMap<string, Incident>;
+  overrides: ReadonlyMap<string, ComponentOverride>;
+  /** One view per settings object (the pages and the APIs each hold their own), sharing the assembly. */
+  views: WeakMap<DomainSettings, DomainView>;
+}
 
-export function domainView(store: RecordStore, settings: DomainSettings): DomainView {
-  const cached = cache.get(store);
-  if (cached && cached.version === store.version && cached.settings === settings) return cached.view;
+const cache = new WeakMap<RecordStore, Assembled>();
+
+function assemble(store: RecordStore): Assembled {
   const version = store.version;
   const incidents = assembleIncidents(store);
   const overrides = new Map<string, ComponentOverride>();
@@ -87,7 +94,20 @@ export function domainView(store: RecordStore, settings: DomainSettings): Domain
     const override = decodeOverride(record);
     if (override) overrides.set(override.component, override);
   }
-  const view: DomainView = { settings, incidents, byGuid: new Map(incidents.map((i) => [i.guid, i])), overrides, version };
-  cache.set(store, { version, settings, view });
+  return { version, incidents, byGuid: new Map(incidents.map((i) => [i.guid, i])), overrides, views: new WeakMap() };
+}
+
+/** The read model of a store; objects in it are shared between callers and must not be mutated. */
+export function domainView(store: RecordStore, settings: DomainSettings): DomainView {
+  let assembled = cache.get(store);
+  if (!assembled || assembled.version !== store.version) {
+    assembled = assemble(store);
+    cache.set(store, assembled);
+  }
+  let view = assembled.views.get(settings);
+  if (!view) {
+    view = { settings, incidents: assembled.incidents, byGuid: assembled.byGuid, overrides: assembled.overrides, version: assembled.version };
+    assembled.views.set(settings, view);
+  }
   return view;
 }
