@@ -18,7 +18,7 @@ import {
 } from '../../domain/status.ts';
 import { instant, isZeroTime } from '../../domain/time.ts';
 import { incidentStateToStatuspage, isOpenState, type Component, type Incident, type IncidentState } from '../../domain/types.ts';
-import { computeUptime, dayStarts, incidentEnd, localDate, type UptimeSeries } from '../../domain/uptime.ts';
+import { computeUptime, dayStarts, incidentEnd, localDate, type HealthDayLookup, type UptimeSeries } from '../../domain/uptime.ts';
 import type { DomainView } from '../../domain/view.ts';
 import { duration, relative, type TimeFormat } from '../../views/format.ts';
 import type { DayView, IncidentView, TimeView, UpdateView } from '../../views/incidents.tsx';
@@ -178,7 +178,7 @@ export function groupRows(ctx: ModelContext, bars: { series?: Map<string, Uptime
   return rows;
 }
 
-export function uptimeSeries(ctx: ModelContext, since: number | undefined): Map<string, UptimeSeries> {
+export function uptimeSeries(ctx: ModelContext, since: number | undefined, healthDays?: HealthDayLookup): Map<string, UptimeSeries> {
   return computeUptime({
     incidents: ctx.view.incidents,
     components: ctx.view.settings.components.map((c) => c.id),
@@ -186,6 +186,7 @@ export function uptimeSeries(ctx: ModelContext, since: number | undefined): Map<
     timeZone: ctx.fmt.zone,
     days: 90,
     ...(since !== undefined ? { since } : {}),
+    ...(healthDays ? { healthDays } : {}),
   });
 }
 

@@ -58,6 +58,21 @@ describe('public pages', () => {
     }
   });
 
+  it('merges health_day records (written by cluster health) into the daily bars', async () => {
+    const clean = await createFixtureApp(fixtureConfig({ components: 2, groups: 1 }));
+    try {
+      const component = clean.domain.settings.components[0]!.id;
+      const date = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+      await clean.store.write([{ kind: 'health_day', id: `${component}/${date}`, body: { component, date, major: 90, partial: 0, degraded: 0, maintenance: 0 } }]);
+      const body = await (await clean.app.request('http://status.test/')).text();
+      expect(body).toContain(`#day-${date}" aria-label="`);
+      expect(body).toContain('1 h 30 min major outage');
+      expect(body).toMatch(/93\.75 % uptime/);
+    } finally {
+      await clean.stop();
+    }
+  });
+
   it('serves the stylesheet under a content hash with a long cache and 304s', async () => {
     const res = await get(STYLE.path);
     expect(res.status).toBe(200);

@@ -9,7 +9,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { incidentsBetween, incidentRole } from '../../domain/status.ts';
 import { subscribe } from '../../domain/subscribers.ts';
 import { instant, startOfDay } from '../../domain/time.ts';
-import { localDate } from '../../domain/uptime.ts';
+import { healthDaysFromRecords, localDate } from '../../domain/uptime.ts';
 import { KIND } from '../../domain/records.ts';
 import { QuorumError } from '../../replication/types.ts';
 import { ASSETS } from '../../views/assets/index.ts';
@@ -104,7 +104,8 @@ function barsHtml(site: Site, ctx: ModelContext): ReadonlyMap<string, string> {
   if (!cache) barsCache.set(site, (cache = new Map()));
   const hit = cache.get(key);
   if (hit) return hit;
-  const series = uptimeSeries(ctx, from);
+  // Minutes that cluster health recorded per component and day (record kind `health_day`), when there are any.
+  const series = uptimeSeries(ctx, from, healthDaysFromRecords(site.store.list('health_day')));
   const html = new Map(ctx.view.settings.components.map((c) => [c.id, uptimeBarsHtml(series.get(c.id)!, c.name)]));
   if (cache.size >= 50) cache.delete(cache.keys().next().value!);
   cache.set(key, html);
