@@ -124,9 +124,9 @@ function statusSources(view: DomainView, now: number, extra: readonly ExtraCompo
   for (const incident of view.incidents) {
     if (!isOpenState(incident.state)) continue;
     const role = incidentRole(incident, view, now);
-    // A known issue marked with a component state is a real, lasting impact, so it counts too.
-    if (role === 'maintenance' && maintenancePhase(incident, now) === 'scheduled') continue;
-    if (role === 'maintenance' && maintenancePhase(incident, now) === 'completed') continue;
+    // Only a maintenance inside its window counts. A known issue counts like an incident: its
+    // component state is a real, lasting impact (set it to operational for a purely informative one).
+    if (role === 'maintenance' && maintenancePhase(incident, now) !== 'in_progress' && maintenancePhase(incident, now) !== 'verifying') continue;
     const kind = role === 'maintenance' ? 'maintenance' : 'incident';
     for (const component of incident.components) add(component, { kind, id: incident.guid, state: incident.component_state });
   }

@@ -142,7 +142,8 @@ describe('incidents', () => {
     ['an unknown field', { ...NEW, colour: 'red' }, ['colour'], 'unknown field'],
     ['a bad state name', { ...NEW, state: 'on fire' }, ['state'], undefined],
     ['a malformed time', { ...NEW, starts_at: '2026-11-20' }, ['starts_at'], undefined],
-    ['a maintenance without end', { ...NEW, type: 'maintenance' }, ['scheduled_end'], undefined],
+    ['a maintenance without end', { ...NEW, type: 'maintenance' }, ['ends_at'], undefined],
+    ['a maintenance ending before it starts', { ...NEW, type: 'maintenance', starts_at: '2026-11-22T10:00:00Z', ends_at: '2026-11-22T09:00:00Z' }, ['ends_at'], undefined],
     ['a wrong type', { ...NEW, components: 'Public - API' }, ['components'], undefined],
   ])('rejects %s with 400, naming the field', async (_name, body, paths, message) => {
     const problem = await expectProblem(await t.request('/api/v1/incidents', { method: 'POST', auth: AUTH.writer, json: body }), 400, 'validation_failed', paths);
@@ -163,7 +164,7 @@ describe('incidents', () => {
     await expectProblem(await t.request(`/api/v1/incidents/${created.id}`, { method: 'PATCH', auth: AUTH.writer, json: {} }), 400, 'validation_failed');
     await expectProblem(await t.request(`/api/v1/incidents/${created.id}`, { method: 'PATCH', auth: AUTH.writer, json: { ends_at: 5 } }), 400, 'validation_failed', ['ends_at']);
     await expectProblem(await t.request(`/api/v1/incidents/${created.id}/updates`, { method: 'POST', auth: AUTH.writer, json: {} }), 400, 'validation_failed', ['content']);
-    await expectProblem(await t.request(`/api/v1/incidents/${created.id}/updates/${created.updates[0]!.id}`, { method: 'DELETE', auth: AUTH.writer }), 400, 'validation_failed', ['messages']);
+    await expectProblem(await t.request(`/api/v1/incidents/${created.id}/updates/${created.updates[0]!.id}`, { method: 'DELETE', auth: AUTH.writer }), 400, 'validation_failed', ['updates']);
     await expectProblem(await t.request('/api/v1/incidents?limit=0', { auth: AUTH.reader }), 400, 'validation_failed', ['limit']);
     await expectProblem(await t.request('/api/v1/incidents?sort=x', { auth: AUTH.reader }), 400, 'validation_failed', ['sort']);
   });

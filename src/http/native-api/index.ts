@@ -56,10 +56,17 @@ async function readBody(c: Context, route: NativeRoute): Promise<unknown> {
   return parsed.data;
 }
 
+/** The domain names fields as statusetat does; the native API calls some of them differently. */
+const NATIVE_FIELD: Record<string, string> = { created_at: 'starts_at', scheduled_end: 'ends_at', component_state: 'component_status', messages: 'updates' };
+const nativePath = (path: string) => path.replace(/^[a-z_]+/, (field) => NATIVE_FIELD[field] ?? field);
+
 function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (error instanceof DomainError) {
-    return error.code === 'not_found' ? new ApiError('not_found', error.message) : new ApiError('validation_failed', error.message, error.details);
+    if (error.code === 'not_found') return new ApiError('not_found', error.message);
+    const details = error.details.map((d) => ({ path: nativePath(d.path), message: d.message }));
+    const first = details[0];
+    return new ApiError('validation_failed', first ? `${first.path}: ${first.message}` : error.message, details);
   }
   if (error instanceof QuorumError) return new ApiError('storage_unavailable', `${error.message}; nothing was changed`);
   return undefined;
