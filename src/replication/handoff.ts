@@ -8,7 +8,7 @@ import type { StoredRecord } from '../../storage-drivers/types.ts';
 import { backoffDelay, type BackoffPolicy } from './backoff.ts';
 import type { BackgroundTasks } from './background.ts';
 import { describeError } from './errors.ts';
-import type { HybridLogicalClock } from './hlc.ts';
+import { revJustAfter, type HybridLogicalClock } from './hlc.ts';
 import { fromHintRecord, hintTombstone, HintQueue, toHintRecord, type Hint } from './hints.ts';
 import type { Target } from './target.ts';
 import type { Logger } from './types.ts';
@@ -56,7 +56,7 @@ export class HintedHandoff {
       const decoded = fromHintRecord(stored);
       const target = 'problem' in decoded ? undefined : byKey.get(decoded.targetKey);
       if ('problem' in decoded || target === undefined) {
-        orphans.push({ ...stored, rev: this.options.clock.next(), deleted: true, body: null });
+        orphans.push({ ...stored, rev: this.tombstoneRevFor(stored.rev), deleted: true, body: null });
         continue;
       }
       this.queue.restore(target, decoded.record, home);
@@ -134,11 +134,16 @@ export class HintedHandoff {
   private async forget(delivered: Hint[]): Promise<void> {
     const byHome = new Map<number, StoredRecord[]>();
     for (const hint of delivered) {
-      const tombstone = hintTombstone(this.targetOf(hint.target).key, hint.record, this.options.clock.next());
+      const tombstone = hintTombstone(this.targetOf(hint.target).key, hint.record, this.tombstoneRevFor(hint.record.rev));
       for (const home of hint.homes) byHome.set(home, [...(byHome.get(home) ?? []), tombstone]);
     }
     // A failed tombstone only means a no-op redelivery after the next restart.
     await Promise.all([...byHome].map(([home, tombstones]) => this.putOn(home, tombstones).catch(() => undefined)));
+  }
+
+  /** Just above the hint's own rev: it removes that copy, never a newer hint for the same record. */
+  private tombstoneRevFor(rev: string): string {
+    return revJustAfter(rev) ?? this.options.clock.next();
   }
 
   private async persist(hints: Hint[], home: number): Promise<void> {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatRev, HybridLogicalClock, parseRev, revAtWallTime } from './hlc.ts';
+import { formatRev, HybridLogicalClock, parseRev, revAtWallTime, revJustAfter } from './hlc.ts';
 
 describe('HybridLogicalClock', () => {
   it('issues strictly increasing revs even when the wall clock stalls or goes backwards', () => {
@@ -58,5 +58,24 @@ describe('HybridLogicalClock', () => {
     const clock = new HybridLogicalClock('a', () => 10_000);
     expect(revAtWallTime(10_000) <= clock.next()).toBe(true);
     expect(revAtWallTime(10_001) > clock.next()).toBe(true);
+  });
+
+  it('finds the smallest rev above a rev: above it, below every other rev that is', () => {
+    const arbitraryRev = fc
+      .record({ wallMs: fc.integer({ min: 0, max: 2 ** 40 }), counter: fc.integer({ min: 0, max: 0xffffff }), writer: fc.stringMatching(/^[a-z0-9]{1,31}$/) })
+      .map(formatRev);
+    // Neighbours matter most: the same instant and counter, another writer.
+    const neighbours = arbitraryRev.chain((rev) =>
+      fc.tuple(fc.constant(rev), fc.stringMatching(/^[a-z0-9]{1,32}$/).map((writer) => formatRev({ ...parseRev(rev)!, writer }))),
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.tuple(arbitraryRev, arbitraryRev), neighbours), ([rev, other]) => {
+        const after = revJustAfter(rev)!;
+        expect(parseRev(after)).not.toBeNull();
+        expect(after > rev).toBe(true);
+        if (other > rev) expect(other >= after).toBe(true);
+      }),
+    );
+    expect(revJustAfter(formatRev({ wallMs: 1, counter: 0, writer: 'w'.repeat(32) }))).toBeNull();
   });
 });

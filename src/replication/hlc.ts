@@ -36,6 +36,16 @@ export function revAtWallTime(wallMs: number): string {
   return formatRev({ wallMs: Math.max(0, Math.floor(wallMs)), counter: 0, writer: '0' });
 }
 
+/**
+ * The smallest rev above `rev` (`-<writer>0`: no writer id sorts between `w` and `w0`), for a
+ * record that must win over `rev` and over nothing newer; null when the writer id is already at
+ * its maximum length.
+ */
+export function revJustAfter(rev: string): string | null {
+  const parsed = parseRev(rev);
+  return parsed && parsed.writer.length < 32 ? formatRev({ ...parsed, writer: `${parsed.writer}0` }) : null;
+}
+
 /** Random writer ids, so two instances never stamp the same rev. */
 export function randomWriterId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(8));

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StoredRecord } from '../../storage-drivers/types.ts';
 import { HINT_KIND } from './internal-kinds.ts';
-import { expectConverged, manualReplicator, memoryTargets, readAll, reopen } from './testing/fixtures.ts';
+import { clockFor, expectConverged, manualReplicator, memoryTargets, readAll, reopen } from './testing/fixtures.ts';
 import { QuorumError, type Replicator } from './types.ts';
 
 const started: Replicator[] = [];
@@ -202,5 +202,32 @@ describe('no ghost writes', () => {
     expect(replicator.get('incident', 'r')).toEqual(acknowledged);
     for (const driver of drivers) expect(await driver.inner.get('incident', 'r')).toEqual(acknowledged);
     await expectConverged(drivers);
+  });
+});
+
+describe('rollback against concurrent writers', () => {
+  it("never overwrites another instance's newer write made while the failed write was in flight", async () => {
+    let wall = 1_800_000_000_000;
+    const drivers = memoryTargets(2);
+    const one = manualReplicator({ drivers, writeQuorum: 'all', writeTimeoutMs: 1_000, clock: clockFor('one', () => wall) });
+    const two = manualReplicator({ drivers: reopen(drivers), clock: clockFor('two', () => wall) });
+    started.push(one, two);
+    await Promise.all([one.start(), two.start()]);
+    drivers[1]!.queueModes('put', { delayMs: 50, fail: true });
+
+    const failing = one.write([incident('contested', 'from one, fails')]);
+    wall += 10;
+    const [other] = await two.write([incident('contested', 'from two, acknowledged')]);
+    wall += 10;
+    await expect(failing).rejects.toBeInstanceOf(QuorumError);
+
+    for (const r of [one, two]) {
+      await r.settle();
+      await r.flushHints();
+    }
+    await one.syncOnce();
+    await one.pollOnce();
+    for (const driver of drivers) expect(await driver.inner.get('incident', 'contested')).toEqual(other);
+    expect(one.get('incident', 'contested')).toEqual(other);
   });
 });

@@ -8,21 +8,23 @@
  *
  *   A write whose quorum failed is compensated: for each of its records, the state it replaced
  *   (the view's record for that id, or a tombstone when the view held none) is written again
- *   with a NEW, higher rev, to every target that was called. Targets that miss the compensation
- *   are hinted with it like any write. The failed write itself is never hinted and never
- *   merged into the view.
+ *   with a NEW rev, the smallest one above the failed write's, to every target that was called.
+ *   Targets that miss the compensation are hinted with it like any write. The failed write
+ *   itself is never hinted and never merged into the view.
  *
- * Since the compensation's rev is higher than the failed write's, "highest rev wins" makes every
+ * Since the compensation's rev is just above the failed write's, "highest rev wins" makes every
  * replica converge to "the write never happened", even where the failed write lands late (a
  * timed-out target that applied it after all), and the sync copies the compensation, never the
- * write. Until then:
+ * write. And since it is JUST above, it beats only what the failed write would have beaten: a
+ * write by another instance that landed meanwhile with a higher rev still wins everywhere,
+ * where a compensation stamped "now" would have overwritten it. Until convergence:
  * - this instance never shows the write: its revs stay "pending" until the verdict, and reads
  *   of the targets (polling, sync) ignore pending revs;
  * - another instance polling a target that applied it may show it for one poll interval, until
  *   the compensation reaches that target.
- * Limits: "previous state" is what this instance's view holds when the verdict comes, so a
- * concurrent write by another instance that this view has not seen yet is overwritten, exactly
- * as the failed write would have overwritten it. If every target fails the compensation too and
+ * Limits: "previous state" is what this instance's view holds when the verdict comes, so an
+ * older write by another instance that this view has not seen yet is overwritten, exactly as
+ * the failed write would have overwritten it. If every target fails the compensation too and
  * the process dies before a target returns, the compensation (in memory only) is lost, and a
  * target that applied the write after timing out keeps it.
  *
@@ -34,7 +36,7 @@ import { recordProblem } from '../../storage-drivers/utils.ts';
 import type { BackgroundTasks } from './background.ts';
 import { fanOut, quorumSize, waitForQuorum, type FanOut, type QuorumVerdict, type Send } from './fanout.ts';
 import type { HintedHandoff } from './handoff.ts';
-import type { HybridLogicalClock } from './hlc.ts';
+import { revJustAfter, type HybridLogicalClock } from './hlc.ts';
 import { isInternalKind } from './internal-kinds.ts';
 import { KeyLock } from './key-lock.ts';
 import { PutPipeline } from './put-pipeline.ts';
@@ -122,10 +124,11 @@ export class Writer {
     const { view, clock, targets, logger } = this.options;
     const lastOfEachKey = new Map(records.map((r) => [keyOf(r), r]));
     const restores = [...lastOfEachKey.values()].map((record): StoredRecord => {
+      const rev = revJustAfter(record.rev) ?? clock.next();
+      // Later local writes of this record must still be stamped above its compensation.
+      clock.observe(rev);
       const previous = view.current(record.kind, record.id);
-      return previous
-        ? { ...previous, rev: clock.next() }
-        : { kind: record.kind, id: record.id, rev: clock.next(), deleted: true, body: null };
+      return previous ? { ...previous, rev } : { kind: record.kind, id: record.id, rev, deleted: true, body: null };
     });
     // In the view first: the failed write's rev is now below the restore's, so a late copy of it is ignored.
     view.merge(restores);
