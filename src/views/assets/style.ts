@@ -239,6 +239,8 @@ main > .wrap > * + * { margin-top: 28px; }
 
 /* Timeline of past days */
 .days { list-style: none; margin: 0; padding: 0; }
+.days.card-body { padding: 16px 20px; }
+@media (max-width: 560px) { .days.card-body { padding: 14px; } }
 .day { padding: 16px 0; border-bottom: 1px solid var(--border); }
 .day:first-child { padding-top: 0; }
 .day:last-child { padding-bottom: 0; border-bottom: 0; }
