@@ -3,8 +3,10 @@
  * empty objects keyed by rev. See s3-keys.ts for the layout and s3-uri.ts for the URI.
  *
  * Why an index: S3 cannot query by rev, and listing record keys gives ids without revs. Every write
- * also creates `.revs/<rev>/<kind>/<id>`, so `changes` is one listing from `.revs/<sinceRev>` on,
- * and `digest` derives (kind, id, rev) from key names without reading any record.
+ * also creates `.revs/<rev>-<kind>-<id>`, so `changes` is one listing from `.revs/<sinceRev>` on,
+ * and `digest` derives (kind, id, rev) from one listing of key names without reading any record.
+ * Record bodies this instance wrote or read are kept (s3-cache.ts) and reused while the ETag a
+ * listing reports still matches, so `list` and `changes` mostly cost listings.
  *
  * Write order, which every reader relies on: (1) HEAD the record for its rev and ETag, (2) create
  * the new index entry, (3) write the record, (4) delete the old entry. So the current rev of a
@@ -34,7 +36,8 @@ const READ_CONCURRENCY = 32;
 /**
  * A batch with this many records of one kind lists that kind's keys first, so records that do not
  * exist yet (the bulk of a sync into an empty target) skip their HEAD; one listing page is worth it
- * when it saves ten HEADs.
+ * when it saves ten HEADs. With conditional writes a record created meanwhile still stops the PUT
+ * (If-None-Match); without them, the lost-update window described above widens to the batch.
  */
 const PREFETCH_MIN_RECORDS = 20;
 const HEADS_PER_LISTING_PAGE = 10;
@@ -45,6 +48,7 @@ const LEFTOVER_AGE_MS = 10 * 60_000;
 /** Matches an ETag no object has, to see whether the server checks If-Match at all. */
 const IMPOSSIBLE_ETAG = '"00000000000000000000000000000000"';
 const REV = /^[0-9a-f]{12}-[0-9a-f]{6}-[a-z0-9]{1,32}$/;
+const KIND = /^[a-z0-9_]{1,64}$/;
 
 interface ConditionalSupport {
   ifMatch: boolean;
@@ -308,12 +312,13 @@ export function createS3Driver(uri: URL, options: DriverOptions = {}): StorageDr
 
     async get(kind, id) {
       open();
-      if (keyBytes(keys.recordKey(kind, id)) > MAX_KEY_BYTES) return null;
+      if (!KIND.test(kind) || keyBytes(keys.recordKey(kind, id)) > MAX_KEY_BYTES) return null;
       return readRecord(kind, id);
     },
 
     async list(kind, listOptions = {}) {
       open();
+      if (!KIND.test(kind)) return { items: [] };
       const limit = clampLimit(listOptions.limit);
       const startAfter = listOptions.cursor !== undefined ? keys.recordKey(kind, listOptions.cursor) : undefined;
       const items: StoredRecord[] = [];
@@ -377,7 +382,8 @@ export function createS3Driver(uri: URL, options: DriverOptions = {}): StorageDr
           return;
         }
         rows.push({ kind, id, rev: state.rev });
-        if (!found.some((entry) => entry.rev === state.rev)) await writeEntry({ kind, id, rev: state.rev, deleted: state.deleted, body: null });
+        // Best effort: a reader with read-only credentials still gets its digest.
+        if (!found.some((entry) => entry.rev === state.rev)) await writeEntry({ kind, id, rev: state.rev, deleted: state.deleted, body: null }).catch(() => undefined);
         for (const entry of found) if (entry.rev !== state.rev && isLeftover(entry)) await deleteQuietly(entry.key);
       });
       return digestRows(rows);
@@ -389,6 +395,8 @@ export function createS3Driver(uri: URL, options: DriverOptions = {}): StorageDr
       checkKeyLength(record);
       const { ifNoneMatch } = await conditionalSupport();
       if (ifNoneMatch) return createIfAbsent(record, true);
+      // Claiming costs three requests; a record that is already there needs none of them.
+      if (await stateOf(record.kind, record.id)) return false;
       return withClaim(calls, keys.claimsPrefix(record.kind, record.id), target.timeoutMs, () => createIfAbsent(record, false));
     },
 
