@@ -15,6 +15,7 @@ import { emailAddress, listSubscribers, subscribe, unsubscribe } from '../../dom
 import { COMPONENT_STATES, INCIDENT_STATES, type Actor, type ComponentState, type IncidentState } from '../../domain/types.ts';
 import { domainView } from '../../domain/view.ts';
 import type { DomainContext } from '../../domain/context.ts';
+import { DomainError } from '../../domain/errors.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { hasScope, type Principal, type Scope } from '../auth.ts';
 import { parseJson, readText } from '../body.ts';
@@ -202,7 +203,7 @@ export function statusetatApi(deps: ApiDeps): Hono<V1Env> {
     if (!emailAddress(email)) throw new V1Error(400, `${JSON.stringify(email)} is not an email address`, true);
     // Whether the address was subscribed is not revealed.
     await unsubscribe(deps.domain, VISITOR, email).catch((error: unknown) => {
-      if (!(error instanceof Error && 'code' in error && error.code === 'not_found')) throw error;
+      if (!(error instanceof DomainError && error.code === 'not_found')) throw error;
     });
     return new Response('you have successfully unsubscribed', { headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
   });
