@@ -2,12 +2,13 @@
  * createApp(services): the one Hono app both runtimes serve. It imports only hono, web
  * standards and our own layers; the runtime entries decide which drivers exist.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { Config } from './config/parse.ts';
 import { ApiError, errorBody, respondWithError } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { incidentApis } from './http/incident-apis.ts';
-import { pageSurfaces } from './http/pages/index.ts';
+import { notFoundPage, pageSurfaces } from './http/pages/index.ts';
 import type { Logger } from './logger.ts';
 import type { RecordStore } from './replication/types.ts';
 
@@ -22,14 +23,27 @@ export interface AppServices {
 export function createApp(services: AppServices): Hono {
   const app = new Hono();
   app.route('/', healthRoutes({ targets: () => services.store.targets(), startedAt: services.startedAt, version: services.version }));
-  app.route('/', pageSurfaces({ config: services.config, store: services.store, logger: services.logger }));
+  const pageDeps = { config: services.config, store: services.store, logger: services.logger };
+  app.route('/', pageSurfaces(pageDeps));
   app.route('/', incidentApis(services));
 
-  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
+  app.notFound((c) => (wantsPage(c) ? notFoundPage(c, pageDeps) : c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404)));
   app.onError((error, c) => {
     if (error instanceof ApiError) return respondWithError(c, error);
+    // Hono's own refusals (body limit, CSRF origin check, ...) keep their status.
+    if (error instanceof HTTPException && error.status < 500) {
+      const code = error.status === 413 ? 'payload_too_large' : error.status === 403 ? 'forbidden' : error.status === 401 ? 'unauthorized' : 'bad_request';
+      return c.json(errorBody(code, error.message || 'request refused'), error.status);
+    }
     services.logger.error({ err: { message: error.message, stack: error.stack }, path: c.req.path }, 'unhandled error');
     return c.json(errorBody('internal', 'internal error; the details are in the server log'), 500);
   });
   return app;
+}
+
+/** A browser asking for a page (not an API client) gets an HTML error page. */
+function wantsPage(c: Context): boolean {
+  const path = c.req.path;
+  if (path.startsWith('/api/') || path.startsWith('/v1/')) return false;
+  return (c.req.method === 'GET' || c.req.method === 'HEAD') && (c.req.header('accept') ?? '').includes('text/html');
 }

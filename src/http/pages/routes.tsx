@@ -194,6 +194,12 @@ function renderHistory(r: PageRequest, month: string, component: string, type: H
 
 const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#22a35a"/><stop offset="1" stop-color="#3b7be8"/></linearGradient></defs><rect width="32" height="32" rx="8" fill="url(#g)"/><path d="M9 16.5l4.5 4.5L23 11.5" fill="none" stroke="#fff" stroke-width="3.2" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
 
+/** The page a browser gets for an address that matches no route. */
+export async function notFoundPage(c: Context, deps: PageDeps): Promise<Response> {
+  const r = await pageRequest(c, siteFor(deps));
+  return sendHtml(c, html(<NotFoundPage {...chrome(r, '/')} what="There is no page at this address. The link may be mistyped or out of date." />), 404);
+}
+
 export function publicPages(deps: PageDeps): Hono {
   const site = siteFor(deps);
   const app = new Hono();
