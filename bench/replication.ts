@@ -47,7 +47,7 @@ async function createLatency(lab: ReplicationLab): Promise<void> {
   const drivers = lab.available;
   console.log(`\n1. Create latency: ${CREATES} sequential creates of a 1 KiB record, targets ${drivers.join(', ')}\n`);
   const targets = lab.fresh(drivers);
-  const opened = await Promise.all(targets.map((t) => lab.open(t)));
+  const opened = await Promise.all(targets.map((t) => lab.open(t, { timeoutMs: 10_000 })));
 
   const single = new Map<string, number[]>();
   for (const [i, driver] of opened.entries()) {
@@ -108,8 +108,9 @@ async function repair(lab: ReplicationLab): Promise<void> {
   const destinationName = lab.available.includes(REPAIR_TARGET) ? REPAIR_TARGET : 'sqlite';
   console.log(`\n2. Repair: one sync pass from a sqlite target holding ${formatNumber(REPAIR_RECORDS)} records to an empty ${destinationName} target\n`);
   const [sourceTarget, destinationTarget] = lab.fresh(['sqlite', destinationName]);
-  const source = await lab.open(sourceTarget!);
-  const destination = await lab.open(destinationTarget!);
+  // The drivers' default timeout, not the lab's short one for tests: a busy server must not fail the run.
+  const source = await lab.open(sourceTarget!, { timeoutMs: 10_000 });
+  const destination = await lab.open(destinationTarget!, { timeoutMs: 10_000 });
   await fill(source, REPAIR_RECORDS);
 
   const replicator = createReplicator({ drivers: [source, destination], syncIntervalMs: 0, pollIntervalMs: 0, healthIntervalMs: 0, bulkTimeoutMs: 120_000 });

@@ -36,6 +36,11 @@ export const DEFAULTS = {
 } as const;
 
 export function createReplicator(options: ReplicatorOptions): Replicator {
+  if (options.drivers.length === 0) throw new Error('the replicator needs at least one storage target');
+  const locations = options.drivers.map((d) => d.location);
+  const repeated = locations.find((location, i) => locations.indexOf(location) !== i);
+  // Hints and status are keyed by location: two entries for one target would confuse both.
+  if (repeated) throw new Error(`storage target ${repeated} is configured twice`);
   const settings = { ...DEFAULTS, ...withoutUndefined(options) };
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
