@@ -22,9 +22,12 @@ export const STATUSPAGE_ENDPOINTS: readonly StatuspageEndpoint[] = [
 ];
 
 export interface Rendered {
-  body: string;
+  /** Encoded once per build: sending it is a copy, not a re-encoding of tens of KiB. */
+  body: Uint8Array<ArrayBuffer>;
   etag: string;
 }
+
+const encoder = new TextEncoder();
 
 export interface StatuspageCache {
   render(endpoint: StatuspageEndpoint): Rendered;
@@ -56,7 +59,7 @@ export function createStatuspageCache(deps: ApiDeps): StatuspageCache {
         rendered = new Map(
           STATUSPAGE_ENDPOINTS.map((name) => {
             const body = JSON.stringify(documents[name]);
-            return [name, { body, etag: `"${stableHash(body)}"` }];
+            return [name, { body: encoder.encode(body), etag: `"${stableHash(body)}"` }];
           }),
         );
         key = current;
