@@ -90,16 +90,14 @@ async function fill(driver: StorageDriver, count: number): Promise<void> {
   }
 }
 
-/** One progress line per phase change or per second, whichever comes first. */
+/** Every event, except that scan and copy progress is thinned to one line a second (and the last). */
 function throttled(print: (line: string) => void): (event: SyncProgress) => void {
   let last = 0;
-  let lastPhase = '';
   return (event) => {
     const now = Date.now();
-    const done = event.phase === 'copy' && event.copied === event.total;
-    if (event.phase === lastPhase && !done && now - last < 1_000) return;
-    last = now;
-    lastPhase = event.phase;
+    const repetitive = (event.phase === 'scan' || event.phase === 'copy') && !(event.phase === 'copy' && event.copied === event.total);
+    if (repetitive && now - last < 1_000) return;
+    if (repetitive) last = now;
     print(formatSyncProgress(event));
   };
 }
