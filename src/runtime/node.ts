@@ -13,6 +13,7 @@ import type { StorageDriver } from '../../storage-drivers/types.ts';
 import { createReplicator, type Replicator, type ReplicatorOptions } from '../replication/replicator.ts';
 import { createNodeLogger } from './node-logger.ts';
 import { nodeDrivers } from './registry.node.ts';
+import { replicationOptions } from './replication-options.ts';
 import { VERSION } from './version.ts';
 
 export interface RunningServer {
@@ -33,16 +34,7 @@ export function createReplicatorFromConfig(config: Config, logger: Logger, overr
     const driver: StorageDriver = nodeDrivers.create(target, { onBadRecord: (bad) => replicator.reportBadRecord(driver.location, bad) });
     return driver;
   });
-  const replicator: Replicator = createReplicator({
-    drivers,
-    writeQuorum: config.replication.write_quorum,
-    writeTimeoutMs: config.replication.write_timeout,
-    syncIntervalMs: config.replication.sync_interval,
-    pollIntervalMs: config.replication.poll_interval,
-    tombstoneRetentionMs: config.replication.tombstone_retention,
-    logger,
-    ...overrides,
-  });
+  const replicator: Replicator = createReplicator({ drivers, ...replicationOptions(config), logger, ...overrides });
   return { replicator, drivers };
 }
 

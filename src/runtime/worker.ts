@@ -9,6 +9,7 @@ import { ConfigError, parseConfig } from '../config/parse.ts';
 import { consoleLogger } from '../logger.ts';
 import { createReplicator } from '../replication/replicator.ts';
 import { workerDrivers } from './registry.worker.ts';
+import { replicationOptions } from './replication-options.ts';
 import { VERSION } from './version.ts';
 
 type Env = Record<string, string | undefined> & { STAUNCH_CONFIG?: string };
@@ -18,15 +19,7 @@ let app: Promise<Hono> | undefined;
 async function build(env: Env): Promise<Hono> {
   const config = parseConfig(env.STAUNCH_CONFIG ?? '', { env, knownSchemes: workerDrivers.schemes, source: 'STAUNCH_CONFIG' });
   const logger = consoleLogger(config.log.level === 'debug' || config.log.level === 'trace' ? 'debug' : 'info');
-  const store = createReplicator({
-    drivers: config.targets.map((target) => workerDrivers.create(target)),
-    writeQuorum: config.replication.write_quorum,
-    writeTimeoutMs: config.replication.write_timeout,
-    syncIntervalMs: config.replication.sync_interval,
-    pollIntervalMs: config.replication.poll_interval,
-    tombstoneRetentionMs: config.replication.tombstone_retention,
-    logger,
-  });
+  const store = createReplicator({ drivers: config.targets.map((target) => workerDrivers.create(target)), ...replicationOptions(config), logger });
   await store.start();
   return createApp({ config, store, logger, startedAt: new Date(), version: VERSION });
 }
