@@ -18,7 +18,7 @@ import { access, constants, readdir, readFile, rename, stat, unlink, writeFile }
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StorageError, type DriverModule, type DriverOptions, type StorageDriver, type StoredRecord } from './types.ts';
-import { DEFAULT_TIMEOUT_MS, assertRecord, clampLimit, digestRows, mapConcurrently, queryNumber, recordProblem, withTimeout } from './utils.ts';
+import { DEFAULT_TIMEOUT_MS, assertRecord, booleanParameter, clampLimit, digestRows, mapConcurrently, queryNumber, recordProblem, withTimeout } from './utils.ts';
 import { FILE_MODE, createFile, errnoOf, fileError, makeDirectory, replaceFile, syncDirectory } from './file-fs.ts';
 import { entryFile, finalState, groupByName, parseEntry, settledEntry, type IndexEntry, type NameEntries } from './file-index.ts';
 import { FileLocks } from './file-lock.ts';
@@ -51,14 +51,6 @@ export function fileDirectory(uri: URL): string {
   return path.replace(/\/+$/, '');
 }
 
-function booleanParameter(uri: URL, name: string, fallback: boolean): boolean {
-  const raw = uri.searchParams.get(name);
-  if (raw === null) return fallback;
-  if (/^(true|1|yes|on)$/i.test(raw)) return true;
-  if (/^(false|0|no|off)$/i.test(raw)) return false;
-  throw new StorageError('file', 'INVALID_URI', `${name}=${JSON.stringify(raw)} is not a boolean (use true or false)`);
-}
-
 interface Candidate {
   kind: string;
   name: string;
@@ -70,7 +62,7 @@ interface Candidate {
 
 export function createFileDriver(uri: URL, options: DriverOptions = {}): StorageDriver {
   const root = fileDirectory(uri);
-  const durable = booleanParameter(uri, 'fsync', true);
+  const durable = booleanParameter('file', uri, 'fsync') ?? true;
   const timeoutMs = queryNumber(uri, 'timeout_ms', options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const location = pathToFileURL(root).href;
   const locks = new FileLocks(timeoutMs);

@@ -23,7 +23,7 @@
  */
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { StorageError, type DriverOptions } from './types.ts';
-import { DEFAULT_TIMEOUT_MS, queryNumber, redactUri } from './utils.ts';
+import { DEFAULT_TIMEOUT_MS, booleanParameter, queryNumber, redactUri } from './utils.ts';
 
 export interface S3Target {
   bucket: string;
@@ -42,22 +42,11 @@ const KNOWN_PARAMETERS = new Set([
   'region', 'path_style', 'tls', 'insecure', 'insecure-skip-verify', 'checksum', 'conditional_writes',
   'create_bucket', 'timeout_ms', 'max_attempts', 'session_token',
 ]);
-const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
-const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
 const AWS_HOST = /\.?amazonaws\.com$/i;
 const AWS_VIRTUAL_HOST = /^(.+)\.s3(?:[.-]([a-z0-9-]+))?\.amazonaws\.com$/i;
 const AWS_REGIONAL_HOST = /^s3[.-]([a-z0-9-]+)\.amazonaws\.com$/i;
 
 const invalid = (uri: URL, why: string) => new StorageError('s3', 'INVALID_URI', `${why} in ${redactUri(uri)}`);
-
-function booleanParameter(uri: URL, name: string): boolean | undefined {
-  const raw = uri.searchParams.get(name);
-  if (raw === null) return undefined;
-  const word = raw.trim().toLowerCase();
-  if (TRUE_WORDS.has(word)) return true;
-  if (FALSE_WORDS.has(word)) return false;
-  throw invalid(uri, `${name}=${JSON.stringify(raw)} is not a boolean (use true or false)`);
-}
 
 function decodeSegment(uri: URL, segment: string): string {
   try {
@@ -81,11 +70,11 @@ export function parseS3Uri(uri: URL, options: DriverOptions = {}): S3Target {
   if (!bucket) throw invalid(uri, 'the bucket is missing (s3://host/bucket[/prefix])');
   const prefix = segments.join('/');
 
-  const tlsParameter = booleanParameter(uri, 'tls');
-  const insecure = booleanParameter(uri, 'insecure');
+  const tlsParameter = booleanParameter('s3', uri, 'tls');
+  const insecure = booleanParameter('s3', uri, 'insecure');
   if (tlsParameter === true && insecure === true) throw invalid(uri, 'tls=true contradicts insecure=true');
   const tls = tlsParameter ?? !insecure;
-  const skipVerify = booleanParameter(uri, 'insecure-skip-verify') ?? false;
+  const skipVerify = booleanParameter('s3', uri, 'insecure-skip-verify') ?? false;
   if (isAws && !tls) throw invalid(uri, 'amazonaws.com endpoints need TLS');
 
   const checksum = (uri.searchParams.get('checksum') ?? 'when_required').toLowerCase();
@@ -93,7 +82,7 @@ export function parseS3Uri(uri: URL, options: DriverOptions = {}): S3Target {
   const checksumMode = checksum === 'when_required' ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED';
 
   const conditionalRaw = uri.searchParams.get('conditional_writes');
-  const conditionalWrites = conditionalRaw === null || conditionalRaw.toLowerCase() === 'auto' ? 'auto' : booleanParameter(uri, 'conditional_writes')!;
+  const conditionalWrites = conditionalRaw === null || conditionalRaw.toLowerCase() === 'auto' ? 'auto' : booleanParameter('s3', uri, 'conditional_writes')!;
 
   const region = uri.searchParams.get('region') || virtualHost?.[2] || AWS_REGIONAL_HOST.exec(uri.hostname)?.[1] || 'us-east-1';
   const accessKeyId = decodeSegment(uri, uri.username);
@@ -106,7 +95,7 @@ export function parseS3Uri(uri: URL, options: DriverOptions = {}): S3Target {
     region,
     // On AWS the SDK derives the endpoint from the region and the bucket; elsewhere it is the host.
     endpoint: isAws ? undefined : `${tls ? 'https' : 'http'}://${uri.host}`,
-    forcePathStyle: booleanParameter(uri, 'path_style') ?? (!isAws),
+    forcePathStyle: booleanParameter('s3', uri, 'path_style') ?? (!isAws),
     credentials: accessKeyId ? { accessKeyId, secretAccessKey, sessionToken } : undefined,
     requestChecksumCalculation: checksumMode,
     responseChecksumValidation: checksumMode,
@@ -125,7 +114,7 @@ export function parseS3Uri(uri: URL, options: DriverOptions = {}): S3Target {
     prefix,
     clientConfig,
     timeoutMs,
-    createBucket: booleanParameter(uri, 'create_bucket') ?? false,
+    createBucket: booleanParameter('s3', uri, 'create_bucket') ?? false,
     conditionalWrites,
     secrets: [secretAccessKey, uri.password, sessionToken ?? ''].filter((s) => s.length > 0),
     location: redactUri(uri),

@@ -152,3 +152,15 @@ export async function mapConcurrently<T, R>(items: readonly T[], limit: number, 
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+const TRUE_WORDS = /^(true|1|yes|on)$/i;
+const FALSE_WORDS = /^(false|0|no|off)$/i;
+
+/** A yes/no URI query parameter, strictly parsed (statusetat took any non-empty value, even `false`, as true). */
+export function booleanParameter(driver: DriverName, uri: URL, name: string): boolean | undefined {
+  const raw = uri.searchParams.get(name);
+  if (raw === null) return undefined;
+  if (TRUE_WORDS.test(raw.trim())) return true;
+  if (FALSE_WORDS.test(raw.trim())) return false;
+  throw new StorageError(driver, 'INVALID_URI', `${name}=${JSON.stringify(raw)} is not a boolean (use true or false) in ${redactUri(uri)}`);
+}
