@@ -1,6 +1,6 @@
 /**
  * `staunch` command line: serve, targets check, sync.
- * Exit codes: 0 success, 1 a check or sync found problems, 2 bad configuration or usage.
+ * Exit codes: 0 success, 1 a check or sync found problems (a target down, behind or with hints), 2 bad configuration.
  */
 import { Command } from 'commander';
 import { ConfigError } from './config/parse.ts';
@@ -9,8 +9,7 @@ import { createReplicatorFromConfig, startNodeServer } from './runtime/node.ts';
 import { createNodeLogger } from './runtime/node-logger.ts';
 import { throttledProgress } from './runtime/progress.ts';
 import { formatSyncReport } from './replication/sync-report.ts';
-import { nodeDrivers } from './runtime/registry.node.ts';
-import { checkTargets, formatTargetChecks } from './runtime/targets-check.ts';
+import { formatTargetChecks } from './runtime/targets-check.ts';
 import { VERSION } from './runtime/version.ts';
 
 const program = new Command('staunch').version(VERSION).description('A status page that stays up when the infrastructure it reports on goes down.');
@@ -35,16 +34,16 @@ program
 const targets = program.command('targets').description('storage targets');
 targets
   .command('check')
-  .description('ping every storage target of the configuration and print a table')
+  .description('check every storage target: state, latency, hints waiting for it, records it lacks (writes nothing)')
   .option('-c, --config <file>', 'configuration file')
   .action(async (options: { config?: string }) => {
     const { config, source } = loadNodeConfig(options.config);
-    const drivers = config.targets.map((target) => nodeDrivers.create(target, { timeoutMs: 5000 }));
-    const checks = await checkTargets(drivers);
+    const { replicator, drivers } = createReplicatorFromConfig(config, createNodeLogger({ ...config.log, level: 'error' }), { writeTimeoutMs: 5000 });
+    const rows = await replicator.inspect();
     await Promise.all(drivers.map((d) => d.close().catch(() => undefined)));
     console.log(`targets of ${source}:\n`);
-    console.log(formatTargetChecks(checks));
-    process.exitCode = checks.every((c) => c.state === 'ok') ? 0 : 1;
+    console.log(formatTargetChecks(rows));
+    process.exitCode = rows.every((r) => r.state === 'up' && r.behind === 0 && r.queuedHints === 0) ? 0 : 1;
   });
 
 program

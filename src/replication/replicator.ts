@@ -9,6 +9,7 @@ import { BackgroundTasks } from './background.ts';
 import { Claims } from './claim.ts';
 import { HintedHandoff } from './handoff.ts';
 import { HybridLogicalClock } from './hlc.ts';
+import { countPersistedHints, inspectionRows } from './inspect.ts';
 import { createIntake } from './intake.ts';
 import { loadTarget } from './loader.ts';
 import { silentLogger } from './logger.ts';
@@ -197,6 +198,12 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       await background.settle();
     },
     syncOnce,
+    async inspect() {
+      await checkHealth();
+      const up = targets.filter((t) => !t.isDown);
+      const [dryRun, hints] = await Promise.all([syncOnce({ dryRun: true }), countPersistedHints(up, settings.bulkTimeoutMs)]);
+      return inspectionRows(targets, hints, dryRun);
+    },
     pollOnce,
     checkHealth,
     flushHints: () => handoff.flush(),

@@ -118,6 +118,30 @@ describe('anti-entropy sync', () => {
   });
 });
 
+describe('inspect (staunch targets check)', () => {
+  it('counts what each target lacks and the hints waiting for it, and writes nothing', async () => {
+    const [a, b, c] = memoryTargets(3);
+    await a!.inner.put([record('incident', 'i1', revAgo(9)), record('incident', 'i2', revAgo(8)), record('subscriber', 's1', revAgo(7))]);
+    await b!.inner.put([record('incident', 'i1', revAgo(9))]);
+    const writer = replicatorFor({ drivers: [a!, b!, c!], now: () => NOW });
+    await writer.start();
+    c!.setMode('fail');
+    await writer.write([{ kind: 'incident', id: 'hinted', body: { x: 1 } }]);
+    await writer.settle();
+    const before = await Promise.all([a!, b!].map((d) => d.inner.digest()));
+
+    const rows = await replicatorFor({ drivers: [a!, b!, c!], now: () => NOW }).inspect();
+
+    expect(rows.map((r) => [r.state, r.behind, r.queuedHints])).toEqual([
+      ['up', 0, 0],
+      ['up', 2, 0], // i2 and s1; the new write reached it
+      ['down', null, 1],
+    ]);
+    expect(rows[2]!.error).toBeTruthy();
+    expect(await Promise.all([a!, b!].map((d) => d.inner.digest()))).toEqual(before);
+  });
+});
+
 describe('sync report', () => {
   it('prints a table of what each target received', () => {
     const text = formatSyncReport({
@@ -127,8 +151,8 @@ describe('sync report', () => {
       kindsRepaired: ['incident'],
       viewRepaired: 0,
       targets: [
-        { location: 'sqlite:///data/a.db', reachable: true, copied: { incident: 12, subscriber: 3 }, purged: 2, errors: [] },
-        { location: 'postgres://staunch:***@db/staunch', reachable: false, copied: {}, purged: 0, errors: ['digest: UNAVAILABLE: refused'] },
+        { location: 'sqlite:///data/a.db', reachable: true, copied: { incident: 12, subscriber: 3 }, purged: 2, behind: 0, errors: [] },
+        { location: 'postgres://staunch:***@db/staunch', reachable: false, copied: {}, purged: 0, behind: 0, errors: ['digest: UNAVAILABLE: refused'] },
       ],
     });
     expect(text).toBe(

@@ -61,7 +61,7 @@ export async function runSync(context: SyncContext, options: SyncOptions = {}): 
   const started = performance.now();
   const emit = options.onProgress ?? (() => undefined);
   const reports = new Map<Target, SyncTargetReport>(
-    context.targets.map((t) => [t, { location: t.location, reachable: true, copied: {}, purged: 0, errors: [] }]),
+    context.targets.map((t) => [t, { location: t.location, reachable: true, copied: {}, purged: 0, behind: 0, errors: [] }]),
   );
   const reportOf = (target: Target) => reports.get(target)!;
   const behind = new Map<Target, number>();
@@ -95,11 +95,15 @@ export async function runSync(context: SyncContext, options: SyncOptions = {}): 
     // When only the view lags, one target is enough to read it from.
     const sources = targetsAgree(kind) ? reachable.slice(0, 1) : reachable;
     const scan = await scanKind(context, kind, sources, (target, error) => reportOf(target).errors.push(`${kind}: read failed: ${describeError(error)}`), emit);
-    if (context.view) viewRepaired += context.view.merge([...scan.newest.values()]).length;
+    if (context.view && !options.dryRun) viewRepaired += context.view.merge([...scan.newest.values()]).length;
     if (sources.length < 2) continue;
     await Promise.all(
       [...scan.held].map(async ([target, held]) => {
         const missing = [...scan.newest.values()].filter((record) => (held.get(record.id) ?? '') < record.rev);
+        if (options.dryRun) {
+          behind.set(target, (behind.get(target) ?? 0) + missing.length);
+          return;
+        }
         const copied = await copyRecords(context, target, kind, missing, emit);
         if (copied.applied > 0) reportOf(target).copied[kind] = copied.applied;
         if (copied.error) reportOf(target).errors.push(`${kind}: copy failed: ${copied.error}`);
@@ -107,6 +111,17 @@ export async function runSync(context: SyncContext, options: SyncOptions = {}): 
       }),
     );
   }
+
+  for (const target of reachable) reportOf(target).behind = behind.get(target) ?? 0;
+  const report = (): SyncReport => ({
+    startedAt: new Date(startedMs).toISOString(),
+    durationMs: Math.round(performance.now() - started),
+    kindsCompared: kinds.length,
+    kindsRepaired: differing,
+    targets: context.targets.map(reportOf),
+    viewRepaired,
+  });
+  if (options.dryRun) return report();
 
   const purgeMark = revAtWallTime(context.now() - context.tombstoneRetentionMs);
   await Promise.all(
@@ -126,14 +141,7 @@ export async function runSync(context: SyncContext, options: SyncOptions = {}): 
     target.behindAtLastSync = behind.get(target) ?? 0;
     if (reportOf(target).errors.length === 0) target.lastSync = finished;
   }
-  return {
-    startedAt: new Date(startedMs).toISOString(),
-    durationMs: Math.round(performance.now() - started),
-    kindsCompared: kinds.length,
-    kindsRepaired: differing,
-    targets: context.targets.map(reportOf),
-    viewRepaired,
-  };
+  return report();
 }
 
 /** Read one kind from every source in parallel; a source that fails is left out of this kind. */

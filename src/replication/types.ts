@@ -110,6 +110,8 @@ export interface SyncTargetReport {
   copied: Record<string, number>;
   /** Tombstones past retention removed from this target. */
   purged: number;
+  /** Records this target still lacks or holds at an older rev after the pass (all of them in a dry run). */
+  behind: number;
   errors: string[];
 }
 
@@ -134,6 +136,21 @@ export type SyncProgress =
 
 export interface SyncOptions {
   onProgress?: (event: SyncProgress) => void;
+  /** Compare and count what each target lacks, but copy, purge and merge nothing. */
+  dryRun?: boolean;
+}
+
+/** A look at the targets without starting the engine (`staunch targets check`). */
+export interface TargetInspection {
+  location: string;
+  driver: TargetStatus['driver'];
+  state: 'up' | 'down';
+  latencyMs: number | null;
+  error?: string;
+  /** Hints persisted on any reachable target and still waiting for this one. */
+  queuedHints: number;
+  /** Records this target lacks or holds at an older rev than another target (null when it could not be compared). */
+  behind: number | null;
 }
 
 export interface Replicator extends RecordStore {
@@ -145,6 +162,8 @@ export interface Replicator extends RecordStore {
   stop(): Promise<void>;
   /** One anti-entropy pass; also what `staunch sync` runs (without `start`). */
   syncOnce(options?: SyncOptions): Promise<SyncReport>;
+  /** Ping every target, count the hints waiting for it and what it lacks; writes nothing. */
+  inspect(): Promise<TargetInspection[]>;
   /** Read every reachable target's change feed now. */
   pollOnce(): Promise<void>;
   /** Ping every target now. */
