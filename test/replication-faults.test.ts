@@ -55,6 +55,11 @@ async function startReplicator(targets: LabTarget[], options: Partial<Replicator
   return replicator;
 }
 
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
 /** After the outage: the target is seen back, hints are delivered, and one sync pass runs. */
 async function heal(replicator: Replicator): Promise<void> {
   await replicator.checkHealth();
@@ -151,6 +156,8 @@ describe('replication under faults, on real targets', () => {
           if (n === Math.floor(operations / 2) - 50) second?.proxy!.cut();
           if (n === Math.floor(operations / 2) + 50) second?.proxy!.restore();
           if (n === Math.floor((2 * operations) / 3)) {
+            // On a loaded machine the writes can outrun the failing calls; the outage must show first.
+            await until(() => replicator.targets()[targets.indexOf(outage)]!.state === 'down', 15_000);
             during = replicator.targets()[targets.indexOf(outage)];
             outage.proxy!.restore();
           }
