@@ -28,7 +28,8 @@ interface RunningWorker {
 /** Start `wrangler dev` with a configuration; ready once `/healthz` answers as `isUp` expects. */
 async function startWorker(config: string, isUp: (response: Response) => boolean = (r) => r.ok): Promise<RunningWorker> {
   const port = await freePort();
-  const child = spawn(process.execPath, [wranglerBin, 'dev', '--ip', '127.0.0.1', '--port', String(port), '--var', `STAUNCH_CONFIG:${config}`, '--log-level', 'warn'], {
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--var', `STAUNCH_CONFIG:${config}`, '--log-level', 'warn', '--test-scheduled'];
+  const child = spawn(process.execPath, [wranglerBin, ...args], {
     cwd: root,
     // No telemetry, and no look-up of the Request.cf object: the tests run without a network.
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: 'true' },
@@ -78,6 +79,16 @@ describe('the Worker in workerd', () => {
     const page = await fetch(`${worker!.url}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('API down');
+  });
+
+  it('runs the sync from its cron trigger', async () => {
+    const response = await fetch(`${worker!.url}/__scheduled?cron=*+*+*+*+*`);
+    expect(response.status).toBe(200);
+    const lastSync = await eventually(async () => {
+      const ready = (await (await fetch(`${worker!.url}/readyz`)).json()) as { targets: Array<{ last_sync: string | null }> };
+      return ready.targets[0]?.last_sync ?? undefined;
+    });
+    expect(lastSync).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 });
 

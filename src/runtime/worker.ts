@@ -2,39 +2,78 @@
  * The Cloudflare Workers entry. The configuration is YAML text in the STAUNCH_CONFIG binding;
  * the other bindings are the environment for its ${...} references. One app per isolate, built
  * on the first request and kept while the isolate lives.
+ *
+ * Isolates are suspended between requests, so the replicator's own timers are off here: a
+ * request that finds the view older than `poll_interval` refreshes it in the background
+ * (`waitUntil`), and the cron trigger runs the anti-entropy sync and hint delivery.
  */
 import type { Hono } from 'hono';
 import { createApp } from '../app.ts';
 import { ConfigError, parseConfig } from '../config/parse.ts';
 import { consoleLogger } from '../logger.ts';
-import { createReplicator } from '../replication/replicator.ts';
+import { createReplicator, type Replicator } from '../replication/replicator.ts';
 import { workerDrivers } from './registry.worker.ts';
 import { replicationOptions } from './replication-options.ts';
 import { VERSION } from './version.ts';
 
 type Env = Record<string, string | undefined> & { STAUNCH_CONFIG?: string };
+interface ExecutionContext {
+  waitUntil(promise: Promise<unknown>): void;
+}
 
-let app: Promise<Hono> | undefined;
+interface Instance {
+  app: Hono;
+  store: Replicator;
+  pollIntervalMs: number;
+  lastPoll: number;
+}
 
-async function build(env: Env): Promise<Hono> {
+let instance: Promise<Instance> | undefined;
+
+async function build(env: Env): Promise<Instance> {
   const config = parseConfig(env.STAUNCH_CONFIG ?? '', { env, knownSchemes: workerDrivers.schemes, source: 'STAUNCH_CONFIG' });
   const logger = consoleLogger(config.log.level === 'debug' || config.log.level === 'trace' ? 'debug' : 'info');
-  const store = createReplicator({ drivers: config.targets.map((target) => workerDrivers.create(target)), ...replicationOptions(config), logger });
+  const store = createReplicator({
+    drivers: config.targets.map((target) => workerDrivers.create(target)),
+    ...replicationOptions(config),
+    pollIntervalMs: 0,
+    healthIntervalMs: 0,
+    syncIntervalMs: 0,
+    logger,
+  });
   await store.start();
-  return createApp({ config, store, logger, startedAt: new Date(), version: VERSION });
+  const app = createApp({ config, store, logger, startedAt: new Date(), version: VERSION });
+  return { app, store, pollIntervalMs: config.replication.poll_interval, lastPoll: Date.now() };
+}
+
+function current(env: Env): Promise<Instance> {
+  instance ??= build(env).catch((error: unknown) => {
+    // A broken configuration is reported on every request until it is fixed, not cached.
+    instance = undefined;
+    throw error;
+  });
+  return instance;
 }
 
 export default {
-  async fetch(request: Request, env: Env, ctx: { waitUntil(promise: Promise<unknown>): void }): Promise<Response> {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     try {
-      app ??= build(env);
-      return await (await app).fetch(request, env, ctx as never);
+      const running = await current(env);
+      if (Date.now() - running.lastPoll >= running.pollIntervalMs) {
+        running.lastPoll = Date.now();
+        ctx.waitUntil(Promise.all([running.store.pollOnce(), running.store.checkHealth()]));
+      }
+      return await running.app.fetch(request, env, ctx as never);
     } catch (error) {
       if (error instanceof ConfigError) {
-        app = undefined;
         return new Response(`${error.message}\n`, { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } });
       }
       throw error;
     }
+  },
+
+  async scheduled(_event: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
+    const running = await current(env);
+    ctx.waitUntil(Promise.all([running.store.syncOnce(), running.store.flushHints()]));
   },
 };
