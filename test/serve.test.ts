@@ -44,6 +44,13 @@ describe('staunch serve', () => {
     expect(body.targets.every((t) => typeof t.latency_ms === 'number')).toBe(true);
     expect(existsSync(join(cwd, 'data', 'staunch.db'))).toBe(true);
 
+    // The page itself, rendered by the process started from another folder than the project's.
+    const page = await fetch(`${server.url}/`, { headers: { Accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('All Systems Operational');
+    expect(html).toContain('Website');
+
     expect(await server.stop('SIGTERM')).toBe(0);
     running.length = 0;
   });
