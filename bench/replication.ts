@@ -17,7 +17,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { DriverName, StorageDriver, StoredRecord } from '../storage-drivers/types.ts';
 import { revAtWallTime } from '../src/replication/hlc.ts';
 import { createReplicator } from '../src/replication/replicator.ts';
-import { formatSyncProgress, formatSyncReport } from '../src/replication/sync-report.ts';
+import { formatSyncProgress, formatSyncReport } from '../src/runtime/sync-report.ts';
 import type { SyncProgress, WriteQuorum } from '../src/replication/types.ts';
 import { domainDigest } from '../src/replication/testing/fixtures.ts';
 import { createReplicationLab, type ReplicationLab } from '../test/support/replication-lab.ts';

@@ -8,7 +8,7 @@ import { loadNodeConfig } from './runtime/node-config.ts';
 import { createReplicatorFromConfig, startNodeServer } from './runtime/node.ts';
 import { createNodeLogger } from './runtime/node-logger.ts';
 import { throttledProgress } from './runtime/progress.ts';
-import { formatSyncReport } from './replication/sync-report.ts';
+import { formatSyncReport } from './runtime/sync-report.ts';
 import { formatTargetChecks } from './runtime/targets-check.ts';
 import { VERSION } from './runtime/version.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { silentLogger } from './logger.ts';
+import { silentLogger } from '../logger.ts';
 import { PutPipeline } from './put-pipeline.ts';
 import { Target } from './target.ts';
 import { memoryTargets, record } from './testing/fixtures.ts';

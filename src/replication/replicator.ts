@@ -12,7 +12,7 @@ import { HybridLogicalClock } from './hlc.ts';
 import { countPersistedHints, inspectionRows } from './inspect.ts';
 import { createIntake } from './intake.ts';
 import { loadTarget } from './loader.ts';
-import { silentLogger } from './logger.ts';
+import { silentLogger } from '../logger.ts';
 import { runPeriodically, type Periodic } from './periodic.ts';
 import { ChangePoller } from './poller.ts';
 import { runSync } from './sync.ts';

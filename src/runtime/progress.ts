@@ -3,7 +3,7 @@
  * copy counters for the same kind and target is thinned to about one line a second (and the last).
  */
 import type { SyncProgress } from '../replication/types.ts';
-import { formatSyncProgress } from '../replication/sync-report.ts';
+import { formatSyncProgress } from './sync-report.ts';
 
 export function throttledProgress(print: (line: string) => void, intervalMs = 1000, now: () => number = Date.now): (event: SyncProgress) => void {
   let lastKey = '';

@@ -2,7 +2,8 @@
  * Plain text for `staunch sync`: one line per progress event, and the final report as a table of
  * what each target received, so an operator sees at a glance what was repaired and where.
  */
-import type { SyncProgress, SyncReport, SyncTargetReport } from './types.ts';
+import type { SyncProgress, SyncReport, SyncTargetReport } from '../replication/types.ts';
+import { formatTable } from './table.ts';
 
 export function formatSyncProgress(event: SyncProgress): string {
   switch (event.phase) {
@@ -37,13 +38,5 @@ export function formatSyncReport(report: SyncReport): string {
     String(t.purged),
   ]);
   const errors = report.targets.flatMap((t) => t.errors.map((e) => `  ${t.location}: ${e}`));
-  return [summary, '', table(['TARGET', 'STATUS', 'COPIED', 'BY KIND', 'PURGED'], rows, [2, 4]), ...(errors.length ? ['', 'Errors:', ...errors] : [])].join('\n');
-}
-
-/** Columns padded to their widest cell; numeric columns right-aligned. */
-function table(headers: string[], rows: string[][], numeric: number[]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((cell, i) => (numeric.includes(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n');
+  return [summary, '', formatTable(['TARGET', 'STATUS', 'COPIED', 'BY KIND', 'PURGED'], rows, { numeric: [2, 4], rule: false }), ...(errors.length ? ['', 'Errors:', ...errors] : [])].join('\n');
 }
