@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { expectConverged, manualReplicator, memoryTargets, reopen } from './testing/fixtures.ts';
-import { QuorumError, type Replicator } from './types.ts';
+import { describe, expect, it } from 'vitest';
+import { expectConverged, memoryTargets, reopen, replicatorsForEachTest } from './testing/fixtures.ts';
+import { QuorumError } from './types.ts';
 
-const started: Replicator[] = [];
-async function startReplicator(...args: Parameters<typeof manualReplicator>): Promise<Replicator> {
-  const replicator = manualReplicator(...args);
-  started.push(replicator);
-  await replicator.start();
-  return replicator;
-}
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((r) => r.stop()));
-});
+const { start: startReplicator } = replicatorsForEachTest();
 
 describe('claims', () => {
   it('lets exactly one of several racing instances claim a record, and copies the claim everywhere', async () => {

@@ -1,21 +1,11 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { StorageDriver } from '../../storage-drivers/types.ts';
 import { backoffDelay } from './backoff.ts';
 import { fromHintRecord, HintQueue, hintId, toHintRecord } from './hints.ts';
 import { HINT_KIND } from './internal-kinds.ts';
-import { expectConverged, manualReplicator, memoryTargets, readAll, record, reopen } from './testing/fixtures.ts';
-import type { Replicator } from './types.ts';
+import { expectConverged, memoryTargets, readAll, record, reopen, replicatorsForEachTest } from './testing/fixtures.ts';
 
-const started: Replicator[] = [];
-async function startReplicator(...args: Parameters<typeof manualReplicator>): Promise<Replicator> {
-  const replicator = manualReplicator(...args);
-  started.push(replicator);
-  await replicator.start();
-  return replicator;
-}
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((r) => r.stop()));
-});
+const { start: startReplicator } = replicatorsForEachTest();
 
 const rev = (n: number) => `0190000000${n.toString(16).padStart(2, '0')}-000000-w`;
 const liveHints = async (driver: StorageDriver) => (await readAll(driver, HINT_KIND)).filter((h) => !h.deleted);

@@ -1,19 +1,10 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { StorageDriver, StoredRecord } from '../../storage-drivers/types.ts';
 import { revAtWallTime } from './hlc.ts';
-import { clockFor, expectConverged, manualReplicator, memoryTargets, record, recordingLogger, reopen } from './testing/fixtures.ts';
+import { clockFor, expectConverged, memoryTargets, record, recordingLogger, reopen, replicatorsForEachTest } from './testing/fixtures.ts';
 import type { BadRecordReport, Replicator } from './types.ts';
 
-const started: Replicator[] = [];
-async function startReplicator(...args: Parameters<typeof manualReplicator>): Promise<Replicator> {
-  const replicator = manualReplicator(...args);
-  started.push(replicator);
-  await replicator.start();
-  return replicator;
-}
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((r) => r.stop()));
-});
+const { create: createReplicator, start: startReplicator } = replicatorsForEachTest();
 
 describe('merged view across instances', () => {
   it('shows each instance the writes of the other after a poll, and tells subscribers', async () => {
@@ -126,8 +117,7 @@ describe('availability of the view', () => {
     for (const d of drivers) await d.inner.put([good, record('incident', 'y', good.rev)]);
     drivers[0]!.corrupt('incident', 'x');
 
-    const replicator = (late.replicator = manualReplicator({ drivers, logger, onBadRecord: (r) => reports.push(r) }));
-    started.push(replicator);
+    const replicator = (late.replicator = createReplicator({ drivers, logger, onBadRecord: (r) => reports.push(r) }));
     await replicator.start();
 
     expect(replicator.get('incident', 'x')).toEqual(good);
@@ -174,8 +164,7 @@ describe('target health', () => {
 
   it('notices a hanging target within a ping timeout plus an interval, by itself', async () => {
     const drivers = memoryTargets(2);
-    const replicator = manualReplicator({ drivers, healthIntervalMs: 20, writeTimeoutMs: 50 });
-    started.push(replicator);
+    const replicator = createReplicator({ drivers, healthIntervalMs: 20, writeTimeoutMs: 50 });
     await replicator.start();
     drivers[1]!.setMode('hang', ['ping']);
     await vi.waitFor(() => expect(replicator.targets()[1]!.state).toBe('down'), { timeout: 2_000 });

@@ -1,18 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { revAtWallTime } from './hlc.ts';
 import { HINT_KIND } from './internal-kinds.ts';
-import { expectConverged, manualReplicator, memoryTargets, readAll, record } from './testing/fixtures.ts';
-import type { Replicator, SyncProgress } from './types.ts';
+import { expectConverged, memoryTargets, readAll, record, replicatorsForEachTest } from './testing/fixtures.ts';
+import type { SyncProgress } from './types.ts';
 
-const stoppable: Replicator[] = [];
-afterEach(async () => {
-  await Promise.all(stoppable.splice(0).map((r) => r.stop()));
-});
-function replicatorFor(...args: Parameters<typeof manualReplicator>): Replicator {
-  const replicator = manualReplicator(...args);
-  stoppable.push(replicator);
-  return replicator;
-}
+const { create: replicatorFor } = replicatorsForEachTest();
 
 const DAY = 24 * 60 * 60_000;
 const NOW = Date.UTC(2026, 5, 1);

@@ -1,20 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StoredRecord } from '../../storage-drivers/types.ts';
 import { HINT_KIND } from './internal-kinds.ts';
-import { clockFor, expectConverged, manualReplicator, memoryTargets, readAll, reopen } from './testing/fixtures.ts';
+import { clockFor, expectConverged, memoryTargets, readAll, reopen, replicatorsForEachTest } from './testing/fixtures.ts';
 import { QuorumError, type Replicator } from './types.ts';
 
-const started: Replicator[] = [];
-async function startReplicator(...args: Parameters<typeof manualReplicator>): Promise<Replicator> {
-  const replicator = manualReplicator(...args);
-  started.push(replicator);
-  await replicator.start();
-  return replicator;
-}
-afterEach(async () => {
+afterEach(() => {
   vi.useRealTimers();
-  await Promise.all(started.splice(0).map((r) => r.stop()));
 });
+const { create: createReplicator, start: startReplicator } = replicatorsForEachTest();
 
 const incident = (id: string, title: string) => ({ kind: 'incident', id, body: { title } });
 
@@ -129,8 +122,7 @@ describe('no ghost writes', () => {
     expect(replicator.get('incident', 'ghost')).toBeUndefined();
     await expectConverged(drivers);
 
-    const fresh = manualReplicator({ drivers: reopen(drivers) });
-    started.push(fresh);
+    const fresh = createReplicator({ drivers: reopen(drivers) });
     await fresh.start();
     await fresh.syncOnce();
     expect(fresh.get('incident', 'ghost')).toBeUndefined();
@@ -209,9 +201,8 @@ describe('rollback against concurrent writers', () => {
   it("never overwrites another instance's newer write made while the failed write was in flight", async () => {
     let wall = 1_800_000_000_000;
     const drivers = memoryTargets(2);
-    const one = manualReplicator({ drivers, writeQuorum: 'all', writeTimeoutMs: 1_000, clock: clockFor('one', () => wall) });
-    const two = manualReplicator({ drivers: reopen(drivers), clock: clockFor('two', () => wall) });
-    started.push(one, two);
+    const one = createReplicator({ drivers, writeQuorum: 'all', writeTimeoutMs: 1_000, clock: clockFor('one', () => wall) });
+    const two = createReplicator({ drivers: reopen(drivers), clock: clockFor('two', () => wall) });
     await Promise.all([one.start(), two.start()]);
     drivers[1]!.queueModes('put', { delayMs: 50, fail: true });
 

@@ -1,5 +1,5 @@
 /** Shared set-up for the replication tests: memory targets behind fault injectors, and convergence checks. */
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { createMemoryDriver } from '../../../storage-drivers/memory.ts';
 import type { DriverOptions, KindDigest, StorageDriver, StoredRecord } from '../../../storage-drivers/types.ts';
 import { HybridLogicalClock } from '../hlc.ts';
@@ -24,6 +24,27 @@ export function reopen(drivers: readonly StorageDriver[], options: DriverOptions
 /** A replicator with no timers: tests drive polling, sync, health checks and hint delivery themselves. */
 export function manualReplicator(options: ReplicatorOptions): Replicator {
   return createReplicator({ syncIntervalMs: 0, pollIntervalMs: 0, healthIntervalMs: 0, hintRetryBaseMs: 10, hintRetryMaxMs: 50, ...options });
+}
+
+/** Manual replicators for one test file, stopped after each test. */
+export function replicatorsForEachTest(): { create(options: ReplicatorOptions): Replicator; start(options: ReplicatorOptions): Promise<Replicator> } {
+  const made: Replicator[] = [];
+  afterEach(async () => {
+    await Promise.all(made.splice(0).map((r) => r.stop()));
+  });
+  const create = (options: ReplicatorOptions) => {
+    const replicator = manualReplicator(options);
+    made.push(replicator);
+    return replicator;
+  };
+  return {
+    create,
+    async start(options) {
+      const replicator = create(options);
+      await replicator.start();
+      return replicator;
+    },
+  };
 }
 
 export function clockFor(writer: string, now: () => number = Date.now): HybridLogicalClock {
