@@ -99,6 +99,8 @@ describe('parseConfig', () => {
     expect(problemsOf('targets: [memory://]\nreplication:\n  write_quorum: 3')[0]).toMatch(/^replication.write_quorum: /);
     expect(problemsOf('targets: [memory://]\ncomponents:\n  - name: a\n    group: g\n  - name: a\n    group: g')).toEqual(['components[1]: "g - a" is listed twice']);
     expect(problemsOf('targets: [memory://]\nlisten: "host:99999"')).toEqual(['listen: "host:99999" is not host:port']);
+    expect(problemsOf('targets: [memory://]\napi_tokens:\n  - name: ci\n    scopes: [read]')).toEqual(['api_tokens[0]: give either sha256 or token (exactly one)']);
+    expect(problemsOf('targets: [memory://]\napi_tokens:\n  - name: ci\n    token: short\n    scopes: [read]')).toEqual(['api_tokens[0].token: tokens must be at least 16 characters']);
   });
 
   it('reports YAML syntax errors with the source name', () => {

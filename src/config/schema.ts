@@ -85,7 +85,7 @@ const apiToken = z.strictObject({
   /** The token itself, usually as `${ENV_VAR}`; hashed at start and never logged. */
   token: z.string().min(16, 'tokens must be at least 16 characters').optional(),
   scopes: z.array(z.enum(['read', 'write:incidents', 'admin'])).min(1),
-});
+}).refine((token) => Boolean(token.sha256) !== Boolean(token.token), { message: 'give either sha256 or token (exactly one)' });
 
 const agent = z.strictObject({
   cluster: z.string().min(1),
