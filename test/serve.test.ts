@@ -124,8 +124,8 @@ describe('staunch targets check', () => {
     );
     expect(result.code).toBe(1);
     const lines = result.stdout.split('\n');
-    expect(lines[2]).toMatch(/^target\s+driver\s+state\s+latency\s+hints\s+behind\s+error$/);
-    expect(lines.find((l) => l.includes('sqlite'))).toMatch(/sqlite\s+ok\s+[\d.]+ ms\s+0\s+0/);
+    expect(lines[2]).toMatch(/^target\s+driver\s+state\s+latency\s+hints\s+behind\s+last sync\s+error$/);
+    expect(lines.find((l) => l.includes('sqlite'))).toMatch(/sqlite\s+ok\s+[\d.]+ ms\s+0\s+0\s+never/);
     expect(lines.find((l) => l.includes('postgres'))).toMatch(/postgres\s+down\s+-\s+0\s+-\s+\S/);
     expect(result.stdout).not.toContain('hunter2');
   });

@@ -4,7 +4,7 @@
  * records each one lacks.
  */
 import { fromHintRecord } from './hints.ts';
-import { HINT_KIND } from './internal-kinds.ts';
+import { HINT_KIND, SYNC_MARK_KIND } from './internal-kinds.ts';
 import { listPages } from './pages.ts';
 import type { Target } from './target.ts';
 import type { SyncReport, TargetInspection } from './types.ts';
@@ -32,7 +32,20 @@ export async function countPersistedHints(targets: readonly Target[], timeoutMs:
   return counts;
 }
 
-export function inspectionRows(targets: readonly Target[], hints: Map<string, number>, dryRun: SyncReport): TargetInspection[] {
+/** When a sync pass last completed on each target, from the mark it keeps there. */
+export async function lastSyncMarks(targets: readonly Target[], timeoutMs: number): Promise<Map<Target, string>> {
+  const marks = new Map<Target, string>();
+  await Promise.all(
+    targets.map(async (target) => {
+      const mark = await target.call('get sync mark', timeoutMs, (driver) => driver.get(SYNC_MARK_KIND, 'last')).catch(() => null);
+      const at = (mark?.body as { at?: unknown } | null)?.at;
+      if (typeof at === 'string') marks.set(target, at);
+    }),
+  );
+  return marks;
+}
+
+export function inspectionRows(targets: readonly Target[], hints: Map<string, number>, dryRun: SyncReport, lastSync: Map<Target, string>): TargetInspection[] {
   return targets.map((target, i) => {
     const status = target.status(0);
     const compared = dryRun.targets[i];
@@ -44,6 +57,7 @@ export function inspectionRows(targets: readonly Target[], hints: Map<string, nu
       ...(status.lastError ? { error: status.lastError } : compared?.errors.length ? { error: compared.errors.join('; ') } : {}),
       queuedHints: hints.get(target.key) ?? 0,
       behind: compared?.reachable ? compared.behind : null,
+      lastSync: lastSync.get(target) ?? null,
     };
   });
 }

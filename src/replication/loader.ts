@@ -1,9 +1,9 @@
 /**
  * The first full read of one target: every record of every kind it holds (kinds come from its
- * digest), tombstones included, plus the hints persisted on it.
+ * digest), tombstones included, plus the hints persisted on it and when it was last synced.
  */
 import type { StoredRecord } from '../../storage-drivers/types.ts';
-import { HINT_KIND, isInternalKind } from './internal-kinds.ts';
+import { HINT_KIND, isInternalKind, SYNC_MARK_KIND } from './internal-kinds.ts';
 import type { Intake } from './intake.ts';
 import { listPages } from './pages.ts';
 import type { Target } from './target.ts';
@@ -27,6 +27,11 @@ export async function loadTarget(target: Target, timeouts: LoadTimeouts, intake:
   const digests = await target.call('digest', bulkTimeoutMs, (driver) => driver.digest());
   const cursor = Object.values(digests).reduce((max, digest) => (digest.maxRev > max ? digest.maxRev : max), '');
   const hints: StoredRecord[] = [];
+  if (digests[SYNC_MARK_KIND]) {
+    const mark = await target.call('get sync mark', bulkTimeoutMs, (driver) => driver.get(SYNC_MARK_KIND, 'last'));
+    const at = (mark?.body as { at?: unknown } | null)?.at;
+    if (typeof at === 'string' && !target.lastSync) target.lastSync = at;
+  }
   for (const kind of Object.keys(digests)) {
     if (isInternalKind(kind) && kind !== HINT_KIND) continue;
     for await (const page of listPages(target, kind, bulkTimeoutMs)) {

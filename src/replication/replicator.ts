@@ -9,7 +9,7 @@ import { BackgroundTasks } from './background.ts';
 import { Claims } from './claim.ts';
 import { HintedHandoff } from './handoff.ts';
 import { HybridLogicalClock } from './hlc.ts';
-import { countPersistedHints, inspectionRows } from './inspect.ts';
+import { countPersistedHints, inspectionRows, lastSyncMarks } from './inspect.ts';
 import { createIntake } from './intake.ts';
 import { loadTarget } from './loader.ts';
 import { silentLogger } from '../logger.ts';
@@ -201,8 +201,12 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     async inspect() {
       await checkHealth();
       const up = targets.filter((t) => !t.isDown);
-      const [dryRun, hints] = await Promise.all([syncOnce({ dryRun: true }), countPersistedHints(up, settings.bulkTimeoutMs)]);
-      return inspectionRows(targets, hints, dryRun);
+      const [dryRun, hints, marks] = await Promise.all([
+        syncOnce({ dryRun: true }),
+        countPersistedHints(up, settings.bulkTimeoutMs),
+        lastSyncMarks(up, settings.bulkTimeoutMs),
+      ]);
+      return inspectionRows(targets, hints, dryRun, marks);
     },
     pollOnce,
     checkHealth,

@@ -83,7 +83,7 @@ describe('anti-entropy sync', () => {
     await a!.inner.put([record(HINT_KIND, 'k:incident:x', revAgo(1), { target: 'k', record: { ...record('incident', 'x', revAgo(1)) } })]);
     const report = await replicatorFor({ drivers: [a!, b!], now: () => NOW }).syncOnce();
     expect(report.kindsCompared).toBe(0);
-    expect(await b!.inner.digest()).toEqual({});
+    expect(Object.keys(await b!.inner.digest())).toEqual(['_sync']); // its own sync mark, no hint
   });
 
   it('corrects the view where polling missed a record', async () => {
@@ -118,12 +118,27 @@ describe('inspect (staunch targets check)', () => {
 
     const rows = await replicatorFor({ drivers: [a!, b!, c!], now: () => NOW }).inspect();
 
-    expect(rows.map((r) => [r.state, r.behind, r.queuedHints])).toEqual([
-      ['up', 0, 0],
-      ['up', 2, 0], // i2 and s1; the new write reached it
-      ['down', null, 1],
+    expect(rows.map((r) => [r.state, r.behind, r.queuedHints, r.lastSync])).toEqual([
+      ['up', 0, 0, null],
+      ['up', 2, 0, null], // i2 and s1; the new write reached it
+      ['down', null, 1, null],
     ]);
     expect(rows[2]!.error).toBeTruthy();
     expect(await Promise.all([a!, b!].map((d) => d.inner.digest()))).toEqual(before);
+  });
+
+  it('reports when a sync pass last completed on each target, also to a later process', async () => {
+    const [a, b] = memoryTargets(2);
+    await a!.inner.put([record('incident', 'i1', revAgo(9))]);
+    await replicatorFor({ drivers: [a!, b!], now: () => NOW }).syncOnce();
+
+    const rows = await replicatorFor({ drivers: [a!, b!], now: () => NOW + 60_000 }).inspect();
+    expect(rows.map((r) => [r.behind, r.lastSync])).toEqual([
+      [0, new Date(NOW).toISOString()],
+      [0, new Date(NOW).toISOString()],
+    ]);
+    const restarted = replicatorFor({ drivers: [a!, b!], now: () => NOW + 60_000 });
+    await restarted.start();
+    expect(restarted.targets().map((t) => t.lastSync)).toEqual([new Date(NOW).toISOString(), new Date(NOW).toISOString()]);
   });
 });

@@ -20,9 +20,9 @@
 import type { KindDigest, StoredRecord } from '../../storage-drivers/types.ts';
 import { sameDigest } from './digests.ts';
 import { describeError } from './errors.ts';
-import { revAtWallTime } from './hlc.ts';
+import { formatRev, revAtWallTime } from './hlc.ts';
 import type { Intake } from './intake.ts';
-import { isInternalKind } from './internal-kinds.ts';
+import { isInternalKind, SYNC_MARK_KIND } from './internal-kinds.ts';
 import { listPages } from './pages.ts';
 import type { Target } from './target.ts';
 import type { SyncOptions, SyncReport, SyncTargetReport } from './types.ts';
@@ -136,11 +136,18 @@ export async function runSync(context: SyncContext, options: SyncOptions = {}): 
   );
   context.view?.purgeTombstones(purgeMark);
 
-  const finished = new Date(context.now()).toISOString();
-  for (const target of reachable) {
-    target.behindAtLastSync = behind.get(target) ?? 0;
-    if (reportOf(target).errors.length === 0) target.lastSync = finished;
-  }
+  const finishedMs = context.now();
+  const finished = new Date(finishedMs).toISOString();
+  await Promise.all(
+    reachable.map(async (target) => {
+      target.behindAtLastSync = behind.get(target) ?? 0;
+      if (reportOf(target).errors.length > 0) return;
+      target.lastSync = finished;
+      // Kept on the target itself, so `staunch targets check` and a restarted instance know it too.
+      const mark = { kind: SYNC_MARK_KIND, id: 'last', rev: formatRev({ wallMs: finishedMs, counter: 0, writer: 'sync' }), deleted: false, body: { at: finished } };
+      await target.call('put', context.bulkTimeoutMs, (driver) => driver.put([mark])).catch(() => undefined);
+    }),
+  );
   return report();
 }
 

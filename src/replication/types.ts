@@ -151,6 +151,8 @@ export interface TargetInspection {
   queuedHints: number;
   /** Records this target lacks or holds at an older rev than another target (null when it could not be compared). */
   behind: number | null;
+  /** When a sync pass last completed on this target, as recorded on the target. */
+  lastSync: string | null;
 }
 
 export interface Replicator extends RecordStore {
