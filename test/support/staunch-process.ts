@@ -17,8 +17,8 @@ export interface StaunchProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-export function startStaunch(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<StaunchProcess> {
-  const child = spawn(process.execPath, [STAUNCH_BIN, ...args], {
+export function startStaunch(args: string[], options: { cwd: string; env?: Record<string, string>; node?: string }): Promise<StaunchProcess> {
+  const child = spawn(options.node ?? process.execPath, [STAUNCH_BIN, ...args], {
     cwd: options.cwd,
     env: { ...process.env, PORT: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
