@@ -2,6 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIncident } from '../../domain/incidents.ts';
 import { subscribe } from '../../domain/subscribers.ts';
 import { instant } from '../../domain/time.ts';
+import { createApp } from '../../app.ts';
+import { silentLogger } from '../../logger.ts';
+import { createReplicator } from '../../replication/replicator.ts';
+import { createMemoryDriver } from '../../../storage-drivers/memory.ts';
 import { ACTOR, ADMIN, adminPost, CookieJar, createFixtureApp, fixtureConfig, signIn, type FixtureApp } from '../../../test/support/status-fixture.ts';
 
 const ORIGIN = 'http://status.test';
@@ -44,6 +48,25 @@ describe('admin UI', () => {
     expect(out.status).toBe(303);
     // The old cookie no longer works: the session was revoked, not only forgotten by the browser.
     expect((await get('/admin/', old)).status).toBe(303);
+  });
+
+  it('ends a session on every instance sharing the storage when it signs out on one', async () => {
+    const { jar } = await signIn(f.app);
+    const other = createReplicator({ drivers: f.drivers.map((d) => createMemoryDriver(new URL(d.location))), pollIntervalMs: 0, syncIntervalMs: 0, healthIntervalMs: 0 });
+    await other.start();
+    try {
+      const otherApp = createApp({ config: f.config, store: other, logger: silentLogger, startedAt: new Date(), version: 'test' });
+      const onOther = () => otherApp.request(`${ORIGIN}/admin/`, { headers: { Cookie: jar.header() } });
+      expect((await onOther()).status).toBe(200);
+      const copied = new CookieJar();
+      copied.set('staunch_session', jar.get('staunch_session')!);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await get('/admin/', jar)).text())![1]!;
+      expect((await adminPost(f.app, '/admin/logout', { jar, csrf }, {})).status).toBe(303);
+      await other.pollOnce();
+      expect((await otherApp.request(`${ORIGIN}/admin/`, { headers: { Cookie: copied.header() } })).status).toBe(303);
+    } finally {
+      await other.stop();
+    }
   });
 
   it('marks the session cookie Secure behind https', async () => {

@@ -39,6 +39,7 @@ import { sameOrigin } from '../same-origin.ts';
 import { incidentView, md, mdInline, type ModelContext } from '../pages/model.ts';
 import { html, sendHtml, siteFor, type PageDeps, type Site } from '../pages/site.ts';
 import { isSecureRequest, visitorZone } from '../pages/zone.ts';
+import { isSessionRevoked, revokeSession } from '../../domain/sessions.ts';
 import { constantTimeEqual, credentialsMatch, LOGIN_COOKIE, Sessions, type Session } from './session.ts';
 
 type Env = { Variables: { session: Session } };
@@ -96,7 +97,10 @@ const DONE: Record<string, string> = {
 export function adminUi(deps: PageDeps): Hono<Env> {
   const site: Site = siteFor(deps);
   const { config } = site;
-  const sessions = new Sessions(config.cookie_key, site.now);
+  const sessions = new Sessions(config.cookie_key, site.now, {
+    isRevoked: (sid) => isSessionRevoked(site.domain(), sid),
+    revoke: (sid, expiresAt) => revokeSession(site.domain(), sid, expiresAt),
+  });
   // Failed sign-ins: 5 per address and 20 per username in 10 minutes, then wait for the window to end.
   const addressLimit = new RateLimiter(5, 10 * 60_000, site.now);
   const userLimit = new RateLimiter(20, 10 * 60_000, site.now);
@@ -234,8 +238,9 @@ export function adminUi(deps: PageDeps): Hono<Env> {
     await next();
   });
 
-  app.post('/admin/logout', (c) => {
-    sessions.revoke(c, c.get('session'), secure(c));
+  app.post('/admin/logout', async (c) => {
+    // If the storage cannot take the revocation, the cookie is still cleared in this browser.
+    await sessions.revoke(c, c.get('session'), secure(c)).catch((error: unknown) => site.deps.logger.warn({ err: (error as Error).message }, 'sign-out not recorded in storage'));
     return c.redirect('/admin/login', 303);
   });
 

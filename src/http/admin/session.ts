@@ -2,8 +2,8 @@
  * Admin sessions without server storage, so any instance can check any session: the cookie
  * holds `user:sid:expiry`, signed with cookie_key (HMAC-SHA256, hono's signed cookies), HttpOnly,
  * SameSite=Lax, Secure over https. The CSRF token of a session is HMAC(cookie_key, sid): forms
- * carry it, and a post without the session's token is refused. Signing out revokes the sid in
- * this process and clears the cookie.
+ * carry it, and a post without the session's token is refused. Signing out clears the cookie and
+ * records the sid as revoked in the store, so every instance refuses it from then on.
  */
 import type { Context } from 'hono';
 import { deleteCookie, generateSignedCookie, getSignedCookie } from 'hono/cookie';
@@ -65,12 +65,17 @@ export async function credentialsMatch(secret: string, expected: { username: str
 
 const randomToken = () => base64url(crypto.getRandomValues(new Uint8Array(18)).buffer);
 
-export class Sessions {
-  private readonly revoked = new Map<string, number>();
+/** Where sign-outs are kept: shared by every instance on the same storage targets. */
+export interface Revocations {
+  isRevoked(sid: string): boolean;
+  revoke(sid: string, expiresAt: number): Promise<void>;
+}
 
+export class Sessions {
   constructor(
     private readonly secret: string,
     private readonly now: () => number,
+    private readonly revocations: Revocations,
   ) {}
 
   cookieOptions(secure: boolean) {
@@ -99,15 +104,14 @@ export class Sessions {
     } catch {
       return null;
     }
-    if (sessionUser !== user || this.revoked.has(sid)) return null;
+    if (sessionUser !== user || this.revocations.isRevoked(sid)) return null;
     return { user: sessionUser, sid, expiresAt, csrf: await this.csrfToken(sid) };
   }
 
-  revoke(c: Context, session: Session, secure: boolean): void {
-    this.revoked.set(session.sid, session.expiresAt);
-    const now = this.now();
-    for (const [sid, expiresAt] of this.revoked) if (expiresAt <= now) this.revoked.delete(sid);
+  /** Clears the cookie, and ends the session on every instance (the cookie may have been copied). */
+  async revoke(c: Context, session: Session, secure: boolean): Promise<void> {
     deleteCookie(c, SESSION_COOKIE, this.cookieOptions(secure));
+    await this.revocations.revoke(session.sid, session.expiresAt);
   }
 
   csrfToken(sid: string): Promise<string> {
