@@ -3,7 +3,7 @@
  * (default: the local server, root without a password), dropped again when the file is done.
  */
 import mysql from 'mysql2/promise';
-import { serverAvailable, uniqueSuffix } from './require-server.ts';
+import { freshTables, serverAvailable, uniqueSuffix } from './require-server.ts';
 
 export const MYSQL_ADMIN_URL = new URL(process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test');
 
@@ -41,15 +41,10 @@ export async function createMysqlDatabase(): Promise<MysqlTestDatabase> {
   await withMysql(MYSQL_ADMIN_URL, (connection) => connection.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`));
   const url = new URL(MYSQL_ADMIN_URL.href);
   url.pathname = `/${name}`;
-  let tables = 0;
   return {
     name,
     url,
-    freshTarget() {
-      const target = new URL(url.href);
-      target.searchParams.set('table', `records_${++tables}`);
-      return target;
-    },
+    freshTarget: freshTables(url),
     drop: () => withMysql(MYSQL_ADMIN_URL, (connection) => connection.query(`DROP DATABASE IF EXISTS \`${name}\``)).then(() => undefined),
   };
 }

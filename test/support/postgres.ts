@@ -3,7 +3,7 @@
  * (default: the local trust-auth server), dropped again when the file is done.
  */
 import pg from 'pg';
-import { serverAvailable, uniqueSuffix } from './require-server.ts';
+import { freshTables, serverAvailable, uniqueSuffix } from './require-server.ts';
 
 export const POSTGRES_ADMIN_URL = new URL(process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
 
@@ -37,15 +37,10 @@ export async function createPostgresDatabase(): Promise<PostgresTestDatabase> {
   await withPostgres(POSTGRES_ADMIN_URL, (client) => client.query(`CREATE DATABASE "${name}"`));
   const url = new URL(POSTGRES_ADMIN_URL.href);
   url.pathname = `/${name}`;
-  let tables = 0;
   return {
     name,
     url,
-    freshTarget() {
-      const target = new URL(url.href);
-      target.searchParams.set('table', `records_${++tables}`);
-      return target;
-    },
+    freshTarget: freshTables(url),
     // FORCE: a test that failed half-way may leave a driver connected.
     drop: () => withPostgres(POSTGRES_ADMIN_URL, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };

@@ -19,3 +19,13 @@ export async function serverAvailable(what: string, probe: () => Promise<unknown
 export function uniqueSuffix(): string {
   return `${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/** A function handing out the database's URI with a table name never handed out before. */
+export function freshTables(database: URL): () => URL {
+  let tables = 0;
+  return () => {
+    const target = new URL(database.href);
+    target.searchParams.set('table', `records_${++tables}`);
+    return target;
+  };
+}
