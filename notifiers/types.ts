@@ -1,6 +1,7 @@
 /**
- * The contract every notifier implements (ARCHITECTURE.md section 8): one file per channel in this
- * folder (`slack.ts`, `email.ts`, `webhook.ts`, ...), named as in the config's `notifiers[].type`.
+ * The contract every notifier will implement: one file per channel in this folder, named as in the
+ * config's `notifiers[].type`. No channel exists yet; the config warns that notifier blocks do
+ * nothing until they do.
  * Notifiers never import from src/: they receive a rendered notification and deliver it.
  */
 

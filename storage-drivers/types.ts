@@ -1,5 +1,5 @@
 /**
- * The record contract every storage target implements (ARCHITECTURE.md section 3).
+ * The record contract every storage target implements.
  *
  * A driver stores versioned records for one target and knows nothing about the others.
  * The conflict rule lives here, in every driver: a record is applied only when its rev is

@@ -1,5 +1,5 @@
 /**
- * Fault injection on real targets (ARCHITECTURE.md section 9): a target goes away in the middle
+ * Fault injection on real targets: a target goes away in the middle
  * of a stream of writes and comes back; the app is killed with hints queued; a target accepts
  * connections and never answers; two app instances update the same records. Each scenario ends
  * by proving that every acknowledged write is on every target, that nothing deleted came back,

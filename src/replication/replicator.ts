@@ -1,5 +1,5 @@
 /**
- * The replication engine (ARCHITECTURE.md section 4), assembled from its parts:
+ * The replication engine, assembled from its parts:
  * writer.ts (fan-out, quorum, no ghost writes), handoff.ts (hints), poller.ts and view.ts (the
  * merged view other instances' writes reach), sync.ts (anti-entropy), claim.ts (arbitration),
  * target.ts (state of each target). This file only wires them and runs the timers.

@@ -1,5 +1,5 @@
 /**
- * JSON Schema of the Statuspage public API v2, written from field-anchors.md section 2 (every
+ * JSON Schema of the Statuspage public API v2, written from the public format (every
  * field, enum and nullability), independent of our implementation. The tests validate every
  * `/api/v2/*.json` answer against it. Objects are closed so a misspelt field (`timezone`) fails.
  */

@@ -1,7 +1,7 @@
 /**
- * Replays the request sequences statusetat's own API tests and documentation describe
- * (seed-systems.md 1.4, 1.5 and 1.14), the way its Go client sends them, and checks every
- * response's status code, field names, field order and types.
+ * Replays the request sequences statusetat's own API tests and documentation describe (create,
+ * update, message, maintenance and subscriber calls), the way its Go client sends them, and
+ * checks every response's status code, field names, field order and types.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseInstant } from '../../domain/time.ts';
