@@ -73,7 +73,7 @@ async function bareServer(routes: Record<string, { body: Uint8Array; type: strin
 }
 
 const config = fixtureConfig({ components: 50, groups: 8 });
-const app = await startFixtureServer(config);
+const app = await startFixtureServer(config, { live: true });
 const seeded = await timed(() => seedHistory(app.domain, { incidents: 1000, open: 10, days: 90, now: Date.now(), seed: 2026 }));
 console.log(`seeded 1,000 incidents (10 open), 50 components in 8 groups, 90 days in ${formatNumber(seeded.ms)} ms`);
 

@@ -42,4 +42,16 @@ describe('createApp', () => {
     expect(text).not.toContain('secret');
     expect(JSON.parse(text)).toMatchObject({ error: { code: 'internal' } });
   });
+
+  it('reads the time from the clock it was given on every surface, never from the machine', async () => {
+    testApp = await startTestApp({ now: Date.UTC(2031, 6, 15, 8, 30) });
+    const page = await (await testApp.request('/', { headers: { Accept: 'text/html' } })).text();
+    // The page's zone is Europe/Paris: 10:30 in summer.
+    expect(page).toContain('Status as of 15 Jul, 10:30 CEST');
+    expect(page).toContain('<li class="day" id="day-2031-07-15"><h3>Tue 15 Jul 2031</h3>');
+    const history = await (await testApp.request('/history', { headers: { Accept: 'text/html' } })).text();
+    expect(history).toContain('href="/history?month=2031-06"');
+    testApp.clock.now += 90_000;
+    expect(await (await testApp.request('/healthz')).json()).toMatchObject({ uptime_seconds: 90 });
+  });
 });

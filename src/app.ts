@@ -18,14 +18,17 @@ export interface AppServices {
   logger: Logger;
   startedAt: Date;
   version: string;
+  /** Milliseconds since the epoch (default Date.now): every surface reads the time here, so tests can pin the date. */
+  now?: () => number;
 }
 
 export function createApp(services: AppServices): Hono {
   const app = new Hono();
-  app.route('/', healthRoutes({ targets: () => services.store.targets(), startedAt: services.startedAt, version: services.version }));
-  const pageDeps = { config: services.config, store: services.store, logger: services.logger };
+  const now = services.now ?? Date.now;
+  app.route('/', healthRoutes({ targets: () => services.store.targets(), startedAt: services.startedAt, version: services.version, now }));
+  const pageDeps = { config: services.config, store: services.store, logger: services.logger, now };
   app.route('/', pageSurfaces(pageDeps));
-  app.route('/', incidentApis(services));
+  app.route('/', incidentApis({ ...services, now }));
 
   app.notFound((c) => (wantsPage(c) ? notFoundPage(c, pageDeps) : c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404)));
   app.onError((error, c) => {

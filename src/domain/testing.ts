@@ -13,6 +13,19 @@ import { domainSettings } from './view.ts';
 
 let run = 0;
 
+/**
+ * The instant tests run at unless they choose one: a mid-month noon, weeks from a month's end and
+ * from any DST change, so no test depends on the day the suite happens to run.
+ */
+export const TEST_NOW = Date.UTC(2026, 10, 21, 12);
+
+/** A clock tests move by hand: `now()` reads `clock.now`. */
+export interface TestClock {
+  now: number;
+}
+
+export const readClock = (clock: TestClock) => () => clock.now;
+
 export interface Replicas {
   /** One replicator per simulated app instance, all over the same targets. */
   stores: Replicator[];
@@ -23,7 +36,8 @@ export interface Replicas {
   stop(): Promise<void>;
 }
 
-export async function startReplicas(instances = 1, targetCount = 2): Promise<Replicas> {
+/** `now` also drives the revs' wall clock, so rev times and record times tell the same story. */
+export async function startReplicas(instances = 1, targetCount = 2, now: () => number = () => TEST_NOW): Promise<Replicas> {
   const prefix = `domain-test-${process.pid}-${++run}-${Math.random().toString(36).slice(2, 8)}`;
   const targets = Array.from({ length: targetCount }, (_, i) => `${prefix}-t${i}`);
   const stores = Array.from({ length: instances }, () =>
@@ -33,6 +47,7 @@ export async function startReplicas(instances = 1, targetCount = 2): Promise<Rep
       pollIntervalMs: 0,
       syncIntervalMs: 0,
       healthIntervalMs: 0,
+      now,
     }),
   );
   await Promise.all(stores.map((s) => s.start()));
@@ -88,6 +103,6 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 export const ADMIN: Actor = { type: 'user', name: 'admin' };
 
-export function testContext(store: DomainContext['store'], config: Config = testConfig(), now?: () => number): DomainContext {
-  return { store, settings: domainSettings(config), ...(now ? { now } : {}) };
+export function testContext(store: DomainContext['store'], config: Config = testConfig(), now: () => number = () => TEST_NOW): DomainContext {
+  return { store, settings: domainSettings(config), now };
 }

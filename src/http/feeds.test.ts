@@ -6,6 +6,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMessage, createIncident } from '../domain/incidents.ts';
+import { TEST_NOW } from '../domain/testing.ts';
 import { formatInstant } from '../domain/time.ts';
 import type { Incident } from '../domain/types.ts';
 import { ACTOR, createFixtureApp, fixtureConfig, type FixtureApp } from '../../test/support/status-fixture.ts';
@@ -21,7 +22,7 @@ describe('feeds', () => {
   let open: Incident;
   let upcoming: Incident;
   let cancelled: Incident;
-  const now = Date.now();
+  const now = TEST_NOW;
 
   beforeAll(async () => {
     f = await createFixtureApp(fixtureConfig({ components: 4, groups: 2 }));

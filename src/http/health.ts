@@ -9,13 +9,14 @@ export interface HealthDeps {
   targets(): TargetStatus[];
   startedAt: Date;
   version: string;
+  now: () => number;
 }
 
 export function healthRoutes(deps: HealthDeps): Hono {
   const app = new Hono();
   app.get('/healthz', (c) => {
     c.header('Cache-Control', 'no-store');
-    return c.json({ status: 'ok', version: deps.version, uptime_seconds: Math.round((Date.now() - deps.startedAt.getTime()) / 1000) });
+    return c.json({ status: 'ok', version: deps.version, uptime_seconds: Math.round((deps.now() - deps.startedAt.getTime()) / 1000) });
   });
   app.get('/readyz', (c) => {
     const targets = deps.targets().map((t) => ({

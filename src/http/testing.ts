@@ -5,7 +5,7 @@
 import { createApp } from '../app.ts';
 import type { Config } from '../config/parse.ts';
 import { silentLogger } from '../logger.ts';
-import { startReplicas, testConfig, type Replicas } from '../domain/testing.ts';
+import { readClock, startReplicas, TEST_NOW, testConfig, type Replicas, type TestClock } from '../domain/testing.ts';
 
 export const AUTH = {
   admin: `Basic ${btoa('admin:s3cret-password')}`,
@@ -22,19 +22,19 @@ export interface TestApp {
   /** One app per replica, as separate instances of the service. */
   apps: ReturnType<typeof createApp>[];
   app: ReturnType<typeof createApp>;
-  /** Moves every app's clock. */
-  clock: { now: number };
+  /** Moves every app's clock (TEST_NOW unless `now` is given). */
+  clock: TestClock;
   request(path: string, init?: RequestInit & { auth?: string; json?: unknown }, instance?: number): Promise<Response>;
   stop(): Promise<void>;
 }
 
 export async function startTestApp(options: { instances?: number; config?: Config; now?: number } = {}): Promise<TestApp> {
-  const replicas = await startReplicas(options.instances ?? 1, 2);
+  const clock: TestClock = { now: options.now ?? TEST_NOW };
+  const replicas = await startReplicas(options.instances ?? 1, 2, readClock(clock));
   const config = options.config ?? testConfig();
-  const clock = { now: options.now ?? Date.now() };
   // Instances started at different moments, as real ones do.
   const apps = replicas.stores.map((store, i) =>
-    createApp({ config, store, logger: silentLogger, startedAt: new Date(clock.now - i * 60_000), version: 'test', now: () => clock.now } as Parameters<typeof createApp>[0]),
+    createApp({ config, store, logger: silentLogger, startedAt: new Date(clock.now - i * 60_000), version: 'test', now: readClock(clock) }),
   );
   return {
     replicas,

@@ -51,7 +51,7 @@ describe('status page in Chromium', { timeout: 120_000 }, () => {
         extraYaml: `theme:\n  pre_status: "Welcome to the **Acme Cloud** status page."\n  persistent_display_name: known issues\n  footer: "Questions? [Contact support](mailto:support@example.com)."\n`,
       }),
     );
-    await seedHistory(server.domain, { incidents: 60, open: 0, days: 90, now: Date.now(), seed: 7, maintenance: false });
+    await seedHistory(server.domain, { incidents: 60, open: 0, days: 90, now: server.clock.now, seed: 7, maintenance: false });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
 

@@ -10,6 +10,7 @@ import { createApp } from '../../src/app.ts';
 import { parseConfig, type Config } from '../../src/config/parse.ts';
 import type { DomainContext } from '../../src/domain/context.ts';
 import { addMessage, createIncident } from '../../src/domain/incidents.ts';
+import { readClock, TEST_NOW, type TestClock } from '../../src/domain/testing.ts';
 import { formatInstant } from '../../src/domain/time.ts';
 import type { Actor, ComponentState, IncidentState } from '../../src/domain/types.ts';
 import { domainSettings } from '../../src/domain/view.ts';
@@ -62,15 +63,6 @@ ${options.extraYaml ?? ''}
   return parseConfig(yaml);
 }
 
-export interface Running {
-  url: string;
-  config: Config;
-  store: Replicator;
-  drivers: FaultyDriver[];
-  domain: DomainContext;
-  close(): Promise<void>;
-}
-
 let serial = 0;
 
 export interface FixtureApp {
@@ -79,11 +71,33 @@ export interface FixtureApp {
   store: Replicator;
   drivers: FaultyDriver[];
   domain: DomainContext;
+  /** The one clock of the app, its domain and its revs; tests move it by hand. */
+  clock: TestClock;
   stop(): Promise<void>;
 }
 
+export interface FixtureAppOptions {
+  targets?: number;
+  healthIntervalMs?: number;
+  /** Where the clock starts: TEST_NOW unless given, never the day the suite runs. */
+  now?: number;
+  /** The real clock instead, for the dev server and the bench, which people look at today; tests never set it. */
+  live?: boolean;
+}
+
+const liveClock: TestClock = {
+  get now() {
+    return Date.now();
+  },
+  set now(_: number) {
+    throw new Error('a live fixture runs on the real clock, which tests cannot move');
+  },
+};
+
 /** The real app (createApp) over memory targets wrapped in fault-injecting drivers; timers off unless asked. */
-export async function createFixtureApp(config: Config, options: { targets?: number; healthIntervalMs?: number; now?: () => number } = {}): Promise<FixtureApp> {
+export async function createFixtureApp(config: Config, options: FixtureAppOptions = {}): Promise<FixtureApp> {
+  const clock: TestClock = options.live ? liveClock : { now: options.now ?? TEST_NOW };
+  const now = readClock(clock);
   const prefix = `page-fixture-${process.pid}-${++serial}-${Math.random().toString(36).slice(2, 8)}`;
   const drivers = Array.from({ length: options.targets ?? 2 }, (_, i) => createFaultyDriver(createMemoryDriver(new URL(`memory://${prefix}-t${i}`))));
   const store = createReplicator({
@@ -92,16 +106,18 @@ export async function createFixtureApp(config: Config, options: { targets?: numb
     syncIntervalMs: 0,
     healthIntervalMs: options.healthIntervalMs ?? 0,
     writeTimeoutMs: 1_000,
+    now,
   });
   await store.start();
   const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
-  const app = createApp({ config, store, logger: silent as never, startedAt: new Date(), version: 'test' });
+  const app = createApp({ config, store, logger: silent as never, startedAt: new Date(clock.now), version: 'test', now });
   return {
     app,
     config,
     store,
     drivers,
-    domain: { store, settings: domainSettings(config), ...(options.now ? { now: options.now } : {}) },
+    domain: { store, settings: domainSettings(config), now },
+    clock,
     stop: () => store.stop(),
   };
 }
@@ -112,7 +128,7 @@ export interface Running extends FixtureApp {
 }
 
 /** createFixtureApp, listening on 127.0.0.1 port 0. */
-export async function startFixtureServer(config: Config, options: { targets?: number; healthIntervalMs?: number } = {}): Promise<Running> {
+export async function startFixtureServer(config: Config, options: FixtureAppOptions = {}): Promise<Running> {
   const fixture = await createFixtureApp(config, options);
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: fixture.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));

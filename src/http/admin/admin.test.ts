@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIncident } from '../../domain/incidents.ts';
 import { subscribe } from '../../domain/subscribers.ts';
+import { readClock } from '../../domain/testing.ts';
 import { instant } from '../../domain/time.ts';
 import { createApp } from '../../app.ts';
 import { silentLogger } from '../../logger.ts';
@@ -52,10 +53,10 @@ describe('admin UI', () => {
 
   it('ends a session on every instance sharing the storage when it signs out on one', async () => {
     const { jar } = await signIn(f.app);
-    const other = createReplicator({ drivers: f.drivers.map((d) => createMemoryDriver(new URL(d.location))), pollIntervalMs: 0, syncIntervalMs: 0, healthIntervalMs: 0 });
+    const other = createReplicator({ drivers: f.drivers.map((d) => createMemoryDriver(new URL(d.location))), pollIntervalMs: 0, syncIntervalMs: 0, healthIntervalMs: 0, now: readClock(f.clock) });
     await other.start();
     try {
-      const otherApp = createApp({ config: f.config, store: other, logger: silentLogger, startedAt: new Date(), version: 'test' });
+      const otherApp = createApp({ config: f.config, store: other, logger: silentLogger, startedAt: new Date(f.clock.now), version: 'test', now: readClock(f.clock) });
       const onOther = () => otherApp.request(`${ORIGIN}/admin/`, { headers: { Cookie: jar.header() } });
       expect((await onOther()).status).toBe(200);
       const copied = new CookieJar();

@@ -20,7 +20,7 @@ describe('public pages', () => {
         extraYaml: `theme:\n  pre_status: "Hello **visitors**"\n  post_timeline: "See also the [archive](https://example.com/archive)."\n  persistent_display_name: known issues\n  footer: "Footer text"\n`,
       }),
     );
-    await seedHistory(f.domain, { incidents: 40, open: 2, days: 90, now: Date.now() });
+    await seedHistory(f.domain, { incidents: 40, open: 2, days: 90, now: f.clock.now });
   });
   afterAll(() => f.stop());
 
@@ -62,7 +62,7 @@ describe('public pages', () => {
     const clean = await createFixtureApp(fixtureConfig({ components: 2, groups: 1 }));
     try {
       const component = clean.domain.settings.components[0]!.id;
-      const date = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+      const date = new Date(clean.clock.now - 86_400_000).toISOString().slice(0, 10);
       await clean.store.write([{ kind: 'health_day', id: `${component}/${date}`, body: { component, date, major: 90, partial: 0, degraded: 0, maintenance: 0 } }]);
       const body = await (await clean.app.request('http://status.test/')).text();
       expect(body).toContain(`#day-${date}" aria-label="`);
@@ -160,7 +160,7 @@ describe('public pages', () => {
   });
 
   it('paginates the history by month and filters by component and type', async () => {
-    const current = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit' }).format(Date.now());
+    const current = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit' }).format(f.clock.now);
     const page = await (await get('/history')).text();
     expect(page).toContain('Incident history');
     expect(page).toContain('rel="prev"');
@@ -182,7 +182,7 @@ describe('public pages', () => {
     const incident = await createIncident(f.domain, ACTOR, {
       components: [f.domain.settings.components[0]!.id],
       component_state: 3,
-      created_at: at(Date.now() - 3_600_000),
+      created_at: at(f.clock.now - 3_600_000),
       messages: [{ title: 'Slow checkout', content: 'Looking into it.' }],
     });
     await addMessage(f.domain, ACTOR, incident.guid, { title: '', content: 'Fixed by a restart.', state: 1 });

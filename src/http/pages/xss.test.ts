@@ -159,7 +159,7 @@ describe('XSS corpus', () => {
         components: [ids[i]!],
         component_state: ([2, 3, 4] as const)[i % 3],
         is_scheduled: i % 7 === 0,
-        ...(i % 7 === 0 ? { created_at: new Date(Date.now() - 60_000).toISOString(), scheduled_end: new Date(Date.now() + 3_600_000).toISOString() } : {}),
+        ...(i % 7 === 0 ? { created_at: new Date(f.clock.now - 60_000).toISOString(), scheduled_end: new Date(f.clock.now + 3_600_000).toISOString() } : {}),
         persistent: i % 5 === 0,
         metadata: [{ key: p, value: p }],
         messages: [{ title: p, content: `${p}\n\n${payload(i + 1)}` }],
