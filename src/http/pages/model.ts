@@ -169,11 +169,20 @@ export function groupRows(ctx: ModelContext, bars: { series?: Map<string, Uptime
     ...(bars.series?.get(component.id) ? { series: bars.series.get(component.id)! } : {}),
     ...(bars.html?.has(component.id) ? { barsHtml: bars.html.get(component.id)! } : {}),
   });
+  // Config order: a group takes the place of its first member, and components without a group
+  // stay where they are listed (next to each other, they share one unnamed row).
+  const groups = new Map(groupStatuses(statuses, ctx.view).map((g) => [g.group.name, g]));
   const rows: GroupRow[] = [];
-  const ungrouped = statuses.filter((s) => !s.component.group);
-  if (ungrouped.length) rows.push({ name: null, state: 0, components: ungrouped.map((s) => row(s.component, s.state)) });
-  for (const group of groupStatuses(statuses, ctx.view)) {
-    rows.push({ name: group.group.name, state: group.state, components: group.components.map((s) => row(s.component, s.state)) });
+  for (const status of statuses) {
+    const group = groups.get(status.component.group);
+    if (group) {
+      groups.delete(group.group.name);
+      rows.push({ name: group.group.name, state: group.state, components: group.components.map((s) => row(s.component, s.state)) });
+    } else if (!status.component.group) {
+      const last = rows[rows.length - 1];
+      if (last && last.name === null) last.components.push(row(status.component, status.state));
+      else rows.push({ name: null, state: 0, components: [row(status.component, status.state)] });
+    }
   }
   return rows;
 }
