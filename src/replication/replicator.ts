@@ -15,6 +15,7 @@ import { loadTarget } from './loader.ts';
 import { silentLogger } from '../logger.ts';
 import { runPeriodically, type Periodic } from './periodic.ts';
 import { ChangePoller } from './poller.ts';
+import { SnapshotKeeper } from './snapshot.ts';
 import { runSync } from './sync.ts';
 import { Target } from './target.ts';
 import type { Replicator, ReplicatorOptions, SyncOptions, SyncReport } from './types.ts';
@@ -34,6 +35,7 @@ export const DEFAULTS = {
   tombstoneRetentionMs: 30 * 24 * 60 * 60_000,
   hintRetryBaseMs: 500,
   hintRetryMaxMs: 60_000,
+  snapshotDebounceMs: 1_000,
 } as const;
 
 export function createReplicator(options: ReplicatorOptions): Replicator {
@@ -79,6 +81,9 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
   const intake = createIntake(clock, reportBadRecord);
   // The failed-quorum rule (writer.ts) needs reads to ignore local writes still waiting for their verdict.
   const mergeRead = (records: StoredRecord[]) => view.merge(records.filter((r) => !writer.isPending(r.rev)));
+  const snapshots = options.snapshot
+    ? new SnapshotKeeper({ store: options.snapshot, view, clock, now, logger, debounceMs: settings.snapshotDebounceMs, maxAgeMs: settings.tombstoneRetentionMs })
+    : undefined;
   const poller = new ChangePoller({
     bulkTimeoutMs: settings.bulkTimeoutMs,
     lookbackMs: settings.pollLookbackMs,
@@ -87,6 +92,9 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     load: async (target) => {
       const loaded = await loadTarget(target, { probeTimeoutMs: settings.writeTimeoutMs, bulkTimeoutMs: settings.bulkTimeoutMs }, intake, mergeRead);
       handoff.restore(loaded.hints, target.index);
+      view.markLoaded({ source: 'target' });
+      // Also when the load changed nothing: the snapshot then says "known as of now".
+      snapshots?.schedule();
       return loaded.cursor;
     },
   });
@@ -158,6 +166,9 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     get version() {
       return view.version;
     },
+    get loadState() {
+      return view.loadState;
+    },
     get: (kind, id) => view.get(kind, id),
     list: (kind) => view.list(kind),
     subscribe: (listener) => view.subscribe(listener),
@@ -176,8 +187,11 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       if (started) return ready;
       started = true;
       void (async () => {
+        // The snapshot is local and answers first; it is merged by rev, so whichever of it and a
+        // target comes first, the newest record wins.
+        const restored = snapshots?.restore().then(() => snapshots.start());
         // The first poll of a target is its full load; a target down now is loaded when it returns.
-        await pollOnce();
+        await Promise.all([pollOnce(), restored]);
         markReady();
         logger.info({ targets: targets.map((t) => `${t.location} ${t.state}`) }, 'replication view loaded');
         if (stopped) return;
@@ -196,6 +210,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       await Promise.all(periodic.splice(0).map((p) => p.stop()));
       await syncChain;
       await background.settle();
+      await snapshots?.stop();
     },
     syncOnce,
     async inspect() {

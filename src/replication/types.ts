@@ -5,6 +5,7 @@
  */
 import type { BadRecord, DriverName, Json, StorageDriver, StoredRecord } from '../../storage-drivers/types.ts';
 import type { HybridLogicalClock } from './hlc.ts';
+import type { SnapshotStore } from './snapshot.ts';
 
 export type WriteQuorum = 1 | 'majority' | 'all';
 
@@ -28,6 +29,8 @@ export interface TargetStatus {
   lastSync?: string;
   /** Records this target held that could not be read (corrupt file, bad row); skipped, never fatal. */
   badRecords: number;
+  /** Records this target refused to store (a string or size it cannot hold); skipped, the rest of their batch applied. */
+  refusedRecords: number;
 }
 
 /** The write reached fewer targets than the quorum; nothing of it will be applied later. */
@@ -42,6 +45,28 @@ export class QuorumError extends Error {
   }
 }
 
+/**
+ * A mutation no target could store as given (NUL, a lone surrogate, a bad kind or id): refused by
+ * the writer before any target is called, so nothing of its write was acknowledged or stored.
+ */
+export class InvalidRecordError extends Error {
+  override readonly name = 'InvalidRecordError';
+  readonly code = 'INVALID_RECORD';
+  constructor(
+    readonly kind: string,
+    readonly problem: string,
+  ) {
+    super(`a ${kind} record cannot be stored: ${problem}`);
+  }
+}
+
+/**
+ * What the merged view knows. `none`: nothing loaded yet, so no surface may state a status;
+ * `snapshot`: the last known state this instance saved locally, as of `asOf` (ISO), until a
+ * target answers; `target`: loaded from at least one target.
+ */
+export type ViewLoadState = { readonly source: 'none' } | { readonly source: 'snapshot'; readonly asOf: string } | { readonly source: 'target' };
+
 export interface RecordStore {
   /** A live record from the merged view; tombstones read as undefined. */
   get(kind: string, id: string): StoredRecord | undefined;
@@ -53,8 +78,10 @@ export interface RecordStore {
   claim(kind: string, id: string, body: Json): Promise<boolean>;
   /** Called after the view changed, from local writes or from other instances' writes. */
   subscribe(listener: (changed: StoredRecord[]) => void): () => void;
-  /** Grows on every change of the view: a cheap cache key for rendered pages. */
+  /** Grows on every change of the view (and of its load state): a cheap cache key for rendered pages. */
   readonly version: number;
+  /** Whether the view holds anything loaded; read through `knownState()` in src/http/view-state.ts. */
+  readonly loadState: ViewLoadState;
   targets(): TargetStatus[];
 }
 
@@ -95,6 +122,10 @@ export interface ReplicatorOptions {
   now?: () => number;
   /** Jitter source (default Math.random). */
   random?: () => number;
+  /** Where the last known state of the view is kept across restarts (none: a restart knows nothing until a target answers). */
+  snapshot?: SnapshotStore;
+  /** Wait this long after a change of the view before writing the snapshot (default 1 s). */
+  snapshotDebounceMs?: number;
 }
 
 export interface BadRecordReport extends BadRecord {

@@ -10,7 +10,7 @@ import { digestRows } from '../../storage-drivers/utils.ts';
 import { EMPTY_DIGEST } from './digests.ts';
 import { describeError } from './errors.ts';
 import { isInternalKind } from './internal-kinds.ts';
-import type { Logger } from './types.ts';
+import type { Logger, ViewLoadState } from './types.ts';
 
 type Listener = (changed: StoredRecord[]) => void;
 
@@ -28,11 +28,27 @@ export class MergedView {
   private readonly listCache = new Map<string, StoredRecord[]>();
   private readonly listeners = new Set<Listener>();
   private changes = 0;
+  private load: ViewLoadState = { source: 'none' };
 
   constructor(private readonly logger: Logger) {}
 
   get version(): number {
     return this.changes;
+  }
+
+  /** Where the view's content comes from: nothing yet, a local snapshot only, or a target. */
+  get loadState(): ViewLoadState {
+    return this.load;
+  }
+
+  /**
+   * Record that a snapshot or a target filled the view. Never goes back (a target outranks a
+   * snapshot), and moves the version, because every surface answers differently once loaded.
+   */
+  markLoaded(state: Exclude<ViewLoadState, { source: 'none' }>): void {
+    if (this.load.source === 'target' || (this.load.source === 'snapshot' && state.source === 'snapshot')) return;
+    this.load = Object.freeze(state);
+    this.changes++;
   }
 
   get(kind: string, id: string): StoredRecord | undefined {
@@ -52,6 +68,11 @@ export class MergedView {
       this.listCache.set(kind, cached);
     }
     return [...cached];
+  }
+
+  /** Every record the view holds, tombstones included: what a snapshot keeps. */
+  allRecords(): StoredRecord[] {
+    return [...this.kinds.values()].flatMap((records) => [...records.values()]);
   }
 
   kindNames(): string[] {
