@@ -35,6 +35,46 @@ const SANITIZE: sanitizeHtml.IOptions = {
   },
 };
 
+/**
+ * Theme blocks (written by the operator in the config) may also show images, such as a logo:
+ * only from `https:` URLs, with their alt text. The page's CSP allows exactly the origins they
+ * use (`imageOrigins`), so an image in an incident message would not load anyway: messages keep
+ * the stricter list.
+ */
+const THEME_SANITIZE: sanitizeHtml.IOptions = {
+  ...SANITIZE,
+  allowedTags: [...(SANITIZE.allowedTags as string[]), 'img'],
+  allowedAttributes: { ...SANITIZE.allowedAttributes, img: ['src', 'alt', 'title'] },
+  allowedSchemesByTag: { img: ['https'] },
+  allowedSchemesAppliedToAttributes: ['href', 'src'],
+  // sanitize-html lets relative sources through; an image is shown only from an absolute https URL.
+  exclusiveFilter: (frame) => frame.tag === 'img' && !httpsUrl(frame.attribs.src ?? ''),
+};
+
+function httpsUrl(text: string): URL | null {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Markdown → safe HTML for theme blocks: as `renderMarkdown`, plus `https:` images. */
+export function renderThemeMarkdown(text: string): string {
+  return sanitizeHtml(markdown.render(text.trim()), THEME_SANITIZE);
+}
+
+/** The origins of the images in sanitised HTML, for the CSP's `img-src`. */
+export function imageOrigins(html: string): string[] {
+  const origins = new Set<string>();
+  for (const match of html.matchAll(/<img\b[^>]*?\ssrc="([^"]*)"/g)) {
+    const url = httpsUrl(match[1]!.replace(/&amp;/g, '&'));
+    if (url) origins.add(url.origin);
+  }
+  return [...origins];
+}
+
 /** Markdown → safe HTML (block level). The input is trimmed first, as statusetat does. */
 export function renderMarkdown(text: string): string {
   return sanitizeHtml(markdown.render(text.trim()), SANITIZE);

@@ -23,7 +23,7 @@ import { safeReturnPath } from '../../views/url.ts';
 import { clientAddress, RateLimiter } from '../rate-limit.ts';
 import { sameOrigin } from '../same-origin.ts';
 import { dataSince, groupRows, incidentView, recentDays, statusModel, uptimeSeries, type ModelContext } from './model.ts';
-import { minuteOf } from './render-cache.ts';
+import { minuteOf, type Rendered } from './render-cache.ts';
 import { html, sendHtml, sendRendered, siteFor, type PageDeps, type Site } from './site.ts';
 import { allZones, canonicalZone, isSecureRequest, visitorZone, zoneCookie, type VisitorZone } from './zone.ts';
 
@@ -42,6 +42,11 @@ async function pageRequest(c: Context, site: Site): Promise<PageRequest> {
   const request: PageRequest = { site, zone, now, downSince: site.storage.check() };
   if (zone.remember) request.cookie = await zoneCookie(site.config.cookie_key, zone.zone, isSecureRequest(c, site.config.base_info.base_url));
   return request;
+}
+
+/** A cached page with this site's headers, and the zone cookie when it needs (re)writing. */
+function sendPage(c: Context, r: PageRequest, rendered: Rendered): Response {
+  return sendRendered(c, rendered, { headers: { ...r.site.headers, ...(r.cookie ? { 'Set-Cookie': r.cookie } : {}) } });
 }
 
 /** The part of a cache key every page shares. */
@@ -197,7 +202,7 @@ const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><de
 /** The page a browser gets for an address that matches no route. */
 export async function notFoundPage(c: Context, deps: PageDeps): Promise<Response> {
   const r = await pageRequest(c, siteFor(deps));
-  return sendHtml(c, html(<NotFoundPage {...chrome(r, '/')} what="There is no page at this address. The link may be mistyped or out of date." />), 404);
+  return sendHtml(c, html(<NotFoundPage {...chrome(r, '/')} what="There is no page at this address. The link may be mistyped or out of date." />), 404, r.site.headers);
 }
 
 export function publicPages(deps: PageDeps): Hono {
@@ -218,7 +223,7 @@ export function publicPages(deps: PageDeps): Hono {
   const index = async (c: Context) => {
     const r = await pageRequest(c, site);
     const rendered = site.cache.get(`index|${baseKey(r)}`, () => ({ body: renderIndex(r) }));
-    return sendRendered(c, rendered, r.cookie ? { headers: { 'Set-Cookie': r.cookie } } : {});
+    return sendPage(c, r, rendered);
   };
   app.get('/', index);
   app.get('/index', index);
@@ -233,7 +238,7 @@ export function publicPages(deps: PageDeps): Hono {
     const askedType = c.req.query('type');
     const type: HistoryType = askedType === 'incidents' || askedType === 'maintenance' ? askedType : 'all';
     const rendered = site.cache.get(`history|${month}|${component}|${type}|${baseKey(r)}`, () => ({ body: renderHistory(r, month, component, type) }));
-    return sendRendered(c, rendered, r.cookie ? { headers: { 'Set-Cookie': r.cookie } } : {});
+    return sendPage(c, r, rendered);
   });
 
   app.get('/incidents/:id', async (c) => {
@@ -243,13 +248,13 @@ export function publicPages(deps: PageDeps): Hono {
     const path = `/incidents/${encodeURIComponent(id)}`;
     if (!incident) {
       // Not cached: ids are unbounded, and a miss is cheap to render.
-      return sendHtml(c, html(<NotFoundPage {...chrome(r, path)} what="There is no incident with this address. It may have been deleted, or the link is mistyped." />), 404);
+      return sendHtml(c, html(<NotFoundPage {...chrome(r, path)} what="There is no incident with this address. It may have been deleted, or the link is mistyped." />), 404, site.headers);
     }
     const rendered = site.cache.get(`incident|${id}|${baseKey(r)}`, () => {
       const ctx = modelContext(r);
       return { body: html(<IncidentPage {...chrome(r, path)} incident={incidentView(incident, ctx)} />) };
     });
-    return sendRendered(c, rendered, r.cookie ? { headers: { 'Set-Cookie': r.cookie } } : {});
+    return sendPage(c, r, rendered);
   });
 
   app.get('/timezone', async (c) => {
@@ -264,12 +269,12 @@ export function publicPages(deps: PageDeps): Hono {
       }
     }
     const r = await pageRequest(c, site);
-    return sendHtml(c, html(<TimezonePage {...chrome(r, returnTo)} zones={allZones()} returnTo={returnTo} selected={r.zone.zone} />), asked !== undefined ? 400 : 200);
+    return sendHtml(c, html(<TimezonePage {...chrome(r, returnTo)} zones={allZones()} returnTo={returnTo} selected={r.zone.zone} />), asked !== undefined ? 400 : 200, site.headers);
   });
 
   const refuse = async (c: Context) => {
     const r = await pageRequest(c, site);
-    return sendHtml(c, html(<MessagePage {...chrome(r, '/')} heading="Not accepted" text="This form was sent from another site. Please use the form on this page." />), 403);
+    return sendHtml(c, html(<MessagePage {...chrome(r, '/')} heading="Not accepted" text="This form was sent from another site. Please use the form on this page." />), 403, site.headers);
   };
 
   app.post('/subscribe', sameOrigin(refuse), async (c) => {
@@ -285,6 +290,7 @@ export function publicPages(deps: PageDeps): Hono {
           </Layout>,
         ),
         status,
+        site.headers,
       );
     const who = clientAddress(c);
     if (subscribeLimit.blockedFor(who) > 0) return again('Too many subscriptions from your network; please try again later.', 429);
@@ -296,7 +302,7 @@ export function publicPages(deps: PageDeps): Hono {
           ? 'This address will receive incident and maintenance notices.'
           : 'This address is on the subscriber list. This site does not send email yet; the operators have been given your address for when it does.'
         : 'This address was already subscribed; nothing changed.';
-      return sendHtml(c, html(<MessagePage {...chrome(r, '/')} heading={added ? 'Subscribed' : 'Already subscribed'} text={text} />));
+      return sendHtml(c, html(<MessagePage {...chrome(r, '/')} heading={added ? 'Subscribed' : 'Already subscribed'} text={text} />), 200, site.headers);
     } catch (error) {
       if (error instanceof DomainError) return again('Please enter a valid email address, such as name@example.com.', 400);
       if (error instanceof QuorumError) return again('The subscription could not be saved right now because storage is unavailable. Please try again in a few minutes.', 503);

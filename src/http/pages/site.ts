@@ -11,7 +11,8 @@ import type { Logger } from '../../logger.ts';
 import type { RecordStore } from '../../replication/types.ts';
 import type { ThemeHtml } from '../../views/pages.tsx';
 import type { SiteInfo } from '../../views/layout.tsx';
-import { md } from './model.ts';
+import { renderThemeMarkdown } from '../../domain/markdown.ts';
+import { DEFAULT_SECURITY_HEADERS, securityHeaders } from './security-headers.ts';
 import { gzipped, RenderCache, type Rendered } from './render-cache.ts';
 import { StorageWatch } from './storage-watch.ts';
 
@@ -34,6 +35,8 @@ export interface Site {
   storage: StorageWatch;
   now: () => number;
   emailDelivery: boolean;
+  /** Security headers of the public pages: the CSP allows the theme's image origins. */
+  headers: Record<string, string>;
   view(): DomainView;
   domain(): DomainContext;
 }
@@ -49,6 +52,18 @@ export function siteFor(deps: PageDeps): Site {
   const settings = domainSettings(config);
   const theme = config.theme;
   const persistentName = theme.persistent_display_name.trim() || 'persistent incident';
+  const md = renderThemeMarkdown;
+  const footerHtml = md(theme.footer);
+  const blocks = {
+    pre_status: md(theme.pre_status),
+    post_status: md(theme.post_status),
+    pre_timeline: md(theme.pre_timeline),
+    post_timeline: md(theme.post_timeline),
+    pre_maintenance: md(theme.pre_maintenance),
+    post_maintenance: md(theme.post_maintenance),
+    pre_persistent: md(theme.pre_persistent),
+    post_persistent: md(theme.post_persistent),
+  };
   const site: Site = {
     deps,
     config,
@@ -60,20 +75,14 @@ export function siteFor(deps: PageDeps): Site {
       baseUrl: config.base_info.base_url,
       support: config.base_info.support,
       contact: config.base_info.contact,
-      footerHtml: md(theme.footer),
+      footerHtml,
     },
     theme: {
-      pre_status: md(theme.pre_status),
-      post_status: md(theme.post_status),
-      pre_timeline: md(theme.pre_timeline),
-      post_timeline: md(theme.post_timeline),
-      pre_maintenance: md(theme.pre_maintenance),
-      post_maintenance: md(theme.post_maintenance),
-      pre_persistent: md(theme.pre_persistent),
-      post_persistent: md(theme.post_persistent),
+      ...blocks,
       // statusetat uses the display name as the section title; its default is lower-case.
       persistentTitle: persistentName.charAt(0).toUpperCase() + persistentName.slice(1),
     },
+    headers: securityHeaders([footerHtml, ...Object.values(blocks)]),
     cache: new RenderCache(),
     storage: new StorageWatch(() => store.targets(), now),
     emailDelivery: config.notifiers.some((n) => n.type === 'email'),
@@ -84,20 +93,12 @@ export function siteFor(deps: PageDeps): Site {
   return site;
 }
 
-const SECURITY_HEADERS: Record<string, string> = {
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'strict-origin-when-cross-origin',
-  // Markdown may show images from https; nothing else comes from elsewhere, and no inline script runs.
-  'Content-Security-Policy': "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'X-Frame-Options': 'DENY',
-};
-
 export const HTML_TYPE = 'text/html; charset=UTF-8';
 
 /** Send a rendered page, answering 304 when the browser already has these bytes. */
 export function sendRendered(c: Context, rendered: Rendered, options: { type?: string; cacheControl?: string; headers?: Record<string, string> } = {}): Response {
   const headers: Record<string, string> = {
-    ...SECURITY_HEADERS,
+    ...DEFAULT_SECURITY_HEADERS,
     'Content-Type': options.type ?? HTML_TYPE,
     // Always revalidated (a 304 is cheap), but a CDN in front may serve it for a day if this origin fails.
     'Cache-Control': options.cacheControl ?? 'public, max-age=0, stale-if-error=86400',
@@ -116,7 +117,7 @@ export function sendRendered(c: Context, rendered: Rendered, options: { type?: s
 /** For pages that are never cached: forms, admin, per-visitor answers. */
 export function sendHtml(c: Context, body: string, status = 200, headers: Record<string, string> = {}): Response {
   c.header('Cache-Control', 'no-store');
-  for (const [name, value] of Object.entries({ ...SECURITY_HEADERS, ...headers })) c.header(name, value);
+  for (const [name, value] of Object.entries({ ...DEFAULT_SECURITY_HEADERS, ...headers })) c.header(name, value);
   return c.html(body, status as 200);
 }
 
