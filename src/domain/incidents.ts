@@ -76,7 +76,7 @@ function toMessageDocuments(
   ctx: DomainContext,
   incidentGuid: string,
   inputs: readonly MessageInput[],
-  state: IncidentState,
+  impact: Pick<IncidentDocument, 'state' | 'component_state'>,
   now: string,
   writtenAt = now,
 ): MessageDocument[] {
@@ -86,7 +86,8 @@ function toMessageDocuments(
     created_at: isUnsetTime(input.created_at) ? now : input.created_at!,
     title: input.title,
     content: input.content,
-    incident_state: state,
+    incident_state: impact.state,
+    component_state: impact.component_state,
     position,
     updated_at: writtenAt,
   }));
@@ -132,7 +133,7 @@ export async function createIncident(ctx: DomainContext, actor: Actor, input: In
     persistent: input.persistent ?? false,
   };
   // statusetat: a new incident's updated_at is its created_at.
-  const messages = toMessageDocuments(ctx, guid, input.messages, doc.state, now, doc.updated_at);
+  const messages = toMessageDocuments(ctx, guid, input.messages, doc, now, doc.updated_at);
   assertValid(ctx, doc, messages);
   await ctx.store.write([
     incidentMutation(doc),
@@ -164,7 +165,9 @@ export async function updateIncident(ctx: DomainContext, actor: Actor, guid: str
   const mutations: Mutation[] = [incidentMutation(doc)];
   let messages = beforeMessages;
   if (patch.messages !== undefined) {
-    messages = toMessageDocuments(ctx, guid, patch.messages, doc.state, doc.updated_at);
+    // A message sent back unchanged keeps the impact it recorded: uptime reads history from it.
+    const recorded = new Map(beforeMessages.map((m) => [m.guid, m.component_state]));
+    messages = toMessageDocuments(ctx, guid, patch.messages, doc, doc.updated_at).map((m) => ({ ...m, component_state: recorded.get(m.guid) ?? m.component_state }));
     const kept = new Set(messages.map((m) => m.guid));
     mutations.push(...beforeMessages.filter((m) => !kept.has(m.guid)).map((m) => deleteMessageMutation(guid, m.guid)), ...messages.map(messageMutation));
   }
@@ -198,7 +201,7 @@ export async function addMessage(ctx: DomainContext, actor: Actor, guid: string,
     ? { ...before, state: input.state ?? before.state, component_state: input.component_state ?? before.component_state, updated_at: nowText(ctx) }
     : before;
   // statusetat ignores a client guid here: an added message always gets a server one.
-  const [posted] = toMessageDocuments(ctx, guid, [{ title: input.title, content: input.content, created_at: input.created_at }], doc.state, nowText(ctx));
+  const [posted] = toMessageDocuments(ctx, guid, [{ title: input.title, content: input.content, created_at: input.created_at }], doc, nowText(ctx));
   // Within one millisecond of an earlier message, the later one must still come first (newest first).
   const message = { ...posted!, position: Math.min(0, ...messages.map((m) => m.position)) - 1 };
   const withNew = [...messages, message];

@@ -12,12 +12,13 @@
  */
 import type { Mutation } from '../replication/types.ts';
 import type { Json, StoredRecord } from '../../storage-drivers/types.ts';
-import { instant } from './time.ts';
+import { instant, isZeroTime } from './time.ts';
 import {
   isComponentState,
   isIncidentState,
   type AuditEntry,
   type ComponentOverride,
+  type ComponentState,
   type Incident,
   type Message,
   type MetadataEntry,
@@ -28,6 +29,8 @@ export const KIND = {
   incident: 'incident',
   update: 'incident_update',
   component: 'component',
+  /** One record per set or clear of a manual component state, id `<component>/<uuid>`: the override's history. */
+  componentChange: 'component_change',
   subscriber: 'subscriber',
   audit: 'audit',
 } as const;
@@ -85,6 +88,7 @@ export function decodeIncident(record: StoredRecord): IncidentDocument | undefin
     scheduled_end: str(body.scheduled_end, '0001-01-01T00:00:00Z'),
     origin: str(body.origin),
     persistent: body.persistent === true,
+    ...(typeof body.recorded_at === 'string' && { recorded_at: body.recorded_at }),
   };
 }
 
@@ -102,6 +106,7 @@ export function decodeMessage(record: StoredRecord): MessageDocument | undefined
     updated_at: str(body.updated_at, str(body.created_at)),
   };
   if (isIncidentState(body.incident_state)) message.incident_state = body.incident_state;
+  if (isComponentState(body.component_state)) message.component_state = body.component_state;
   return message;
 }
 
@@ -126,6 +131,24 @@ export function decodeOverride(record: StoredRecord): ComponentOverride | undefi
   const body = record.body;
   if (!isObject(body) || !isComponentState(body.state)) return undefined;
   return { component: record.id, state: body.state, note: str(body.note), updated_at: str(body.updated_at), updated_by: str(body.updated_by) };
+}
+
+/** One set (a state) or clear (null) of a component's manual state, at an instant. */
+export interface OverrideChange {
+  component: string;
+  at: number;
+  state: ComponentState | null;
+}
+
+export function overrideChangeMutation(id: string, change: OverrideChange, at: string): Mutation {
+  return { kind: KIND.componentChange, id: `${change.component}/${id}`, body: { component: change.component, at, state: change.state } };
+}
+
+export function decodeOverrideChange(record: StoredRecord): OverrideChange | undefined {
+  const body = record.body;
+  if (!isObject(body) || typeof body.component !== 'string' || !(body.state === null || isComponentState(body.state))) return undefined;
+  const at = str(body.at);
+  return isZeroTime(at) ? undefined : { component: body.component, at: instant(at), state: body.state };
 }
 
 export function decodeSubscriber(record: StoredRecord): Subscriber | undefined {

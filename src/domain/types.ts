@@ -34,6 +34,11 @@ export interface Message {
   content: string;
   /** The incident state this update announced, when known (Statuspage `incident_updates[].status`). */
   incident_state?: IncidentState;
+  /**
+   * The component state the incident put its components in from this update on, when known
+   * (updates written before it was recorded have none). Uptime reads the impact from these.
+   */
+  component_state?: ComponentState;
 }
 
 export interface MetadataEntry {

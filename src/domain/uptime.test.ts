@@ -144,3 +144,73 @@ describe('uptime', () => {
     expect(dayUptime({ major: 0, partial: 0, degraded: 0, maintenance: 1440, observed: 1440 })).toBeNull();
   });
 });
+
+describe('uptime from the timeline', () => {
+  const update = (at: string, component_state: ComponentState, incident_state: IncidentState = 0) => ({ guid: at, incident_guid: 'x', created_at: at, title: '', content: '', incident_state, component_state });
+
+  it('counts each update’s impact until the next one, not the impact the incident has now', () => {
+    const day = '2026-03-30';
+    // A major outage lowered to degraded, then resolved: today the incident says "degraded".
+    const lowered = incident({
+      created_at: `${day}T10:00:00Z`,
+      state: 1 as IncidentState,
+      component_state: 2 as ComponentState,
+      messages: [update(`${day}T11:30:00Z`, 2, 1), update(`${day}T11:00:00Z`, 2), update(`${day}T10:00:00Z`, 4)],
+    });
+    const d = series([lowered]).get('core - api')!.days.find((x) => x.date === day)!;
+    expect(d.worst).toBe(4);
+    expect(d.minutes).toMatchObject({ major: 60, degraded: 30, partial: 0 });
+    expect(d.uptime).toBeCloseTo(1 - 60 / 1440, 10);
+  });
+
+  it('colours a day with 30 min of major then 2 h of partial outage red, with those minutes', () => {
+    const day = '2026-03-29';
+    const s = series([
+      incident({
+        created_at: `${day}T08:00:00Z`,
+        state: 1 as IncidentState,
+        component_state: 3 as ComponentState,
+        messages: [update(`${day}T10:30:00Z`, 0, 1), update(`${day}T08:30:00Z`, 3), update(`${day}T08:00:00Z`, 4)],
+      }),
+    ]).get('core - api')!;
+    const d = s.days.find((x) => x.date === day)!;
+    expect(d.worst).toBe(4);
+    expect(d.minutes).toMatchObject({ major: 30, partial: 120 });
+    expect(s.downtimeMinutes).toBeCloseTo(30 + 0.3 * 120, 10);
+  });
+
+  it('counts nothing for the stretches an incident declared operational', () => {
+    const day = '2026-03-28';
+    const s = series([incident({ created_at: `${day}T08:00:00Z`, component_state: 4 as ComponentState, messages: [update(`${day}T09:00:00Z`, 4), update(`${day}T08:00:00Z`, 0)] })]).get('core - api')!;
+    expect(s.days.find((x) => x.date === day)!.minutes).toMatchObject({ major: 15 * 60, observed: 1440 });
+  });
+
+  it('counts manual overrides from when they were set until they were cleared or replaced', () => {
+    const at = (t: string) => Date.parse(`2026-03-27T${t}:00Z`);
+    const overrides = new Map([
+      ['core - api', [
+        { component: 'core - api', at: at('06:00'), state: 4 as ComponentState },
+        { component: 'core - api', at: at('07:00'), state: 3 as ComponentState },
+        { component: 'core - api', at: at('09:00'), state: null },
+      ]],
+    ]);
+    const s = computeUptime({ incidents: [], components: ['core - api', 'core - web'], now: NOW, timeZone: 'UTC', overrides }).get('core - api')!;
+    const d = s.days.find((x) => x.date === '2026-03-27')!;
+    expect(d).toMatchObject({ worst: 4, incidents: [] });
+    expect(d.minutes).toMatchObject({ major: 60, partial: 120 });
+    // An override still set counts until now.
+    const open = computeUptime({ incidents: [], components: ['core - api'], now: NOW, timeZone: 'UTC', overrides: new Map([['core - api', [{ component: 'core - api', at: NOW - 2 * H, state: 4 as ComponentState }]]]) });
+    expect(open.get('core - api')!.days.at(-1)!.minutes.major).toBe(120);
+  });
+
+  it('leaves out the days before a component was first seen, and says how many days the percentage covers', () => {
+    const since = Date.parse('2026-03-01T00:00:00Z');
+    const firstSeen = Date.parse('2026-03-20T12:00:00Z');
+    const all = computeUptime({ incidents: [], components: ['core - api', 'core - web'], now: NOW, timeZone: 'UTC', since, componentSince: (c) => (c === 'core - web' ? firstSeen : undefined) });
+    expect(all.get('core - api')!.coveredDays).toBe(31);
+    const web = all.get('core - web')!;
+    expect(web.coveredDays).toBe(12);
+    expect(web.days.filter((d) => d.worst === null)).toHaveLength(78);
+    expect(web.days.find((d) => d.date === '2026-03-20')!.minutes.observed).toBe(12 * 60);
+  });
+});

@@ -1,25 +1,33 @@
 /**
- * Daily uptime per component, computed from the incident history (and, later, from the
- * `health_day` records that cluster health writes). Pure: the same inputs always give the same
- * bars, so the page, the badges and the tests agree.
+ * Daily uptime per component, computed from the incident timelines, the manual overrides' history
+ * and the `health_day` records that cluster health will write. Pure: the same inputs always give
+ * the same bars, so the page, the badges and the tests agree.
  *
  * The published formula (UPTIME_FORMULA below, shown on the page):
  *
  *   downtime = major outage minutes + 0.3 × partial outage minutes
- *   uptime   = 1 − downtime / (observed minutes − maintenance minutes)
+ *   uptime   = 1 − downtime / (minutes with data − maintenance minutes)
  *
- * Degraded performance is shown on the bar but costs no uptime; maintenance is neither downtime
- * nor counted time. Overlapping incidents on one component count each minute once, in the worst
- * state open at that minute.
+ * Minutes with data run from the page's first data (or the component's first sighting, when
+ * later) until now: days before are "no data" and left out, and the series says how many days
+ * its percentage covers. Degraded performance is shown on the bar but costs no uptime;
+ * maintenance is neither downtime nor counted time. Each update of an incident holds its impact
+ * until the next update; overlapping states on one component count each minute once, in the worst.
  */
+import { impactSpans, incidentEnd } from './impact.ts';
+import type { OverrideChange } from './records.ts';
 import { instant, isZeroTime, DAY_MS } from './time.ts';
 import type { ComponentState, Incident } from './types.ts';
 
 export const UPTIME_FORMULA = {
   partialWeight: 0.3,
   text:
-    'Each bar is one day in your time zone. Uptime = 1 − (major outage minutes + 0.3 × partial outage minutes) ÷ (minutes in the day − maintenance minutes). ' +
-    'Degraded performance is shown but does not lower uptime; scheduled maintenance is excluded. Minutes come from the incident history: an incident counts from its start until it is resolved, in the component state it declares.',
+    'Each bar is one day in your time zone. Uptime = 1 − (major outage minutes + 0.3 × partial outage minutes) ÷ (minutes with data − maintenance minutes), ' +
+    'for each day and, next to the bars, for all the days shown. Minutes with data start when this page first recorded anything ' +
+    '(an incident, a change, a health report) and end now, so today counts only the minutes that have passed; days before are marked “no data” ' +
+    'and left out, and the percentage says how many days it covers. Degraded performance is shown but does not lower uptime; maintenance is excluded. ' +
+    'Each incident update counts in the component state it set, from that update until the next one, until the incident is resolved; ' +
+    'a status set by hand counts from when it was set until it is changed or cleared. A minute in several states counts once, in the worst.',
 } as const;
 
 export interface DayMinutes {
@@ -50,8 +58,10 @@ export interface UptimeDay {
 export interface UptimeSeries {
   component: string;
   days: UptimeDay[];
-  /** Over the whole series; null when no minute counts. */
+  /** Over the days with data; null when no minute counts. */
   uptime: number | null;
+  /** How many of the days have data (the period `uptime` covers, counted in days, today included). */
+  coveredDays: number;
   downtimeMinutes: number;
 }
 
@@ -66,8 +76,12 @@ export interface UptimeOptions {
   days?: number;
   now: number;
   timeZone: string;
-  /** Days that end before this instant have no data (e.g. before the page existed); default: every day counts. */
+  /** Minutes before this instant have no data (before the page had any); default: every day counts. */
   since?: number;
+  /** A later start for some components (when each was first seen); the later of it and `since` applies. */
+  componentSince?: (component: string) => number | undefined;
+  /** Manual component states over time (DomainView.overrideChanges): each holds until the next change. */
+  overrides?: ReadonlyMap<string, readonly OverrideChange[]>;
   /** The `health_day` hook (see healthDaysFromRecords). */
   healthDays?: HealthDayLookup;
 }
@@ -82,21 +96,8 @@ interface Interval {
 
 const RESOLVED = 1;
 const CANCELLED = 4;
-const isClosed = (state: number) => state === RESOLVED || state === CANCELLED;
 
-/**
- * When an incident stopped affecting its components: the first update that announced
- * resolved or cancelled, else `updated_at` for a closed incident, else still open (null).
- */
-export function incidentEnd(incident: Incident): number | null {
-  if (!isClosed(incident.state)) return null;
-  let end = Infinity;
-  for (const message of incident.messages) {
-    if (message.incident_state !== undefined && isClosed(message.incident_state)) end = Math.min(end, instant(message.created_at));
-  }
-  if (end === Infinity) end = instant(incident.updated_at || incident.created_at);
-  return end;
-}
+export { incidentEnd };
 
 /** The interval an incident or maintenance holds its components in a state, or null when it never did. */
 export function incidentInterval(incident: Incident, now: number): Omit<Interval, 'guid'> | null {
@@ -115,11 +116,37 @@ export function incidentInterval(incident: Incident, now: number): Omit<Interval
     end = Math.min(end, now);
     return end > start ? { start, end, state: 1, scheduled: true } : null;
   }
-  if (incident.state === CANCELLED || incident.component_state === 0) return null;
+  if (incident.state === CANCELLED) return null;
   const closedAt = incidentEnd(incident);
   const end = Math.min(closedAt ?? now, now);
   if (end <= start) return null;
   return { start, end, state: incident.component_state, scheduled: false };
+}
+
+/**
+ * The intervals an incident or maintenance holds its components in a state: an incident's life
+ * cut by its timeline, each update's impact from that update until the next (see ./impact.ts);
+ * operational stretches hold nothing.
+ */
+export function incidentIntervals(incident: Incident, now: number): Array<Omit<Interval, 'guid'>> {
+  const envelope = incidentInterval(incident, now);
+  if (!envelope) return [];
+  if (envelope.scheduled) return [envelope];
+  return impactSpans(incident, envelope.start, envelope.end)
+    .filter((span) => span.state !== 0)
+    .map((span) => ({ ...span, scheduled: false }));
+}
+
+/** A component's manual states as intervals: each change holds until the next, the last one until now. */
+function overrideIntervals(changes: readonly OverrideChange[], now: number): Interval[] {
+  const intervals: Interval[] = [];
+  for (let i = 0; i < changes.length; i++) {
+    const { at, state } = changes[i]!;
+    const end = Math.min(now, i + 1 < changes.length ? changes[i + 1]!.at : now);
+    // Not an incident: no guid, so the day's incident list leaves it out.
+    if (state !== null && state !== 0 && end > at) intervals.push({ start: at, end, state, guid: '', scheduled: false });
+  }
+  return intervals;
 }
 
 const dateFormatters = new Map<string, Intl.DateTimeFormat>();
@@ -258,23 +285,31 @@ export function computeUptime(options: UptimeOptions): Map<string, UptimeSeries>
     const times = parsedTimes(incident);
     // Cheap rejections first: started after now, or closed before the window.
     if (times.start >= now || (times.closedAt !== null && times.closedAt < windowStart && !incident.is_scheduled)) continue;
-    const iv = incidentInterval(incident, now);
-    if (!iv || iv.end <= windowStart) continue;
-    for (const component of incident.components) byComponent.get(component)?.push({ ...iv, guid: incident.guid });
+    for (const iv of incidentIntervals(incident, now)) {
+      if (iv.end <= windowStart) continue;
+      for (const component of incident.components) byComponent.get(component)?.push({ ...iv, guid: incident.guid });
+    }
   }
-  const since = options.since ?? -Infinity;
+  for (const [component, changes] of options.overrides ?? []) {
+    const intervals = byComponent.get(component);
+    if (intervals) for (const iv of overrideIntervals(changes, now)) if (iv.end > windowStart) intervals.push(iv);
+  }
   const result = new Map<string, UptimeSeries>();
   for (const component of options.components) {
+    const since = Math.max(options.since ?? -Infinity, options.componentSince?.(component) ?? -Infinity);
     const intervals = byComponent.get(component)!.sort((a, b) => a.start - b.start);
     const days: UptimeDay[] = new Array(starts.length);
     let down = 0;
     let counted = 0;
+    let covered = 0;
     for (let i = 0; i < starts.length; i++) {
       const start = starts[i]!;
       const end = ends[i]!;
       const date = dates[i]!;
       const minutes = emptyMinutes();
-      const from = Math.max(start, since);
+      const extra = options.healthDays?.(component, date);
+      // A day that cluster health observed has data for all of it, whatever `since` says.
+      const from = extra ? start : Math.max(start, since);
       const to = Math.min(end, now);
       minutes.observed = Math.max(0, (to - from) / 60_000);
       const touching: Interval[] = [];
@@ -287,7 +322,6 @@ export function computeUptime(options: UptimeOptions): Map<string, UptimeSeries>
         }
       }
       if (touching.length > 0) sweep(touching, from, to, minutes);
-      const extra = options.healthDays?.(component, date);
       if (extra && minutes.observed > 0) {
         minutes.major = Math.max(minutes.major, extra.major ?? 0);
         minutes.partial = Math.max(minutes.partial, extra.partial ?? 0);
@@ -300,13 +334,15 @@ export function computeUptime(options: UptimeOptions): Map<string, UptimeSeries>
         counted += minutes.observed - minutes.maintenance;
       }
       const incidents: string[] = [];
-      for (const iv of touching) if (!iv.scheduled && !incidents.includes(iv.guid)) incidents.push(iv.guid);
+      for (const iv of touching) if (!iv.scheduled && iv.guid && !incidents.includes(iv.guid)) incidents.push(iv.guid);
+      if (minutes.observed > 0) covered++;
       days[i] = { date, start, end, minutes, worst: minutes.observed > 0 ? worstOf(minutes) : null, uptime, incidents };
     }
     result.set(component, {
       component,
       days,
       uptime: counted > 0.5 ? Math.min(1, Math.max(0, 1 - down / counted)) : null,
+      coveredDays: covered,
       downtimeMinutes: down,
     });
   }

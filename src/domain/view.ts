@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config/parse.ts';
 import type { RecordStore } from '../replication/types.ts';
-import { assembleIncident, decodeIncident, decodeMessage, decodeOverride, KIND, type MessageDocument } from './records.ts';
+import { assembleIncident, decodeIncident, decodeMessage, decodeOverride, decodeOverrideChange, KIND, type MessageDocument, type OverrideChange } from './records.ts';
 import { instant } from './time.ts';
 import type { Component, ComponentGroup, ComponentOverride, Incident } from './types.ts';
 
@@ -27,6 +27,8 @@ export interface DomainView {
   incidents: Incident[];
   byGuid: ReadonlyMap<string, Incident>;
   overrides: ReadonlyMap<string, ComponentOverride>;
+  /** Every set and clear of each component's manual state, oldest first (see overrideHistory); none when absent. */
+  overrideChanges?: ReadonlyMap<string, readonly OverrideChange[]>;
   /** The store version this view was built from: a cache key for anything derived from it. */
   version: number;
 }
@@ -80,11 +82,38 @@ interface Assembled {
   incidents: Incident[];
   byGuid: ReadonlyMap<string, Incident>;
   overrides: ReadonlyMap<string, ComponentOverride>;
+  overrideChanges: ReadonlyMap<string, readonly OverrideChange[]>;
   /** One view per settings object (the pages and the APIs each hold their own), sharing the assembly. */
   views: WeakMap<DomainSettings, DomainView>;
 }
 
 const cache = new WeakMap<RecordStore, Assembled>();
+
+/**
+ * Each component's override changes, oldest first. An override set before changes were recorded
+ * has none: it counts from its `updated_at`, the latest moment it can have been set.
+ */
+export function overrideHistory(store: Pick<RecordStore, 'list'>, overrides: ReadonlyMap<string, ComponentOverride>): Map<string, OverrideChange[]> {
+  const history = new Map<string, OverrideChange[]>();
+  const add = (change: OverrideChange) => {
+    const list = history.get(change.component) ?? [];
+    list.push(change);
+    history.set(change.component, list);
+  };
+  for (const record of store.list(KIND.componentChange)) {
+    const change = decodeOverrideChange(record);
+    if (change) add(change);
+  }
+  for (const list of history.values()) list.sort((a, b) => a.at - b.at);
+  for (const override of overrides.values()) {
+    const last = history.get(override.component)?.at(-1);
+    if (!last || last.state !== override.state) {
+      add({ component: override.component, at: instant(override.updated_at), state: override.state });
+      history.get(override.component)!.sort((a, b) => a.at - b.at);
+    }
+  }
+  return history;
+}
 
 function assemble(store: RecordStore): Assembled {
   const version = store.version;
@@ -94,7 +123,7 @@ function assemble(store: RecordStore): Assembled {
     const override = decodeOverride(record);
     if (override) overrides.set(override.component, override);
   }
-  return { version, incidents, byGuid: new Map(incidents.map((i) => [i.guid, i])), overrides, views: new WeakMap() };
+  return { version, incidents, byGuid: new Map(incidents.map((i) => [i.guid, i])), overrides, overrideChanges: overrideHistory(store, overrides), views: new WeakMap() };
 }
 
 /** The read model of a store; objects in it are shared between callers and must not be mutated. */
@@ -106,7 +135,14 @@ export function domainView(store: RecordStore, settings: DomainSettings): Domain
   }
   let view = assembled.views.get(settings);
   if (!view) {
-    view = { settings, incidents: assembled.incidents, byGuid: assembled.byGuid, overrides: assembled.overrides, version: assembled.version };
+    view = {
+      settings,
+      incidents: assembled.incidents,
+      byGuid: assembled.byGuid,
+      overrides: assembled.overrides,
+      overrideChanges: assembled.overrideChanges,
+      version: assembled.version,
+    };
     assembled.views.set(settings, view);
   }
   return view;

@@ -90,6 +90,19 @@ describe('the eight endpoints', () => {
     expect(running).toMatchObject({ status: 'in_progress', impact: 'maintenance', scheduled_for: hours(-1), scheduled_until: hours(1) });
   });
 
+  it('give a resolved incident the highest impact it reached, not the one it was lowered to', async () => {
+    t.clock.now = NOW - 3 * 3_600_000;
+    const outage = await createIncident(ctx, ADMIN, { components: ['Public - API'], component_state: 4, messages: [{ title: 'API down', content: '' }] });
+    t.clock.now = NOW - 2 * 3_600_000;
+    await addMessage(ctx, ADMIN, outage.guid, { title: 'Recovering', content: 'slow', component_state: 2 });
+    t.clock.now = NOW - 3_600_000;
+    await resolveIncident(ctx, ADMIN, outage.guid, { title: 'Resolved', content: 'ok' });
+    t.clock.now = NOW;
+    const [incident] = (await get('incidents.json')).incidents;
+    expect(incident).toMatchObject({ id: outage.guid, status: 'resolved', impact: 'critical' });
+    expect(incident.incident_updates.at(-1).affected_components[0].new_status).toBe('major_outage');
+  });
+
   it('list groups as containers with their children, and components with group ids', async () => {
     await seedEverything();
     const { components } = await get('components.json');

@@ -86,9 +86,17 @@ export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => ESC
  * `<i>` whose tooltip ("12 days ago · No downtime") comes from a CSS counter; a day with
  * downtime is a link to that day in the history, its tooltip and accessible name the same text.
  */
+/** What the percentage covers, in words: the days with data, never more. */
+export function uptimePeriod(series: UptimeSeries): string {
+  const n = series.coveredDays;
+  return n === 1 ? 'today' : `the last ${n} days`;
+}
+
 export function uptimeBarsHtml(series: UptimeSeries, name: string): string {
   const bad = series.days.filter((d) => d.worst !== null && d.worst > 1).length;
   const pct = percent(series.uptime);
+  const noData = series.days.length - series.coveredDays;
+  const period = uptimePeriod(series);
   const component = encodeURIComponent(series.component);
   let bars = '';
   for (const day of series.days) {
@@ -96,11 +104,17 @@ export function uptimeBarsHtml(series: UptimeSeries, name: string): string {
     else if (day.worst === 0 && day.incidents.length === 0) bars += '<i></i>';
     else bars += `<a class="u${day.worst}" href="/history?month=${day.date.slice(0, 7)}&amp;component=${component}#day-${day.date}" aria-label="${escapeHtml(dayTip(day))}"></a>`;
   }
-  const summary = `${escapeHtml(name)}: ${pct} uptime over the last ${series.days.length} days; ${bad === 0 ? 'no day with an outage' : `${bad} day${bad === 1 ? '' : 's'} with degraded service or an outage, linked below`}.`;
+  const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
+  const gap = noData === 0 ? '' : ` No data for the ${days(noData)} before.`;
+  const summary =
+    series.coveredDays === 0
+      ? `${escapeHtml(name)}: no uptime data yet for the last ${days(series.days.length)}.`
+      : `${escapeHtml(name)}: ${pct} uptime over ${period}; ${bad === 0 ? 'no day with an outage' : `${days(bad)} with degraded service or an outage, linked below`}.${gap}`;
+  const legend = series.coveredDays === 0 ? 'No data yet' : `${pct} uptime over ${period}`;
   return (
     `<div class="uptime"><p class="visually-hidden">${summary}</p><div class="bars">${bars}</div>` +
     `<div class="uptime-legend" aria-hidden="true"><span class="d90">90 days ago</span><span class="d60">60 days ago</span><span class="d30">30 days ago</span>` +
-    `<span class="rule"></span><span class="pct">${pct} uptime</span><span class="rule"></span><span>Today</span></div></div>`
+    `<span class="rule"></span><span class="pct">${legend}</span><span class="rule"></span><span>Today</span></div></div>`
   );
 }
 

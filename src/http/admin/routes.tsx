@@ -34,8 +34,7 @@ import {
 import { parseLocal, timeFormat, type TimeFormat } from '../../views/format.ts';
 import type { Notice } from '../../views/layout.tsx';
 import { safeReturnPath } from '../../views/url.ts';
-import { userAccount } from '../credential-throttle.ts';
-import { clientAddress } from '../rate-limit.ts';
+import { clientAddress, RateLimiter } from '../rate-limit.ts';
 import { sameOrigin } from '../same-origin.ts';
 import { incidentView, md, mdInline, type ModelContext } from '../pages/model.ts';
 import { html, sendHtml, siteFor, type PageDeps, type Site } from '../pages/site.ts';
@@ -102,6 +101,9 @@ export function adminUi(deps: PageDeps): Hono<Env> {
     isRevoked: (sid) => isSessionRevoked(site.domain(), sid),
     revoke: (sid, expiresAt) => revokeSession(site.domain(), sid, expiresAt),
   });
+  // Failed sign-ins: 5 per address and 20 per username in 10 minutes, then wait for the window to end.
+  const addressLimit = new RateLimiter(5, 10 * 60_000, site.now);
+  const userLimit = new RateLimiter(20, 10 * 60_000, site.now);
   const app = new Hono<Env>();
   const persistentName = (() => {
     const name = config.theme.persistent_display_name.trim() || 'persistent incident';
@@ -196,7 +198,7 @@ export function adminUi(deps: PageDeps): Hono<Env> {
     const password = str(form, 'password', 1000);
     const next = str(form, 'next', 500);
     const address = clientAddress(c);
-    const wait = site.throttle.blockedFor(address);
+    const wait = Math.max(addressLimit.blockedFor(address), userLimit.blockedFor(`user:${username}`));
     if (wait > 0) {
       c.header('Retry-After', String(Math.ceil(wait / 1000)));
       return signInPage(c, 429, { username, next, error: `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60_000)} minute${wait > 60_000 ? 's' : ''}.` });
@@ -205,10 +207,11 @@ export function adminUi(deps: PageDeps): Hono<Env> {
       return signInPage(c, 403, { username, next, error: 'The sign-in form expired or did not come from this site. Please try again.' });
     }
     if (!(await credentialsMatch(config.cookie_key, { username: config.username, password: config.password }, { username, password }))) {
-      site.throttle.failed(address, userAccount(username));
+      addressLimit.hit(address);
+      userLimit.hit(`user:${username}`);
       return signInPage(c, 401, { username, next, error: 'Wrong username or password.' });
     }
-    site.throttle.succeeded(address);
+    addressLimit.reset(address);
     const { cookie } = await sessions.create(config.username, secure(c));
     const headers = new Headers({ Location: safeReturnPath(next, '/admin/').startsWith('/admin') ? safeReturnPath(next, '/admin/') : '/admin/', 'Cache-Control': 'no-store' });
     headers.append('Set-Cookie', cookie);

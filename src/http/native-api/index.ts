@@ -14,7 +14,6 @@ import type { ApiDeps } from '../api-deps.ts';
 import { hasScope } from '../auth.ts';
 import { readJson, type BodyProblem } from '../body.ts';
 import { ApiError, respondWithError } from '../errors.ts';
-import { authenticateRequest } from '../request-auth.ts';
 import { adminRoutes } from './admin.ts';
 import { componentRoutes } from './components.ts';
 import { Reply, type NativeRoute } from './define.ts';
@@ -78,11 +77,7 @@ export function nativeApi(deps: ApiDeps): Hono {
   for (const route of NATIVE_ROUTES) {
     const honoPath = route.path.replace(/\{(\w+)\}/g, ':$1');
     app.on(route.method.toUpperCase(), honoPath, async (c) => {
-      const { principal, ...refusal } = await authenticateRequest(c, deps.auth, deps.throttle);
-      if ('retryAfterSeconds' in refusal) {
-        c.header('Retry-After', String(refusal.retryAfterSeconds));
-        throw new ApiError('rate_limited', `too many failed attempts from this address; try again in ${refusal.retryAfterSeconds} s`);
-      }
+      const principal = await deps.auth.authenticate(c.req.header('authorization'));
       if (!principal) throw new ApiError('unauthorized', 'send an API token (Authorization: Bearer <token>) or the admin user (Basic)');
       if (!hasScope(principal, route.scope)) throw new ApiError('forbidden', `this needs the "${route.scope}" scope, which ${principal.actor.name} does not have`);
       let query: unknown;

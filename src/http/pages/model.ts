@@ -194,7 +194,9 @@ export function uptimeSeries(ctx: ModelContext, since: number | undefined, healt
     now: ctx.now,
     timeZone: ctx.fmt.zone,
     days: 90,
-    ...(since !== undefined ? { since } : {}),
+    // A page without any data yet has no day to show, rather than 90 days of "no downtime".
+    since: since ?? ctx.now,
+    ...(ctx.view.overrideChanges ? { overrides: ctx.view.overrideChanges } : {}),
     ...(healthDays ? { healthDays } : {}),
   });
 }

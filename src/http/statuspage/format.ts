@@ -13,6 +13,7 @@ import {
   type ComponentStatus,
   type ExtraComponentState,
 } from '../../domain/status.ts';
+import { impactSteps, peakImpact } from '../../domain/impact.ts';
 import { instant, isZeroTime } from '../../domain/time.ts';
 import {
   componentStateToIndicator,
@@ -140,7 +141,7 @@ function updateObjects(ctx: StatuspageContext, incident: Incident, statusOf: Upd
     display_at: iso(message.created_at),
     affected_components:
       message === opening
-        ? components.map((c) => ({ code: c.id, name: c.name, old_status: 'operational', new_status: componentStateToStatuspage(incident.component_state) }))
+        ? components.map((c) => ({ code: c.id, name: c.name, old_status: 'operational', new_status: componentStateToStatuspage(impactSteps(incident)[0]!.state) }))
         : null,
     deliver_notifications: true,
     custom_tweet: null,
@@ -180,7 +181,8 @@ export function incidentObject(ctx: StatuspageContext, incident: Incident, all: 
   return {
     ...base,
     status: incidentStateToStatuspage(incident.state),
-    impact: componentStateToIndicator(incident.component_state),
+    // Statuspage's impact is the highest the incident reached, not the one it has now.
+    impact: componentStateToIndicator(peakImpact(incident)),
     incident_updates: updateObjects(ctx, incident, statusOf, base.components),
   };
 }

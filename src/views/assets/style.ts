@@ -198,7 +198,9 @@ main > .wrap > * + * { margin-top: 28px; }
 .bars > .u2 { background: var(--minor-bar); }
 .bars > .u3 { background: var(--partial-bar); }
 .bars > .u4 { background: var(--major-bar); }
-.bars > .un { background: var(--nodata-bar); }
+/* Hatched as well as grey, so "no data" does not rest on colour alone. */
+.bars > .un, .legend-keys i.un { background-image: repeating-linear-gradient(135deg, transparent 0 3px, var(--bg) 3px 4px); }
+.bars > .un { background-color: var(--nodata-bar); }
 .bars > *:hover, .bars > *:focus-visible { filter: brightness(.82); outline-offset: 1px; }
 .bars > *::after { content: attr(aria-label); display: none; position: absolute; bottom: calc(100% + 8px); left: 50%; transform: translateX(-50%); z-index: 5; width: max-content; max-width: 240px; white-space: pre-line; background: var(--text); color: var(--bg); font-size: .8rem; line-height: 1.4; padding: 7px 10px; border-radius: 8px; box-shadow: 0 6px 20px rgba(0, 0, 0, .22); pointer-events: none; text-align: left; font-weight: 500; font-style: normal; }
 .bars > i::after { content: counter(d) " days ago\\A No downtime"; }
@@ -235,7 +237,7 @@ main > .wrap > * + * { margin-top: 28px; }
 .legend-keys { display: flex; gap: 12px; flex-wrap: wrap; margin-top: 8px; }
 .legend-keys span { display: inline-flex; align-items: center; gap: 5px; }
 .legend-keys i { width: 10px; height: 10px; border-radius: 2px; display: inline-block; background: var(--ok-bar); }
-.legend-keys i.u1 { background: var(--maint-bar); } .legend-keys i.u2 { background: var(--minor-bar); } .legend-keys i.u3 { background: var(--partial-bar); } .legend-keys i.u4 { background: var(--major-bar); } .legend-keys i.un { background: var(--nodata-bar); }
+.legend-keys i.u1 { background: var(--maint-bar); } .legend-keys i.u2 { background: var(--minor-bar); } .legend-keys i.u3 { background: var(--partial-bar); } .legend-keys i.u4 { background: var(--major-bar); } .legend-keys i.un { background-color: var(--nodata-bar); }
 
 /* Timeline of past days */
 .days { list-style: none; margin: 0; padding: 0; }
