@@ -58,6 +58,30 @@ describe('public pages', () => {
     }
   });
 
+  it('labels the percentage with the days that have data, and shows an empty page as no data', async () => {
+    const fresh = await createFixtureApp(fixtureConfig({ components: 1, groups: 1 }));
+    try {
+      const page = async () => (await fresh.app.request('http://status.test/')).text();
+      const empty = await page();
+      expect(empty).toContain('No data yet');
+      expect(empty).not.toMatch(/% uptime/);
+      expect(/<div class="bars">(.*?)<\/div>/.exec(empty)![1]!.match(/<i class="un"><\/i>/g)).toHaveLength(90);
+      // Five minutes of partial outage on a page that started an hour ago: 1 − 0.3 × 5 ÷ 60.
+      const start = fresh.clock.now;
+      const component = fresh.domain.settings.components[0]!.id;
+      const outage = await createIncident(fresh.domain, ACTOR, { components: [component], component_state: 3, messages: [{ title: 'Slow', content: '' }] });
+      fresh.clock.now = start + 5 * 60_000;
+      await addMessage(fresh.domain, ACTOR, outage.guid, { title: 'Fixed', content: '', state: 1 });
+      fresh.clock.now = start + 60 * 60_000;
+      const body = await page();
+      expect(body).toContain('97.50 % uptime over today');
+      expect(body).toContain('No data for the 89 days before.');
+      expect(body).not.toContain('over the last 90 days');
+    } finally {
+      await fresh.stop();
+    }
+  });
+
   it('merges health_day records (written by cluster health) into the daily bars', async () => {
     const clean = await createFixtureApp(fixtureConfig({ components: 2, groups: 1 }));
     try {
