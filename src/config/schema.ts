@@ -118,6 +118,8 @@ export const configSchema = z
     theme,
     components: z.array(component).default([]),
     targets: z.array(z.string().min(1)).min(1, 'at least one storage target is required'),
+    // Where this instance keeps the last known state for its next start (Node only); false: nowhere.
+    snapshot: z.union([z.string().min(1, 'give a file path, or false to keep no snapshot'), z.literal(false)]).default('./data/view-snapshot.json'),
     notifiers: z.array(notifier).default([]),
     disable_maintenance_to_incident: z.boolean().default(false),
     replication: z

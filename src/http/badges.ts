@@ -8,6 +8,7 @@ import { Hono, type Context } from 'hono';
 import { componentStatuses, overallStatus } from '../domain/status.ts';
 import type { ComponentState } from '../domain/types.ts';
 import { siteFor, type PageDeps, type Site } from './pages/site.ts';
+import { knownState, UNKNOWN_HEADERS } from './view-state.ts';
 
 const COLORS: Record<ComponentState, string> = { 0: '#2b9a4f', 1: '#2f6fde', 2: '#c99a06', 3: '#e0690b', 4: '#d0312d' };
 const MESSAGES: Record<ComponentState, string> = { 0: 'operational', 1: 'maintenance', 2: 'degraded', 3: 'partial outage', 4: 'major outage' };
@@ -49,12 +50,15 @@ export function badgeSvg(label: string, message: string, color: string): string 
   );
 }
 
-function send(c: Context, svg: string, status = 200): Response {
+const UNKNOWN_COLOR = '#9f9f9f';
+
+function send(c: Context, svg: string, status = 200, extra: Readonly<Record<string, string>> = {}): Response {
   return new Response(svg, {
     status,
     headers: {
       'Content-Type': 'image/svg+xml; charset=utf-8',
       'Cache-Control': 'public, max-age=60, stale-if-error=86400',
+      ...extra,
       'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
       'X-Content-Type-Options': 'nosniff',
       'Access-Control-Allow-Origin': '*',
@@ -83,7 +87,11 @@ export function badgeRoutes(deps: PageDeps): Hono {
   const app = new Hono();
   const memo = { key: '', states: new Map<string, ComponentState>() };
 
+  // A grey "unknown" rather than an error: an <img> shows what it gets, and the next view retries.
+  const unknown = (c: Context, label: string) => send(c, badgeSvg(labelFrom(c, label), 'unknown', UNKNOWN_COLOR), 200, UNKNOWN_HEADERS);
+
   app.get('/badge.svg', (c) => {
+    if (!knownState(site.store).known) return unknown(c, 'status');
     const overall = overallStatus(site.view(), site.now());
     return send(c, badgeSvg(labelFrom(c, 'status'), MESSAGES[overall.state], COLORS[overall.state]));
   });
@@ -96,7 +104,8 @@ export function badgeRoutes(deps: PageDeps): Hono {
       components.find((x) => x.id === asked) ??
       components.find((x) => x.id.toLowerCase() === lower) ??
       (components.filter((x) => x.name.toLowerCase() === lower).length === 1 ? components.find((x) => x.name.toLowerCase() === lower) : undefined);
-    if (!match) return send(c, badgeSvg(labelFrom(c, asked.slice(0, 60) || 'component'), 'unknown component', '#9f9f9f'), 404);
+    if (!match) return send(c, badgeSvg(labelFrom(c, asked.slice(0, 60) || 'component'), 'unknown component', UNKNOWN_COLOR), 404);
+    if (!knownState(site.store).known) return unknown(c, match.name);
     const state = statesOf(site, memo).get(match.id) ?? 0;
     return send(c, badgeSvg(labelFrom(c, match.name), MESSAGES[state], COLORS[state]));
   });

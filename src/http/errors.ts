@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'storage_unavailable'
+  | 'state_unknown'
   | 'internal';
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
@@ -32,6 +33,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   storage_unavailable: 503,
+  state_unknown: 503,
   internal: 500,
 };
 

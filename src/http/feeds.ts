@@ -14,6 +14,7 @@ import type { DomainView } from '../domain/view.ts';
 import { timeFormat } from '../views/format.ts';
 import { componentName, incidentView, type ModelContext } from './pages/model.ts';
 import { sendRendered, siteFor, type PageDeps, type Site } from './pages/site.ts';
+import { unknownText, whileUnknown } from './view-state.ts';
 
 const DAY = 86_400_000;
 /** How far back the feeds reach; open incidents and upcoming maintenance are always in. */
@@ -158,6 +159,8 @@ export function feedRoutes(deps: PageDeps): Hono {
   const app = new Hono();
   const hourOf = (ms: number) => Math.floor(ms / 3_600_000);
   const cacheControl = 'public, max-age=60, stale-if-error=86400';
+  // An empty feed would read as "nothing happened"; on a 503 readers keep their items and retry.
+  for (const path of ['/rss.xml', '/atom.xml', '/cal.ics']) app.use(path, whileUnknown(site.store, unknownText));
   app.get('/rss.xml', (c) => {
     const now = site.now();
     const rendered = site.cache.get(`rss|${site.store.version}|${hourOf(now)}`, () => ({ body: buildFeed(site, now).rss2() }));

@@ -1,12 +1,15 @@
 /**
  * `/healthz`: the process is alive and serving. `/readyz`: each storage target's state and
- * latency; 503 when no target can take a write (pages are still served from the view).
+ * latency; 503 when no target can take a write (pages are still served from the view), and
+ * while the view is not loaded from a target or a snapshot (every surface says "unknown" then).
  */
 import { Hono } from 'hono';
-import type { TargetStatus } from '../replication/types.ts';
+import type { TargetStatus, ViewLoadState } from '../replication/types.ts';
+import { knownState } from './view-state.ts';
 
 export interface HealthDeps {
   targets(): TargetStatus[];
+  loadState(): ViewLoadState;
   startedAt: Date;
   version: string;
   now: () => number;
@@ -30,8 +33,12 @@ export function healthRoutes(deps: HealthDeps): Hono {
       ...(t.lastError ? { error: t.lastError } : {}),
     }));
     const writable = targets.filter((t) => t.state === 'ok').length;
+    const load = deps.loadState();
+    const known = knownState({ loadState: load }).known;
+    const ready = writable > 0 && known;
     c.header('Cache-Control', 'no-store');
-    return c.json({ status: writable > 0 ? 'ready' : 'unavailable', writable_targets: writable, targets }, writable > 0 ? 200 : 503);
+    const view = load.source === 'none' ? 'loading' : load.source === 'snapshot' ? 'last_known_snapshot' : 'loaded';
+    return c.json({ status: ready ? 'ready' : known ? 'unavailable' : 'loading', view, writable_targets: writable, targets }, ready ? 200 : 503);
   });
   return app;
 }

@@ -5,7 +5,10 @@
  */
 import { Hono } from 'hono';
 import type { ApiDeps } from './api-deps.ts';
+import { domainView } from '../domain/view.ts';
 import { createStatuspageCache, STATUSPAGE_ENDPOINTS, type StatuspageCache } from './statuspage/cache.ts';
+import { unknownStatuspageDocument } from './statuspage/unknown.ts';
+import { knownState, UNKNOWN_HEADERS } from './view-state.ts';
 
 // Short freshness for a live page; when the origin is down, caches may keep serving the last answer.
 const CACHE_CONTROL = 'public, max-age=10, stale-while-revalidate=30, stale-if-error=86400';
@@ -31,6 +34,13 @@ export function statuspageApi(deps: ApiDeps, cache: StatuspageCache = createStat
   app.options('/api/v2/*', () => new Response(null, { status: 204, headers: PREFLIGHT_HEADERS }));
   for (const endpoint of STATUSPAGE_ENDPOINTS) {
     app.get(`/api/v2/${endpoint}`, (c) => {
+      if (!knownState(deps.store).known) {
+        const ctx = { view: domainView(deps.store, deps.domain.settings), now: deps.now(), title: deps.config.base_info.title, baseUrl: deps.config.base_info.base_url, startedAt: deps.startedAt, extra: [] };
+        return new Response(JSON.stringify(unknownStatuspageDocument(endpoint, ctx)), {
+          status: 503,
+          headers: { ...UNKNOWN_HEADERS, 'Access-Control-Allow-Origin': '*', 'Content-Type': 'application/json; charset=utf-8' },
+        });
+      }
       const { body, etag } = cache.render(endpoint);
       const headers = { ETag: etag, 'Cache-Control': CACHE_CONTROL, 'Access-Control-Allow-Origin': '*' };
       if (etagMatches(c.req.header('if-none-match'), etag)) return new Response(null, { status: 304, headers });

@@ -73,7 +73,7 @@ describe('the view snapshot', () => {
   it('an unreadable snapshot is ignored, not fatal', async () => {
     const [target] = memoryTargets(1);
     target!.setMode('fail');
-    const snapshot = memorySnapshotStore({ format: 1, writtenAt: new Date(T0).toISOString(), records: [{ kind: 'incident' }] } satisfies Partial<ViewSnapshot> & object);
+    const snapshot = memorySnapshotStore({ format: 1, writtenAt: new Date(T0).toISOString(), records: [{ kind: 'incident' }] });
     const replicator = await replicators.start({ drivers: [target!], snapshot, now: () => T0 });
     expect(replicator.loadState).toEqual({ source: 'none' });
   });

@@ -14,6 +14,7 @@ import { createReplicator, type Replicator, type ReplicatorOptions } from '../re
 import { createNodeLogger } from './node-logger.ts';
 import { nodeDrivers } from './registry.node.ts';
 import { replicationOptions } from './replication-options.ts';
+import { fileSnapshotStore } from './snapshot-file.ts';
 import { VERSION } from './version.ts';
 
 export interface RunningServer {
@@ -45,7 +46,8 @@ export async function startNodeServer(config: Config, options: { logger?: Logger
   }
   if (config.generated.cookieKey) logger.warn({}, 'cookie_key is not set: signed cookies will not survive a restart or work across replicas');
 
-  const { replicator, drivers } = createReplicatorFromConfig(config, logger);
+  // Only the server keeps a snapshot: `staunch sync` and `targets check` serve nothing.
+  const { replicator, drivers } = createReplicatorFromConfig(config, logger, config.snapshot === false ? {} : { snapshot: fileSnapshotStore(config.snapshot) });
   // Serve at once: the view fills as targets answer, and pages never wait for a slow target.
   void replicator.start();
   const app = createApp({ config, store: replicator, logger, startedAt: new Date(), version: VERSION });

@@ -20,6 +20,7 @@ import { HistoryPage, IncidentPage, IndexPage, MessagePage, NotFoundPage, Subscr
 import { Layout } from '../../views/layout.tsx';
 import { uptimeBarsHtml } from '../../views/status.tsx';
 import { safeReturnPath } from '../../views/url.ts';
+import { knownState, UNKNOWN_HEADERS, type KnownState } from '../view-state.ts';
 import { clientAddress, RateLimiter } from '../rate-limit.ts';
 import { sameOrigin } from '../same-origin.ts';
 import { dataSince, groupRows, incidentView, recentDays, statusModel, uptimeSeries, type ModelContext } from './model.ts';
@@ -33,13 +34,14 @@ interface PageRequest {
   now: number;
   /** The instant every storage target was first seen down, or null. */
   downSince: number | null;
+  known: KnownState;
   cookie?: string;
 }
 
 async function pageRequest(c: Context, site: Site): Promise<PageRequest> {
   const zone = await visitorZone(c, site.config.cookie_key, site.config.base_info.time_zone);
   const now = site.now();
-  const request: PageRequest = { site, zone, now, downSince: site.storage.check() };
+  const request: PageRequest = { site, zone, now, downSince: site.storage.check(), known: knownState(site.store) };
   if (zone.remember) request.cookie = await zoneCookie(site.config.cookie_key, zone.zone, isSecureRequest(c, site.config.base_info.base_url));
   return request;
 }
@@ -61,7 +63,16 @@ function zoneInfo(r: PageRequest): ZoneInfo {
 function notices(r: PageRequest): Notice[] {
   const list: Notice[] = [];
   const fmt = timeFormat(r.zone.zone);
-  if (r.downSince !== null) {
+  if (!r.known.known) {
+    list.push({ tone: 'error', title: 'Status unknown.', text: 'This page has not been able to load the current status from storage yet. It does not know whether anything is wrong; try again in a few seconds.' });
+  } else if (r.known.asOf !== undefined) {
+    // Restored from this instance's snapshot: say how old it is, whatever the targets' state.
+    list.push({
+      tone: 'warn',
+      title: `Showing the last known state, as of ${fmt.short(r.known.asOf, r.now)} (${relative(r.known.asOf, r.now)}).`,
+      text: 'Storage has not answered since this server started; changes made since then are not shown yet.',
+    });
+  } else if (r.downSince !== null) {
     list.push({
       tone: 'warn',
       title: `Storage unreachable since ${fmt.short(r.downSince, r.now)} (${relative(r.downSince, r.now)}).`,
@@ -225,6 +236,14 @@ export function publicPages(deps: PageDeps): Hono {
     const rendered = site.cache.get(`index|${baseKey(r)}`, () => ({ body: renderIndex(r) }));
     return sendPage(c, r, rendered);
   };
+  // No page states a status before one is loaded: not the banner, not a bar, not "no such incident".
+  const unknownPage = async (c: Context) => {
+    if (knownState(site.store).known) return undefined;
+    const r = await pageRequest(c, site);
+    const page = <MessagePage {...chrome(r, c.req.path)} heading="Status unknown" text="The current status is not known yet. Please try again in a few seconds." />;
+    return sendHtml(c, html(page), 503, { ...site.headers, ...UNKNOWN_HEADERS });
+  };
+  for (const path of ['/', '/index', '/history', '/incidents/:id']) app.get(path, async (c, next) => (await unknownPage(c)) ?? next());
   app.get('/', index);
   app.get('/index', index);
 

@@ -19,6 +19,7 @@ import { DomainError } from '../../domain/errors.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { hasScope, type Principal, type Scope } from '../auth.ts';
 import { parseJson, readText } from '../body.ts';
+import { UNKNOWN_DETAIL, UNKNOWN_TITLE, whileUnknown } from '../view-state.ts';
 import { v1Incident, v1Message } from './format.ts';
 import { bodyProblemToV1, toV1Error, V1Error, v1ErrorResponse, v1Json } from './respond.ts';
 import { describeDecodingError, v1IncidentCreate, v1IncidentUpdate, v1Message as v1MessageSchema, type V1MessageBody } from './schemas.ts';
@@ -53,6 +54,8 @@ export function statusetatApi(deps: ApiDeps): Hono<V1Env> {
 
   // statusetat sends `*` with credentials, which browsers refuse; scripts send Authorization explicitly instead.
   app.use('/v1/*', cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE'], allowHeaders: ['Authorization', 'Content-Type'], maxAge: 600 }));
+  // An empty list or a 404 would tell a client "nothing is wrong" or "no such incident": neither is known yet.
+  app.use('/v1/*', whileUnknown(deps.store, () => v1ErrorResponse(new V1Error(503, `${UNKNOWN_TITLE}: ${UNKNOWN_DETAIL}`))));
 
   const requireScope =
     (scope: Scope): MiddlewareHandler<V1Env> =>
