@@ -182,6 +182,57 @@ export function describeStorageDriver(options: ContractOptions): void {
       expect((back?.body as { large: string }).large).toBe(large);
     });
 
+    it('stores every id and body string the contract allows, byte for byte, and lists and digests them like the reference', async () => {
+      const driver = await open();
+      const reference = createMemoryDriver();
+      const ids = [
+        '🚨'.repeat(100), // 200 UTF-16 units, 400 UTF-8 bytes
+        '事'.repeat(200), // 200 units, 600 UTF-8 bytes
+        'x'.repeat(200),
+        'a/b', '/', '//', '..', '../..', '../../etc/passwd', '.', './a', 'a\\b', '%2e%2e', '%00', '~tmp', '#hash', '.locks',
+        'Foo', 'foo', 'FOO',
+        'é', 'e\u0301', // NFC and NFD stay two ids
+        ' lead', 'trail ', 'tab\tin', 'line\nbreak', '\u0001\u001f\u007f', '\u2028\u2029', '\ufeffbom', '\uffff', '𝔘𝔫𝔦',
+        '👩‍👩‍👧', 'CON', 'a?b#c&d=e', 'quote\'"`',
+      ];
+      const body = {
+        control: Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)).join('') + '\u007f\u0080\u009f',
+        astral: '𝄞🚨👩‍👩‍👧', separators: '\u2028\u2029', bom: '\ufeff', nonchar: '\uffff', 'key 🚨 \u0001': ['\u0002', { '\u001b[31m': 'ansi' }],
+        backslashes: '\\u0000 is not a NUL', quotes: '"\'`',
+      };
+      const records = ids.map((id, i) => record(id, i + 1, { ...body, id }));
+      await driver.put(records);
+      await reference.put(records);
+      for (const stored of records) expect(await driver.get('incident', stored.id)).toEqual(stored);
+      // Id order may be UTF-8 byte order (SQL, S3) or UTF-16 unit order (JavaScript): they differ only
+      // between astral characters and U+E000..U+FFFF, and paging is consistent within one driver.
+      const paged = (await collectList(driver, 'incident', 7)).map((r) => r.id);
+      expect(new Set(paged).size).toBe(paged.length);
+      expect(paged.sort()).toEqual(ids.slice().sort());
+      expect((await driver.changes()).items).toEqual((await reference.changes()).items);
+      expect(await driver.digest()).toEqual(await reference.digest());
+    });
+
+    it('refuses NUL and lone surrogates in ids and bodies, writing nothing of the batch', async () => {
+      const driver = await open();
+      const refused: Array<[string, StoredRecord]> = [
+        ['NUL in an id', record('a\u0000b@x.co', 1)],
+        ['a lone high surrogate in an id', record('guid-\ud83d', 1)],
+        ['a lone low surrogate in an id', record('\ude00-guid', 1)],
+        ['NUL in a body string', record('nul-body', 1, { email: 'a\u0000b@x.co' })],
+        ['NUL in a body key', record('nul-key', 1, { ['k\u0000']: 1 })],
+        ['a lone surrogate deep in a body', record('surrogate-body', 1, { list: [1, { text: 'x\ud800y' }] })],
+        ['a lone surrogate in a scalar body', record('surrogate-scalar', 1, '\udfff')],
+      ];
+      for (const [what, bad] of refused) {
+        const error = await driver.put([record('innocent', 1), bad]).then(() => null, (e: unknown) => e);
+        expect(error, what).toMatchObject({ code: 'INVALID_RECORD' });
+        expect(await driver.putIfAbsent(bad).then(() => null, (e: unknown) => e), what).toMatchObject({ code: 'INVALID_RECORD' });
+      }
+      expect(await driver.get('incident', 'innocent')).toBeNull();
+      expect(await driver.digest()).toEqual({});
+    });
+
     it('rejects a malformed record without writing any of its batch', async () => {
       const driver = await open();
       const bad = { kind: 'incident', id: 'bad', rev: 'not-a-rev', deleted: false, body: {} } as StoredRecord;

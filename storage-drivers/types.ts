@@ -15,7 +15,11 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 export interface StoredRecord {
   /** What the record is: `incident`, `subscriber`, `component`, ... Matches /^[a-z0-9_]{1,64}$/. */
   kind: string;
-  /** Identity within the kind: 1..200 characters of any kind (unicode, slashes, spaces). */
+  /**
+   * Identity within the kind: 1..200 UTF-16 units of any character (unicode, slashes, spaces, control
+   * characters) except U+0000 and lone surrogates, which no SQL backend stores as they are. Body
+   * strings and keys follow the same rule (`stringProblem` in utils.ts).
+   */
   id: string;
   /** Hybrid logical clock stamp; string order equals clock order. */
   rev: string;
@@ -76,7 +80,7 @@ export interface StorageDriver {
   put(records: StoredRecord[]): Promise<boolean[]>;
   /** The record, tombstones included; null when the target has never seen it. */
   get(kind: string, id: string): Promise<StoredRecord | null>;
-  /** Records of one kind in id order, paginated. */
+  /** Records of one kind in id order (UTF-8 byte or UTF-16 unit order, stable per driver), paginated. */
   list(kind: string, options?: ListOptions): Promise<Page<StoredRecord>>;
   /** Records of every kind with a rev above the mark, in rev order, tombstones included. */
   changes(options?: ChangesOptions): Promise<Page<StoredRecord>>;

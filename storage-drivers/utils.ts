@@ -12,16 +12,55 @@ export function clampLimit(limit: number | undefined): number {
   return Math.min(Math.floor(limit), MAX_LIST_LIMIT);
 }
 
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * Why a string cannot be stored the same on every backend, or null. PostgreSQL refuses U+0000 in
+ * text and jsonb, and a lone surrogate has no UTF-8 form, so SQL columns, S3 keys and JSON files
+ * would each keep a different replacement: the record would never compare equal across targets.
+ * (With the `u` flag the pattern matches only unpaired surrogates; astral characters pass.)
+ */
+export function stringProblem(text: string): string | null {
+  if (text.includes('\u0000')) return 'contains U+0000 (NUL)';
+  if (LONE_SURROGATE.test(text)) return 'contains a lone surrogate (not well-formed Unicode)';
+  return null;
+}
+
+/** The first string of a JSON value (keys included) that cannot be stored, with where it is. */
+function bodyProblem(value: Json, path: string): string | null {
+  if (typeof value === 'string') {
+    const problem = stringProblem(value);
+    return problem && `${path} ${problem}`;
+  }
+  if (value === null || typeof value !== 'object') return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const problem = bodyProblem(value[i]!, `${path}[${i}]`);
+      if (problem) return problem;
+    }
+    return null;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const keyProblem = stringProblem(key);
+    if (keyProblem) return `a key in ${path} ${keyProblem}`;
+    const problem = bodyProblem(item, `${path}.${key}`);
+    if (problem) return problem;
+  }
+  return null;
+}
+
 /** Why a value is not a storable record, or null when it is one. */
 export function recordProblem(value: unknown): string | null {
   if (typeof value !== 'object' || value === null) return 'not an object';
   const r = value as Partial<StoredRecord>;
   if (typeof r.kind !== 'string' || !KIND_PATTERN.test(r.kind)) return 'kind must match [a-z0-9_]{1,64}';
   if (typeof r.id !== 'string' || r.id.length === 0 || r.id.length > 200) return 'id must be 1 to 200 characters';
+  const idProblem = stringProblem(r.id);
+  if (idProblem) return `id ${idProblem}`;
   if (typeof r.rev !== 'string' || !REV_PATTERN.test(r.rev)) return `rev ${JSON.stringify(r.rev)} is not a clock stamp`;
   if (typeof r.deleted !== 'boolean') return 'deleted must be a boolean';
   if (!('body' in r) || r.body === undefined) return 'body is missing';
-  return null;
+  return bodyProblem(r.body, 'body');
 }
 
 export function assertRecord(driver: DriverName, value: unknown): asserts value is StoredRecord {

@@ -8,17 +8,32 @@ import { auditMutation } from './audit.ts';
 import { nowText, type DomainContext } from './context.ts';
 import { invalid, notFound } from './errors.ts';
 import { decodeSubscriber, KIND } from './records.ts';
+import { textProblem } from './validation.ts';
 import type { Actor, Subscriber } from './types.ts';
 
 const ADDR_SPEC = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]+$/;
 const WITH_DISPLAY_NAME = /^[^<>]*<([^<>]+)>$/;
 
-/** The bare address of `a@b.c` or `Name <a@b.c>` (statusetat accepts both), or null. */
-export function emailAddress(text: string): string | null {
-  const trimmed = text.trim();
+/**
+ * `a@b.c` or `Name <a@b.c>` (statusetat accepts both) normalised: trimmed, NFC, the domain in lower
+ * case; null when it is not an address, holds a control character or is not well-formed Unicode.
+ * `address` is the bare address, `display` the form kept for the subscriber list.
+ */
+export function normaliseEmail(text: string): { address: string; display: string } | null {
+  if (textProblem(text)) return null;
+  const trimmed = text.trim().normalize('NFC');
   if (trimmed.length === 0 || trimmed.length > 254) return null;
-  const address = WITH_DISPLAY_NAME.exec(trimmed)?.[1]?.trim() ?? trimmed;
-  return ADDR_SPEC.test(address) ? address : null;
+  const named = WITH_DISPLAY_NAME.exec(trimmed);
+  const bare = named?.[1]?.trim() ?? trimmed;
+  if (!ADDR_SPEC.test(bare)) return null;
+  const at = bare.lastIndexOf('@');
+  const address = bare.slice(0, at) + bare.slice(at).toLowerCase();
+  return { address, display: named ? trimmed.replace(named[1]!, address) : address };
+}
+
+/** The bare, normalised address, or null (see normaliseEmail). */
+export function emailAddress(text: string): string | null {
+  return normaliseEmail(text)?.address ?? null;
 }
 
 const subscriberId = (address: string) => address.toLowerCase();
@@ -32,11 +47,11 @@ export function listSubscribers(ctx: Pick<DomainContext, 'store'>): Subscriber[]
 
 /** Returns false when the address was already subscribed (nothing is written then). */
 export async function subscribe(ctx: DomainContext, actor: Actor, email: string): Promise<boolean> {
-  const address = emailAddress(email);
-  if (!address) throw invalid([{ path: 'email', message: `${JSON.stringify(email)} is not an email address` }]);
-  const id = subscriberId(address);
+  const normal = normaliseEmail(email);
+  if (!normal) throw invalid([{ path: 'email', message: `${JSON.stringify(email)} is not an email address` }]);
+  const id = subscriberId(normal.address);
   if (ctx.store.get(KIND.subscriber, id)) return false;
-  const body: Subscriber = { email: email.trim(), created_at: nowText(ctx) };
+  const body: Subscriber = { email: normal.display, created_at: nowText(ctx) };
   await ctx.store.write([
     { kind: KIND.subscriber, id, body: body as unknown as Json },
     auditMutation(ctx, actor, { action: 'subscriber.add', target: { kind: KIND.subscriber, id }, summary: 'subscribed' }),

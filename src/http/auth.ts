@@ -8,6 +8,7 @@
  */
 import type { Config } from '../config/parse.ts';
 import type { Actor } from '../domain/types.ts';
+import { TOKEN_ACCOUNT, userAccount } from './credential-throttle.ts';
 
 export type Scope = 'read' | 'write:incidents' | 'admin';
 
@@ -55,6 +56,13 @@ function decodeBasic(encoded: string): { user: string; password: string } | null
   } catch {
     return null;
   }
+}
+
+/** The account an `Authorization` header tries, for throttling failures: its Basic user, or the tokens. */
+export function credentialAccount(authorization: string): string {
+  const [scheme = '', credentials = ''] = authorization.trim().split(/\s+/, 2);
+  if (scheme.toLowerCase() === 'basic') return userAccount(decodeBasic(credentials)?.user ?? '');
+  return TOKEN_ACCOUNT;
 }
 
 export function createAuthenticator(config: Pick<Config, 'username' | 'password' | 'api_tokens'>): Authenticator {

@@ -9,6 +9,7 @@ import { backoffDelay, type BackoffPolicy } from './backoff.ts';
 import type { BackgroundTasks } from './background.ts';
 import { describeError } from './errors.ts';
 import { revJustAfter, type HybridLogicalClock } from './hlc.ts';
+import { putIsolating } from './isolate.ts';
 import { fromHintRecord, hintTombstone, HintQueue, toHintRecord, type Hint } from './hints.ts';
 import type { Target } from './target.ts';
 import type { Logger } from './types.ts';
@@ -116,8 +117,9 @@ export class HintedHandoff {
       const batch = this.queue.peek(index, DELIVERY_BATCH);
       if (batch.length === 0) return true;
       try {
-        // A target answering "not applied" already holds a newer rev: delivered all the same.
-        await target.call('put hints', this.options.bulkTimeoutMs, (driver) => driver.put(batch.map((h) => h.record)));
+        // A target answering "not applied" already holds a newer rev: delivered all the same. A hint
+        // it refuses is reported and dropped with the delivered ones, so it never blocks the queue.
+        await putIsolating(target, 'put hints', this.options.bulkTimeoutMs, batch.map((h) => h.record));
       } catch (error) {
         const failures = (this.failures.get(index) ?? 0) + 1;
         this.failures.set(index, failures);

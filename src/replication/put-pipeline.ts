@@ -6,10 +6,12 @@
  *
  * Each write keeps its own deadline, counted from when it was queued. When a put fails, every
  * write still waiting fails with it: the target is down, and they are better hinted now than
- * sent one by one into the same failure.
+ * sent one by one into the same failure. A record the target refuses (isolate.ts) fails only the
+ * write that holds it.
  */
 import type { StoredRecord } from '../../storage-drivers/types.ts';
 import { StorageError } from '../../storage-drivers/types.ts';
+import { putIsolating } from './isolate.ts';
 import type { Target } from './target.ts';
 
 const MAX_BATCH = 500;
@@ -55,8 +57,10 @@ export class PutPipeline {
       while (this.waiting.length > 0) {
         const batch = this.takeBatch();
         try {
-          await this.target.call('put', timeoutMs, (driver) => driver.put(batch.flatMap((w) => w.records)), true);
-          for (const write of batch) write.settle();
+          const { refused } = await putIsolating(this.target, 'put', timeoutMs, batch.flatMap((w) => w.records), true);
+          // Only a write holding a refused record fails here; the writes batched with it are applied.
+          const failed = refusedWrites(this.target, batch, refused);
+          for (const write of batch) write.settle(failed.get(write));
         } catch (error) {
           for (const write of [...batch, ...this.waiting.splice(0)]) write.settle(error);
         }
@@ -75,4 +79,17 @@ export class PutPipeline {
     }
     return this.waiting.splice(0, taken);
   }
+}
+
+/** The writes of a batch that hold a refused record (by position in the flattened batch), each with its error. */
+function refusedWrites(target: Target, batch: readonly QueuedWrite[], refused: readonly number[]): Map<QueuedWrite, StorageError> {
+  const failed = new Map<QueuedWrite, StorageError>();
+  let offset = 0;
+  for (const write of batch) {
+    const end = offset + write.records.length;
+    const mine = refused.filter((position) => position >= offset && position < end).length;
+    if (mine > 0) failed.set(write, new StorageError(target.driver.name, 'INVALID_RECORD', `${target.location} refused ${mine} of the ${write.records.length} records of this write`));
+    offset = end;
+  }
+  return failed;
 }

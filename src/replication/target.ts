@@ -2,7 +2,7 @@
  * One storage target as the engine sees it: the driver, every call to it bounded by a timeout,
  * and the state those calls reveal (up/down, latency, last error) for /readyz and the admin page.
  */
-import type { StorageDriver } from '../../storage-drivers/types.ts';
+import { StorageError, type StorageDriver, type StoredRecord } from '../../storage-drivers/types.ts';
 import { withTimeout } from '../../storage-drivers/utils.ts';
 import { describeError } from './errors.ts';
 import { shortHash } from './hash.ts';
@@ -23,6 +23,8 @@ export class Target {
   /** Records the last sync pass found missing here and could not copy. */
   behindAtLastSync = 0;
   badRecords = 0;
+  /** Records this target refused to store (put answered INVALID_RECORD); each was skipped. */
+  refusedRecords = 0;
   /** Stable across restarts and config reordering, so persisted hints find their target again. */
   readonly key: string;
   private initialised: Promise<void> | undefined;
@@ -57,9 +59,16 @@ export class Target {
       return result;
     } catch (error) {
       this.lastError = describeError(error);
-      this.setState('down');
+      // A refused record is an answer: the backend is up, and the record is isolated by the caller.
+      this.setState(error instanceof StorageError && error.code === 'INVALID_RECORD' ? 'up' : 'down');
       throw error;
     }
+  }
+
+  /** Count and log a record this target refused and that is skipped (see isolate.ts). */
+  noteRefused(record: StoredRecord, error: unknown): void {
+    this.refusedRecords++;
+    this.options.logger.warn({ target: this.location, kind: record.kind, id: record.id, rev: record.rev, err: describeError(error) }, 'storage target refused a record; it is skipped there');
   }
 
   /**
@@ -85,6 +94,7 @@ export class Target {
       queuedHints,
       ...(this.lastSync === undefined ? {} : { lastSync: this.lastSync }),
       badRecords: this.badRecords,
+      refusedRecords: this.refusedRecords,
     };
   }
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StoredRecord } from '../../storage-drivers/types.ts';
 import { HINT_KIND } from './internal-kinds.ts';
 import { clockFor, expectConverged, memoryTargets, readAll, reopen, replicatorsForEachTest } from './testing/fixtures.ts';
-import { QuorumError, type Replicator } from './types.ts';
+import { InvalidRecordError, QuorumError, type Mutation, type Replicator } from './types.ts';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -74,8 +74,26 @@ describe('write quorum', () => {
     expect(written!.rev > future).toBe(true);
 
     await expect(replicator.write([{ kind: HINT_KIND, id: 'x', body: {} }])).rejects.toThrow(/reserved/);
-    await expect(replicator.write([{ kind: 'Bad Kind', id: 'x', body: {} }])).rejects.toThrow(TypeError);
-    await expect(replicator.write([{ kind: 'incident', id: '', body: {} }])).rejects.toThrow(TypeError);
+    await expect(replicator.write([{ kind: 'Bad Kind', id: 'x', body: {} }])).rejects.toThrow(InvalidRecordError);
+    await expect(replicator.write([{ kind: 'incident', id: '', body: {} }])).rejects.toThrow(InvalidRecordError);
+  });
+
+  it('refuses a record no backend stores as given before calling any target, so nothing is acknowledged', async () => {
+    const [target] = memoryTargets(1);
+    const replicator = await startReplicator({ drivers: [target!] });
+    const puts = target!.calls.put;
+    const refused: Mutation[] = [
+      { kind: 'subscriber', id: 'a\u0000b@x.co', body: { email: 'a\u0000b@x.co' } },
+      { kind: 'incident_update', id: 'guid-\ud83d', body: {} },
+      { kind: 'incident', id: 'ok', body: { title: 'half \udc00 a character' } },
+    ];
+    for (const mutation of refused) {
+      const error = await replicator.write([incident('innocent', 'same batch'), mutation]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidRecordError);
+      expect(error).toMatchObject({ code: 'INVALID_RECORD', kind: mutation.kind });
+    }
+    expect(target!.calls.put).toBe(puts);
+    expect(replicator.get('incident', 'innocent')).toBeUndefined();
   });
 
   it('keeps the caller from changing what is replicated, and readers from changing the view', async () => {

@@ -41,7 +41,7 @@ import { isInternalKind } from './internal-kinds.ts';
 import { KeyLock } from './key-lock.ts';
 import { PutPipeline } from './put-pipeline.ts';
 import type { Target } from './target.ts';
-import { QuorumError, type Logger, type Mutation, type WriteQuorum } from './types.ts';
+import { InvalidRecordError, QuorumError, type Logger, type Mutation, type WriteQuorum } from './types.ts';
 import type { MergedView } from './view.ts';
 
 export interface WriterOptions {
@@ -59,14 +59,15 @@ type Draft = Omit<StoredRecord, 'rev'>;
 
 const keyOf = (record: { kind: string; id: string }) => `${record.kind}\u0000${record.id}`;
 
-/** The record a mutation asks for, minus its rev; throws on anything a driver would refuse. */
+/** The record a mutation asks for, minus its rev; throws InvalidRecordError on anything a driver would refuse. */
 export function draftOf(mutation: Mutation): Draft {
   const draft: Draft = mutation.deleted
     ? { kind: mutation.kind, id: mutation.id, deleted: true, body: null }
     : // A copy, so the caller changing its object later cannot change what is being replicated.
       { kind: mutation.kind, id: mutation.id, deleted: false, body: structuredClone(mutation.body) as Json };
   const problem = recordProblem({ ...draft, rev: '000000000000-000000-check' });
-  if (problem) throw new TypeError(`invalid mutation of ${JSON.stringify(mutation.kind)}/${JSON.stringify(mutation.id)}: ${problem}`);
+  // The id itself may be what is wrong, so it is not quoted (a NUL or half a character in a message or log helps no one).
+  if (problem) throw new InvalidRecordError(String(mutation.kind), problem);
   if (isInternalKind(draft.kind)) throw new TypeError(`kind ${JSON.stringify(draft.kind)} is reserved for the replication engine`);
   return draft;
 }

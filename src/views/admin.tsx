@@ -49,7 +49,7 @@ export function AdminLayout(props: AdminChrome & { title: string; current: Admin
     </li>
   );
   return (
-    <html lang="en">
+    <html lang="en" data-tz={props.zone.name} data-tz-chosen={props.zone.chosen ? '1' : '0'}>
       <Head title={props.title} site={props.site} />
       <body>
         <a class="skip-link" href="#main">

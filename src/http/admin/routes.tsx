@@ -34,11 +34,12 @@ import {
 import { parseLocal, timeFormat, type TimeFormat } from '../../views/format.ts';
 import type { Notice } from '../../views/layout.tsx';
 import { safeReturnPath } from '../../views/url.ts';
-import { clientAddress, RateLimiter } from '../rate-limit.ts';
+import { userAccount } from '../credential-throttle.ts';
+import { clientAddress } from '../rate-limit.ts';
 import { sameOrigin } from '../same-origin.ts';
 import { incidentView, md, mdInline, type ModelContext } from '../pages/model.ts';
 import { html, sendHtml, siteFor, type PageDeps, type Site } from '../pages/site.ts';
-import { isSecureRequest, visitorZone } from '../pages/zone.ts';
+import { isSecureRequest, visitorZone, zoneCookie } from '../pages/zone.ts';
 import { isSessionRevoked, revokeSession } from '../../domain/sessions.ts';
 import { constantTimeEqual, credentialsMatch, LOGIN_COOKIE, Sessions, type Session } from './session.ts';
 
@@ -101,9 +102,6 @@ export function adminUi(deps: PageDeps): Hono<Env> {
     isRevoked: (sid) => isSessionRevoked(site.domain(), sid),
     revoke: (sid, expiresAt) => revokeSession(site.domain(), sid, expiresAt),
   });
-  // Failed sign-ins: 5 per address and 20 per username in 10 minutes, then wait for the window to end.
-  const addressLimit = new RateLimiter(5, 10 * 60_000, site.now);
-  const userLimit = new RateLimiter(20, 10 * 60_000, site.now);
   const app = new Hono<Env>();
   const persistentName = (() => {
     const name = config.theme.persistent_display_name.trim() || 'persistent incident';
@@ -134,6 +132,8 @@ export function adminUi(deps: PageDeps): Hono<Env> {
 
   async function chrome(c: Context, session: Session, notices: Notice[] = []): Promise<AdminChrome & { fmt: TimeFormat; now: number }> {
     const zone = await visitorZone(c, config.cookie_key, config.base_info.time_zone);
+    // The same one cookie as the public pages: a zone picked here (or detected) holds on every page.
+    if (zone.remember) c.header('Set-Cookie', await zoneCookie(config.cookie_key, zone.zone, secure(c)), { append: true });
     const fmt = timeFormat(zone.zone);
     const now = site.now();
     const done = c.req.query('done');
@@ -198,7 +198,7 @@ export function adminUi(deps: PageDeps): Hono<Env> {
     const password = str(form, 'password', 1000);
     const next = str(form, 'next', 500);
     const address = clientAddress(c);
-    const wait = Math.max(addressLimit.blockedFor(address), userLimit.blockedFor(`user:${username}`));
+    const wait = site.throttle.blockedFor(address);
     if (wait > 0) {
       c.header('Retry-After', String(Math.ceil(wait / 1000)));
       return signInPage(c, 429, { username, next, error: `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60_000)} minute${wait > 60_000 ? 's' : ''}.` });
@@ -207,11 +207,10 @@ export function adminUi(deps: PageDeps): Hono<Env> {
       return signInPage(c, 403, { username, next, error: 'The sign-in form expired or did not come from this site. Please try again.' });
     }
     if (!(await credentialsMatch(config.cookie_key, { username: config.username, password: config.password }, { username, password }))) {
-      addressLimit.hit(address);
-      userLimit.hit(`user:${username}`);
+      site.throttle.failed(address, userAccount(username));
       return signInPage(c, 401, { username, next, error: 'Wrong username or password.' });
     }
-    addressLimit.reset(address);
+    site.throttle.succeeded(address);
     const { cookie } = await sessions.create(config.username, secure(c));
     const headers = new Headers({ Location: safeReturnPath(next, '/admin/').startsWith('/admin') ? safeReturnPath(next, '/admin/') : '/admin/', 'Cache-Control': 'no-store' });
     headers.append('Set-Cookie', cookie);

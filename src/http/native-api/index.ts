@@ -9,11 +9,12 @@ import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
 import { formatPath } from '../../config/parse.ts';
 import { DomainError } from '../../domain/errors.ts';
-import { QuorumError } from '../../replication/types.ts';
+import { InvalidRecordError, QuorumError } from '../../replication/types.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { hasScope } from '../auth.ts';
 import { readJson, type BodyProblem } from '../body.ts';
 import { ApiError, respondWithError } from '../errors.ts';
+import { authenticateRequest } from '../request-auth.ts';
 import { adminRoutes } from './admin.ts';
 import { componentRoutes } from './components.ts';
 import { Reply, type NativeRoute } from './define.ts';
@@ -69,6 +70,7 @@ function toApiError(error: unknown): ApiError | undefined {
     return new ApiError('validation_failed', first ? `${first.path}: ${first.message}` : error.message, details);
   }
   if (error instanceof QuorumError) return new ApiError('storage_unavailable', `${error.message}; nothing was changed`);
+  if (error instanceof InvalidRecordError) return new ApiError('validation_failed', `${error.message}; nothing was changed`);
   return undefined;
 }
 
@@ -77,7 +79,11 @@ export function nativeApi(deps: ApiDeps): Hono {
   for (const route of NATIVE_ROUTES) {
     const honoPath = route.path.replace(/\{(\w+)\}/g, ':$1');
     app.on(route.method.toUpperCase(), honoPath, async (c) => {
-      const principal = await deps.auth.authenticate(c.req.header('authorization'));
+      const { principal, ...refusal } = await authenticateRequest(c, deps.auth, deps.throttle);
+      if ('retryAfterSeconds' in refusal) {
+        c.header('Retry-After', String(refusal.retryAfterSeconds));
+        throw new ApiError('rate_limited', `too many failed attempts from this address; try again in ${refusal.retryAfterSeconds} s`);
+      }
       if (!principal) throw new ApiError('unauthorized', 'send an API token (Authorization: Bearer <token>) or the admin user (Basic)');
       if (!hasScope(principal, route.scope)) throw new ApiError('forbidden', `this needs the "${route.scope}" scope, which ${principal.actor.name} does not have`);
       let query: unknown;

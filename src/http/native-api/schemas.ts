@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { COMPONENT_STATES, INCIDENT_STATES } from '../../domain/types.ts';
-import { LIMITS } from '../../domain/validation.ts';
+import { parseCursor } from './cursor.ts';
+import { LIMITS, textProblem } from '../../domain/validation.ts';
 
 const names = <T extends string>(values: readonly T[]) => values as unknown as [T, ...T[]];
 
@@ -15,10 +16,16 @@ export const incidentType = z.enum(['incident', 'maintenance', 'known_issue']).m
   description: 'incident; maintenance (scheduled, with a window); known_issue (a persistent incident, listed apart).',
 });
 const dateTime = z.iso.datetime({ offset: true }).meta({ description: 'RFC3339 time; the offset given is kept.' });
-const title = z.string().max(LIMITS.title);
-const content = z.string().max(LIMITS.content).meta({ description: 'Markdown.' });
-const metadata = z.record(z.string().min(1).max(LIMITS.metadataKey), z.string().max(LIMITS.metadataValue));
-const components = z.array(z.string().min(1)).min(1).max(LIMITS.components).meta({ description: 'Component ids from the config, `"group - name"` (or `name` without a group).' });
+/** A string without control characters (Markdown: but for tab and line breaks) and well-formed, or an issue naming why. */
+const text = (options: { markdown?: boolean } = {}) =>
+  z.string().superRefine((value, ctx) => {
+    const problem = textProblem(value, options);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+const title = text().max(LIMITS.title);
+const content = text({ markdown: true }).max(LIMITS.content).meta({ description: 'Markdown.' });
+const metadata = z.record(text().min(1).max(LIMITS.metadataKey), text({ markdown: true }).max(LIMITS.metadataValue));
+const components = z.array(text().min(1)).min(1).max(LIMITS.components).meta({ description: 'Component ids from the config, `"group - name"` (or `name` without a group).' });
 
 const somethingToChange = (value: object) => Object.keys(value).length > 0;
 
@@ -64,16 +71,21 @@ export const resolveBody = z.strictObject({ title: title.default('Resolved'), co
 export const listIncidentsQuery = z.strictObject({
   type: incidentType.optional(),
   state: z.enum(['open', 'closed', 'all']).default('all'),
-  before: dateTime.optional().meta({ description: 'Only incidents starting before this time: pass `next_before` for the next page.' }),
+  before: z
+    .string()
+    .max(300)
+    .refine((value) => parseCursor(value) !== null, { message: 'must be an RFC3339 time, or next_before from the previous page' })
+    .optional()
+    .meta({ description: 'Only incidents after this point: an RFC3339 time (incidents starting before it), or `next_before` for the next page.' }),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
 export const overrideBody = z.strictObject({
   status: componentStatus,
-  note: z.string().max(1000).default(''),
+  note: text().max(1000).default(''),
 });
 
-export const subscriberBody = z.strictObject({ email: z.string().min(3).max(254) });
+export const subscriberBody = z.strictObject({ email: text().min(3).max(254) });
 
 export const auditQuery = z.strictObject({
   before: z.string().max(100).optional().meta({ description: 'Pass `next` from the previous page.' }),
@@ -106,7 +118,10 @@ export const incidentResource = z.object({
   updates: z.array(updateResource).meta({ description: 'Newest first; the last one opened the incident.' }),
 });
 
-export const incidentList = z.object({ incidents: z.array(incidentResource), next_before: z.string().nullable() });
+export const incidentList = z.object({
+  incidents: z.array(incidentResource),
+  next_before: z.string().nullable().meta({ description: 'Pass as `before` for the next page (the last start time and id); null on the last page.' }),
+});
 
 const statusSource = z.object({ kind: z.enum(['incident', 'maintenance', 'override', 'extra']), id: z.string(), status: componentStatus });
 

@@ -9,12 +9,39 @@ import { generateSignedCookie, getCookie, getSignedCookie } from 'hono/cookie';
 export const ZONE_COOKIE = 'staunch_tz';
 const ZONE_COOKIE_MAX_AGE = 60 * 60 * 24 * 365;
 
+/**
+ * ICU (Node 20, workerd) still lists and resolves CLDR's old names for these zones; the IANA
+ * database has renamed them. The picker shows the current names and both spellings are accepted.
+ */
+const RENAMED: Readonly<Record<string, string>> = {
+  'Africa/Asmera': 'Africa/Asmara',
+  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+  'America/Catamarca': 'America/Argentina/Catamarca',
+  'America/Coral_Harbour': 'America/Atikokan',
+  'America/Cordoba': 'America/Argentina/Cordoba',
+  'America/Godthab': 'America/Nuuk',
+  'America/Indianapolis': 'America/Indiana/Indianapolis',
+  'America/Jujuy': 'America/Argentina/Jujuy',
+  'America/Louisville': 'America/Kentucky/Louisville',
+  'America/Mendoza': 'America/Argentina/Mendoza',
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Truk': 'Pacific/Chuuk',
+};
+const renamedByLowerCase = new Map(Object.entries(RENAMED).map(([old, current]) => [old.toLowerCase(), current]));
+const current = (zone: string) => renamedByLowerCase.get(zone.toLowerCase()) ?? zone;
+
 const canonical = new Map<string, string | null>();
 
 /**
- * The zone's name as the runtime lists it (`utc` → `UTC`), keeping the name asked for when it is
- * a current one (`Asia/Kolkata` stays, although ICU resolves it to `Asia/Calcutta`); null when
- * the runtime does not know the zone.
+ * The zone's current IANA name, spelt as the picker lists it: `utc` → `UTC`, `Asia/Calcutta` →
+ * `Asia/Kolkata`, `US/Eastern` → `America/New_York`; null when the runtime does not know the zone.
  */
 export function canonicalZone(name: string | undefined | null): string | null {
   if (!name || name.length > 64 || !/^[A-Za-z0-9_+\-/]+$/.test(name)) return null;
@@ -23,8 +50,8 @@ export function canonicalZone(name: string | undefined | null): string | null {
   let result: string | null;
   try {
     const resolved = new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
-    const lower = name.toLowerCase();
-    result = allZones().find((z) => z.toLowerCase() === lower) ?? (resolved.toLowerCase() === lower ? resolved : name);
+    const lower = current(name).toLowerCase();
+    result = allZones().find((z) => z.toLowerCase() === lower) ?? current(resolved);
   } catch {
     result = null;
   }
@@ -33,11 +60,11 @@ export function canonicalZone(name: string | undefined | null): string | null {
 }
 
 let zoneList: string[] | undefined;
-/** Every zone the runtime knows, for the picker. */
+/** Every zone the runtime knows, by its current name, for the picker: UTC first, then alphabetical. */
 export function allZones(): readonly string[] {
   if (!zoneList) {
     const supported = (Intl as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
-    zoneList = [...new Set(['UTC', ...supported])];
+    zoneList = ['UTC', ...[...new Set(supported.map(current))].filter((z) => z !== 'UTC').sort()];
   }
   return zoneList;
 }

@@ -3,7 +3,7 @@
  * `application/json; charset=utf-8` and no trailing newline; JSON errors as
  * `{"description","detail","status"}` plus a newline and `nosniff`; text errors as plain text.
  */
-import { QuorumError } from '../../replication/types.ts';
+import { InvalidRecordError, QuorumError } from '../../replication/types.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { BodyProblem } from '../body.ts';
 
@@ -47,6 +47,8 @@ export function toV1Error(error: unknown): V1Error | undefined {
   if (error instanceof V1Error) return error;
   if (error instanceof DomainError) return new V1Error(error.code === 'not_found' ? 404 : 412, error.message);
   if (error instanceof QuorumError) return new V1Error(503, error.message);
+  // Nothing was stored: a value the storage contract refuses is the client's to fix.
+  if (error instanceof InvalidRecordError) return new V1Error(400, error.message);
   return undefined;
 }
 
