@@ -15,6 +15,7 @@ import { hasScope } from '../auth.ts';
 import { readJson, type BodyProblem } from '../body.ts';
 import { ApiError, respondWithError } from '../errors.ts';
 import { authenticateRequest } from '../request-auth.ts';
+import { knownState, UNKNOWN_DETAIL, UNKNOWN_HEADERS } from '../view-state.ts';
 import { adminRoutes } from './admin.ts';
 import { componentRoutes } from './components.ts';
 import { Reply, type NativeRoute } from './define.ts';
@@ -86,6 +87,10 @@ export function nativeApi(deps: ApiDeps): Hono {
       }
       if (!principal) throw new ApiError('unauthorized', 'send an API token (Authorization: Bearer <token>) or the admin user (Basic)');
       if (!hasScope(principal, route.scope)) throw new ApiError('forbidden', `this needs the "${route.scope}" scope, which ${principal.actor.name} does not have`);
+      if (!knownState(deps.store).known) {
+        for (const [name, value] of Object.entries(UNKNOWN_HEADERS)) c.header(name, value);
+        throw new ApiError('state_unknown', UNKNOWN_DETAIL);
+      }
       let query: unknown;
       if (route.query) {
         const parsed = route.query.safeParse(c.req.query());
