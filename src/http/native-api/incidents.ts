@@ -1,11 +1,11 @@
 /** Incidents, maintenance and known issues, and their updates. */
 import { addMessage, createIncident, deleteIncident, deleteMessage, resolveIncident, updateIncident, updateMessage, type IncidentPatch } from '../../domain/incidents.ts';
 import { findIncident, mainMessage } from '../../domain/status.ts';
-import { instant } from '../../domain/time.ts';
 import { componentStateFromStatuspage, incidentStateByName, isOpenState, type IncidentState } from '../../domain/types.ts';
 import { domainView } from '../../domain/view.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiDeps } from '../api-deps.ts';
+import { formatCursor, isAfter, parseCursor } from './cursor.ts';
 import { defineRoute } from './define.ts';
 import { flagsOf, incidentResourceOf, typeOf } from './present.ts';
 import {
@@ -41,16 +41,16 @@ export const incidentRoutes = [
     response: incidentList,
     status: 200,
     handle({ deps, query }) {
-      const before = query.before === undefined ? Infinity : instant(query.before);
+      const cursor = query.before === undefined ? null : parseCursor(query.before);
       const matching = domainView(deps.store, deps.domain.settings).incidents.filter(
         (i) =>
           (query.type === undefined || typeOf(i) === query.type) &&
           (query.state === 'all' || isOpenState(i.state) === (query.state === 'open')) &&
-          instant(i.created_at) < before,
+          (cursor === null || isAfter(i, cursor)),
       );
       const page = matching.slice(0, query.limit);
       const more = matching.length > query.limit;
-      return { incidents: page.map(present(deps)), next_before: more ? page[page.length - 1]!.created_at : null };
+      return { incidents: page.map(present(deps)), next_before: more ? formatCursor(page[page.length - 1]!) : null };
     },
   }),
   defineRoute({

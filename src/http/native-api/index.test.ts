@@ -135,6 +135,29 @@ describe('incidents', () => {
     expect(seen).toEqual(['2026-11-20T05:00:00Z', '2026-11-20T04:00:00Z', '2026-11-20T03:00:00Z', '2026-11-20T02:00:00Z', '2026-11-20T01:00:00Z']);
   });
 
+  it('reaches every incident when many start at the same instant', async () => {
+    const created = new Set<string>();
+    for (let i = 0; i < 60; i++) created.add((await create({ ...NEW, starts_at: `2026-11-20T0${1 + (i % 3)}:00:00Z` })).id);
+    const seen: string[] = [];
+    let query = '?limit=7';
+    for (let pages = 0; pages < 20; pages++) {
+      const res = await t.request(`/api/v1/incidents${query}`, { auth: AUTH.reader });
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as { incidents: IncidentResource[]; next_before: string | null };
+      seen.push(...page.incidents.map((i) => i.id));
+      if (!page.next_before) break;
+      query = `?limit=7&before=${encodeURIComponent(page.next_before)}`;
+    }
+    expect(seen).toHaveLength(60);
+    expect(new Set(seen)).toEqual(created);
+  });
+
+  it('refuses a cursor that is neither a time nor a next_before (400 naming before)', async () => {
+    const res = await t.request('/api/v1/incidents?before=yesterday', { auth: AUTH.reader });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('before');
+  });
+
   it.each([
     ['an unknown component', { ...NEW, components: ['Public - API', 'x - y'] }, ['components[1]'], 'unknown component "x - y"'],
     ['no components', { ...NEW, components: [] }, ['components'], undefined],
