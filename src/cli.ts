@@ -1,14 +1,16 @@
 /**
  * `staunch` command line: serve, targets check, sync.
- * Exit codes: 0 success, 1 a check or sync found problems (a target down, behind or with hints), 2 bad configuration.
+ * Exit codes: 0 success, 1 a check or sync found problems (a target down, behind or with hints; digests
+ * still differing after a sync), 2 bad configuration.
  */
 import { Command } from 'commander';
+import { StorageError } from '../storage-drivers/types.ts';
 import { ConfigError } from './config/parse.ts';
-import { loadNodeConfig } from './runtime/node-config.ts';
+import { loadNodeConfig, logConfigWarnings } from './runtime/node-config.ts';
 import { createReplicatorFromConfig, startNodeServer } from './runtime/node.ts';
 import { createNodeLogger } from './runtime/node-logger.ts';
 import { throttledProgress } from './runtime/progress.ts';
-import { formatSyncReport } from './runtime/sync-report.ts';
+import { formatSyncReport, syncExitCode } from './runtime/sync-report.ts';
 import { formatTargetChecks } from './runtime/targets-check.ts';
 import { VERSION } from './runtime/version.ts';
 
@@ -20,7 +22,9 @@ program
   .option('-c, --config <file>', 'configuration file (default: ./config.yml, else the embedded default)')
   .action(async (options: { config?: string }) => {
     const { config, source } = loadNodeConfig(options.config);
-    const server = await startNodeServer(config, { source });
+    const logger = createNodeLogger(config.log);
+    logConfigWarnings(config, logger);
+    const server = await startNodeServer(config, { source, logger });
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
         server.close().then(
@@ -38,6 +42,7 @@ targets
   .option('-c, --config <file>', 'configuration file')
   .action(async (options: { config?: string }) => {
     const { config, source } = loadNodeConfig(options.config);
+    logConfigWarnings(config, createNodeLogger({ ...config.log, level: 'warn' }));
     const { replicator, drivers } = createReplicatorFromConfig(config, createNodeLogger({ ...config.log, level: 'error' }), { writeTimeoutMs: 5000 });
     const rows = await replicator.inspect();
     await Promise.all(drivers.map((d) => d.close().catch(() => undefined)));
@@ -54,19 +59,21 @@ program
   .action(async (options: { config?: string; quiet?: boolean }) => {
     const { config, source } = loadNodeConfig(options.config);
     const logger = createNodeLogger({ ...config.log, level: 'warn' });
+    logConfigWarnings(config, logger);
     const { replicator, drivers } = createReplicatorFromConfig(config, logger);
     console.error(`sync of ${source}: ${drivers.length} targets`);
     const report = await replicator.syncOnce({ onProgress: options.quiet ? undefined : throttledProgress((line) => console.error(line)) });
     await Promise.all(drivers.map((d) => d.close().catch(() => undefined)));
     console.log(formatSyncReport(report));
-    process.exitCode = report.targets.every((t) => t.reachable && t.errors.length === 0) ? 0 : 1;
+    process.exitCode = syncExitCode(report);
   });
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
+  // A bad configuration is the user's to fix: the problems, no stack trace.
+  if (error instanceof ConfigError || (error instanceof StorageError && error.code === 'INVALID_URI')) {
+    console.error(error instanceof ConfigError ? error.message : `invalid configuration:\n  - ${error.message}`);
     process.exit(2);
   }
   throw error;

@@ -1,6 +1,7 @@
 /**
- * Local folder target (Node only): `file:///abs/dir`, or `file://./rel/dir` relative to the working
- * directory, with optional `?fsync=false` (skip fsync, for throwaway data) and `timeout_ms`.
+ * Local folder target (Node only): `file:///abs/dir`, or `file://./rel/dir` relative to the config
+ * file's folder (the working directory when the driver is created directly), with optional
+ * `?fsync=false` (skip fsync, for throwaway data) and `timeout_ms`.
  *
  *   <dir>/<kind>/<name>.json                 one JSON record per file (names: file-names.ts)
  *   <dir>/.revs/<kind>/<rev>~<name>[.state]  rev index, empty files (file-index.ts)
@@ -17,7 +18,8 @@
 import { access, constants, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { StorageError, type DriverModule, type DriverOptions, type StorageDriver, type StoredRecord } from './types.ts';
+import { StorageError, type DriverModule, type DriverOptions, type StorageDriver, type StoredRecord, type UriCheck, type UriContext } from './types.ts';
+import { numberParameter, throwProblems, unknownParameters, uriCheck } from './uri-check.ts';
 import { DEFAULT_TIMEOUT_MS, assertRecord, booleanParameter, clampLimit, digestRows, mapConcurrently, queryNumber, recordProblem, withTimeout } from './utils.ts';
 import { FILE_MODE, createFile, errnoOf, fileError, makeDirectory, replaceFile, syncDirectory } from './file-fs.ts';
 import { entryFile, finalState, groupByName, parseEntry, settledEntry, type IndexEntry, type NameEntries } from './file-index.ts';
@@ -26,7 +28,7 @@ import { idOf, nameOf } from './file-names.ts';
 
 const KIND = /^[a-z0-9_]{1,64}$/;
 const RECORD_SUFFIX = '.json';
-const KNOWN_PARAMETERS = new Set(['fsync', 'timeout_ms']);
+const KNOWN_PARAMETERS = ['fsync', 'timeout_ms'];
 const WRITE_CONCURRENCY = 16;
 const READ_CONCURRENCY = 32;
 /** Temporary files older than this were left by a crash; younger ones may be a write in progress. */
@@ -35,20 +37,41 @@ const ORPHAN_TEMPORARY_MS = 60 * 60_000;
 const canonical = (r: StoredRecord): StoredRecord => ({ kind: r.kind, id: r.id, rev: r.rev, deleted: r.deleted, body: r.body });
 const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The folder a URI names; statusetat's forms `file:///abs` and `file://./rel` both work. */
-export function fileDirectory(uri: URL): string {
-  if (uri.protocol !== 'file:') throw new StorageError('file', 'INVALID_URI', `scheme ${uri.protocol} is not file:`);
-  for (const name of uri.searchParams.keys()) {
-    if (!KNOWN_PARAMETERS.has(name)) throw new StorageError('file', 'INVALID_URI', `unknown parameter ${JSON.stringify(name)} in ${uri.href} (known: fsync, timeout_ms)`);
+/**
+ * The folder a URI names: `file:///abs` is absolute, `file://./rel` and `file://rel/dir` are relative
+ * to `baseDir` (the config file's folder; default the working directory). `file:rel` is refused:
+ * URL parsing turns it into `/rel` at the filesystem root, which is never what was meant.
+ */
+export function readFileUri(uri: URL, context: UriContext = {}): { path?: string; problems: string[] } {
+  const problems = unknownParameters(uri, KNOWN_PARAMETERS);
+  if (uri.protocol !== 'file:') problems.push(`scheme ${uri.protocol} is not file:`);
+  if (context.raw !== undefined && !/^file:\//i.test(context.raw.trim())) {
+    problems.push('path: write file:///absolute/folder, or file://./relative/folder for a folder relative to the config file');
   }
-  let path: string;
+  booleanParameter('file', uri, 'fsync', problems);
+  numberParameter(uri, 'timeout_ms', problems);
+  let path: string | undefined;
   try {
-    path = uri.host === '' ? fileURLToPath(new URL(uri.pathname, 'file://')) : resolve(decodeURIComponent(uri.host + uri.pathname));
+    path = uri.host === '' ? fileURLToPath(new URL(uri.pathname, 'file://')) : resolve(context.baseDir ?? '.', decodeURIComponent(uri.host + uri.pathname));
+    path = path.replace(/\/+$/, '');
+    if (path === '') problems.push('path: names the root folder; give a folder of its own');
   } catch (error) {
-    throw new StorageError('file', 'INVALID_URI', `${uri.href} is not a folder path: ${(error as Error).message}`);
+    problems.push(`path: not a folder path (${(error as Error).message})`);
   }
-  if (path === '/' || path === '') throw new StorageError('file', 'INVALID_URI', `${uri.href} names the root folder`);
-  return path.replace(/\/+$/, '');
+  return { path, problems };
+}
+
+/** The folder a URI names (see readFileUri); throws every problem at once. */
+export function fileDirectory(uri: URL, context: UriContext = {}): string {
+  const { path, problems } = readFileUri(uri, context);
+  throwProblems('file', uri, problems);
+  return path!;
+}
+
+function checkFileUri(uri: URL, context: UriContext = {}): UriCheck {
+  const { path, problems } = readFileUri(uri, context);
+  if (problems.length > 0 || !path) return uriCheck(uri, problems);
+  return { problems, target: pathToFileURL(path).href + uri.search, identity: `file:${path}` };
 }
 
 interface Candidate {
@@ -404,5 +427,6 @@ export function createFileDriver(uri: URL, options: DriverOptions = {}): Storage
 export default {
   schemes: ['file'],
   runtimes: ['node'],
+  checkUri: checkFileUri,
   create: (uri, options) => createFileDriver(uri, options),
 } satisfies DriverModule;

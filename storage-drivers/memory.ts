@@ -4,6 +4,7 @@
  * run two app instances against "the same" target.
  */
 import { StorageError, type DriverModule, type StorageDriver, type StoredRecord } from './types.ts';
+import { unknownParameters, uriCheck } from './uri-check.ts';
 import { assertRecord, clampLimit, digestRows } from './utils.ts';
 
 const sharedStores = new Map<string, Map<string, StoredRecord>>();
@@ -96,5 +97,10 @@ export function createMemoryDriver(uri: URL = new URL('memory://')): StorageDriv
 export default {
   schemes: ['memory'],
   runtimes: ['node', 'workerd'],
+  // Stores are shared by name, so two targets with one name are one store; unnamed ones never are.
+  checkUri: (uri) => {
+    const name = uri.host + uri.pathname.replace(/^\/$/, '');
+    return uriCheck(uri, unknownParameters(uri, []), name ? `memory:${name}` : undefined);
+  },
   create: (uri) => createMemoryDriver(uri),
 } satisfies DriverModule;

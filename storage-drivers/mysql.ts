@@ -8,8 +8,10 @@
  */
 import { Buffer } from 'node:buffer';
 import mysql from 'mysql2/promise';
-import { StorageError, type DriverModule, type DriverOptions, type StorageDriver, type StorageErrorCode } from './types.ts';
-import { clientUri, createSqlDriver, keyOf, networkErrorCode, planBatch, retryWhen, safeDecode, sqlTarget, type KeyRow, type RecordRow, type SqlDialect, type StoredRow } from './sql-common.ts';
+import { StorageError, type DriverModule, type DriverOptions, type StorageDriver, type StorageErrorCode, type UriCheck } from './types.ts';
+import { numberParameter, throwProblems } from './uri-check.ts';
+import { booleanParameter } from './utils.ts';
+import { checkServerUri, clientUri, createSqlDriver, keyOf, networkErrorCode, planBatch, retryWhen, safeDecode, sqlTarget, type KeyRow, type RecordRow, type SqlDialect, type StoredRow } from './sql-common.ts';
 
 /** Room left in a packet for the statement around the values. */
 const STATEMENT_OVERHEAD = 64 * 1024;
@@ -17,10 +19,35 @@ const STATEMENT_OVERHEAD = 64 * 1024;
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const CHUNK_ROWS = 1000;
 
+/** mysql2 options a URI may set (its own list, less those only code can give and those the URI's parts set). */
+const BOOLEAN_PARAMETERS = [
+  'bigNumberStrings', 'compress', 'debug', 'decimalNumbers', 'disableEval', 'enableCleartextPlugin', 'enableKeepAlive', 'gracefulEnd',
+  'insecureAuth', 'jsonStrings', 'multipleStatements', 'namedPlaceholders', 'resetOnRelease', 'rowsAsArray', 'stringifyObjects',
+  'supportBigNumbers', 'trace', 'waitForConnections',
+];
+const NUMBER_PARAMETERS = ['charsetNumber', 'connectTimeout', 'connectionLimit', 'idleTimeout', 'keepAliveInitialDelay', 'maxIdle', 'maxPreparedStatements', 'queueLimit'];
+const CLIENT_PARAMETERS = [
+  ...BOOLEAN_PARAMETERS, ...NUMBER_PARAMETERS,
+  'charset', 'connectAttributes', 'dateStrings', 'flags', 'localAddress', 'nestTables', 'socketPath', 'ssl', 'timezone',
+];
+
+function checkMysqlUri(uri: URL): UriCheck {
+  const problems: string[] = [];
+  for (const name of BOOLEAN_PARAMETERS) booleanParameter('mysql', uri, name, problems);
+  for (const name of NUMBER_PARAMETERS) numberParameter(uri, name, problems, { integer: true, min: 0 });
+  const ssl = uri.searchParams.get('ssl');
+  if (ssl !== null && typeof parseParameter(ssl) !== 'object' && !/^(true|false)$/.test(ssl)) {
+    problems.push(`ssl=${JSON.stringify(ssl)} is not a JSON object of TLS options (e.g. ssl={"rejectUnauthorized":true})`);
+  }
+  return checkServerUri(uri, { family: 'mysql', defaultPort: 3306, clientParameters: CLIENT_PARAMETERS, socketParameter: 'socketPath' }, problems);
+}
+
 export function mysqlOptions(uri: URL, timeoutMs: number): mysql.PoolOptions {
   const database = safeDecode(uri.pathname.slice(1));
   if (!database) throw new StorageError('mysql', 'INVALID_URI', `no database named in ${uri.protocol}//${uri.host}/`);
   const parameters = Object.fromEntries([...clientUri(uri).searchParams].map(([key, value]) => [key, parseParameter(value)]));
+  // mysql2 takes any non-empty string as true, `multipleStatements=no` included.
+  for (const name of BOOLEAN_PARAMETERS) if (name in parameters) parameters[name] = booleanParameter('mysql', uri, name);
   return {
     connectTimeout: timeoutMs,
     enableKeepAlive: true,
@@ -86,6 +113,7 @@ function storedRow(row: mysql.RowDataPacket): StoredRow {
 }
 
 export function createMysqlDriver(uri: URL, options: DriverOptions = {}): StorageDriver {
+  throwProblems('mysql', uri, checkMysqlUri(uri).problems);
   const target = sqlTarget('mysql', uri, options);
   const poolOptions = mysqlOptions(uri, target.timeoutMs);
   const table = `\`${target.table}\``;
@@ -276,5 +304,6 @@ function classifyMysqlError(error: unknown): StorageErrorCode {
 export default {
   schemes: ['mysql', 'mariadb'],
   runtimes: ['node', 'workerd'],
+  checkUri: checkMysqlUri,
   create: (uri, options) => createMysqlDriver(uri, options),
 } satisfies DriverModule;

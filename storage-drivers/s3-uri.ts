@@ -22,8 +22,9 @@
  * Booleans are `true|false|1|0|yes|no|on|off`; anything else is an error, never a silent default.
  */
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
-import { StorageError, type DriverOptions } from './types.ts';
-import { DEFAULT_TIMEOUT_MS, booleanParameter, queryNumber, redactUri } from './utils.ts';
+import type { DriverOptions, UriCheck } from './types.ts';
+import { choiceParameter, hostIdentity, numberParameter, throwProblems, unknownParameters, uriCheck } from './uri-check.ts';
+import { DEFAULT_TIMEOUT_MS, booleanParameter, redactUri } from './utils.ts';
 
 export interface S3Target {
   bucket: string;
@@ -38,69 +39,73 @@ export interface S3Target {
   location: string;
 }
 
-const KNOWN_PARAMETERS = new Set([
+const KNOWN_PARAMETERS = [
   'region', 'path_style', 'tls', 'insecure', 'insecure-skip-verify', 'checksum', 'conditional_writes',
   'create_bucket', 'timeout_ms', 'max_attempts', 'session_token',
-]);
+];
 const AWS_HOST = /\.?amazonaws\.com$/i;
 const AWS_VIRTUAL_HOST = /^(.+)\.s3(?:[.-]([a-z0-9-]+))?\.amazonaws\.com$/i;
 const AWS_REGIONAL_HOST = /^s3[.-]([a-z0-9-]+)\.amazonaws\.com$/i;
+const EXAMPLE = 's3://KEY:SECRET@host[:port]/bucket[/prefix]';
 
-const invalid = (uri: URL, why: string) => new StorageError('s3', 'INVALID_URI', `${why} in ${redactUri(uri)}`);
-
-function decodeSegment(uri: URL, segment: string): string {
+function decodeSegment(segment: string, problems: string[]): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw invalid(uri, `path segment ${JSON.stringify(segment)} is not valid percent-encoding`);
+    problems.push(`path: segment ${JSON.stringify(segment)} is not valid percent-encoding`);
+    return segment;
   }
 }
 
-export function parseS3Uri(uri: URL, options: DriverOptions = {}): S3Target {
-  if (uri.protocol !== 's3:') throw invalid(uri, `scheme ${uri.protocol} is not s3:`);
-  if (!uri.hostname) throw invalid(uri, 'the host is missing');
-  for (const name of uri.searchParams.keys()) {
-    if (!KNOWN_PARAMETERS.has(name)) throw invalid(uri, `unknown parameter ${JSON.stringify(name)} (known: ${[...KNOWN_PARAMETERS].join(', ')})`);
-  }
+/** Every problem in an `s3://` URI, and the target when there is none. */
+export function readS3Uri(uri: URL, options: DriverOptions = {}): { target?: S3Target; problems: string[] } {
+  const problems = unknownParameters(uri, KNOWN_PARAMETERS);
+  if (uri.protocol !== 's3:') problems.push(`scheme ${uri.protocol} is not s3:`);
+  // `s3://bucket` parses with the bucket as the host: the endpoint is what is missing.
+  if (!uri.hostname) problems.push(`host: missing (${EXAMPLE})`);
 
-  const segments = uri.pathname.split('/').filter(Boolean).map((segment) => decodeSegment(uri, segment));
+  const segments = uri.pathname.split('/').filter(Boolean).map((segment) => decodeSegment(segment, problems));
   const virtualHost = AWS_VIRTUAL_HOST.exec(uri.hostname);
   const isAws = AWS_HOST.test(uri.hostname);
   const bucket = virtualHost ? virtualHost[1]! : segments.shift();
-  if (!bucket) throw invalid(uri, 'the bucket is missing (s3://host/bucket[/prefix])');
+  if (uri.hostname && !bucket) problems.push(`path: the bucket is missing (${EXAMPLE}; "${uri.hostname}" is read as the host)`);
   const prefix = segments.join('/');
 
-  const tlsParameter = booleanParameter('s3', uri, 'tls');
-  const insecure = booleanParameter('s3', uri, 'insecure');
-  if (tlsParameter === true && insecure === true) throw invalid(uri, 'tls=true contradicts insecure=true');
+  const tlsParameter = booleanParameter('s3', uri, 'tls', problems);
+  const insecure = booleanParameter('s3', uri, 'insecure', problems);
+  if (tlsParameter === true && insecure === true) problems.push('tls=true contradicts insecure=true');
   const tls = tlsParameter ?? !insecure;
-  const skipVerify = booleanParameter('s3', uri, 'insecure-skip-verify') ?? false;
-  if (isAws && !tls) throw invalid(uri, 'amazonaws.com endpoints need TLS');
+  const skipVerify = booleanParameter('s3', uri, 'insecure-skip-verify', problems) ?? false;
+  if (isAws && !tls) problems.push('tls: amazonaws.com endpoints need TLS');
 
-  const checksum = (uri.searchParams.get('checksum') ?? 'when_required').toLowerCase();
-  if (checksum !== 'when_required' && checksum !== 'when_supported') throw invalid(uri, `checksum must be when_required or when_supported`);
+  const checksum = choiceParameter(uri, 'checksum', ['when_required', 'when_supported'], problems) ?? 'when_required';
   const checksumMode = checksum === 'when_required' ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED';
 
   const conditionalRaw = uri.searchParams.get('conditional_writes');
-  const conditionalWrites = conditionalRaw === null || conditionalRaw.toLowerCase() === 'auto' ? 'auto' : booleanParameter('s3', uri, 'conditional_writes')!;
+  const conditionalWrites = conditionalRaw === null || conditionalRaw.toLowerCase() === 'auto' ? 'auto' : booleanParameter('s3', uri, 'conditional_writes', problems) ?? 'auto';
+  const createBucket = booleanParameter('s3', uri, 'create_bucket', problems) ?? false;
+  const pathStyle = booleanParameter('s3', uri, 'path_style', problems);
 
   const region = uri.searchParams.get('region') || virtualHost?.[2] || AWS_REGIONAL_HOST.exec(uri.hostname)?.[1] || 'us-east-1';
-  const accessKeyId = decodeSegment(uri, uri.username);
-  const secretAccessKey = decodeSegment(uri, uri.password);
-  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) throw invalid(uri, 'give both the access key and the secret key, or neither');
+  const accessKeyId = decodeSegment(uri.username, problems);
+  const secretAccessKey = decodeSegment(uri.password, problems);
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) problems.push('credentials: give both the access key and the secret key, or neither');
   const sessionToken = uri.searchParams.get('session_token') || undefined;
 
-  const timeoutMs = queryNumber(uri, 'timeout_ms', options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const timeoutMs = numberParameter(uri, 'timeout_ms', problems) ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxAttempts = numberParameter(uri, 'max_attempts', problems, { integer: true }) ?? 3;
+  if (problems.length > 0 || !bucket) return { problems };
+
   const clientConfig: S3ClientConfig = {
     region,
     // On AWS the SDK derives the endpoint from the region and the bucket; elsewhere it is the host.
     endpoint: isAws ? undefined : `${tls ? 'https' : 'http'}://${uri.host}`,
-    forcePathStyle: booleanParameter('s3', uri, 'path_style') ?? (!isAws),
+    forcePathStyle: pathStyle ?? (!isAws),
     credentials: accessKeyId ? { accessKeyId, secretAccessKey, sessionToken } : undefined,
     requestChecksumCalculation: checksumMode,
     responseChecksumValidation: checksumMode,
     // Retries stay few: the replication engine queues and retries whole writes itself.
-    maxAttempts: Math.min(10, Math.floor(queryNumber(uri, 'max_attempts', 3))),
+    maxAttempts: Math.min(10, maxAttempts),
     requestHandler: {
       connectionTimeout: Math.min(timeoutMs, 5000),
       requestTimeout: timeoutMs,
@@ -110,13 +115,29 @@ export function parseS3Uri(uri: URL, options: DriverOptions = {}): S3Target {
   };
 
   return {
-    bucket,
-    prefix,
-    clientConfig,
-    timeoutMs,
-    createBucket: booleanParameter('s3', uri, 'create_bucket') ?? false,
-    conditionalWrites,
-    secrets: [secretAccessKey, uri.password, sessionToken ?? ''].filter((s) => s.length > 0),
-    location: redactUri(uri),
+    problems,
+    target: {
+      bucket,
+      prefix,
+      clientConfig,
+      timeoutMs,
+      createBucket,
+      conditionalWrites,
+      secrets: [secretAccessKey, uri.password, sessionToken ?? ''].filter((s) => s.length > 0),
+      location: redactUri(uri),
+    },
   };
+}
+
+export function parseS3Uri(uri: URL, options: DriverOptions = {}): S3Target {
+  const { target, problems } = readS3Uri(uri, options);
+  throwProblems('s3', uri, problems);
+  return target!;
+}
+
+/** The config-time check: the same parse, and the bucket and prefix on one endpoint as the store. */
+export function checkS3Uri(uri: URL): UriCheck {
+  const { target, problems } = readS3Uri(uri);
+  if (!target) return uriCheck(uri, problems);
+  return uriCheck(uri, problems, `s3://${hostIdentity(uri.hostname)}:${uri.port}/${target.bucket}/${target.prefix}`);
 }

@@ -29,7 +29,7 @@ import { ObjectCache } from './s3-cache.ts';
 import { S3Calls, type PutCondition } from './s3-client.ts';
 import { withClaim } from './s3-claim.ts';
 import { KeyLayout, MAX_KEY_BYTES, keyBytes, type ParsedKey } from './s3-keys.ts';
-import { parseS3Uri } from './s3-uri.ts';
+import { checkS3Uri, parseS3Uri } from './s3-uri.ts';
 
 const WRITE_CONCURRENCY = 16;
 const READ_CONCURRENCY = 32;
@@ -441,5 +441,6 @@ export function createS3Driver(uri: URL, options: DriverOptions = {}): StorageDr
 export default {
   schemes: ['s3'],
   runtimes: ['node', 'workerd'],
+  checkUri: checkS3Uri,
   create: (uri, options) => createS3Driver(uri, options),
 } satisfies DriverModule;

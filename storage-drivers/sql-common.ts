@@ -4,14 +4,15 @@
  * owns everything that is not SQL: validation, paging, bad-row reporting, timeouts, error mapping
  * and the closed state, so the dialects stay plain queries.
  */
-import { StorageError, type DriverName, type DriverOptions, type Page, type StorageDriver, type StorageErrorCode, type StoredRecord } from './types.ts';
+import { StorageError, type DriverName, type DriverOptions, type Page, type StorageDriver, type StorageErrorCode, type StoredRecord, type UriCheck } from './types.ts';
+import { hostIdentity, numberParameter, unknownParameters, uriCheck } from './uri-check.ts';
 import { DEFAULT_TIMEOUT_MS, assertRecord, clampLimit, digestRows, queryNumber, recordFromColumns, recordProblem, redactUri, withTimeout } from './utils.ts';
 
 export const DEFAULT_TABLE = 'staunch_records';
 /** Short enough that `<table>_rev` still fits PostgreSQL's 63-byte identifiers. */
 const TABLE_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
 /** Query parameters the SQL drivers read themselves; everything else is the client library's. */
-const DRIVER_PARAMS = ['table', 'timeout_ms'];
+export const DRIVER_PARAMS = ['table', 'timeout_ms'];
 
 export interface SqlTarget {
   table: string;
@@ -36,6 +37,42 @@ export function sqlTarget(driver: DriverName, uri: URL, options: DriverOptions =
     location,
     secrets: secrets.filter((secret) => secret.length > 0),
   };
+}
+
+/** Problems with the parameters every SQL driver reads itself. */
+export function sqlParameterProblems(uri: URL): string[] {
+  const problems: string[] = [];
+  const table = uri.searchParams.get('table');
+  if (table !== null && !TABLE_PATTERN.test(table)) problems.push(`table=${JSON.stringify(table)} is not a plain identifier (letters, digits, _; at most 48)`);
+  numberParameter(uri, 'timeout_ms', problems);
+  return problems;
+}
+
+export interface ServerUriRules {
+  family: string;
+  defaultPort: number;
+  /** Parameters the client library reads, besides the driver's own. */
+  clientParameters: readonly string[];
+  /** The parameter that names a local socket instead of a host. */
+  socketParameter: string;
+  /** The database when the path names none (PostgreSQL: the user's name), or undefined when one is required. */
+  defaultDatabase?: (uri: URL) => string;
+}
+
+/** Host, port and database checks shared by the PostgreSQL and MySQL drivers, and the identity of the database named. */
+export function checkServerUri(uri: URL, rules: ServerUriRules, problems: string[]): UriCheck {
+  problems.push(...unknownParameters(uri, [...DRIVER_PARAMS, ...rules.clientParameters]), ...sqlParameterProblems(uri));
+  const socket = uri.searchParams.get(rules.socketParameter);
+  const example = `${rules.family}://user@db.internal:${rules.defaultPort}/staunch`;
+  if (!uri.hostname && !socket) problems.push(`host: missing (e.g. ${example})`);
+  if (uri.port === '0') problems.push('port: 0 is not a port');
+  const database = safeDecode(uri.pathname.replace(/^\//, ''));
+  if (database.includes('/')) problems.push(`path: "${database}" is not a database name (e.g. ${example})`);
+  if (!database && !rules.defaultDatabase) problems.push(`path: the database name is missing (e.g. ${example})`);
+  const host = hostIdentity(uri.hostname || socket || '');
+  const table = uri.searchParams.get('table') ?? DEFAULT_TABLE;
+  const identity = `${rules.family}://${host}:${uri.port || rules.defaultPort}/${database || rules.defaultDatabase?.(uri)}?table=${table}`;
+  return uriCheck(uri, problems, identity);
 }
 
 /** The URI as the client library should see it: without the parameters this module consumes. */

@@ -113,10 +113,28 @@ export class StorageError extends Error {
 /** Builds a driver from its target URI; drivers connect lazily, so creating one never does I/O. */
 export type StorageDriverFactory = (uri: URL, options?: DriverOptions) => StorageDriver;
 
+export interface UriContext {
+  /** Folder that relative paths are resolved against (the config file's); default the working directory. */
+  baseDir?: string;
+  /** The target as written, before URL parsing normalised it (`file:x` and `file:///x` parse alike). */
+  raw?: string;
+}
+
+export interface UriCheck {
+  /** Everything wrong with the URI, each naming the part or parameter; empty when it is usable. */
+  problems: string[];
+  /** The target as the driver will open it, relative paths resolved. */
+  target: string;
+  /** Equal for two targets that reach the same store, so a config cannot list one store twice. */
+  identity?: string;
+}
+
 export interface DriverModule {
   /** URI schemes this driver answers to (`mysql` also takes `mariadb`). */
   schemes: readonly string[];
   /** Whether the driver can run inside workerd. */
   runtimes: readonly ('node' | 'workerd')[];
+  /** Checks a target URI without creating anything, so a config is refused before anything starts. */
+  checkUri(uri: URL, context?: UriContext): UriCheck;
   create: StorageDriverFactory;
 }

@@ -195,11 +195,19 @@ export async function mapConcurrently<T, R>(items: readonly T[], limit: number, 
 const TRUE_WORDS = /^(true|1|yes|on)$/i;
 const FALSE_WORDS = /^(false|0|no|off)$/i;
 
-/** A yes/no URI query parameter, strictly parsed (statusetat took any non-empty value, even `false`, as true). */
-export function booleanParameter(driver: DriverName, uri: URL, name: string): boolean | undefined {
+/**
+ * A yes/no URI query parameter, strictly parsed (statusetat took any non-empty value, even `false`, as true).
+ * With `problems`, a bad value is added there (and undefined returned) instead of thrown.
+ */
+export function booleanParameter(driver: DriverName, uri: URL, name: string, problems?: string[]): boolean | undefined {
   const raw = uri.searchParams.get(name);
   if (raw === null) return undefined;
   if (TRUE_WORDS.test(raw.trim())) return true;
   if (FALSE_WORDS.test(raw.trim())) return false;
-  throw new StorageError(driver, 'INVALID_URI', `${name}=${JSON.stringify(raw)} is not a boolean (use true or false) in ${redactUri(uri)}`);
+  const problem = `${name}=${JSON.stringify(raw)} is not a boolean (use true or false)`;
+  if (problems) {
+    problems.push(problem);
+    return undefined;
+  }
+  throw new StorageError(driver, 'INVALID_URI', `${problem} in ${redactUri(uri)}`);
 }

@@ -20,7 +20,7 @@ describe('deploy/kubernetes/staunch.yaml', () => {
   it('ships a configuration Staunch accepts, with every secret from the environment', () => {
     const text = manifests[0]!.data!['config.yml']!;
     const env = Object.fromEntries([...text.matchAll(/\$\{(\w+)\}/g)].map((m) => [m[1]!, 'value-from-secret']));
-    const config = parseConfig(text, { env, knownSchemes: nodeDrivers.schemes });
+    const config = parseConfig(text, { env, drivers: nodeDrivers });
     expect(config.targets).toHaveLength(3);
     expect(config.generated).toEqual({ credentials: false, cookieKey: false });
   });
@@ -34,7 +34,7 @@ describe('deploy/kubernetes/staunch.yaml', () => {
 describe('deploy/docker-config.yml', () => {
   it('is the embedded default listening on every interface, with secrets from the environment', () => {
     const text = readFileSync(new URL('../deploy/docker-config.yml', import.meta.url), 'utf8');
-    const config = parseConfig(text, { env: { STAUNCH_ADMIN_PASSWORD: 'pw', STAUNCH_COOKIE_KEY: 'key' }, knownSchemes: nodeDrivers.schemes });
+    const config = parseConfig(text, { env: { STAUNCH_ADMIN_PASSWORD: 'pw', STAUNCH_COOKIE_KEY: 'key' }, drivers: nodeDrivers });
     expect(config.listen).toEqual({ host: '0.0.0.0', port: 8080 });
     expect(config.password).toBe('pw');
     expect(config.targets.map((t) => new URL(t).protocol)).toEqual(['sqlite:', 'file:']);

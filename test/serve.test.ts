@@ -57,14 +57,14 @@ describe('staunch serve', () => {
 
   it('exits with code 2 and names the key when the configuration is invalid', async () => {
     const cwd = tempDir();
-    writeFileSync(join(cwd, 'bad.yml'), 'targets:\n  - sqlite://./a.db\n  - file://./d\n  - mongo://db/x\nbase_info:\n  timezone: UTC\n');
+    writeFileSync(join(cwd, 'bad.yml'), 'targets:\n  - sqlite://./a.db\n  - file://./d\n  - mongo://db/x\nbase_info:\n  titel: Status\n');
     const error = await run(process.execPath, [STAUNCH_BIN, 'serve', '-c', 'bad.yml'], { cwd }).then(
       () => null,
       (e: { code: number; stderr: string }) => e,
     );
     expect(error?.code).toBe(2);
     expect(error?.stderr).toContain('targets[2]: unknown scheme "mongo"');
-    expect(error?.stderr).toContain('base_info.timezone: unknown key (did you mean "time_zone"?)');
+    expect(error?.stderr).toContain('base_info.titel: unknown key (did you mean "title"?)');
   });
 
   it('reports 503 from /readyz when no target can take a write, and keeps serving', async () => {

@@ -9,3 +9,9 @@ export function parseDuration(value: string | number): number | null {
   if (!match) return null;
   return Math.round(Number(match[1]) * UNITS[match[2]!]!);
 }
+
+/** The largest whole unit that states `ms` exactly, e.g. 1h, 100ms. */
+export function formatDuration(ms: number): string {
+  const [unit, size] = Object.entries(UNITS).reverse().find(([, size]) => ms % size === 0) ?? ['ms', 1];
+  return `${ms / size}${unit}`;
+}

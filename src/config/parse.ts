@@ -1,18 +1,28 @@
 /**
- * parseConfig(text, env): YAML → `${VAR}` interpolation → validation → derived defaults.
- * Pure, so Node and the Worker share it; each names the failing key in its errors.
+ * parseConfig(text, env): YAML → `${VAR}` interpolation → aliases → validation → derived defaults.
+ * Pure, so Node and the Worker share it; each problem names the failing key, and every problem is
+ * reported in one round, so a broken file is fixed in one go.
  */
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { applyAliases, keySuggestion, type ConfigWarning } from './keys.ts';
+import { checkNotifiers } from './notifiers.ts';
 import { configSchema, type ParsedConfig } from './schema.ts';
+import { checkTargets, type TargetChecker } from './targets.ts';
+
+export type { ConfigWarning } from './keys.ts';
+export { normalizeTarget, type TargetChecker } from './targets.ts';
 
 export interface Config extends ParsedConfig {
   /** True when username/password/cookie_key were generated because the file left them empty. */
   generated: { credentials: boolean; cookieKey: boolean };
+  /** Things that work but deserve attention, printed at start: aliased keys, notifiers that send nothing. */
+  warnings: ConfigWarning[];
 }
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+  readonly code = 'INVALID_CONFIG';
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -21,12 +31,25 @@ export class ConfigError extends Error {
 export interface ParseOptions {
   /** Environment for `${VAR}` references and `PORT`. */
   env?: Record<string, string | undefined>;
-  /** URI schemes the runtime has drivers for; others are rejected with the list of those available. */
-  knownSchemes?: readonly string[];
+  /** The runtime's driver registry: every target is checked by its driver; unknown schemes are refused. */
+  drivers?: TargetChecker;
+  /** Folder that relative file and SQLite paths are resolved against (the config file's). */
+  baseDir?: string;
   /** Where the text came from, for messages. */
   source?: string;
   /** Source of randomness for generated secrets (tests pass a fixed one). */
   randomId?: () => string;
+  /** Whether `${VAR}` is replaced (VCAP_SERVICES values are taken as they are, as statusetat does). */
+  interpolate?: boolean;
+}
+
+/** `key: ~` means "not set" (see interpolate), also where nothing is interpolated. */
+function dropNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropNulls);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== null).map(([key, item]) => [key, dropNulls(item)]));
+  }
+  return value;
 }
 
 const PLACEHOLDER = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
@@ -64,66 +87,54 @@ function interpolate(value: unknown, env: Record<string, string | undefined>, pa
 function describeIssue(issue: z.core.$ZodIssue): string {
   const where = formatPath(issue.path);
   if (issue.code === 'unrecognized_keys') {
-    const hints: Record<string, string> = { timezone: 'time_zone', target: 'targets', component: 'components' };
-    return issue.keys
-      .map((key) => `${formatPath([...issue.path, key])}: unknown key${hints[key] ? ` (did you mean "${hints[key]}"?)` : ''}`)
-      .join('; ');
+    return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown key${keySuggestion(issue.path, key)}`).join('; ');
   }
   return `${where}: ${issue.message}`;
 }
 
-/**
- * statusetat's `sqlite://:memory:` is not a valid URL (an empty host with the port ":memory:");
- * it is accepted and spelled the way the sqlite driver parses it.
- */
-export function normalizeTarget(target: string): string {
-  return target.trim() === 'sqlite://:memory:' ? 'sqlite::memory:' : target.trim();
-}
-
-function targetProblem(target: string, knownSchemes: readonly string[] | undefined): string | null {
-  let uri: URL;
-  try {
-    uri = new URL(target);
-  } catch {
-    return `"${target.replace(/\/\/[^@/]*@/, '//***@')}" is not a URI (e.g. sqlite:///var/lib/staunch.db)`;
-  }
-  const scheme = uri.protocol.replace(/:$/, '');
-  if (knownSchemes && !knownSchemes.includes(scheme)) {
-    return `unknown scheme "${scheme}" (available here: ${knownSchemes.join(', ')})`;
-  }
-  return null;
+/** `line 3, column 5: message` for each YAML syntax error. */
+function yamlProblems(text: string, source: string): { value: unknown; problems: string[] } {
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const problems = document.errors.map((error) => {
+    const at = error.linePos?.[0];
+    const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    return `${source}: ${at ? `line ${at.line}, column ${at.col}: ` : ''}${message}`;
+  });
+  return { value: problems.length > 0 ? undefined : document.toJS(), problems };
 }
 
 export function parseConfig(text: string, options: ParseOptions = {}): Config {
-  const env = options.env ?? {};
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw new ConfigError(document.errors.map((e) => `${options.source ?? 'config'}: ${e.message.split('\n')[0]}`));
-  }
-  const problems: string[] = [];
-  const raw = interpolate(document.toJS() ?? {}, env, [], problems);
+  const { value, problems } = yamlProblems(text, options.source ?? 'config');
   if (problems.length > 0) throw new ConfigError(problems);
+  return parseConfigValue(value ?? {}, options);
+}
 
-  // Every problem is reported at once, so a broken file is fixed in one round.
+/** The checks after YAML: for a parsed file, or for VCAP_SERVICES' merged credentials. */
+export function parseConfigValue(value: unknown, options: ParseOptions = {}): Config {
+  const env = options.env ?? {};
+  const interpolationProblems: string[] = [];
+  const raw = options.interpolate === false ? dropNulls(value) : interpolate(value, env, [], interpolationProblems);
+  const warnings: ConfigWarning[] = [];
+  const problems: string[] = [];
+  applyAliases(raw, warnings, problems);
+
   const result = configSchema.safeParse(raw);
   if (!result.success) problems.push(...result.error.issues.map(describeIssue));
-  const rawTargets = (raw as { targets?: unknown }).targets;
-  if (Array.isArray(rawTargets)) {
-    rawTargets.forEach((target, i) => {
-      const problem = typeof target === 'string' ? targetProblem(normalizeTarget(target), options.knownSchemes) : null;
-      if (problem) problems.push(`targets[${i}]: ${problem}`);
-    });
+  const fields = (typeof raw === 'object' && raw !== null ? raw : {}) as { targets?: unknown; components?: unknown; notifiers?: unknown };
+  const targets = checkTargets(fields.targets, options.drivers, options.baseDir, problems);
+  componentProblems(fields.components, problems);
+  checkNotifiers(fields.notifiers, problems, warnings);
+  if (result.success && result.data.replication.tombstone_retention <= result.data.replication.sync_interval) {
+    problems.push('replication.tombstone_retention: must be longer than sync_interval, or deletions are purged before the sync copies them');
   }
-  if (!result.success || problems.length > 0) throw new ConfigError(problems);
+
+  // A key whose variable is unset is reported once, not again for the empty value it got.
+  const keyOf = (problem: string) => problem.slice(0, problem.indexOf(':'));
+  const unset = new Set(interpolationProblems.map(keyOf));
+  const all = [...interpolationProblems, ...problems.filter((problem) => !unset.has(keyOf(problem)))];
+  if (!result.success || all.length > 0) throw new ConfigError(all);
   const config = result.data;
-  config.targets = config.targets.map(normalizeTarget);
-  const componentIds = new Set<string>();
-  config.components.forEach((component, i) => {
-    const id = component.group ? `${component.group} - ${component.name}` : component.name;
-    if (componentIds.has(id)) problems.push(`components[${i}]: "${id}" is listed twice`);
-    componentIds.add(id);
-  });
-  if (problems.length > 0) throw new ConfigError(problems);
+  config.targets = targets;
 
   // statusetat: PORT always replaces the port, even when `listen` is given.
   if (env.PORT) {
@@ -146,5 +157,19 @@ export function parseConfig(text: string, options: ParseOptions = {}): Config {
   config.base_info.base_url = (config.base_info.base_url || `http://${host}:${config.listen.port}`).replace(/\/+$/, '');
   config.base_info.support ||= config.base_info.base_url;
   config.base_info.contact ||= config.base_info.support;
-  return { ...config, generated };
+  return { ...config, generated, warnings };
+}
+
+/** Components are identified as "group - name", so two with the same pair would be one. */
+function componentProblems(components: unknown, problems: string[]): void {
+  if (!Array.isArray(components)) return;
+  const ids = new Map<string, number>();
+  components.forEach((component: unknown, i) => {
+    const { name, group } = (component ?? {}) as { name?: unknown; group?: unknown };
+    if (typeof name !== 'string' || name === '') return;
+    const id = typeof group === 'string' && group ? `${group} - ${name}` : name;
+    const first = ids.get(id);
+    if (first === undefined) ids.set(id, i);
+    else problems.push(`components[${i}]: "${id}" is listed twice (also components[${first}])`);
+  });
 }

@@ -4,9 +4,10 @@
  * (`replication`, `api_tokens`, `agents`) sit beside them.
  */
 import { z } from 'zod';
-import { parseDuration } from './duration.ts';
+import { formatDuration, parseDuration } from './duration.ts';
 
-const duration = (fallback: string) =>
+/** A duration of at least `minMs`; `why` says what a shorter one would break. */
+const duration = (fallback: string, minMs: number, why: string) =>
   z
     .union([z.string(), z.number()])
     .default(fallback)
@@ -16,8 +17,18 @@ const duration = (fallback: string) =>
         ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration (use e.g. 500ms, 5s, 2m, 1h, 30d)` });
         return z.NEVER;
       }
+      if (ms < minMs) {
+        ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is too short: the minimum is ${formatDuration(minMs)} (${why})` });
+        return z.NEVER;
+      }
       return ms;
     });
+
+const writeQuorum = z
+  .union([z.literal(1), z.literal('majority'), z.literal('all')], {
+    error: (issue) => `${JSON.stringify(issue.input)} is not allowed: use 1, majority or all (a count of targets other than 1 would change meaning whenever a target is added or removed)`,
+  })
+  .default(1);
 
 const listen = z
   .string()
@@ -124,11 +135,11 @@ export const configSchema = z
     disable_maintenance_to_incident: z.boolean().default(false),
     replication: z
       .strictObject({
-        write_quorum: z.union([z.literal(1), z.literal('majority'), z.literal('all')]).default(1),
-        write_timeout: duration('5s'),
-        sync_interval: duration('60s'),
-        poll_interval: duration('2s'),
-        tombstone_retention: duration('30d'),
+        write_quorum: writeQuorum,
+        write_timeout: duration('5s', 100, 'no backend answers a write faster, so every write would fail'),
+        sync_interval: duration('60s', 1000, 'each pass reads every target\'s digests; 0 would repeat it without pause'),
+        poll_interval: duration('2s', 100, 'each poll queries every target; 0 would repeat it without pause'),
+        tombstone_retention: duration('30d', 3_600_000, 'a deletion forgotten before every target has it comes back from the others'),
       })
       .prefault({}),
     api_tokens: z.array(apiToken).default([]),

@@ -1,24 +1,36 @@
 /**
- * Finds the configuration on Node: `-c FILE`, else ./config.yml, else the embedded default.
+ * Finds the configuration on Node: `-c FILE`; else, as statusetat does on Cloud Foundry,
+ * `VCAP_SERVICES` when it is set; else ./config.yml; else the embedded default. Relative file
+ * and SQLite paths are resolved against the config file's folder (the working directory for the
+ * others).
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { DEFAULT_CONFIG_YAML } from '../config/default.ts';
-import { ConfigError, parseConfig, type Config } from '../config/parse.ts';
+import { ConfigError, parseConfig, parseConfigValue, type Config } from '../config/parse.ts';
+import { vcapConfig } from '../config/vcap.ts';
+import type { Logger } from '../logger.ts';
 import { nodeDrivers } from './registry.node.ts';
 
 export interface LoadedConfig {
   config: Config;
-  /** The file read, or "embedded default". */
+  /** The file read, "VCAP_SERVICES" or "embedded default". */
   source: string;
 }
 
 export function loadNodeConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  if (!path && env.VCAP_SERVICES) {
+    const { value, problems, warnings } = vcapConfig(env.VCAP_SERVICES);
+    if (problems.length > 0) throw new ConfigError(problems);
+    const config = parseConfigValue(value, { env, drivers: nodeDrivers, baseDir: process.cwd(), source: 'VCAP_SERVICES', interpolate: false });
+    return { config: { ...config, warnings: [...warnings, ...config.warnings] }, source: 'VCAP_SERVICES' };
+  }
   const candidate = path ?? (existsSync('config.yml') ? 'config.yml' : undefined);
   if (!candidate) {
     // The embedded default keeps its SQLite file in ./data; SQLite creates files, not folders.
     mkdirSync('data', { recursive: true });
-    return { config: parseConfig(DEFAULT_CONFIG_YAML, { env, knownSchemes: nodeDrivers.schemes, source: 'embedded default' }), source: 'embedded default' };
+    const source = 'embedded default';
+    return { config: parseConfig(DEFAULT_CONFIG_YAML, { env, drivers: nodeDrivers, baseDir: process.cwd(), source }), source };
   }
   const file = resolve(candidate);
   let text: string;
@@ -27,5 +39,10 @@ export function loadNodeConfig(path: string | undefined, env: NodeJS.ProcessEnv 
   } catch (error) {
     throw new ConfigError([`${candidate}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`]);
   }
-  return { config: parseConfig(text, { env, knownSchemes: nodeDrivers.schemes, source: candidate }), source: file };
+  return { config: parseConfig(text, { env, drivers: nodeDrivers, baseDir: dirname(file), source: candidate }), source: file };
+}
+
+/** Printed at every start: aliased keys and config blocks that do nothing yet. */
+export function logConfigWarnings(config: Config, logger: Logger): void {
+  for (const warning of config.warnings) logger.warn({ key: warning.key }, warning.message);
 }

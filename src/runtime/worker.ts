@@ -31,7 +31,7 @@ interface Instance {
 let instance: Promise<Instance> | undefined;
 
 async function build(env: Env): Promise<Instance> {
-  const config = parseConfig(env.STAUNCH_CONFIG ?? '', { env, knownSchemes: workerDrivers.schemes, source: 'STAUNCH_CONFIG' });
+  const config = parseConfig(env.STAUNCH_CONFIG ?? '', { env, drivers: workerDrivers, source: 'STAUNCH_CONFIG' });
   const logger = consoleLogger(config.log.level === 'debug' || config.log.level === 'trace' ? 'debug' : 'info');
   const store = createReplicator({
     drivers: config.targets.map((target) => workerDrivers.create(target)),
