@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { revAtWallTime } from './hlc.ts';
 import { HINT_KIND } from './internal-kinds.ts';
 import { expectConverged, memoryTargets, readAll, record, replicatorsForEachTest } from './testing/fixtures.ts';
+import { formatSyncReport, syncExitCode } from '../runtime/sync-report.ts';
 import type { SyncProgress } from './types.ts';
 
 const { create: replicatorFor } = replicatorsForEachTest();
@@ -12,6 +13,25 @@ const NOW = Date.UTC(2026, 5, 1);
 const revAgo = (minutesAgo: number, writer = 'w') => revAtWallTime(NOW - minutesAgo * 60_000).replace(/-0$/, `-${writer}`);
 
 describe('anti-entropy sync', () => {
+  it('reports the kinds whose digests still differ after the pass, and staunch sync exits 1 for them', async () => {
+    const [a, b] = memoryTargets(2);
+    // A target that stores something other than what it was given, as PostgreSQL once stored
+    // U+FFFD for a lone surrogate: every pass copies, nothing fails, and the digests never agree.
+    const put = b!.put.bind(b);
+    b!.put = (records) => put(records.map((r) => ({ ...r, id: r.id.toUpperCase() })));
+    await a!.inner.put([record('incident', 'mangled', revAgo(5))]);
+
+    const report = await replicatorFor({ drivers: [a!, b!], now: () => NOW }).syncOnce();
+
+    expect(report.targets.every((t) => t.reachable && t.errors.length === 0)).toBe(true);
+    expect(report.unconverged).toEqual(['incident']);
+    expect(syncExitCode(report)).toBe(1);
+    expect(formatSyncReport(report)).toContain('Still different after the pass: incident');
+    const fine = await replicatorFor({ drivers: memoryTargets(2), now: () => NOW }).syncOnce();
+    expect(fine.unconverged).toEqual([]);
+    expect(syncExitCode(fine)).toBe(0);
+  });
+
   it('copies the newest rev of every record both ways and reports what went where', async () => {
     const [a, b] = memoryTargets(2);
     await a!.inner.put([record('incident', 'only-a', revAgo(9)), record('incident', 'both', revAgo(5)), record('subscriber', 's1', revAgo(8))]);

@@ -114,6 +114,9 @@ export async function runSync(context: SyncContext, options: SyncOptions = {}): 
   }
 
   for (const target of reachable) reportOf(target).behind = behind.get(target) ?? 0;
+  // Digested again: a kind still differing after its repair (a target that stores a record as
+  // something else, refuses it, or failed mid-copy) has not converged, and the report says so.
+  const unconverged = options.dryRun ? differing : await stillDiffering(context, reachable, differing, (target, error) => reportOf(target).errors.push(`digest after copy: ${describeError(error)}`));
   const report = (): SyncReport => ({
     startedAt: new Date(startedMs).toISOString(),
     durationMs: Math.round(performance.now() - started),
@@ -121,6 +124,7 @@ export async function runSync(context: SyncContext, options: SyncOptions = {}): 
     kindsRepaired: differing,
     targets: context.targets.map(reportOf),
     viewRepaired,
+    unconverged,
   });
   if (options.dryRun) return report();
 
@@ -150,6 +154,22 @@ export async function runSync(context: SyncContext, options: SyncOptions = {}): 
     }),
   );
   return report();
+}
+
+/** Of `kinds`, those whose digests still differ between the reachable targets that answer. */
+async function stillDiffering(context: SyncContext, reachable: readonly Target[], kinds: readonly string[], onError: (target: Target, error: unknown) => void): Promise<string[]> {
+  if (kinds.length === 0 || reachable.length < 2) return [];
+  const digests: Array<Record<string, KindDigest>> = [];
+  await Promise.all(
+    reachable.map(async (target) => {
+      try {
+        digests.push(await target.call('digest', context.bulkTimeoutMs, (driver) => driver.digest()));
+      } catch (error) {
+        onError(target, error);
+      }
+    }),
+  );
+  return kinds.filter((kind) => digests.some((digest) => !sameDigest(digest[kind], digests[0]![kind])));
 }
 
 /** Read one kind from every source in parallel; a source that fails is left out of this kind. */

@@ -156,6 +156,8 @@ export interface SyncReport {
   targets: SyncTargetReport[];
   /** Records of the merged view that the pass corrected (0 when the engine is not started). */
   viewRepaired: number;
+  /** Kinds whose digests still differ between the reachable targets after the pass (a dry run: every differing kind). */
+  unconverged: string[];
 }
 
 export type SyncProgress =

@@ -10,6 +10,7 @@ describe('sync report', () => {
       kindsCompared: 3,
       kindsRepaired: ['incident'],
       viewRepaired: 0,
+      unconverged: [],
       targets: [
         { location: 'sqlite:///data/a.db', reachable: true, copied: { incident: 12, subscriber: 3 }, purged: 2, behind: 0, errors: [] },
         { location: 'postgres://staunch:***@db/staunch', reachable: false, copied: {}, purged: 0, behind: 0, errors: ['digest: UNAVAILABLE: refused'] },

@@ -38,5 +38,11 @@ export function formatSyncReport(report: SyncReport): string {
     String(t.purged),
   ]);
   const errors = report.targets.flatMap((t) => t.errors.map((e) => `  ${t.location}: ${e}`));
-  return [summary, '', formatTable(['TARGET', 'STATUS', 'COPIED', 'BY KIND', 'PURGED'], rows, { numeric: [2, 4], rule: false }), ...(errors.length ? ['', 'Errors:', ...errors] : [])].join('\n');
+  const unconverged = report.unconverged.length ? ['', `Still different after the pass: ${report.unconverged.join(', ')} (the targets do not hold the same records).`] : [];
+  return [summary, '', formatTable(['TARGET', 'STATUS', 'COPIED', 'BY KIND', 'PURGED'], rows, { numeric: [2, 4], rule: false }), ...(errors.length ? ['', 'Errors:', ...errors] : []), ...unconverged].join('\n');
+}
+
+/** `staunch sync` exits 1 while a target is unreachable, failed, or the digests still differ after the pass. */
+export function syncExitCode(report: SyncReport): 0 | 1 {
+  return report.unconverged.length === 0 && report.targets.every((t) => t.reachable && t.errors.length === 0) ? 0 : 1;
 }
