@@ -6,7 +6,7 @@
  */
 import type { Mutation } from '../replication/types.ts';
 import { auditMutation } from './audit.ts';
-import { newId, nowText, type DomainContext } from './context.ts';
+import { newId, nowOf, nowText, type DomainContext } from './context.ts';
 import { invalid, notFound } from './errors.ts';
 import {
   assembleIncident,
@@ -19,8 +19,8 @@ import {
   type IncidentDocument,
   type MessageDocument,
 } from './records.ts';
-import { isUnsetTime } from './time.ts';
-import { ZERO_TIME, type Actor, type ComponentState, type Incident, type IncidentState } from './types.ts';
+import { instant, isUnsetTime } from './time.ts';
+import { incidentStateRow, isIncidentState, ZERO_TIME, type Actor, type ComponentState, type Incident, type IncidentState } from './types.ts';
 import { incidentProblems, messageProblems } from './validation.ts';
 
 export interface MessageInput {
@@ -121,7 +121,9 @@ export async function createIncident(ctx: DomainContext, actor: Actor, input: In
   const doc: IncidentDocument = {
     guid,
     created_at: createdAt,
-    updated_at: createdAt,
+    // statusetat: a new incident's updated_at is its created_at; a start still to come is not a change that happened.
+    updated_at: instant(createdAt) <= nowOf(ctx) ? createdAt : now,
+    recorded_at: now,
     state: input.state ?? 0,
     // statusetat: a maintenance always puts its components under maintenance.
     component_state: isScheduled ? 1 : (input.component_state ?? 0),
@@ -132,7 +134,6 @@ export async function createIncident(ctx: DomainContext, actor: Actor, input: In
     origin: ctx.settings.baseUrl,
     persistent: input.persistent ?? false,
   };
-  // statusetat: a new incident's updated_at is its created_at.
   const messages = toMessageDocuments(ctx, guid, input.messages, doc, now, doc.updated_at);
   assertValid(ctx, doc, messages);
   await ctx.store.write([
@@ -168,6 +169,9 @@ export async function updateIncident(ctx: DomainContext, actor: Actor, guid: str
     // A message sent back unchanged keeps the impact it recorded: uptime reads history from it.
     const recorded = new Map(beforeMessages.map((m) => [m.guid, m.component_state]));
     messages = toMessageDocuments(ctx, guid, patch.messages, doc, doc.updated_at).map((m) => ({ ...m, component_state: recorded.get(m.guid) ?? m.component_state }));
+    // ...and the state it announced: the timeline is the incident's history.
+    const announced = new Map(beforeMessages.map((m) => [m.guid, m.incident_state]));
+    messages = messages.map((m) => (announced.has(m.guid) ? { ...m, incident_state: announced.get(m.guid) } : m));
     const kept = new Set(messages.map((m) => m.guid));
     mutations.push(...beforeMessages.filter((m) => !kept.has(m.guid)).map((m) => deleteMessageMutation(guid, m.guid)), ...messages.map(messageMutation));
   }
@@ -179,10 +183,27 @@ export async function updateIncident(ctx: DomainContext, actor: Actor, guid: str
     messages = messages.map((m) => (m.guid === edit.guid ? edited : m));
     mutations.push(messageMutation(edited));
   }
+  // A state change leaves a timeline entry, as an update posted with a state does, unless a new message sent with it announces it.
+  const known = new Set(beforeMessages.map((m) => m.guid));
+  // An invalid state gets no entry: validation below names it.
+  if (doc.state !== before.state && isIncidentState(doc.state) && messages.every((m) => known.has(m.guid))) {
+    const entry = stateChangeEntry(ctx, doc, messages);
+    messages = [...messages, entry];
+    mutations.push(messageMutation(entry));
+  }
   assertValid(ctx, doc, messages);
   mutations.push(auditMutation(ctx, actor, { action: 'incident.update', target: { kind: KIND.incident, id: guid }, summary: describePatch(patch) }));
   await ctx.store.write(mutations);
   return assembleIncident(doc, messages);
+}
+
+/** Within one millisecond of an earlier message, a later one must still come first (newest first). */
+const newestPosition = (messages: readonly MessageDocument[]) => Math.min(0, ...messages.map((m) => m.position)) - 1;
+
+function stateChangeEntry(ctx: DomainContext, doc: IncidentDocument, messages: readonly MessageDocument[]): MessageDocument {
+  const content = `State changed to ${incidentStateRow(doc.state).description}.`;
+  const [entry] = toMessageDocuments(ctx, doc.guid, [{ title: '', content }], doc, doc.updated_at);
+  return { ...entry!, position: newestPosition(messages) };
 }
 
 function describePatch(patch: IncidentPatch): string {
@@ -202,8 +223,7 @@ export async function addMessage(ctx: DomainContext, actor: Actor, guid: string,
     : before;
   // statusetat ignores a client guid here: an added message always gets a server one.
   const [posted] = toMessageDocuments(ctx, guid, [{ title: input.title, content: input.content, created_at: input.created_at }], doc, nowText(ctx));
-  // Within one millisecond of an earlier message, the later one must still come first (newest first).
-  const message = { ...posted!, position: Math.min(0, ...messages.map((m) => m.position)) - 1 };
+  const message = { ...posted!, position: newestPosition(messages) };
   const withNew = [...messages, message];
   assertValid(ctx, doc, withNew);
   const mutations: Mutation[] = [messageMutation(message)];

@@ -53,9 +53,15 @@ export interface MetadataEntry {
  */
 export interface Incident {
   guid: string;
-  /** Start of the incident; for a maintenance, the start of its window. */
+  /** Start of the incident; for a maintenance, the start of its window (statusetat's meaning, so it can be in the future). */
   created_at: string;
+  /** The server time of the last change: never later than the moment it was written. */
   updated_at: string;
+  /**
+   * The server time the record was created, whatever start a client gave; absent on records
+   * written before it was kept. Read it through `announcedAt()` (./timestamps.ts).
+   */
+  recorded_at?: string;
   state: IncidentState;
   /** The state every affected component is in while the incident is open. */
   component_state: ComponentState;

@@ -9,6 +9,7 @@ import { Hono } from 'hono';
 import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { incidentRole, incidentTitle, maintenancePhase } from '../domain/status.ts';
 import { instant, isZeroTime } from '../domain/time.ts';
+import { announcedAt, lastChangeAt } from '../domain/timestamps.ts';
 import { isOpenState, type Incident } from '../domain/types.ts';
 import type { DomainView } from '../domain/view.ts';
 import { timeFormat } from '../views/format.ts';
@@ -23,12 +24,17 @@ const FEED_LIMIT = 50;
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
+/**
+ * Newest change first, then newest announcement (RSS's pubDate). Items are dated by when they
+ * were announced and last changed, never by a maintenance's start, which is still to come.
+ */
 function feedIncidents(view: DomainView, now: number): Incident[] {
   const from = now - FEED_WINDOW_DAYS * DAY;
+  const changed = new Map(view.incidents.map((i) => [i, lastChangeAt(i, now)]));
   return view.incidents
-    .filter((i) => isOpenState(i.state) || instant(i.updated_at) >= from || instant(i.created_at) >= from)
-    .filter((i) => !(i.is_scheduled && i.state === 4 && instant(i.updated_at) < from))
-    .sort((a, b) => instant(b.updated_at) - instant(a.updated_at) || (a.guid < b.guid ? -1 : 1))
+    .filter((i) => isOpenState(i.state) || changed.get(i)! >= from || instant(i.created_at) >= from)
+    .filter((i) => !(i.is_scheduled && i.state === 4 && changed.get(i)! < from))
+    .sort((a, b) => changed.get(b)! - changed.get(a)! || announcedAt(b) - announcedAt(a) || (a.guid < b.guid ? -1 : 1))
     .slice(0, FEED_LIMIT);
 }
 
@@ -67,7 +73,8 @@ export function buildFeed(site: Site, now: number): Feed {
   const ctx: ModelContext = { view, now, fmt: timeFormat('UTC') };
   const base = site.info.baseUrl;
   const incidents = feedIncidents(view, now);
-  const updated = incidents.length ? new Date(instant(incidents[0]!.updated_at)) : new Date(now);
+  // With no items, the feed's own time is now; never a time to come.
+  const updated = new Date(incidents.length ? lastChangeAt(incidents[0]!, now) : now);
   const feed = new Feed({
     id: `${base}/`,
     title: escapeHtml(`${site.info.title} status`),
@@ -88,8 +95,8 @@ export function buildFeed(site: Site, now: number): Feed {
       id: link,
       guid: link,
       link,
-      date: new Date(instant(incident.updated_at)),
-      published: new Date(instant(incident.created_at)),
+      date: new Date(lastChangeAt(incident, now)),
+      published: new Date(announcedAt(incident)),
       description: summary(incident, ctx),
       content: itemHtml(incident, ctx),
       category: incident.components.map((c) => ({ name: escapeHtml(componentName(ctx, c)) })),
@@ -141,8 +148,8 @@ export function buildCalendar(site: Site, now: number): string {
       start: new Date(start),
       end: new Date(end),
       stamp: new Date(now),
-      created: new Date(start),
-      lastModified: new Date(instant(m.updated_at)),
+      created: new Date(announcedAt(m)),
+      lastModified: new Date(lastChangeAt(m, now)),
       sequence: sequenceOf(m),
       summary: calendarText(`${incidentTitle(m) || 'Maintenance'}${m.state === 4 ? ' (cancelled)' : ''}`),
       description: calendarText([`Status: ${m.state === 4 ? 'cancelled' : phase.replace('_', ' ')}`, components.length ? `Affected: ${components.join(', ')}` : '', ...updates.reverse()].filter(Boolean).join('\n\n')),

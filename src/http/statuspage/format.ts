@@ -15,6 +15,7 @@ import {
 } from '../../domain/status.ts';
 import { impactSteps, peakImpact } from '../../domain/impact.ts';
 import { instant, isZeroTime } from '../../domain/time.ts';
+import { announcedAt, closedAt, lastChangeAt, startedAt } from '../../domain/timestamps.ts';
 import {
   componentStateToIndicator,
   componentStateToStatuspage,
@@ -40,7 +41,8 @@ export interface StatuspageContext {
 
 const iso = (text: string) => new Date(instant(text)).toISOString();
 const isoOrNull = (text: string) => (isZeroTime(text) ? null : iso(text));
-const latest = (times: number[]) => new Date(Math.max(...times)).toISOString();
+const isoOf = (ms: number) => new Date(ms).toISOString();
+const latest = (times: number[]) => isoOf(Math.max(...times));
 
 /**
  * Components come from the config and have no stored creation time. The earliest time in the
@@ -48,7 +50,7 @@ const latest = (times: number[]) => new Date(Math.max(...times)).toISOString();
  * ETags); the process start is used only while there is no data.
  */
 function baseline(ctx: StatuspageContext): number {
-  const times = [...ctx.view.incidents.map((i) => instant(i.created_at)), ...[...ctx.view.overrides.values()].map((o) => instant(o.updated_at))];
+  const times = [...ctx.view.incidents.map(announcedAt), ...[...ctx.view.overrides.values()].map((o) => instant(o.updated_at))];
   return times.length ? Math.min(...times) : ctx.startedAt.getTime();
 }
 
@@ -58,7 +60,7 @@ export const RECENT_LIMIT = 50;
 export function pageObject(ctx: StatuspageContext) {
   const changes = [
     baseline(ctx),
-    ...ctx.view.incidents.map((i) => instant(i.updated_at)),
+    ...ctx.view.incidents.map((i) => lastChangeAt(i, ctx.now)),
     ...[...ctx.view.overrides.values()].map((o) => instant(o.updated_at)),
   ];
   const zone = ctx.view.settings.timeZone;
@@ -73,7 +75,7 @@ export function pageObject(ctx: StatuspageContext) {
 
 function componentUpdatedAt(ctx: StatuspageContext, status: ComponentStatus): string {
   const override = ctx.view.overrides.get(status.component.id);
-  const touching = ctx.view.incidents.filter((i) => i.components.includes(status.component.id)).map((i) => instant(i.updated_at));
+  const touching = ctx.view.incidents.filter((i) => i.components.includes(status.component.id)).map((i) => lastChangeAt(i, ctx.now));
   return latest([baseline(ctx), ...touching, ...(override ? [instant(override.updated_at)] : [])]);
 }
 
@@ -164,12 +166,13 @@ function baseObject(ctx: StatuspageContext, incident: Incident, all: Record<stri
   return {
     id: incident.guid,
     name: incidentTitle(incident),
-    created_at: iso(incident.created_at),
-    updated_at: iso(incident.updated_at),
-    monitoring_at: firstTimeIn(incident, [2]) ?? (incident.state === 2 ? iso(incident.updated_at) : null),
-    resolved_at: open ? null : (firstTimeIn(incident, [1, 4]) ?? iso(incident.updated_at)),
+    // created_at is when it was announced and started_at when it began: a maintenance's window is in scheduled_for.
+    created_at: isoOf(announcedAt(incident)),
+    updated_at: isoOf(lastChangeAt(incident, ctx.now)),
+    monitoring_at: firstTimeIn(incident, [2]) ?? (incident.state === 2 ? isoOf(lastChangeAt(incident, ctx.now)) : null),
+    resolved_at: open ? null : isoOf(closedAt(incident, ctx.now)!),
     shortlink: `${ctx.baseUrl}/incidents/${encodeURIComponent(incident.guid)}`,
-    started_at: iso(incident.created_at),
+    started_at: isoOf(startedAt(incident, ctx.now)),
     page_id: pageId(ctx.baseUrl),
     components: affectedComponents(incident, all),
   };
@@ -191,9 +194,12 @@ export function maintenanceObject(ctx: StatuspageContext, incident: Incident, al
   const base = baseObject(ctx, incident, all);
   const start = instant(incident.created_at);
   const statusOf: UpdateStatus = (m) => (instant(m.created_at) < start && isOpenState(m.incident_state ?? incident.state) ? 'scheduled' : incidentStateRow(m.incident_state ?? incident.state).maintenance);
+  const status = maintenancePhase(incident, ctx.now);
   return {
     ...base,
-    status: maintenancePhase(incident, ctx.now),
+    // One that the clock completed at the end of its window was resolved then.
+    resolved_at: base.resolved_at ?? (status === 'completed' ? iso(incident.scheduled_end) : null),
+    status,
     impact: 'maintenance',
     scheduled_for: iso(incident.created_at),
     scheduled_until: isoOrNull(incident.scheduled_end),

@@ -102,7 +102,8 @@ describe('a statusetat client, unchanged', () => {
       expect(incident.guid).not.toBe('ignored');
       expect(incident.origin).toBe('https://status.example.test');
       expect(incident.created_at).toBe(day(offset));
-      expect(incident.updated_at).toBe(incident.created_at);
+      // statusetat's updated_at is the created_at, except that a start to come has not happened yet.
+      expect(parseInstant(incident.updated_at as string)).toBe(Math.min(parseInstant(day(offset))!, t.clock.now));
       guids[name] = incident.guid as string;
     }
     const scheduled = await call('POST', '/v1/incidents', {
@@ -151,7 +152,10 @@ describe('a statusetat client, unchanged', () => {
     expectIncidentShape(updated.json);
     const after = updated.json as Json;
     expect(after.state).toBe(2);
-    for (const field of ['created_at', 'component_state', 'components', 'messages', 'is_scheduled', 'scheduled_end', 'persistent']) expect(after[field], field).toEqual(before[field]);
+    for (const field of ['created_at', 'component_state', 'components', 'is_scheduled', 'scheduled_end', 'persistent']) expect(after[field], field).toEqual(before[field]);
+    // The state change is on the timeline, on top of the messages that were there.
+    expect((after.messages as Json[]).slice(1)).toEqual(before.messages);
+    expect((after.messages as Json[])[0]).toMatchObject({ title: '', content: 'State changed to monitoring.' });
     expect(after.updated_at).not.toBe(before.updated_at);
   });
 

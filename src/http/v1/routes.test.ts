@@ -163,13 +163,15 @@ describe('creating', () => {
 });
 
 describe('updating', () => {
-  it('changes only the given fields and bumps updated_at in the server zone', async () => {
+  it('changes only the given fields, bumps updated_at in the server zone and records the state change as a message', async () => {
     const created = await create();
     t.clock.now += 60_000;
     const response = await t.request(`/v1/incidents/${created.guid}`, { method: 'PUT', auth: AUTH.admin, json: { state: 2, no_notify: true } });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ state: 2, component_state: 3, components: ['Public - API'], messages: created.messages });
+    const body = (await response.json()) as { messages: unknown[] } & Record<string, unknown>;
+    expect(body).toMatchObject({ state: 2, component_state: 3, components: ['Public - API'] });
+    expect(body.messages.slice(1)).toEqual(created.messages);
+    expect(body.messages[0]).toMatchObject({ created_at: '2026-11-21T13:01:00.000+01:00', title: '', content: 'State changed to monitoring.' });
     expect(body.updated_at).toBe('2026-11-21T13:01:00.000+01:00');
   });
 
