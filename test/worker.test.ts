@@ -19,6 +19,14 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
 interface RunningWorker {
   url: string;
   child: ChildProcess;
@@ -34,13 +42,16 @@ async function startWorker(config: string, isUp: (response: Response) => boolean
     // No telemetry, and no look-up of the Request.cf object: the tests run without a network.
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: bin/wrangler.js starts the real CLI, which starts workerd, and a
+    // SIGKILL to the first alone would leave the other two running.
+    detached: true,
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
   await eventually(async () => (isUp(await fetch(`${url}/healthz`)) ? true : undefined), { timeoutMs: 90_000, intervalMs: 500 }).catch((error: Error) => {
-    child.kill('SIGKILL');
+    killGroup(child, 'SIGKILL');
     throw new Error(`${error.message}\nwrangler said:\n${output}`);
   });
   return { url, child, output: () => output };
@@ -49,9 +60,9 @@ async function startWorker(config: string, isUp: (response: Response) => boolean
 const stop = async (worker: RunningWorker | undefined) => {
   if (!worker || worker.child.exitCode !== null) return;
   const exited = new Promise((resolve) => worker.child.once('exit', resolve));
-  worker.child.kill('SIGTERM');
+  killGroup(worker.child, 'SIGTERM');
   await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-  worker.child.kill('SIGKILL');
+  killGroup(worker.child, 'SIGKILL');
 };
 
 describe('the Worker in workerd', () => {
