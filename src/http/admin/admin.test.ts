@@ -224,6 +224,40 @@ describe('admin UI', () => {
     expect(storage).toContain('Queued hints');
   });
 
+  it('shows, sets and clears manual component states with plain forms, and uptime counts them', async () => {
+    const session = await signIn(f.app);
+    const [first] = components();
+    const page = await (await get('/admin/components', session.jar)).text();
+    expect(page.match(/action="\/admin\/components\/override"/g)).toHaveLength(components().length);
+    expect(page).not.toContain('action="/admin/components/clear"');
+    // CSRF as every other form.
+    expect((await adminPost(f.app, '/admin/components/override', session, { component: first!, state: '4' }, { csrf: 'forged' })).status).toBe(403);
+    const bad = await adminPost(f.app, '/admin/components/override', session, { component: first!, state: '9', note: 'kept' });
+    expect(bad.status).toBe(400);
+    const badPage = await bad.text();
+    expect(badPage).toContain('Choose a status.');
+    expect(badPage).toContain('value="kept"');
+    expect((await adminPost(f.app, '/admin/components/override', session, { component: 'Nope - nothing', state: '4' })).status).toBe(400);
+
+    const start = f.clock.now;
+    const set = await adminPost(f.app, '/admin/components/override', session, { component: first!, state: '4', note: 'Load balancer down' });
+    expect(set.status).toBe(303);
+    expect(set.headers.get('location')).toBe('/admin/components?done=override_set');
+    const shown = await (await get(set.headers.get('location')!, session.jar)).text();
+    expect(shown).toContain('Load balancer down');
+    expect(shown).toContain('action="/admin/components/clear"');
+    expect(shown).toContain('Manual status set.');
+    f.clock.now = start + 60 * 60_000;
+    expect((await adminPost(f.app, '/admin/components/clear', session, { component: first! })).headers.get('location')).toBe('/admin/components?done=override_cleared');
+    expect(await (await get('/admin/components', session.jar)).text()).not.toContain('Load balancer down');
+    // Cleared an hour later: an hour of major outage in the first component's bars, and in no other.
+    f.clock.now = start + 2 * 60 * 60_000;
+    const status = await (await get('/')).text();
+    expect(status.match(/1 h major outage/g)).toHaveLength(1);
+    // Clearing again is harmless.
+    expect((await adminPost(f.app, '/admin/components/clear', session, { component: first! })).status).toBe(303);
+  });
+
   it('keeps the statusetat admin addresses working', async () => {
     const session = await signIn(f.app);
     expect((await get('/admin/dashboard', session.jar)).headers.get('location')).toBe('/admin/');

@@ -7,13 +7,15 @@
 import { Hono, type Context } from 'hono';
 import { DomainError, type FieldProblem } from '../../domain/errors.ts';
 import { addMessage, createIncident, deleteIncident, resolveIncident, updateIncident, type IncidentInput, type IncidentPatch } from '../../domain/incidents.ts';
-import { incidentRole, mainMessage } from '../../domain/status.ts';
+import { clearComponentOverride, setComponentOverride } from '../../domain/components.ts';
+import { componentStatuses, incidentRole, mainMessage } from '../../domain/status.ts';
 import { listSubscribers, unsubscribe } from '../../domain/subscribers.ts';
 import { formatInstant, instant, isZeroTime } from '../../domain/time.ts';
 import { isOpenState, type Actor, type ComponentState, type Incident, type IncidentState } from '../../domain/types.ts';
 import { QuorumError } from '../../replication/types.ts';
 import {
   AdminMessagePage,
+  ComponentsPage,
   IncidentDetailPage,
   IncidentFormPage,
   IncidentListPage,
@@ -23,6 +25,7 @@ import {
   type AdminChrome,
   type AdminSection,
   type ComponentChoice,
+  type ComponentOverrideRow,
   type FieldErrors,
   type FieldName,
   type IncidentFormValues,
@@ -92,6 +95,8 @@ const DONE: Record<string, string> = {
   resolved: 'Marked as resolved.',
   deleted: 'Deleted.',
   removed: 'Subscriber removed.',
+  override_set: 'Manual status set.',
+  override_cleared: 'Manual status cleared.',
   signed_in: 'Signed in.',
 };
 
@@ -198,7 +203,7 @@ export function adminUi(deps: PageDeps): Hono<Env> {
     const password = str(form, 'password', 1000);
     const next = str(form, 'next', 500);
     const address = clientAddress(c);
-    const wait = site.limits.credentials.blockedFor(address);
+    const wait = site.throttle.blockedFor(address);
     if (wait > 0) {
       c.header('Retry-After', String(Math.ceil(wait / 1000)));
       return signInPage(c, 429, { username, next, error: `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60_000)} minute${wait > 60_000 ? 's' : ''}.` });
@@ -207,10 +212,10 @@ export function adminUi(deps: PageDeps): Hono<Env> {
       return signInPage(c, 403, { username, next, error: 'The sign-in form expired or did not come from this site. Please try again.' });
     }
     if (!(await credentialsMatch(config.cookie_key, { username: config.username, password: config.password }, { username, password }))) {
-      site.limits.credentials.failed(address, userAccount(username));
+      site.throttle.failed(address, userAccount(username));
       return signInPage(c, 401, { username, next, error: 'Wrong username or password.' });
     }
-    site.limits.credentials.succeeded(address);
+    site.throttle.succeeded(address);
     const { cookie } = await sessions.create(config.username, secure(c));
     const headers = new Headers({ Location: safeReturnPath(next, '/admin/').startsWith('/admin') ? safeReturnPath(next, '/admin/') : '/admin/', 'Cache-Control': 'no-store' });
     headers.append('Set-Cookie', cookie);
@@ -554,6 +559,57 @@ export function adminUi(deps: PageDeps): Hono<Env> {
       return c.redirect(`${listHref(modeOf(incident))}?done=deleted`, 303);
     } catch (error) {
       if (error instanceof QuorumError) return detailPage(c, incident, { values: emptyUpdate(), errors: {} }, 503, [{ tone: 'error', title: 'Not deleted.', text: 'Storage is unavailable; try again in a moment.' }]);
+      throw error;
+    }
+  });
+
+  /* ----- Components: manual states ----- */
+
+  type OverrideDraft = { component: string; state: string; note: string; error: string };
+  async function componentsPage(c: Context<Env>, draft?: OverrideDraft, status = 200, notices: Notice[] = []) {
+    const base = await chrome(c, c.get('session'), notices);
+    const view = site.view();
+    const rows: ComponentOverrideRow[] = componentStatuses(view, base.now).map((s) => {
+      const override = view.overrides.get(s.component.id);
+      return {
+        id: s.component.id,
+        name: s.component.name,
+        group: s.component.group,
+        state: s.state,
+        ...(override ? { override: { state: override.state, note: override.note, by: override.updated_by, since: isZeroTime(override.updated_at) ? '' : base.fmt.short(instant(override.updated_at), base.now) } } : {}),
+        ...(draft?.component === s.component.id ? { draft: { state: draft.state, note: draft.note, error: draft.error } } : {}),
+      };
+    });
+    return sendHtml(c, html(<ComponentsPage {...base} rows={rows} />), status);
+  }
+
+  app.get('/admin/components', (c) => componentsPage(c));
+
+  app.post('/admin/components/override', async (c) => {
+    const form = (await c.req.parseBody()) as Form;
+    const component = str(form, 'component', 300);
+    const draft = { component, state: str(form, 'state', 2), note: str(form, 'note', 2000), error: '' };
+    if (!site.settings.components.some((x) => x.id === component)) return componentsPage(c, undefined, 400, [{ tone: 'error', title: 'Not saved.', text: 'That component is not in the configuration.' }]);
+    if (!['1', '2', '3', '4'].includes(draft.state)) return componentsPage(c, { ...draft, error: 'Choose a status.' }, 400);
+    try {
+      await setComponentOverride(site.domain(), actorOf(c.get('session')), component, { state: Number(draft.state) as ComponentState, note: draft.note.trim() });
+      return c.redirect('/admin/components?done=override_set', 303);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'invalid') return componentsPage(c, { ...draft, error: error.details.map((p) => `${p.path}: ${p.message}`).join('; ') }, 400);
+      if (error instanceof QuorumError) return componentsPage(c, { ...draft, error: 'Storage is unavailable, so the status was not set. Try again in a moment.' }, 503);
+      throw error;
+    }
+  });
+
+  app.post('/admin/components/clear', async (c) => {
+    const form = (await c.req.parseBody()) as Form;
+    try {
+      await clearComponentOverride(site.domain(), actorOf(c.get('session')), str(form, 'component', 300));
+      return c.redirect('/admin/components?done=override_cleared', 303);
+    } catch (error) {
+      // Already cleared (by someone else, or a second click): the page shows how things are.
+      if (error instanceof DomainError && error.code === 'not_found') return c.redirect('/admin/components', 303);
+      if (error instanceof QuorumError) return componentsPage(c, undefined, 503, [{ tone: 'error', title: 'Not cleared.', text: 'Storage is unavailable; try again in a moment.' }]);
       throw error;
     }
   });

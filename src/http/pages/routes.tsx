@@ -21,7 +21,7 @@ import { Layout } from '../../views/layout.tsx';
 import { uptimeBarsHtml } from '../../views/status.tsx';
 import { safeReturnPath } from '../../views/url.ts';
 import { knownState, UNKNOWN_HEADERS, type KnownState } from '../view-state.ts';
-import { clientAddress, clientKey } from '../rate-limit.ts';
+import { clientAddress, RateLimiter } from '../rate-limit.ts';
 import { sameOrigin } from '../same-origin.ts';
 import { dataSince, groupRows, incidentView, recentDays, statusModel, uptimeSeries, type ModelContext } from './model.ts';
 import { minuteOf, type Rendered } from './render-cache.ts';
@@ -219,6 +219,7 @@ export async function notFoundPage(c: Context, deps: PageDeps): Promise<Response
 export function publicPages(deps: PageDeps): Hono {
   const site = siteFor(deps);
   const app = new Hono();
+  const subscribeLimit = new RateLimiter(10, 60 * 60_000, site.now);
 
   for (const asset of ASSETS) {
     app.get(asset.path, (c) => {
@@ -310,8 +311,7 @@ export function publicPages(deps: PageDeps): Hono {
         status,
         site.headers,
       );
-    const who = clientKey(clientAddress(c));
-    const subscribeLimit = site.limits.subscriptions;
+    const who = clientAddress(c);
     if (subscribeLimit.blockedFor(who) > 0) return again('Too many subscriptions from your network; please try again later.', 429);
     try {
       const added = await subscribe(site.domain(), { type: 'public', name: 'visitor' }, email);
