@@ -301,15 +301,86 @@ export function NotFoundPage(props: Chrome & { what: string }) {
   );
 }
 
-export function MessagePage(props: Chrome & { heading: string; text: string; back?: { href: string; label: string } }) {
+export function MessagePage(props: Chrome & { heading: string; text: string; back?: { href: string; label: string }; link?: { text: string; href: string; label: string } }) {
   return (
     <Layout {...props} current="other" title={props.heading}>
       <div class="card">
         <div class="card-body">
           <h1>{props.heading}</h1>
           <p>{props.text}</p>
+          {props.link ? (
+            <p>
+              {props.link.text} <a href={props.link.href}>{props.link.label}</a>
+            </p>
+          ) : null}
           <p>
             <a href={props.back?.href ?? '/'}>{props.back?.label ?? 'Back to the status page'}</a>
+          </p>
+        </div>
+      </div>
+    </Layout>
+  );
+}
+
+export interface UnsubscribeProps {
+  /** `removed`: the address is off the list; `help`: it was not removed, and the page says how to. */
+  outcome: 'removed' | 'help';
+  email: string;
+  /** A token came with the request, but not the one for this address. */
+  badLink: boolean;
+  emailDelivery: boolean;
+  /** Where to reach the operators (already checked by safeHref), if the config says. */
+  contactHref?: string;
+}
+
+export function UnsubscribePage(props: Chrome & UnsubscribeProps) {
+  if (props.outcome === 'removed') {
+    return (
+      <Layout {...props} current="other" title="Unsubscribed">
+        <div class="card">
+          <div class="card-body">
+            <h1>Unsubscribed</h1>
+            <p>
+              <strong>{props.email}</strong> is no longer on the subscriber list of this site.
+            </p>
+            <p>
+              <a href="/">Back to the status page</a>
+            </p>
+          </div>
+        </div>
+      </Layout>
+    );
+  }
+  return (
+    <Layout {...props} current="other" title="Unsubscribe">
+      <div class="card">
+        <div class="card-body">
+          <h1>Unsubscribe</h1>
+          {props.badLink ? (
+            <p class="notice warn" role="alert">
+              This unsubscribe link is not the one for {props.email}: it may have been cut short or changed. Nothing was removed.
+            </p>
+          ) : null}
+          <p>
+            <strong>{props.email}</strong> was not removed. Only the person the address belongs to, with their personal unsubscribe link, or an operator of this site can remove an address; otherwise
+            anyone could remove anyone&apos;s.
+          </p>
+          <p>
+            {props.emailDelivery
+              ? 'The personal link is at the end of every email this site sends, and on the page shown right after subscribing. Opening it removes the address at once.'
+              : 'This site does not send email yet. The personal link was shown on the page right after subscribing; opening it removes the address at once.'}
+          </p>
+          <p>
+            {props.contactHref ? (
+              <>
+                Without the link, ask the operators to remove the address: <a href={props.contactHref}>contact them</a>.
+              </>
+            ) : (
+              'Without the link, ask the operators of this site to remove the address.'
+            )}
+          </p>
+          <p>
+            <a href="/">Back to the status page</a>
           </p>
         </div>
       </div>

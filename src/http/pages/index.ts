@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { adminUi } from '../admin/routes.tsx';
 import { badgeRoutes } from '../badges.ts';
 import { feedRoutes } from '../feeds.ts';
-import { notFoundPage, publicPages } from './routes.tsx';
+import { notFoundPage, publicPages, unsubscribePage } from './routes.tsx';
 import type { PageDeps } from './site.ts';
 
 export function pageSurfaces(deps: PageDeps): Hono {
@@ -19,5 +19,5 @@ export function pageSurfaces(deps: PageDeps): Hono {
   return app;
 }
 
-export { notFoundPage };
+export { notFoundPage, unsubscribePage };
 export type { PageDeps } from './site.ts';

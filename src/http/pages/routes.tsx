@@ -7,7 +7,7 @@
 import { Hono, type Context } from 'hono';
 import { DomainError } from '../../domain/errors.ts';
 import { incidentsBetween, incidentRole } from '../../domain/status.ts';
-import { subscribe } from '../../domain/subscribers.ts';
+import { emailAddress, subscribe } from '../../domain/subscribers.ts';
 import { instant, startOfDay } from '../../domain/time.ts';
 import { healthDaysFromRecords, localDate } from '../../domain/uptime.ts';
 import { KIND } from '../../domain/records.ts';
@@ -16,12 +16,13 @@ import { ASSETS } from '../../views/assets/index.ts';
 import { relative, timeFormat } from '../../views/format.ts';
 import type { DayView } from '../../views/incidents.tsx';
 import type { Notice, ZoneInfo } from '../../views/layout.tsx';
-import { HistoryPage, IncidentPage, IndexPage, MessagePage, NotFoundPage, SubscribePanel, TimezonePage } from '../../views/pages.tsx';
+import { HistoryPage, IncidentPage, IndexPage, MessagePage, NotFoundPage, SubscribePanel, TimezonePage, UnsubscribePage, type UnsubscribeProps } from '../../views/pages.tsx';
 import { Layout } from '../../views/layout.tsx';
 import { uptimeBarsHtml } from '../../views/status.tsx';
-import { safeReturnPath } from '../../views/url.ts';
+import { safeHref, safeReturnPath } from '../../views/url.ts';
+import { unsubscribeUrl } from '../unsubscribe-link.ts';
 import { knownState, UNKNOWN_HEADERS, type KnownState } from '../view-state.ts';
-import { clientAddress, RateLimiter } from '../rate-limit.ts';
+import { clientAddress, clientKey } from '../rate-limit.ts';
 import { sameOrigin } from '../same-origin.ts';
 import { dataSince, groupRows, incidentView, recentDays, statusModel, uptimeSeries, type ModelContext } from './model.ts';
 import { minuteOf, type Rendered } from './render-cache.ts';
@@ -216,10 +217,18 @@ export async function notFoundPage(c: Context, deps: PageDeps): Promise<Response
   return sendHtml(c, html(<NotFoundPage {...chrome(r, '/')} what="There is no page at this address. The link may be mistyped or out of date." />), 404, r.site.headers);
 }
 
+/** The answer of `/v1/unsubscribe` to a browser: what happened, or how an address can be removed. */
+export async function unsubscribePage(c: Context, deps: PageDeps, props: Pick<UnsubscribeProps, 'outcome' | 'email' | 'badLink'>): Promise<Response> {
+  const site = siteFor(deps);
+  const r = await pageRequest(c, site);
+  const contactHref = safeHref(site.info.contact) ?? safeHref(site.info.support);
+  const page = <UnsubscribePage {...chrome(r, '/')} {...props} emailDelivery={site.emailDelivery} {...(contactHref ? { contactHref } : {})} />;
+  return sendHtml(c, html(page), 200, { ...site.headers, ...(r.cookie ? { 'Set-Cookie': r.cookie } : {}) });
+}
+
 export function publicPages(deps: PageDeps): Hono {
   const site = siteFor(deps);
   const app = new Hono();
-  const subscribeLimit = new RateLimiter(10, 60 * 60_000, site.now);
 
   for (const asset of ASSETS) {
     app.get(asset.path, (c) => {
@@ -311,7 +320,8 @@ export function publicPages(deps: PageDeps): Hono {
         status,
         site.headers,
       );
-    const who = clientAddress(c);
+    const who = clientKey(clientAddress(c));
+    const subscribeLimit = site.limits.subscriptions;
     if (subscribeLimit.blockedFor(who) > 0) return again('Too many subscriptions from your network; please try again later.', 429);
     try {
       const added = await subscribe(site.domain(), { type: 'public', name: 'visitor' }, email);
@@ -321,7 +331,9 @@ export function publicPages(deps: PageDeps): Hono {
           ? 'This address will receive incident and maintenance notices.'
           : 'This address is on the subscriber list. This site does not send email yet; the operators have been given your address for when it does.'
         : 'This address was already subscribed; nothing changed.';
-      return sendHtml(c, html(<MessagePage {...chrome(r, '/')} heading={added ? 'Subscribed' : 'Already subscribed'} text={text} />), 200, site.headers);
+      // The personal unsubscribe link, to whoever just added the address (never for one already on the list).
+      const link = added ? { text: 'To unsubscribe later, keep this personal link:', href: await unsubscribeUrl(site.info.baseUrl, site.config.cookie_key, emailAddress(email) ?? email), label: 'unsubscribe' } : undefined;
+      return sendHtml(c, html(<MessagePage {...chrome(r, '/')} heading={added ? 'Subscribed' : 'Already subscribed'} text={text} {...(link ? { link } : {})} />), 200, site.headers);
     } catch (error) {
       if (error instanceof DomainError) return again('Please enter a valid email address, such as name@example.com.', 400);
       if (error instanceof QuorumError) return again('The subscription could not be saved right now because storage is unavailable. Please try again in a few minutes.', 503);

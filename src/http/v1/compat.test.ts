@@ -214,12 +214,15 @@ describe('a statusetat client, unchanged', () => {
     expect((await call('GET', `/v1/incidents/${guids.recent}`, { auth: false })).status).toBe(404);
   });
 
-  it('subscribes (201, twice is fine) and unsubscribes', async () => {
+  it('subscribes (201, twice is fine) and unsubscribes (as an admin: anonymous callers get a page that says how)', async () => {
     expect((await call('POST', '/v1/subscribe?email=ops@example.com', { auth: false })).status).toBe(201);
     expect((await call('POST', '/v1/subscribe?email=ops@example.com', { auth: false })).status).toBe(201);
     const subscribers = await call('GET', '/v1/subscribers');
     expect(subscribers.json).toEqual(['ops@example.com']);
-    const gone = await call('GET', '/v1/unsubscribe?email=ops@example.com', { auth: false });
+    const anonymous = await call('GET', '/v1/unsubscribe?email=ops@example.com', { auth: false });
+    expect([anonymous.status, anonymous.text]).toEqual([200, expect.stringContaining('was not removed')]);
+    expect((await call('GET', '/v1/subscribers')).json).toEqual(['ops@example.com']);
+    const gone = await call('GET', '/v1/unsubscribe?email=ops@example.com');
     expect([gone.status, gone.text]).toEqual([200, 'you have successfully unsubscribed']);
     expect((await call('GET', '/v1/subscribers')).json).toEqual([]);
   });

@@ -19,6 +19,9 @@ import { DomainError } from '../../domain/errors.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { hasScope, type Principal, type Scope } from '../auth.ts';
 import { parseJson, readText } from '../body.ts';
+import { unsubscribePage } from '../pages/index.ts';
+import { unsubscribeTokenValid } from '../unsubscribe-link.ts';
+import { authenticateRequest } from '../request-auth.ts';
 import { UNKNOWN_DETAIL, UNKNOWN_TITLE, whileUnknown } from '../view-state.ts';
 import { v1Incident, v1Message } from './format.ts';
 import { bodyProblemToV1, toV1Error, V1Error, v1ErrorResponse, v1Json } from './respond.ts';
@@ -68,6 +71,7 @@ export function statusetatApi(deps: ApiDeps): Hono<V1Env> {
       await next();
     };
   const writer = requireScope('write:incidents');
+  const pageDeps = { config: deps.config, store: deps.store, logger: deps.logger, now: deps.now };
 
   /** The request location: `?timezone=` when valid, else the page's zone (statusetat's cookie is the pages' concern). */
   const domainFor = (c: Context): DomainContext => {
@@ -199,15 +203,24 @@ export function statusetatApi(deps: ApiDeps): Hono<V1Env> {
     return empty(201);
   });
 
-  // statusetat answers unsubscribe errors as text, unlike subscribe.
+  // statusetat answers unsubscribe errors as text, unlike subscribe. It also let anyone remove
+  // any address: here only an admin (as for /v1/subscribers) or the address's signed link may.
   app.on(['GET', 'PATCH', 'POST', 'PUT'], '/v1/unsubscribe', async (c) => {
     const email = c.req.query('email');
     if (!email) throw new V1Error(428, 'you must set an email', true);
-    if (!emailAddress(email)) throw new V1Error(400, `${JSON.stringify(email)} is not an email address`, true);
+    const address = emailAddress(email);
+    if (!address) throw new V1Error(400, `${JSON.stringify(email)} is not an email address`, true);
+    const token = c.req.query('token');
+    const { principal } = await authenticateRequest(c, deps.auth, deps.throttle);
+    const admin = principal && hasScope(principal, 'admin') ? principal : null;
+    const signed = !admin && (await unsubscribeTokenValid(deps.config.cookie_key, address, token));
+    // Someone who opened a link without (or with a wrong) token is shown how an address is removed.
+    if (!admin && !signed) return unsubscribePage(c, pageDeps, { outcome: 'help', email: address, badLink: Boolean(token) });
     // Whether the address was subscribed is not revealed.
-    await unsubscribe(deps.domain, VISITOR, email).catch((error: unknown) => {
+    await unsubscribe(deps.domain, admin ? admin.actor : VISITOR, address).catch((error: unknown) => {
       if (!(error instanceof DomainError && error.code === 'not_found')) throw error;
     });
+    if ((c.req.header('accept') ?? '').includes('text/html')) return unsubscribePage(c, pageDeps, { outcome: 'removed', email: address, badLink: false });
     return new Response('you have successfully unsubscribed', { headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
   });
 
