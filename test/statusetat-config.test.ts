@@ -1,0 +1,87 @@
+/**
+ * statusetat configurations start Staunch unchanged: the development config from statusetat's
+ * README (with the `timezone` key its reference documents), and one given through VCAP_SERVICES
+ * as on Cloud Foundry. Both start `staunch serve` and serve the page.
+ */
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startStaunch, type StaunchProcess } from './support/staunch-process.ts';
+
+const running: StaunchProcess[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((p) => p.stop('SIGKILL')));
+});
+
+// statusetat's README, as published, with `timezone` as its reference section spells it.
+const README_CONFIG = `listen: 0.0.0.0:8080 # this will listen in http on port 8080
+targets:
+- sqlite://./store.db
+log:
+  level: debug
+components:
+- name: my-service
+  description: description of my service
+  group: ~
+notifiers:
+- type: slack
+  params:
+    endpoint: http://my-mattermost.com/hooks/aj6na7hz5ib1mfs3eggc1bu8tk
+- type: plugin
+  params:
+    path: /path/to/my/plugin.so
+username: admin
+password: admin
+cookie_key: encryption-key-for-cookies
+base_info:
+  base_url: http://localhost:8080
+  support: https://doc.to.my.service.com
+  contact: http://my-mattermost.com/channel/town
+  timezone: UTC
+`;
+
+async function servesPage(server: StaunchProcess, component: string): Promise<void> {
+  const page = await fetch(`${server.url}/`, { headers: { Accept: 'text/html' } });
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain(component);
+}
+
+describe('statusetat configurations', () => {
+  it("starts on statusetat's README config, warning about timezone and the notifiers", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'staunch-statusetat-'));
+    const cwd = mkdtempSync(join(tmpdir(), 'staunch-elsewhere-'));
+    writeFileSync(join(dir, 'config.yml'), README_CONFIG);
+    const server = await startStaunch(['serve', '-c', join(dir, 'config.yml')], { cwd });
+    running.push(server);
+    await servesPage(server, 'my-service');
+    const output = server.output();
+    expect(output).toContain('base_info.timezone is statusetat');
+    expect(output).toContain('it is read as base_info.time_zone');
+    expect(output).toContain('notifiers[0] (slack): notifications are not implemented yet');
+    expect(output).toContain('notifiers[1] (plugin): notifications are not implemented yet');
+    // `sqlite://./store.db` is relative to the config file's folder, not to where staunch runs.
+    expect(existsSync(join(dir, 'store.db'))).toBe(true);
+    expect(existsSync(join(cwd, 'store.db'))).toBe(false);
+  });
+
+  it('starts from VCAP_SERVICES when no -c is given, merging the bound services', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'staunch-vcap-'));
+    // A config.yml in the folder is not read: on Cloud Foundry the bound services are the config.
+    writeFileSync(join(cwd, 'config.yml'), 'targets: [mongo://not-read]\n');
+    const VCAP_SERVICES = JSON.stringify({
+      'user-provided': [
+        { name: 'statusetat-storage', credentials: { targets: ['sqlite://./vcap.db'], base_info: { title: 'From VCAP', timezone: 'Europe/Paris' } } },
+        { name: 'statusetat-components', credentials: { components: [{ name: 'vcap-service', group: 'cloud' }], username: 'admin', password: 'admin' } },
+      ],
+      'p.mysql': [{ name: 'a-database', credentials: { hostname: 'db', username: 'u', password: 'p', uri: 'mysql://u:p@db/x' } }],
+    });
+    const server = await startStaunch(['serve'], { cwd, env: { VCAP_SERVICES } });
+    running.push(server);
+    await servesPage(server, 'vcap-service');
+    const page = await (await fetch(`${server.url}/`)).text();
+    expect(page).toContain('From VCAP');
+    expect(server.output()).toContain('VCAP_SERVICES: service \\"a-database\\" (p.mysql) holds no Staunch configuration; skipped');
+    expect(existsSync(join(cwd, 'vcap.db'))).toBe(true);
+  });
+});
