@@ -779,7 +779,7 @@ export function SubscribersPage(props: AdminChrome & { rows: SubscriberRow[]; em
         <h1>Subscribers</h1>
         <span class="help">{props.rows.length} in total</span>
       </div>
-      {props.emailDelivery ? null : <div class="notice info">No email notifier is configured: subscribers are collected but receive nothing yet.</div>}
+      {props.emailDelivery ? null : <div class="notice info">Staunch does not send email yet: subscribers are collected but receive nothing.</div>}
       <div class="card">
         <div class="table-wrap">
           <table class="table">

@@ -10,7 +10,7 @@ import { domainSettings, domainView, type DomainSettings, type DomainView } from
 import type { Logger } from '../../logger.ts';
 import type { RecordStore } from '../../replication/types.ts';
 import type { ThemeHtml } from '../../views/pages.tsx';
-import { CredentialThrottle } from '../credential-throttle.ts';
+import { createLimits, type Limits } from '../limits.ts';
 import type { SiteInfo } from '../../views/layout.tsx';
 import { renderThemeMarkdown } from '../../domain/markdown.ts';
 import { DEFAULT_SECURITY_HEADERS, securityHeaders } from './security-headers.ts';
@@ -23,8 +23,8 @@ export interface PageDeps {
   logger: Logger;
   /** Injectable clock for tests. */
   now?: () => number;
-  /** The app's credential throttle, shared with the APIs; a new one when absent. */
-  throttle?: CredentialThrottle;
+  /** The app's limits, shared with the APIs; new ones when absent. */
+  limits?: Limits;
 }
 
 export interface Site {
@@ -36,7 +36,7 @@ export interface Site {
   theme: ThemeHtml;
   cache: RenderCache;
   storage: StorageWatch;
-  throttle: CredentialThrottle;
+  limits: Limits;
   now: () => number;
   emailDelivery: boolean;
   /** Security headers of the public pages: the CSP allows the theme's image origins. */
@@ -89,8 +89,9 @@ export function siteFor(deps: PageDeps): Site {
     headers: securityHeaders([footerHtml, ...Object.values(blocks)]),
     cache: new RenderCache(),
     storage: new StorageWatch(() => store.targets(), now),
-    throttle: deps.throttle ?? new CredentialThrottle(now),
-    emailDelivery: config.notifiers.some((n) => n.type === 'email'),
+    limits: deps.limits ?? createLimits(now),
+    // No notifier delivers anything yet, whatever the config lists: say so rather than promise mail.
+    emailDelivery: false,
     view: () => domainView(store, settings),
     domain: () => ({ store, settings, now }),
   };
