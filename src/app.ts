@@ -6,7 +6,7 @@ import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Config } from './config/parse.ts';
 import { ApiError, errorBody, respondWithError } from './http/errors.ts';
-import { CredentialThrottle } from './http/credential-throttle.ts';
+import { createLimits } from './http/limits.ts';
 import { healthRoutes } from './http/health.ts';
 import { incidentApis } from './http/incident-apis.ts';
 import { notFoundPage, pageSurfaces } from './http/pages/index.ts';
@@ -27,11 +27,11 @@ export function createApp(services: AppServices): Hono {
   const app = new Hono();
   const now = services.now ?? Date.now;
   app.route('/', healthRoutes({ targets: () => services.store.targets(), loadState: () => services.store.loadState, startedAt: services.startedAt, version: services.version, now }));
-  // One throttle for every surface that takes credentials, so a guesser cannot switch surfaces to start over.
-  const throttle = new CredentialThrottle(now);
-  const pageDeps = { config: services.config, store: services.store, logger: services.logger, now, throttle };
+  // One set of limits for every surface, so a guesser or a spammer cannot switch surfaces to start over.
+  const limits = createLimits(now);
+  const pageDeps = { config: services.config, store: services.store, logger: services.logger, now, limits };
   app.route('/', pageSurfaces(pageDeps));
-  app.route('/', incidentApis({ ...services, now, throttle }));
+  app.route('/', incidentApis({ ...services, now, limits }));
 
   app.notFound((c) => (wantsPage(c) ? notFoundPage(c, pageDeps) : c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404)));
   app.onError((error, c) => {

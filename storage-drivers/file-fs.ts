@@ -50,8 +50,11 @@ async function ensureDirectory(path: string): Promise<void> {
   if (!(await stat(path)).isDirectory()) throw Object.assign(new Error(`${path} exists and is not a directory`), { code: 'ENOTDIR' });
 }
 
-/** A temporary file in `directory` (so that a rename stays on one file system), written and synced. */
-async function writeTemporary(directory: string, text: string, durable: boolean): Promise<string> {
+/**
+ * A temporary file in `directory` (so that a rename stays on one file system), written and synced;
+ * nothing is left behind when it cannot be written. Renaming it into place needs no new space.
+ */
+export async function writeTemporary(directory: string, text: string, durable: boolean): Promise<string> {
   // `~` never starts a record name, so listings tell temporary files apart.
   const temporary = join(directory, `~${process.pid}-${randomUUID()}.tmp`);
   const handle = await open(temporary, 'wx', FILE_MODE);

@@ -5,7 +5,8 @@
  * LOCK_STALE_MS is broken anywhere (the holder is frozen or on a host we cannot ask).
  *
  * Within one process, callers of the same lock queue in memory first, so a driver never spins on
- * its own lock file.
+ * its own lock file. A lock file whose holder line could not be written (a full disk) is removed at
+ * once, and one found without a holder line is broken after UNNAMED_LOCK_GRACE_MS.
  *
  * Limits: locks are held for milliseconds, so breaking one after LOCK_STALE_MS only misfires for a
  * holder that stalls that long mid-write; a breaker that finds it moved a fresh lock puts it back,
@@ -19,6 +20,10 @@ import { StorageError } from './types.ts';
 import { FILE_MODE, errnoOf, makeDirectory } from './file-fs.ts';
 
 export const LOCK_STALE_MS = 30_000;
+export const UNNAMED_LOCK_GRACE_MS = 1_000;
+
+/** The lock was held by someone else and the caller asked not to wait. */
+class LockBusy extends Error {}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -28,8 +33,27 @@ export class FileLocks {
 
   constructor(private readonly timeoutMs: number) {}
 
+  /** Every lock in `lockPaths`, taken in sorted order (so two batches never wait on each other in a cycle), then `work`. */
+  withLocks<T>(lockPaths: readonly string[], work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const sorted = [...new Set(lockPaths)].sort();
+    const take = (i: number): Promise<T> => (i === sorted.length ? work() : this.withLock(sorted[i]!, () => take(i + 1), signal));
+    return take(0);
+  }
+
+  /**
+   * `work` under the lock if it can be taken at once (a stale lock is broken), else undefined
+   * without waiting: for crash recovery, which must not wait on every lock a live writer holds.
+   */
+  async withLockIfFree<T>(lockPath: string, work: () => Promise<T>): Promise<T | undefined> {
+    if (this.queues.has(lockPath)) return undefined;
+    return this.withLock(lockPath, work, undefined, true).catch((error: unknown) => {
+      if (error instanceof LockBusy) return undefined;
+      throw error;
+    });
+  }
+
   /** `signal`: the caller gave up (timed out); stop waiting and do not start the work. */
-  async withLock<T>(lockPath: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async withLock<T>(lockPath: string, work: () => Promise<T>, signal?: AbortSignal, once = false): Promise<T> {
     const before = this.queues.get(lockPath) ?? Promise.resolve();
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
@@ -37,7 +61,7 @@ export class FileLocks {
     this.queues.set(lockPath, tail);
     try {
       await before;
-      await this.acquire(lockPath, signal);
+      await this.acquire(lockPath, signal, once);
       try {
         signal?.throwIfAborted();
         return await work();
@@ -50,13 +74,21 @@ export class FileLocks {
     }
   }
 
-  private async acquire(lockPath: string, signal: AbortSignal | undefined): Promise<void> {
+  private async acquire(lockPath: string, signal: AbortSignal | undefined, once = false): Promise<void> {
     const deadline = Date.now() + this.timeoutMs;
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
       try {
         const handle = await open(lockPath, 'wx', FILE_MODE);
-        await handle.writeFile(`${this.host} ${process.pid} ${Date.now()}\n`).finally(() => handle.close());
+        try {
+          await handle.writeFile(`${this.host} ${process.pid} ${Date.now()}\n`);
+        } catch (error) {
+          // A full disk takes the empty file but not its line: never leave a lock nobody holds.
+          await handle.close().catch(() => undefined);
+          await unlink(lockPath).catch(() => undefined);
+          throw error;
+        }
+        await handle.close();
         return;
       } catch (error) {
         if (errnoOf(error) === 'ENOENT') {
@@ -66,6 +98,7 @@ export class FileLocks {
         if (errnoOf(error) !== 'EEXIST') throw error;
       }
       if (await this.breakIfStale(lockPath)) continue;
+      if (once) throw new LockBusy();
       if (Date.now() > deadline) throw new StorageError('file', 'TIMEOUT', `lock ${lockPath} still held after ${this.timeoutMs} ms`);
       await sleep(Math.random() * Math.min(50, 2 + attempt));
     }
@@ -102,6 +135,9 @@ export class FileLocks {
     if (mtimeMs < Date.now() - LOCK_STALE_MS) return true;
     const [host, pidText] = holder.trim().split(' ');
     const pid = Number(pidText);
+    // A holder writes its line right after creating the file; a lock still without one after the
+    // grace was left by a failed write (full disk) or a crash in between, and names no one to wait for.
+    if (!host || !pidText) return mtimeMs < Date.now() - UNNAMED_LOCK_GRACE_MS;
     if (host !== this.host || !Number.isInteger(pid) || pid <= 0) return false;
     try {
       process.kill(pid, 0);

@@ -8,7 +8,9 @@
  *   <dir>/.locks/<kind>/<name>.lock          per-record locks (file-lock.ts)
  *
  * Every write replaces its file atomically (temporary file in the same folder, fsync, rename, and
- * the folders are synced before put returns), under the record's lock, so two processes sharing the
+ * the folders are synced before put returns); a put stages every record of its batch before it
+ * renames any into place, so a put that fails (a full disk) shows none of them. All under the
+ * records' locks, so two processes sharing the
  * folder never lose each other's updates; putIfAbsent publishes with link(), which fails if the file
  * exists. `digest` and `changes` read the rev index (one folder listing per kind) instead of every
  * record; `list` reads the kind's folder and sorts ids in memory. Files that are not records
@@ -21,7 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StorageError, type DriverModule, type DriverOptions, type StorageDriver, type StoredRecord, type UriCheck, type UriContext } from './types.ts';
 import { numberParameter, throwProblems, unknownParameters, uriCheck } from './uri-check.ts';
 import { DEFAULT_TIMEOUT_MS, assertRecord, booleanParameter, clampLimit, digestRows, mapConcurrently, queryNumber, recordProblem, withTimeout } from './utils.ts';
-import { FILE_MODE, createFile, errnoOf, fileError, makeDirectory, replaceFile, syncDirectory } from './file-fs.ts';
+import { FILE_MODE, createFile, errnoOf, fileError, makeDirectory, syncDirectory, writeTemporary } from './file-fs.ts';
 import { entryFile, finalState, groupByName, parseEntry, settledEntry, type IndexEntry, type NameEntries } from './file-index.ts';
 import { FileLocks } from './file-lock.ts';
 import { idOf, nameOf } from './file-names.ts';
@@ -172,18 +174,58 @@ export function createFileDriver(uri: URL, options: DriverOptions = {}): Storage
     await unlink(entryPath(kind, file)).catch((error: unknown) => (errnoOf(error) === 'ENOENT' ? undefined : Promise.reject(error)));
   }
 
-  async function applyIfNewer(record: StoredRecord, signal: AbortSignal): Promise<boolean> {
-    const name = nameOf(record.id);
-    return locks.withLock(lockPath(record.kind, name), async () => {
+  /**
+   * A put, all or nothing: under the locks of every record in the batch, the winning records are
+   * first staged (index entry marked pending, content in a synced temporary file), and only once
+   * every one is staged are they renamed into place. A failure while staging (a full disk) removes
+   * what was staged, so a refused put leaves no record of it visible, now or after a restart; the
+   * renames need no new space. (A crash during the renames leaves pending entries, which readers
+   * re-check and the next start settles.)
+   */
+  async function applyBatch(records: StoredRecord[], signal: AbortSignal): Promise<boolean[]> {
+    const applied = new Array<boolean>(records.length).fill(false);
+    const byKey = new Map<string, { kind: string; name: string; indexes: number[] }>();
+    records.forEach((record, index) => {
+      const name = nameOf(record.id);
+      const key = `${record.kind}/${name}`;
+      const group = byKey.get(key);
+      if (group) group.indexes.push(index);
+      else byKey.set(key, { kind: record.kind, name, indexes: [index] });
+    });
+    const groups = [...byKey.values()];
+    return locks.withLocks(groups.map((g) => lockPath(g.kind, g.name)), async () => {
       // A file that is not a valid record (reported) is replaced like a missing one.
-      const current = await readRecordFile(record.kind, name);
-      if (current && current.rev >= record.rev) return false;
-      const pending = entryFile(record.rev, name, 'pending');
-      await writeFile(entryPath(record.kind, pending), '', { mode: FILE_MODE });
-      await replaceFile(recordPath(record.kind, name), JSON.stringify(canonical(record)), durable);
-      await rename(entryPath(record.kind, pending), entryPath(record.kind, entryFile(record.rev, name, finalState(record.deleted))));
-      if (current && current.rev !== record.rev) await removeEntry(record.kind, entryFile(current.rev, name, finalState(current.deleted)));
-      return true;
+      const currents = await mapConcurrently(groups, READ_CONCURRENCY, (g) => readRecordFile(g.kind, g.name));
+      const winners: Array<{ record: StoredRecord; name: string; current: StoredRecord | null; pending: string; temporary?: string }> = [];
+      groups.forEach((group, g) => {
+        const current = currents[g]!;
+        let newest = current?.rev ?? '';
+        let winner: StoredRecord | undefined;
+        for (const index of group.indexes) {
+          if (records[index]!.rev <= newest) continue;
+          applied[index] = true;
+          newest = records[index]!.rev;
+          winner = records[index]!;
+        }
+        if (winner) winners.push({ record: winner, name: group.name, current, pending: entryFile(winner.rev, group.name, 'pending') });
+      });
+      const staged: typeof winners = [];
+      try {
+        await mapConcurrently(winners, WRITE_CONCURRENCY, async (w) => {
+          await writeFile(entryPath(w.record.kind, w.pending), '', { mode: FILE_MODE });
+          staged.push(w);
+          w.temporary = await writeTemporary(kindDir(w.record.kind), JSON.stringify(canonical(w.record)), durable);
+        });
+      } catch (error) {
+        await Promise.all(staged.map((w) => Promise.all([w.temporary && unlink(w.temporary).catch(() => undefined), removeEntry(w.record.kind, w.pending).catch(() => undefined)])));
+        throw error;
+      }
+      await mapConcurrently(winners, WRITE_CONCURRENCY, async ({ record, name, current, pending, temporary }) => {
+        await rename(temporary!, recordPath(record.kind, name));
+        await rename(entryPath(record.kind, pending), entryPath(record.kind, entryFile(record.rev, name, finalState(record.deleted))));
+        if (current && current.rev !== record.rev) await removeEntry(record.kind, entryFile(current.rev, name, finalState(current.deleted)));
+      });
+      return applied;
     }, signal);
   }
 
@@ -268,7 +310,9 @@ export function createFileDriver(uri: URL, options: DriverOptions = {}): Storage
       for (const name of names) if (!groups.has(name) && idOf(name) !== undefined) suspects.add(name);
       if (suspects.size > 0) await prepareKind(kind);
       for (const name of suspects) {
-        await locks.withLock(lockPath(kind, name), async () => {
+        // A record whose lock is taken has a live writer, which settles its index itself; waiting on
+        // each one would hold up the start (and a leaked lock would hold it up for LOCK_STALE_MS).
+        await locks.withLockIfFree(lockPath(kind, name), async () => {
           // Under the lock no write of this record is in flight: whatever disagrees is a leftover.
           const record = await readForScan(kind, name);
           const wanted = record ? entryFile(record.rev, name, finalState(record.deleted)) : undefined;
@@ -305,18 +349,7 @@ export function createFileDriver(uri: URL, options: DriverOptions = {}): Storage
           records.forEach((record) => assertRecord('file', record));
           const kinds = new Set(records.map((record) => record.kind));
           for (const kind of kinds) await prepareKind(kind);
-          // Records of one (kind, id) go one after another, in batch order; different ones in parallel.
-          const groups = new Map<string, number[]>();
-          records.forEach((record, index) => {
-            const key = `${record.kind}\u0000${record.id}`;
-            const group = groups.get(key);
-            if (group) group.push(index);
-            else groups.set(key, [index]);
-          });
-          const applied = new Array<boolean>(records.length).fill(false);
-          await mapConcurrently([...groups.values()], WRITE_CONCURRENCY, async (indexes) => {
-            for (const index of indexes) applied[index] = await applyIfNewer(records[index]!, signal);
-          });
+          const applied = await applyBatch(records, signal);
           await syncKinds(kinds);
           return applied;
         },

@@ -6,7 +6,7 @@ import { domainSettings } from '../domain/view.ts';
 import type { Logger } from '../logger.ts';
 import type { RecordStore } from '../replication/types.ts';
 import { createAuthenticator, type Authenticator } from './auth.ts';
-import { CredentialThrottle } from './credential-throttle.ts';
+import { createLimits, type Limits } from './limits.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -14,8 +14,8 @@ export interface ApiDeps {
   logger: Logger;
   domain: DomainContext;
   auth: Authenticator;
-  /** Failed credentials, shared with the admin sign-in form. */
-  throttle: CredentialThrottle;
+  /** Shared with the pages and the admin UI. */
+  limits: Limits;
   startedAt: Date;
   /** Milliseconds since the epoch; tests move it. */
   now: () => number;
@@ -29,8 +29,8 @@ export interface ApiServices {
   logger: Logger;
   startedAt: Date;
   now?: () => number;
-  /** The app's credential throttle (createApp shares one with the admin UI); a new one when absent. */
-  throttle?: CredentialThrottle;
+  /** The app's limits (createApp shares them with the pages); new ones when absent. */
+  limits?: Limits;
   extraComponentStates?: () => readonly ExtraComponentState[];
 }
 
@@ -42,7 +42,7 @@ export function apiDeps(services: ApiServices): ApiDeps {
     logger: services.logger,
     domain: { store: services.store, settings: domainSettings(services.config), now },
     auth: createAuthenticator(services.config),
-    throttle: services.throttle ?? new CredentialThrottle(now),
+    limits: services.limits ?? createLimits(now),
     startedAt: services.startedAt,
     now,
     ...(services.extraComponentStates ? { extraComponentStates: services.extraComponentStates } : {}),

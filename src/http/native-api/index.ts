@@ -80,7 +80,7 @@ export function nativeApi(deps: ApiDeps): Hono {
   for (const route of NATIVE_ROUTES) {
     const honoPath = route.path.replace(/\{(\w+)\}/g, ':$1');
     app.on(route.method.toUpperCase(), honoPath, async (c) => {
-      const { principal, ...refusal } = await authenticateRequest(c, deps.auth, deps.throttle);
+      const { principal, ...refusal } = await authenticateRequest(c, deps.auth, deps.limits.credentials);
       if ('retryAfterSeconds' in refusal) {
         c.header('Retry-After', String(refusal.retryAfterSeconds));
         throw new ApiError('rate_limited', `too many failed attempts from this address; try again in ${refusal.retryAfterSeconds} s`);

@@ -14,6 +14,7 @@ const STATUS_TEXT: Record<number, string> = {
   412: 'Precondition Failed',
   413: 'Request Entity Too Large',
   428: 'Precondition Required',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
