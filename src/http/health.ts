@@ -38,7 +38,7 @@ export function healthRoutes(deps: HealthDeps): Hono {
     const ready = writable > 0 && known;
     c.header('Cache-Control', 'no-store');
     const view = load.source === 'none' ? 'loading' : load.source === 'snapshot' ? 'last_known_snapshot' : 'loaded';
-    return c.json({ status: ready ? 'ready' : known ? 'unavailable' : 'loading', view, writable_targets: writable, targets }, ready ? 200 : 503);
+    return c.json({ status: ready ? 'ready' : writable === 0 ? 'unavailable' : 'loading', view, writable_targets: writable, targets }, ready ? 200 : 503);
   });
   return app;
 }

@@ -103,6 +103,8 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
   let stopped = false;
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
+  let markRestored!: () => void;
+  const restored = new Promise<void>((resolve) => (markRestored = resolve));
   const periodic: Periodic[] = [];
   let syncChain: Promise<unknown> = Promise.resolve();
 
@@ -163,6 +165,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
 
   return {
     ready,
+    restored,
     get version() {
       return view.version;
     },
@@ -189,9 +192,9 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       void (async () => {
         // The snapshot is local and answers first; it is merged by rev, so whichever of it and a
         // target comes first, the newest record wins.
-        const restored = snapshots?.restore().then(() => snapshots.start());
+        const restoring = (snapshots ? snapshots.restore().then(() => snapshots.start()) : Promise.resolve()).finally(markRestored);
         // The first poll of a target is its full load; a target down now is loaded when it returns.
-        await Promise.all([pollOnce(), restored]);
+        await Promise.all([pollOnce(), restoring]);
         markReady();
         logger.info({ targets: targets.map((t) => `${t.location} ${t.state}`) }, 'replication view loaded');
         if (stopped) return;

@@ -191,6 +191,8 @@ export interface TargetInspection {
 export interface Replicator extends RecordStore {
   /** Resolves once the first load of every reachable target has been merged into the view. */
   readonly ready: Promise<void>;
+  /** Resolves once start() has merged the local snapshot, or found none (a local read: quick, never waits for a target). */
+  readonly restored: Promise<void>;
   /** Load the view and hints, then start polling, health checks, hint delivery and the periodic sync. */
   start(): Promise<void>;
   /** Stop every timer and wait for background work to settle; closing the drivers is the caller's job. */

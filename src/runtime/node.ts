@@ -50,6 +50,8 @@ export async function startNodeServer(config: Config, options: { logger?: Logger
   const { replicator, drivers } = createReplicatorFromConfig(config, logger, config.snapshot === false ? {} : { snapshot: fileSnapshotStore(config.snapshot) });
   // Serve at once: the view fills as targets answer, and pages never wait for a slow target.
   void replicator.start();
+  // Except for the local snapshot: the first answer is then the last known state, not "unknown".
+  await replicator.restored;
   const app = createApp({ config, store: replicator, logger, startedAt: new Date(), version: VERSION });
 
   const server = await new Promise<ServerType>((resolve, reject) => {

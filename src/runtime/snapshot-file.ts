@@ -1,11 +1,11 @@
 /**
  * The view snapshot as a local file (Node only: Workers have no disk, so there a restarted
- * isolate knows nothing until a target answers). Replaced atomically with the file driver's
- * steps (temporary file, fsync, rename), so a crash mid-write leaves the previous snapshot.
+ * isolate knows nothing until a target answers). Replaced atomically (temporary file, fsync,
+ * rename), so a crash or a full disk mid-write leaves the previous snapshot whole.
  */
-import { readFile } from 'node:fs/promises';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { errnoOf, makeDirectory, replaceFile, syncDirectory } from '../../storage-drivers/file-fs.ts';
+import { errnoOf, FILE_MODE, makeDirectory, syncDirectory } from '../../storage-drivers/file-fs.ts';
 import type { SnapshotStore, ViewSnapshot } from '../replication/snapshot.ts';
 
 export function fileSnapshotStore(path: string): SnapshotStore {
@@ -24,7 +24,20 @@ export function fileSnapshotStore(path: string): SnapshotStore {
     },
     async write(snapshot: ViewSnapshot) {
       await makeDirectory(dirname(file));
-      await replaceFile(file, JSON.stringify(snapshot), true);
+      const temporary = `${file}.${process.pid}.tmp`;
+      try {
+        const handle = await open(temporary, 'w', FILE_MODE);
+        try {
+          await handle.writeFile(JSON.stringify(snapshot), 'utf8');
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        await rename(temporary, file);
+      } catch (error) {
+        await unlink(temporary).catch(() => undefined);
+        throw error;
+      }
       await syncDirectory(dirname(file));
     },
   };

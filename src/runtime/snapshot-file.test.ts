@@ -1,0 +1,25 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fileSnapshotStore } from './snapshot-file.ts';
+
+const snapshot = (n: number) => ({ format: 1 as const, writtenAt: new Date(Date.UTC(2026, 0, 1, n)).toISOString(), records: [] });
+
+describe('the view snapshot file', () => {
+  it('is absent at first, then holds the last snapshot written, in a folder it creates, with no temporary file left', async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), 'staunch-snapshot-')), 'data');
+    const store = fileSnapshotStore(join(folder, 'view-snapshot.json'));
+    expect(await store.read()).toBeNull();
+    await store.write(snapshot(1));
+    await store.write(snapshot(2));
+    expect(await store.read()).toEqual(snapshot(2));
+    expect(readdirSync(folder)).toEqual(['view-snapshot.json']);
+  });
+
+  it('refuses a file that is not JSON (the replicator then starts without it)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'staunch-snapshot-')), 'view-snapshot.json');
+    writeFileSync(file, '{"format":1,"writtenAt":');
+    await expect(fileSnapshotStore(file).read()).rejects.toThrow(SyntaxError);
+  });
+});
