@@ -20,7 +20,7 @@ try {
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint], { stdio: 'pipe' });
   mounted = true;
 } catch (error) {
-  if (process.env.CI) throw new Error(`CI is set but a tmpfs cannot be mounted for the full-disk tests: ${(error as Error).message}`);
+  if (process.env.CI) throw new Error(`CI is set but a tmpfs cannot be mounted for the full-disk tests: ${(error as Error).message}`, { cause: error });
   console.warn(`file-full-disk.test.ts skipped: cannot mount a tmpfs here (${(error as Error).message.split('\n')[0]}); run as root to include it`);
 }
 afterAll(() => {
