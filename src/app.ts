@@ -6,7 +6,10 @@ import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Config } from './config/parse.ts';
 import { ApiError, errorBody, respondWithError } from './http/errors.ts';
+import { createAuthenticator, hasScope } from './http/auth.ts';
 import { createLimits } from './http/limits.ts';
+import { authenticateRequest } from './http/request-auth.ts';
+import { transportSecurity } from './http/transport-security.ts';
 import { healthRoutes } from './http/health.ts';
 import { incidentApis } from './http/incident-apis.ts';
 import { notFoundPage, pageSurfaces } from './http/pages/index.ts';
@@ -26,9 +29,15 @@ export interface AppServices {
 export function createApp(services: AppServices): Hono {
   const app = new Hono();
   const now = services.now ?? Date.now;
-  app.route('/', healthRoutes({ targets: () => services.store.targets(), loadState: () => services.store.loadState, startedAt: services.startedAt, version: services.version, now }));
+  app.use('*', transportSecurity(Boolean(services.config.tls)));
   // One set of limits for every surface, so a guesser or a spammer cannot switch surfaces to start over.
   const limits = createLimits(now);
+  const auth = createAuthenticator(services.config);
+  const mayInspect = async (c: Context) => {
+    const { principal } = await authenticateRequest(c, auth, limits.credentials);
+    return principal !== null && hasScope(principal, 'read');
+  };
+  app.route('/', healthRoutes({ targets: () => services.store.targets(), loadState: () => services.store.loadState, startedAt: services.startedAt, version: services.version, now, mayInspect }));
   const pageDeps = { config: services.config, store: services.store, logger: services.logger, now, limits };
   app.route('/', pageSurfaces(pageDeps));
   app.route('/', incidentApis({ ...services, now, limits }));

@@ -7,6 +7,13 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 
+/** The browser says the request comes from a page of this origin (Sec-Fetch-Site, else Origin). */
+export function fromThisOrigin(c: Context): boolean {
+  const site = c.req.header('sec-fetch-site');
+  if (site) return site === 'same-origin';
+  return c.req.header('origin') === new URL(c.req.url).origin;
+}
+
 export function sameOrigin(refuse: (c: Context) => Response | Promise<Response>): MiddlewareHandler {
   const check = csrf();
   return async (c, next) => {

@@ -203,7 +203,7 @@ export function adminUi(deps: PageDeps): Hono<Env> {
     const password = str(form, 'password', 1000);
     const next = str(form, 'next', 500);
     const address = clientAddress(c);
-    const wait = site.throttle.blockedFor(address);
+    const wait = site.limits.credentials.blockedFor(address);
     if (wait > 0) {
       c.header('Retry-After', String(Math.ceil(wait / 1000)));
       return signInPage(c, 429, { username, next, error: `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60_000)} minute${wait > 60_000 ? 's' : ''}.` });
@@ -212,10 +212,10 @@ export function adminUi(deps: PageDeps): Hono<Env> {
       return signInPage(c, 403, { username, next, error: 'The sign-in form expired or did not come from this site. Please try again.' });
     }
     if (!(await credentialsMatch(config.cookie_key, { username: config.username, password: config.password }, { username, password }))) {
-      site.throttle.failed(address, userAccount(username));
+      site.limits.credentials.failed(address, userAccount(username));
       return signInPage(c, 401, { username, next, error: 'Wrong username or password.' });
     }
-    site.throttle.succeeded(address);
+    site.limits.credentials.succeeded(address);
     const { cookie } = await sessions.create(config.username, secure(c));
     const headers = new Headers({ Location: safeReturnPath(next, '/admin/').startsWith('/admin') ? safeReturnPath(next, '/admin/') : '/admin/', 'Cache-Control': 'no-store' });
     headers.append('Set-Cookie', cookie);

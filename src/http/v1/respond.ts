@@ -10,6 +10,7 @@ import type { BodyProblem } from '../body.ts';
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   412: 'Precondition Failed',
   413: 'Request Entity Too Large',

@@ -112,10 +112,26 @@ describe('reading', () => {
     expect(((await (await t.request('/v1/incidents')).json()) as unknown[]).length).toBe(1);
   });
 
-  it('previews Markdown as sanitised HTML', async () => {
-    const response = await t.request('/v1/markdown/preview', { method: 'POST', body: '**hi** <script>x</script>' });
+  it('previews Markdown as sanitised HTML, with the pages\' security headers', async () => {
+    const response = await t.request('/v1/markdown/preview', { method: 'POST', body: '**hi** <script>x</script>', headers: { Origin: 'http://localhost' } });
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(await response.text()).toBe('<p><strong>hi</strong> &lt;script&gt;x&lt;/script&gt;</p>\n');
+    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('refuses a Markdown preview posted from another site (a cross-site form), unless the admin asks', async () => {
+    const form = { method: 'POST', body: '# Your account is locked', headers: { 'Content-Type': 'text/plain', Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' } };
+    const crossSite = await t.request('/v1/markdown/preview', form);
+    expect(crossSite.status).toBe(403);
+    expect(await crossSite.text()).not.toContain('<h1>');
+    expect((await t.request('/v1/markdown/preview', { method: 'POST', body: '# x' })).status).toBe(403);
+    expect((await t.request('/v1/markdown/preview', { method: 'POST', body: '# x', auth: AUTH.writer })).status).toBe(403);
+    const admin = await t.request('/v1/markdown/preview', { method: 'POST', body: '# x', auth: AUTH.admin });
+    expect(admin.status).toBe(200);
+    expect(await admin.text()).toBe('<h1>x</h1>\n');
   });
 });
 

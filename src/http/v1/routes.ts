@@ -1,5 +1,5 @@
 /**
- * The statusetat-compatible API under `/v1/` (seed-systems.md 1.4-1.5): same paths, methods,
+ * The statusetat-compatible API under `/v1/`: same paths, methods,
  * field names, time formats and success codes, so an existing client only changes its URL.
  * Its bugs are fixed rather than copied: unknown ids are 404 (never 500, and a DELETE of an
  * unknown id too), a malformed date is 400, an incident always keeps a message, maintenance can
@@ -21,7 +21,10 @@ import { hasScope, type Principal, type Scope } from '../auth.ts';
 import { parseJson, readText } from '../body.ts';
 import { unsubscribePage } from '../pages/index.ts';
 import { unsubscribeTokenValid } from '../unsubscribe-link.ts';
+import { clientAddress, clientKey } from '../rate-limit.ts';
 import { authenticateRequest } from '../request-auth.ts';
+import { DEFAULT_SECURITY_HEADERS } from '../pages/security-headers.ts';
+import { fromThisOrigin } from '../same-origin.ts';
 import { UNKNOWN_DETAIL, UNKNOWN_TITLE, whileUnknown } from '../view-state.ts';
 import { v1Incident, v1Message } from './format.ts';
 import { bodyProblemToV1, toV1Error, V1Error, v1ErrorResponse, v1Json } from './respond.ts';
@@ -63,7 +66,10 @@ export function statusetatApi(deps: ApiDeps): Hono<V1Env> {
   const requireScope =
     (scope: Scope): MiddlewareHandler<V1Env> =>
     async (c, next) => {
-      const principal = await deps.auth.authenticate(c.req.header('authorization'));
+      const { principal, ...refusal } = await authenticateRequest(c, deps.auth, deps.limits.credentials);
+      if ('retryAfterSeconds' in refusal) {
+        return new Response('Too many failed attempts; try again later\n', { status: 429, headers: { 'Retry-After': String(refusal.retryAfterSeconds), 'Content-Type': 'text/plain; charset=utf-8' } });
+      }
       if (!principal || !hasScope(principal, scope)) {
         return new Response('Unauthorized\n', { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="Restricted"', 'Content-Type': 'text/plain; charset=utf-8' } });
       }
@@ -103,10 +109,17 @@ export function statusetatApi(deps: ApiDeps): Hono<V1Env> {
     v1Json(COMPONENT_FLAG_ORDER.map((value) => COMPONENT_STATES.find((r) => r.value === value)!).map((r) => ({ value: r.value, description: r.description }))),
   );
 
+  // The answer is HTML chosen by the caller on this origin: only this site's own pages or the admin may ask,
+  // and it carries the pages' headers, so it can neither be framed nor load or run anything.
   app.post('/v1/markdown/preview', async (c) => {
+    if (!fromThisOrigin(c)) {
+      const { principal, ...refusal } = await authenticateRequest(c, deps.auth, deps.limits.credentials);
+      if ('retryAfterSeconds' in refusal) throw new V1Error(429, 'too many failed attempts; try again later');
+      if (!principal || !hasScope(principal, 'admin')) throw new V1Error(403, 'previews are for this site\'s own pages, or the admin user (Basic)');
+    }
     const text = await readText(c.req.raw);
     if (!text.ok) throw bodyProblemToV1(text.problem);
-    return new Response(renderMarkdown(text.value), { headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+    return new Response(renderMarkdown(text.value), { headers: { ...DEFAULT_SECURITY_HEADERS, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' } });
   });
 
   app.get('/v1/incidents', (c) => {
@@ -199,7 +212,16 @@ export function statusetatApi(deps: ApiDeps): Hono<V1Env> {
     const email = c.req.query('email');
     if (!email) throw new V1Error(428, 'you must set an email');
     if (!emailAddress(email)) throw new V1Error(400, `${JSON.stringify(email)} is not an email address`);
+    // An anonymous GET that writes: limited per client like the page's form, with which it shares the count.
+    const client = clientKey(clientAddress(c));
+    const wait = deps.limits.subscriptions.blockedFor(client);
+    if (wait > 0) {
+      const refused = v1ErrorResponse(new V1Error(429, 'too many subscriptions from this address; try again later'));
+      refused.headers.set('Retry-After', String(Math.ceil(wait / 1000)));
+      return refused;
+    }
     await subscribe(deps.domain, VISITOR, email);
+    deps.limits.subscriptions.hit(client);
     return empty(201);
   });
 
@@ -211,7 +233,7 @@ export function statusetatApi(deps: ApiDeps): Hono<V1Env> {
     const address = emailAddress(email);
     if (!address) throw new V1Error(400, `${JSON.stringify(email)} is not an email address`, true);
     const token = c.req.query('token');
-    const { principal } = await authenticateRequest(c, deps.auth, deps.throttle);
+    const { principal } = await authenticateRequest(c, deps.auth, deps.limits.credentials);
     const admin = principal && hasScope(principal, 'admin') ? principal : null;
     const signed = !admin && (await unsubscribeTokenValid(deps.config.cookie_key, address, token));
     // Someone who opened a link without (or with a wrong) token is shown how an address is removed.
