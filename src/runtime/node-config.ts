@@ -22,7 +22,7 @@ export function loadNodeConfig(path: string | undefined, env: NodeJS.ProcessEnv 
   if (!path && env.VCAP_SERVICES) {
     const { value, problems, warnings } = vcapConfig(env.VCAP_SERVICES);
     if (problems.length > 0) throw new ConfigError(problems);
-    const config = parseConfigValue(value, { env, drivers: nodeDrivers, baseDir: process.cwd(), source: 'VCAP_SERVICES', interpolate: false });
+    const config = withSnapshotPath(parseConfigValue(value, { env, drivers: nodeDrivers, baseDir: process.cwd(), source: 'VCAP_SERVICES', interpolate: false }), process.cwd());
     return { config: { ...config, warnings: [...warnings, ...config.warnings] }, source: 'VCAP_SERVICES' };
   }
   const candidate = path ?? (existsSync('config.yml') ? 'config.yml' : undefined);
@@ -30,7 +30,7 @@ export function loadNodeConfig(path: string | undefined, env: NodeJS.ProcessEnv 
     // The embedded default keeps its SQLite file in ./data; SQLite creates files, not folders.
     mkdirSync('data', { recursive: true });
     const source = 'embedded default';
-    return { config: parseConfig(DEFAULT_CONFIG_YAML, { env, drivers: nodeDrivers, baseDir: process.cwd(), source }), source };
+    return { config: withSnapshotPath(parseConfig(DEFAULT_CONFIG_YAML, { env, drivers: nodeDrivers, baseDir: process.cwd(), source }), process.cwd()), source };
   }
   const file = resolve(candidate);
   let text: string;
@@ -39,7 +39,12 @@ export function loadNodeConfig(path: string | undefined, env: NodeJS.ProcessEnv 
   } catch (error) {
     throw new ConfigError([`${candidate}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`]);
   }
-  return { config: parseConfig(text, { env, drivers: nodeDrivers, baseDir: dirname(file), source: candidate }), source: file };
+  return { config: withSnapshotPath(parseConfig(text, { env, drivers: nodeDrivers, baseDir: dirname(file), source: candidate }), dirname(file)), source: file };
+}
+
+/** A relative snapshot path, like a relative target path, is relative to the config file's folder. */
+function withSnapshotPath(config: Config, baseDir: string): Config {
+  return config.snapshot === false ? config : { ...config, snapshot: resolve(baseDir, config.snapshot) };
 }
 
 /** Printed at every start: aliased keys and config blocks that do nothing yet. */

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadNodeConfig } from './node-config.ts';
 import { fileSnapshotStore } from './snapshot-file.ts';
 
 const snapshot = (n: number) => ({ format: 1 as const, writtenAt: new Date(Date.UTC(2026, 0, 1, n)).toISOString(), records: [] });
@@ -21,5 +22,15 @@ describe('the view snapshot file', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'staunch-snapshot-')), 'view-snapshot.json');
     writeFileSync(file, '{"format":1,"writtenAt":');
     await expect(fileSnapshotStore(file).read()).rejects.toThrow(SyntaxError);
+  });
+
+  it('lives, when the config gives a relative path or none, in the config file\'s folder, like relative targets', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'staunch-snapshot-'));
+    writeFileSync(join(folder, 'a.yml'), 'targets:\n  - sqlite://./s.db\nsnapshot: ./state/last.json\n');
+    writeFileSync(join(folder, 'b.yml'), 'targets:\n  - sqlite://./s.db\n');
+    writeFileSync(join(folder, 'c.yml'), 'targets:\n  - sqlite://./s.db\nsnapshot: false\n');
+    expect(loadNodeConfig(join(folder, 'a.yml'), {}).config.snapshot).toBe(join(folder, 'state', 'last.json'));
+    expect(loadNodeConfig(join(folder, 'b.yml'), {}).config.snapshot).toBe(join(folder, 'data', 'view-snapshot.json'));
+    expect(loadNodeConfig(join(folder, 'c.yml'), {}).config.snapshot).toBe(false);
   });
 });
