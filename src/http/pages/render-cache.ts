@@ -44,16 +44,50 @@ export function gzipped(rendered: Rendered): Uint8Array<ArrayBuffer> | undefined
 const encoder = new TextEncoder();
 const BOOT = Math.floor(Math.random() * 36 ** 6).toString(36);
 
+/** One least-recently-used table of renderings with a fixed size. */
+class Lane {
+  readonly entries = new Map<string, Rendered>();
+  constructor(readonly capacity: number) {}
+
+  take(key: string): Rendered | undefined {
+    const found = this.entries.get(key);
+    if (found) {
+      // Most recently used last, so eviction (from the front) takes what nobody asked for lately.
+      this.entries.delete(key);
+      this.entries.set(key, found);
+    }
+    return found;
+  }
+
+  put(key: string, rendered: Rendered): void {
+    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, rendered);
+  }
+}
+
+/**
+ * Renderings of the site's own zone and of zones visitors chose (`?timezone=`, the cookie) live in
+ * two lanes of fixed size: any number of visitor zones share theirs, so a request per zone can
+ * neither grow memory nor evict the pages most visitors get.
+ */
 export class RenderCache {
-  private readonly entries = new Map<string, Rendered>();
+  private readonly site: Lane;
+  private readonly chosen: Lane;
   hits = 0;
   misses = 0;
 
-  constructor(private readonly capacity = 300) {}
+  constructor(capacity = 300, chosenCapacity = 200) {
+    this.site = new Lane(capacity);
+    this.chosen = new Lane(chosenCapacity);
+  }
 
-  /** The cached rendering for `key`, or render it now. Rendering is synchronous, so concurrent requests never render twice. */
-  get(key: string, render: () => { body: string; status?: number }): Rendered {
-    const found = this.entries.get(key);
+  /**
+   * The cached rendering for `key`, or render it now; `chosenZone` when the page is in a zone the
+   * visitor picked. Rendering is synchronous, so concurrent requests never render twice.
+   */
+  get(key: string, render: () => { body: string; status?: number }, chosenZone = false): Rendered {
+    const lane = chosenZone ? this.chosen : this.site;
+    const found = lane.take(key);
     if (found) {
       this.hits++;
       return found;
@@ -61,18 +95,22 @@ export class RenderCache {
     this.misses++;
     const { body, status = 200 } = render();
     const rendered: Rendered = { body: encoder.encode(body), status, etag: `W/"${BOOT}-${fnv1a(key)}"` };
-    // Oldest first out: keys of past minutes and versions are never asked for again.
-    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, rendered);
+    lane.put(key, rendered);
     return rendered;
   }
 
   clear(): void {
-    this.entries.clear();
+    this.site.entries.clear();
+    this.chosen.entries.clear();
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.site.entries.size + this.chosen.entries.size;
+  }
+
+  /** Renderings held for visitor-chosen zones, within their fixed share. */
+  get chosenSize(): number {
+    return this.chosen.entries.size;
   }
 }
 

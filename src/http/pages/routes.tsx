@@ -242,7 +242,7 @@ export function publicPages(deps: PageDeps): Hono {
 
   const index = async (c: Context) => {
     const r = await pageRequest(c, site);
-    const rendered = site.cache.get(`index|${baseKey(r)}`, () => ({ body: renderIndex(r) }));
+    const rendered = site.cache.get(`index|${baseKey(r)}`, () => ({ body: renderIndex(r) }), r.zone.chosen);
     return sendPage(c, r, rendered);
   };
   // No page states a status before one is loaded: not the banner, not a bar, not "no such incident".
@@ -265,7 +265,7 @@ export function publicPages(deps: PageDeps): Hono {
     const component = site.settings.components.some((x) => x.id === askedComponent) ? askedComponent : '';
     const askedType = c.req.query('type');
     const type: HistoryType = askedType === 'incidents' || askedType === 'maintenance' ? askedType : 'all';
-    const rendered = site.cache.get(`history|${month}|${component}|${type}|${baseKey(r)}`, () => ({ body: renderHistory(r, month, component, type) }));
+    const rendered = site.cache.get(`history|${month}|${component}|${type}|${baseKey(r)}`, () => ({ body: renderHistory(r, month, component, type) }), r.zone.chosen);
     return sendPage(c, r, rendered);
   });
 
@@ -281,7 +281,7 @@ export function publicPages(deps: PageDeps): Hono {
     const rendered = site.cache.get(`incident|${id}|${baseKey(r)}`, () => {
       const ctx = modelContext(r);
       return { body: html(<IncidentPage {...chrome(r, path)} incident={incidentView(incident, ctx)} />) };
-    });
+    }, r.zone.chosen);
     return sendPage(c, r, rendered);
   });
 
