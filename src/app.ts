@@ -14,7 +14,7 @@ import { healthRoutes } from './http/health.ts';
 import { incidentApis } from './http/incident-apis.ts';
 import { notFoundPage, pageSurfaces } from './http/pages/index.ts';
 import type { Logger } from './logger.ts';
-import type { RecordStore } from './replication/types.ts';
+import { InvalidRecordError, type RecordStore } from './replication/types.ts';
 
 export interface AppServices {
   config: Config;
@@ -45,6 +45,8 @@ export function createApp(services: AppServices): Hono {
   app.notFound((c) => (wantsPage(c) ? notFoundPage(c, pageDeps) : c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404)));
   app.onError((error, c) => {
     if (error instanceof ApiError) return respondWithError(c, error);
+    // The edge checks should have caught it; if one did not, the writer refused it before any target saw it.
+    if (error instanceof InvalidRecordError) return c.json(errorBody('validation_failed', error.message), 400);
     // Hono's own refusals (body limit, CSRF origin check, ...) keep their status.
     if (error instanceof HTTPException && error.status < 500) {
       const code = error.status === 413 ? 'payload_too_large' : error.status === 403 ? 'forbidden' : error.status === 401 ? 'unauthorized' : 'bad_request';
