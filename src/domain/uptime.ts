@@ -8,9 +8,10 @@
  *   downtime = major outage minutes + 0.3 × partial outage minutes
  *   uptime   = 1 − downtime / (minutes with data − maintenance minutes)
  *
- * Minutes with data run from the page's first data (or the component's first sighting, when
- * later) until now: days before are "no data" and left out, and the series says how many days
- * its percentage covers. Degraded performance is shown on the bar but costs no uptime;
+ * Minutes with data run from the page's first data (`since`) until now, or cover the whole day
+ * that cluster health reported on: days before are "no data" and left out, and the series says how
+ * many days its percentage covers. Components have no recorded creation time, so a component
+ * added to the config later counts from the page's first data too. Degraded performance is shown on the bar but costs no uptime;
  * maintenance is neither downtime nor counted time. Each update of an incident holds its impact
  * until the next update; overlapping states on one component count each minute once, in the worst.
  */
@@ -78,8 +79,6 @@ export interface UptimeOptions {
   timeZone: string;
   /** Minutes before this instant have no data (before the page had any); default: every day counts. */
   since?: number;
-  /** A later start for some components (when each was first seen); the later of it and `since` applies. */
-  componentSince?: (component: string) => number | undefined;
   /** Manual component states over time (DomainView.overrideChanges): each holds until the next change. */
   overrides?: ReadonlyMap<string, readonly OverrideChange[]>;
   /** The `health_day` hook (see healthDaysFromRecords). */
@@ -296,7 +295,7 @@ export function computeUptime(options: UptimeOptions): Map<string, UptimeSeries>
   }
   const result = new Map<string, UptimeSeries>();
   for (const component of options.components) {
-    const since = Math.max(options.since ?? -Infinity, options.componentSince?.(component) ?? -Infinity);
+    const since = options.since ?? -Infinity;
     const intervals = byComponent.get(component)!.sort((a, b) => a.start - b.start);
     const days: UptimeDay[] = new Array(starts.length);
     let down = 0;
