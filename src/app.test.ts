@@ -1,6 +1,7 @@
 import { HTTPException } from 'hono/http-exception';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './http/testing.ts';
+import { InvalidRecordError } from './replication/types.ts';
 
 let testApp: TestApp | undefined;
 afterEach(async () => {
@@ -29,6 +30,16 @@ describe('createApp', () => {
     const response = await testApp.request('/test-only/too-large', { method: 'POST' });
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({ error: { code: 'payload_too_large', message: 'body too large' } });
+  });
+
+  it('answers a record the writer refuses with a 400 naming the problem, not a 500', async () => {
+    testApp = await startTestApp();
+    testApp.app.post('/test-only/poisoned', () => {
+      throw new InvalidRecordError('subscriber', 'id contains U+0000');
+    });
+    const response = await testApp.request('/test-only/poisoned', { method: 'POST' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: 'validation_failed', message: expect.stringContaining('U+0000') } });
   });
 
   it('hides the details of an unexpected error from the client', async () => {
