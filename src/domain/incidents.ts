@@ -2,15 +2,19 @@
  * Every change to incidents, maintenances and known issues, for all APIs and the admin UI. Each
  * function validates the complete result first and then makes exactly one `store.write` call
  * holding every record it changes plus its audit entry: a rejected change writes nothing, an
- * accepted one is never half applied.
+ * accepted one is never half applied. A change of an existing incident reads, validates and
+ * writes under the incident's lock, and writes only the fields it changes (./incident-fields.ts),
+ * never the whole `incident` record, so it can neither undo a concurrent change of another field
+ * nor bring back an incident deleted meanwhile.
  */
 import type { Mutation } from '../replication/types.ts';
 import { auditMutation } from './audit.ts';
 import { newId, nowOf, nowText, type DomainContext } from './context.ts';
 import { invalid, notFound } from './errors.ts';
+import { deleteFieldMutations, fieldMutations, storedIncident } from './incident-fields.ts';
+import { underIncidentLock } from './incident-lock.ts';
 import {
   assembleIncident,
-  decodeIncident,
   decodeMessage,
   deleteMessageMutation,
   incidentMutation,
@@ -93,10 +97,9 @@ function toMessageDocuments(
   }));
 }
 
-/** The stored documents of an incident, so a change starts from what is there. */
+/** The stored documents of an incident, so a change starts from what is there; call it under the incident's lock. */
 function current(ctx: DomainContext, guid: string): { doc: IncidentDocument; messages: MessageDocument[] } {
-  const record = ctx.store.get(KIND.incident, guid);
-  const doc = record && decodeIncident(record);
+  const doc = storedIncident(ctx.store, guid);
   if (!doc) throw notFound('incident', guid);
   const prefix = `${guid}/`;
   const messages = ctx.store
@@ -144,7 +147,11 @@ export async function createIncident(ctx: DomainContext, actor: Actor, input: In
   return assembleIncident(doc, messages);
 }
 
-export async function updateIncident(ctx: DomainContext, actor: Actor, guid: string, patch: IncidentPatch): Promise<Incident> {
+export function updateIncident(ctx: DomainContext, actor: Actor, guid: string, patch: IncidentPatch): Promise<Incident> {
+  return underIncidentLock(ctx, guid, () => applyPatch(ctx, actor, guid, patch));
+}
+
+async function applyPatch(ctx: DomainContext, actor: Actor, guid: string, patch: IncidentPatch): Promise<Incident> {
   const { doc: before, messages: beforeMessages } = current(ctx, guid);
   const doc: IncidentDocument = {
     ...before,
@@ -163,7 +170,7 @@ export async function updateIncident(ctx: DomainContext, actor: Actor, guid: str
   };
   // Something that is no longer a maintenance has no window end (statusetat could not clear it).
   if (patch.is_scheduled === false && patch.scheduled_end === undefined) doc.scheduled_end = ZERO_TIME;
-  const mutations: Mutation[] = [incidentMutation(doc)];
+  const mutations: Mutation[] = fieldMutations(before, doc);
   let messages = beforeMessages;
   if (patch.messages !== undefined) {
     // A message sent back unchanged keeps the impact it recorded: uptime reads history from it.
@@ -215,7 +222,11 @@ function describePatch(patch: IncidentPatch): string {
  * Adds one update (a new message record; the incident's own record is rewritten only when the
  * update changes its state), so updates posted concurrently from several instances all survive.
  */
-export async function addMessage(ctx: DomainContext, actor: Actor, guid: string, input: UpdateInput): Promise<Incident> {
+export function addMessage(ctx: DomainContext, actor: Actor, guid: string, input: UpdateInput): Promise<Incident> {
+  return underIncidentLock(ctx, guid, () => postMessage(ctx, actor, guid, input));
+}
+
+async function postMessage(ctx: DomainContext, actor: Actor, guid: string, input: UpdateInput): Promise<Incident> {
   const { doc: before, messages } = current(ctx, guid);
   const changesState = (input.state !== undefined && input.state !== before.state) || (input.component_state !== undefined && input.component_state !== before.component_state);
   const doc: IncidentDocument = changesState
@@ -227,13 +238,17 @@ export async function addMessage(ctx: DomainContext, actor: Actor, guid: string,
   const withNew = [...messages, message];
   assertValid(ctx, doc, withNew);
   const mutations: Mutation[] = [messageMutation(message)];
-  if (changesState) mutations.push(incidentMutation(doc));
+  if (changesState) mutations.push(...fieldMutations(before, doc));
   mutations.push(auditMutation(ctx, actor, { action: 'message.add', target: { kind: KIND.update, id: `${guid}/${message.guid}` }, summary: changesState ? 'posted an update and changed the state' : 'posted an update' }));
   await ctx.store.write(mutations);
   return assembleIncident(doc, withNew);
 }
 
-export async function updateMessage(ctx: DomainContext, actor: Actor, guid: string, messageGuid: string, input: { title: string; content: string }): Promise<Incident> {
+export function updateMessage(ctx: DomainContext, actor: Actor, guid: string, messageGuid: string, input: { title: string; content: string }): Promise<Incident> {
+  return underIncidentLock(ctx, guid, () => editMessage(ctx, actor, guid, messageGuid, input));
+}
+
+async function editMessage(ctx: DomainContext, actor: Actor, guid: string, messageGuid: string, input: { title: string; content: string }): Promise<Incident> {
   const { doc, messages } = current(ctx, guid);
   const target = messages.find((m) => m.guid === messageGuid);
   if (!target) throw notFound('message', messageGuid);
@@ -248,7 +263,11 @@ export async function updateMessage(ctx: DomainContext, actor: Actor, guid: stri
 }
 
 /** Refuses to remove the last message: an incident without one has no title and broke statusetat's pages and feeds. */
-export async function deleteMessage(ctx: DomainContext, actor: Actor, guid: string, messageGuid: string): Promise<Incident> {
+export function deleteMessage(ctx: DomainContext, actor: Actor, guid: string, messageGuid: string): Promise<Incident> {
+  return underIncidentLock(ctx, guid, () => removeMessage(ctx, actor, guid, messageGuid));
+}
+
+async function removeMessage(ctx: DomainContext, actor: Actor, guid: string, messageGuid: string): Promise<Incident> {
   const { doc: before, messages } = current(ctx, guid);
   if (!messages.some((m) => m.guid === messageGuid)) throw notFound('message', messageGuid);
   const remaining = messages.filter((m) => m.guid !== messageGuid);
@@ -256,7 +275,7 @@ export async function deleteMessage(ctx: DomainContext, actor: Actor, guid: stri
   const doc = { ...before, updated_at: nowText(ctx) };
   await ctx.store.write([
     deleteMessageMutation(guid, messageGuid),
-    incidentMutation(doc),
+    ...fieldMutations(before, doc),
     auditMutation(ctx, actor, { action: 'message.delete', target: { kind: KIND.update, id: `${guid}/${messageGuid}` }, summary: 'deleted an update' }),
   ]);
   return assembleIncident(doc, remaining);
@@ -268,11 +287,20 @@ export async function resolveIncident(ctx: DomainContext, actor: Actor, guid: st
   return updateIncident(ctx, actor, guid, { state: 1 });
 }
 
-/** Deletes the incident and its messages (tombstones, so replicas that missed it cannot bring it back). */
-export async function deleteIncident(ctx: DomainContext, actor: Actor, guid: string): Promise<void> {
+/**
+ * Deletes the incident, its field records and its messages (tombstones, so replicas that missed it
+ * cannot bring it back). The `incident` tombstone alone decides: records another instance writes
+ * for it without having seen the delete are ignored by every reader.
+ */
+export function deleteIncident(ctx: DomainContext, actor: Actor, guid: string): Promise<void> {
+  return underIncidentLock(ctx, guid, () => removeIncident(ctx, actor, guid));
+}
+
+async function removeIncident(ctx: DomainContext, actor: Actor, guid: string): Promise<void> {
   const { doc, messages } = current(ctx, guid);
   await ctx.store.write([
     { kind: KIND.incident, id: guid, deleted: true },
+    ...deleteFieldMutations(ctx.store, guid),
     ...messages.map((m) => deleteMessageMutation(guid, m.guid)),
     auditMutation(ctx, actor, { action: 'incident.delete', target: { kind: KIND.incident, id: guid }, summary: `deleted ${kindName(doc)}` }),
   ]);

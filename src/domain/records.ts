@@ -1,14 +1,16 @@
 /**
  * How the domain maps onto records.
  *
- * An incident is stored as one `incident` record (id = guid) holding everything but its messages,
- * plus one `incident_update` record per message (id = `<incidentGuid>/<messageGuid>`). Conflicts
- * are resolved per record by the highest rev, so with messages inside the incident document two
- * instances posting an update to the same incident at the same time would each write a whole
- * document and one update would be lost. Separate records make concurrent updates merge: both
- * messages survive, and concurrent changes of the incident's own fields converge on the last
- * writer everywhere. The domain assembles incidents from both kinds; an update whose incident is
- * missing or deleted is ignored.
+ * An incident is stored as one `incident` record (id = guid) holding everything but its messages
+ * as it was created, one `incident_field` record per field changed since (id = `<guid>/<field>`,
+ * see ./incident-fields.ts), and one `incident_update` record per message (id =
+ * `<incidentGuid>/<messageGuid>`). Conflicts are resolved per record by the highest rev, so a
+ * whole-document record would let two concurrent writers each overwrite the other's change.
+ * Separate records make concurrent changes merge: both messages survive, and two changes of
+ * different fields both stay; two changes of one field converge on the last writer everywhere.
+ * The incident exists only while its `incident` record is alive: field and update records whose
+ * incident is missing or deleted are ignored, so an update that did not see a delete cannot
+ * bring the incident back.
  */
 import type { Mutation } from '../replication/types.ts';
 import type { Json, StoredRecord } from '../../storage-drivers/types.ts';
@@ -28,6 +30,8 @@ import {
 export const KIND = {
   incident: 'incident',
   update: 'incident_update',
+  /** One record per incident field changed after creation, id `<guid>/<field>`, body `{ value }`. */
+  field: 'incident_field',
   component: 'component',
   /** One record per set or clear of a manual component state, id `<component>/<uuid>`: the override's history. */
   componentChange: 'component_change',
@@ -35,7 +39,7 @@ export const KIND = {
   audit: 'audit',
 } as const;
 
-/** What the `incident` record holds. */
+/** What the `incident` record holds, with its `incident_field` records laid over it. */
 export type IncidentDocument = Omit<Incident, 'messages'>;
 
 /** What an `incident_update` record holds: the message plus its position among messages posted together. */

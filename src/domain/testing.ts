@@ -7,6 +7,7 @@ import { parseConfig, type Config } from '../config/parse.ts';
 import { createReplicator } from '../replication/replicator.ts';
 import type { Replicator } from '../replication/types.ts';
 import { createMemoryDriver } from '../../storage-drivers/memory.ts';
+import { createFaultyDriver } from '../replication/testing/faulty-driver.ts';
 import type { DomainContext } from './context.ts';
 import type { Actor } from './types.ts';
 import { domainSettings } from './view.ts';
@@ -36,13 +37,21 @@ export interface Replicas {
   stop(): Promise<void>;
 }
 
-/** `now` also drives the revs' wall clock, so rev times and record times tell the same story. */
-export async function startReplicas(instances = 1, targetCount = 2, now: () => number = () => TEST_NOW): Promise<Replicas> {
+/**
+ * `now` also drives the revs' wall clock, so rev times and record times tell the same story.
+ * `writeDelayMs` makes every target answer writes that late, as a network target does: without
+ * it a memory write completes before a concurrent request gets to read.
+ */
+export async function startReplicas(instances = 1, targetCount = 2, now: () => number = () => TEST_NOW, writeDelayMs = 0): Promise<Replicas> {
   const prefix = `domain-test-${process.pid}-${++run}-${Math.random().toString(36).slice(2, 8)}`;
   const targets = Array.from({ length: targetCount }, (_, i) => `${prefix}-t${i}`);
   const stores = Array.from({ length: instances }, () =>
     createReplicator({
-      drivers: targets.map((name) => createMemoryDriver(new URL(`memory://${name}`))),
+      drivers: targets.map((name) => {
+        const driver = createFaultyDriver(createMemoryDriver(new URL(`memory://${name}`)));
+        if (writeDelayMs > 0) driver.setMode({ delayMs: writeDelayMs }, ['put']);
+        return driver;
+      }),
       // Timers off: tests decide when instances exchange writes.
       pollIntervalMs: 0,
       syncIntervalMs: 0,

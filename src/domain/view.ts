@@ -5,7 +5,9 @@
  */
 import type { Config } from '../config/parse.ts';
 import type { RecordStore } from '../replication/types.ts';
-import { assembleIncident, decodeIncident, decodeMessage, decodeOverride, decodeOverrideChange, KIND, type MessageDocument, type OverrideChange } from './records.ts';
+import type { StoredRecord } from '../../storage-drivers/types.ts';
+import { fieldOwner, overlayIncident } from './incident-fields.ts';
+import { assembleIncident, decodeMessage, decodeOverride, decodeOverrideChange, KIND, type MessageDocument, type OverrideChange } from './records.ts';
 import { instant } from './time.ts';
 import type { Component, ComponentGroup, ComponentOverride, Incident } from './types.ts';
 
@@ -59,7 +61,16 @@ export function domainSettings(config: Pick<Config, 'components' | 'disable_main
   };
 }
 
+/** Every incident from the store's records; field and update records of a missing or deleted incident are ignored. */
 export function assembleIncidents(store: Pick<RecordStore, 'list'>): Incident[] {
+  const fields = new Map<string, StoredRecord[]>();
+  for (const record of store.list(KIND.field)) {
+    const owner = fieldOwner(record);
+    if (owner === undefined) continue;
+    const list = fields.get(owner) ?? [];
+    list.push(record);
+    fields.set(owner, list);
+  }
   const messages = new Map<string, MessageDocument[]>();
   for (const record of store.list(KIND.update)) {
     const message = decodeMessage(record);
@@ -70,7 +81,7 @@ export function assembleIncidents(store: Pick<RecordStore, 'list'>): Incident[] 
   }
   const incidents: Incident[] = [];
   for (const record of store.list(KIND.incident)) {
-    const doc = decodeIncident(record);
+    const doc = overlayIncident(record, fields.get(record.id) ?? []);
     if (!doc) continue;
     incidents.push(assembleIncident(doc, messages.get(doc.guid) ?? []));
   }

@@ -28,9 +28,10 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(options: { instances?: number; config?: Config; now?: number } = {}): Promise<TestApp> {
+/** `writeDelayMs`: every target answers writes that late (see startReplicas). */
+export async function startTestApp(options: { instances?: number; config?: Config; now?: number; writeDelayMs?: number } = {}): Promise<TestApp> {
   const clock: TestClock = { now: options.now ?? TEST_NOW };
-  const replicas = await startReplicas(options.instances ?? 1, 2, readClock(clock));
+  const replicas = await startReplicas(options.instances ?? 1, 2, readClock(clock), options.writeDelayMs);
   const config = options.config ?? testConfig();
   // Instances started at different moments, as real ones do.
   const apps = replicas.stores.map((store, i) =>
