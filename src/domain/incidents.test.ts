@@ -45,7 +45,7 @@ describe('createIncident', () => {
     expect(created.origin).toBe('https://status.example.test');
     expect(created.updated_at).toBe(created.created_at);
     expect(created.created_at).toMatch(/\+01:00$/); // page zone Europe/Paris in November
-    expect(created.messages).toEqual([{ guid: 'm1', incident_guid: created.guid, created_at: created.created_at, title: 'T', content: 'C', incident_state: 0 }]);
+    expect(created.messages).toEqual([{ guid: 'm1', incident_guid: created.guid, created_at: created.created_at, title: 'T', content: 'C', incident_state: 0, component_state: 3 }]);
     expect(findIncident(domainView(ctx.store, ctx.settings), created.guid)).toEqual(created);
   });
 
