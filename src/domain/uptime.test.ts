@@ -203,6 +203,18 @@ describe('uptime from the timeline', () => {
     expect(open.get('core - api')!.days.at(-1)!.minutes.major).toBe(120);
   });
 
+  it('reads updates without a recorded impact as the one before, and a change made without an update from updated_at', () => {
+    const day = '2026-03-26';
+    const legacy = (at: string) => ({ guid: at, incident_guid: 'x', created_at: at, title: '', content: '' });
+    // Written before updates recorded their impact: the incident's impact, all along.
+    const old = incident({ created_at: `${day}T01:00:00Z`, state: 1 as IncidentState, component_state: 3 as ComponentState, updated_at: `${day}T03:00:00Z`, messages: [legacy(`${day}T01:00:00Z`)] });
+    expect(series([old]).get('core - api')!.days.find((x) => x.date === day)!.minutes).toMatchObject({ partial: 120, major: 0 });
+    // Raised to major by a PATCH at 05:00 with no update: major from then on.
+    const patched = incident({ created_at: `${day}T04:00:00Z`, component_state: 4 as ComponentState, updated_at: `${day}T05:00:00Z`, messages: [update(`${day}T04:00:00Z`, 2)] });
+    expect(series([patched]).get('core - web')!.days.find((x) => x.date === day)!.minutes).toMatchObject({ degraded: 0 });
+    expect(series([patched]).get('core - api')!.days.find((x) => x.date === day)!.minutes).toMatchObject({ degraded: 60, major: 19 * 60 });
+  });
+
   it('leaves out the days before the first data, and says how many days the percentage covers', () => {
     const since = Date.parse('2026-03-20T12:00:00Z');
     const s = computeUptime({ incidents: [], components: ['core - api'], now: NOW, timeZone: 'UTC', since }).get('core - api')!;
