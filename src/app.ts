@@ -7,6 +7,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Config } from './config/parse.ts';
 import { ApiError, errorBody, respondWithError } from './http/errors.ts';
 import { createAuthenticator, hasScope } from './http/auth.ts';
+import { clientAddressMiddleware } from './http/client-address.ts';
 import { createLimits } from './http/limits.ts';
 import { authenticateRequest } from './http/request-auth.ts';
 import { transportSecurity } from './http/transport-security.ts';
@@ -29,6 +30,7 @@ export interface AppServices {
 export function createApp(services: AppServices): Hono {
   const app = new Hono();
   const now = services.now ?? Date.now;
+  app.use('*', clientAddressMiddleware(services.config.trusted_proxies));
   app.use('*', transportSecurity(Boolean(services.config.tls)));
   // One set of limits for every surface, so a guesser or a spammer cannot switch surfaces to start over.
   const limits = createLimits(now);

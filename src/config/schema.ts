@@ -5,6 +5,15 @@
  */
 import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration.ts';
+import { parseProxyRange } from './proxy-range.ts';
+
+function proxyRangeProblem(value: string, ctx: z.RefinementCtx): void {
+  try {
+    parseProxyRange(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+}
 
 /** A duration of at least `minMs`; `why` says what a shorter one would break. */
 const duration = (fallback: string, minMs: number, why: string) =>
@@ -107,6 +116,8 @@ export const configSchema = z
   .strictObject({
     listen,
     tls: z.strictObject({ cert_file: z.string().min(1), key_file: z.string().min(1) }).optional(),
+    // Reverse proxies whose X-Forwarded-For is believed, so throttles count clients, not the proxy.
+    trusted_proxies: z.array(z.string().superRefine(proxyRangeProblem)).default([]),
     log: z
       .strictObject({
         level: z.enum(['trace', 'debug', 'info', 'warn', 'warning', 'error', 'fatal', 'panic']).default('info'),

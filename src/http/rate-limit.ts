@@ -3,7 +3,6 @@
  * subscribe spammer down to a trickle), and the client address it is keyed by. Memory is
  * bounded: past `capacity` keys, expired windows go first, then the oldest.
  */
-import type { Context } from 'hono';
 
 export const DEFAULT_CAPACITY = 10_000;
 
@@ -63,17 +62,7 @@ export class RateLimiter {
   }
 }
 
-/**
- * The client's address: the socket's on Node (@hono/node-server passes the IncomingMessage as
- * `env.incoming`), Cloudflare's `cf-connecting-ip` on Workers. `X-Forwarded-For` is not trusted:
- * anyone can send it.
- */
-export function clientAddress(c: Context): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  const socket = env?.incoming?.socket?.remoteAddress;
-  if (socket) return socket;
-  return c.req.header('cf-connecting-ip') ?? 'unknown';
-}
+export { clientAddress } from './client-address.ts';
 
 /**
  * The key a client is limited by: its IPv4 address, or the /64 of an IPv6 one, since one
