@@ -1,6 +1,5 @@
 /**
- * The Statuspage public API v2 objects (field-anchors.md section 2), built from the domain's read
- * API. Every field of the format is present with its documented type; times are ISO-8601 UTC.
+ * The Statuspage public API v2 objects, built from the domain's read API. Every field of the format is present with its documented type; times are ISO-8601 UTC.
  */
 import {
   activeMaintenance,
