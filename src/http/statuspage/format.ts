@@ -1,5 +1,6 @@
 /**
- * The Statuspage public API v2 objects, built from the domain's read API. Every field of the format is present with its documented type; times are ISO-8601 UTC.
+ * The Statuspage public API v2 objects, built from the domain's read API. Every field of the
+ * format is present with its documented type; times are ISO-8601 UTC.
  */
 import {
   activeMaintenance,
