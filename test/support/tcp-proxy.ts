@@ -2,11 +2,12 @@
  * A TCP proxy on 127.0.0.1 in front of a real server, for fault injection: `cut()` drops every
  * connection and refuses new ones (the server looks stopped, for this target only, without
  * disturbing other suites that share the server); `silence()` accepts and never answers (a
- * hung server); `restore()` brings it back.
+ * hung server); `slow(ms)` holds every chunk, both ways, that long before passing it on (an
+ * overloaded link); `restore()` brings it back.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
-export type ProxyMode = 'pass' | 'cut' | 'silent';
+export type ProxyMode = 'pass' | 'cut' | 'silent' | 'slow';
 
 export interface TcpProxy {
   port: number;
@@ -14,6 +15,7 @@ export interface TcpProxy {
   via(uri: string): string;
   cut(): void;
   silence(): void;
+  slow(delayMs: number): void;
   restore(): void;
   readonly mode: ProxyMode;
   close(): Promise<void>;
@@ -21,6 +23,7 @@ export interface TcpProxy {
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   let mode: ProxyMode = 'pass';
+  let delayMs = 0;
   const sockets = new Set<Socket>();
   const track = (socket: Socket) => {
     sockets.add(socket);
@@ -33,7 +36,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     if (mode === 'silent') return; // read and say nothing
     const upstream = connect(target.port, target.host);
     track(upstream);
-    client.pipe(upstream).pipe(client);
+    forward(client, upstream, () => delayMs);
+    forward(upstream, client, () => delayMs);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
@@ -56,8 +60,13 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       mode = 'silent';
       dropAll();
     },
+    slow(delay) {
+      mode = 'slow';
+      delayMs = delay;
+    },
     restore() {
       mode = 'pass';
+      delayMs = 0;
     },
     get mode() {
       return mode;
@@ -67,4 +76,21 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Pass `from`'s bytes to `to`, each chunk held for the current delay. Chunks go through one
+ * queue per direction, so a delay that changes mid-connection never reorders them.
+ */
+function forward(from: Socket, to: Socket, delay: () => number): void {
+  let queue = Promise.resolve();
+  const later = (work: () => void) => {
+    queue = queue.then(async () => {
+      const ms = delay();
+      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+      if (!to.destroyed) work();
+    });
+  };
+  from.on('data', (chunk: Buffer) => later(() => to.write(chunk)));
+  from.on('end', () => later(() => to.end()));
 }
