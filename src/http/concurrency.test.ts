@@ -37,7 +37,8 @@ describe('two instances updating one incident concurrently', () => {
     const titles = (views[0]!.messages as { title: string }[]).map((m) => m.title).sort();
     expect(titles).toEqual(['From instance 0', 'From instance 1', 'Opened']);
 
-    // The incident's own fields were written concurrently: the same last writer wins everywhere.
+    // Each field is its own record: the impact set on one instance and the components on the other both stay.
+    expect(views[0]).toMatchObject({ component_state: 4, components: ['Public - API', 'Public - Website'] });
     const summaries = await Promise.all([0, 1].map(async (i) => json(await t.request('/api/v2/incidents/unresolved.json', {}, i))));
     expect(summaries[0]!.incidents).toEqual(summaries[1]!.incidents);
 
