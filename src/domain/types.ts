@@ -49,7 +49,8 @@ export interface MetadataEntry {
 
 /**
  * An incident, a maintenance (`is_scheduled`) or a known issue (`persistent`), assembled from its
- * `incident` record and its `incident_update` records (see ./records.ts for why they are separate).
+ * `incident` record, its `incident_field` and its `incident_update` records (see ./records.ts for
+ * why they are separate).
  */
 export interface Incident {
   guid: string;
