@@ -62,8 +62,14 @@ export interface IncidentPatch {
   created_at?: string;
   /** Replaces every message. */
   messages?: MessageInput[];
-  /** Changes the title and content of one existing message. */
-  edit_message?: { guid: string; title: string; content: string };
+  /** Changes the title and content of one existing message; one left out keeps what is stored when the change runs. */
+  edit_message?: MessageEdit & { guid: string };
+}
+
+/** A new title or content of a message; one left out keeps the stored one, so concurrent edits of the other are not undone. */
+export interface MessageEdit {
+  title?: string;
+  content?: string;
 }
 
 export interface UpdateInput {
@@ -186,7 +192,7 @@ async function applyPatch(ctx: DomainContext, actor: Actor, guid: string, patch:
     const edit = patch.edit_message;
     const target = messages.find((m) => m.guid === edit.guid);
     if (!target) throw notFound('message', edit.guid);
-    const edited = { ...target, title: edit.title, content: edit.content, updated_at: doc.updated_at };
+    const edited = { ...target, title: edit.title ?? target.title, content: edit.content ?? target.content, updated_at: doc.updated_at };
     messages = messages.map((m) => (m.guid === edit.guid ? edited : m));
     mutations.push(messageMutation(edited));
   }
@@ -244,15 +250,15 @@ async function postMessage(ctx: DomainContext, actor: Actor, guid: string, input
   return assembleIncident(doc, withNew);
 }
 
-export function updateMessage(ctx: DomainContext, actor: Actor, guid: string, messageGuid: string, input: { title: string; content: string }): Promise<Incident> {
+export function updateMessage(ctx: DomainContext, actor: Actor, guid: string, messageGuid: string, input: MessageEdit): Promise<Incident> {
   return underIncidentLock(ctx, guid, () => editMessage(ctx, actor, guid, messageGuid, input));
 }
 
-async function editMessage(ctx: DomainContext, actor: Actor, guid: string, messageGuid: string, input: { title: string; content: string }): Promise<Incident> {
+async function editMessage(ctx: DomainContext, actor: Actor, guid: string, messageGuid: string, input: MessageEdit): Promise<Incident> {
   const { doc, messages } = current(ctx, guid);
   const target = messages.find((m) => m.guid === messageGuid);
   if (!target) throw notFound('message', messageGuid);
-  const edited: MessageDocument = { ...target, title: input.title, content: input.content, updated_at: nowText(ctx) };
+  const edited: MessageDocument = { ...target, title: input.title ?? target.title, content: input.content ?? target.content, updated_at: nowText(ctx) };
   const problems = messageProblems(edited, 'message');
   if (problems.length > 0) throw invalid(problems);
   await ctx.store.write([

@@ -64,6 +64,22 @@ describe('concurrent requests on one incident, one instance', () => {
     }
   });
 
+  it("a PATCH of an update's title and one of its content, sent together, both stay", async () => {
+    const ids = await createIncidents(PAIRS);
+    const updates = await Promise.all(ids.map(async (id) => ((await (await t.request(`/api/v1/incidents/${id}`, { auth: AUTH.reader })).json()) as { updates: { id: string }[] }).updates[0]!.id));
+    const answers = await Promise.all(
+      ids.flatMap((id, i) => [
+        t.request(`/api/v1/incidents/${id}/updates/${updates[i]}`, { method: 'PATCH', auth: AUTH.writer, json: { title: 'Checkout errors' } }),
+        t.request(`/api/v1/incidents/${id}/updates/${updates[i]}`, { method: 'PATCH', auth: AUTH.writer, json: { content: 'Payments fail' } }),
+      ]),
+    );
+    for (const answer of answers) expect(answer.status).toBe(200);
+    for (const id of ids) {
+      const incident = (await (await t.request(`/api/v1/incidents/${id}`, { auth: AUTH.reader })).json()) as { updates: { title: string; content: string }[] };
+      expect({ id, update: incident.updates[0] }).toMatchObject({ id, update: { title: 'Checkout errors', content: 'Payments fail' } });
+    }
+  });
+
   it('a /v1 PUT of the state beside one of the components keeps both, and the later answer shows both', async () => {
     const [id] = await createIncidents(1);
     const answers = await Promise.all([

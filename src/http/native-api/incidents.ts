@@ -106,7 +106,7 @@ export const incidentRoutes = [
         ...(body.starts_at !== undefined && { created_at: body.starts_at }),
         ...(body.ends_at !== undefined && { scheduled_end: body.ends_at }),
         ...(body.metadata !== undefined && { metadata: metadataList(body.metadata) }),
-        ...(body.title !== undefined && opening && { edit_message: { guid: opening.guid, title: body.title, content: opening.content } }),
+        ...(body.title !== undefined && opening && { edit_message: { guid: opening.guid, title: body.title } }),
       };
       return present(deps)(await updateIncident(deps.domain, actor, current.guid, patch));
     },
@@ -154,7 +154,8 @@ export const incidentRoutes = [
     async handle({ deps, actor, params, body }) {
       const message = existing(deps, params.id!).messages.find((m) => m.guid === params.update_id);
       if (!message) throw new ApiError('not_found', `update "${params.update_id}" not found`);
-      const incident = await updateMessage(deps.domain, actor, params.id!, message.guid, { title: body.title ?? message.title, content: body.content ?? message.content });
+      // What is not sent is filled in by the domain under the incident's lock, so a concurrent edit of it stays.
+      const incident = await updateMessage(deps.domain, actor, params.id!, message.guid, { title: body.title, content: body.content });
       return present(deps)(incident);
     },
   }),
