@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordStore } from '../replication/types.ts';
 import { domainView } from '../domain/view.ts';
 import { domainSettings } from '../domain/view.ts';
-import { testConfig } from '../domain/testing.ts';
+import { testConfig } from '../../test/support/domain-fixtures.ts';
 import { AUTH, startTestApp, type TestApp } from './testing.ts';
 
 const RUNS = 60;
-const KINDS = ['incident', 'incident_update', 'component', 'subscriber', 'audit'];
+const KINDS = ['incident', 'incident_field', 'incident_update', 'component', 'subscriber', 'audit'];
 const settings = domainSettings(testConfig());
 
 let t: TestApp;
