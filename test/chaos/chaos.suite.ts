@@ -1,0 +1,250 @@
+/**
+ * The chaos suite (`npm run test:chaos`; `CHAOS_SCALE=ci` for the shortened form CI runs): two
+ * `staunch serve` processes on PostgreSQL, MariaDB and s3rver, each behind a TCP proxy, and a
+ * folder on a tmpfs of its own. A write stream goes through the HTTP API while each target is
+ * faulted in turn, the write quorum is taken away, one instance is SIGKILLed and restarted, and
+ * the two instances race on the same incidents; readers poll the public surfaces all along. When
+ * every fault has healed, the targets must converge by themselves, and what they hold is judged
+ * against the client's log of every answer (see ledger.ts). The table goes to stdout and to
+ * test-results/chaos.md.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { StorageDriver } from '../../storage-drivers/types.ts';
+import { domainDigest } from '../support/replication-fixtures.ts';
+import { createReplicationLab, type LabTarget, type ReplicationLab } from '../support/replication-lab.ts';
+import { mountTmpfs, type Tmpfs } from '../support/tmpfs.ts';
+import { ADMIN_PASSWORD, ADMIN_USER, startInstance, type ChaosInstance } from './instance.ts';
+import { Ledger, type FinalIncident } from './ledger.ts';
+import { startReaders } from './readers.ts';
+import { chaosReport, MUST_BE_ZERO, writeReport, type ChaosResult, type PhaseRow } from './report.ts';
+import { COMPONENTS, createIncident, newWriteCounts, RACES, raceOn, seeded, sendPoison, writeStream, type StreamContext } from './stream.ts';
+
+const SCALES = {
+  ci: { operations: 40, concurrency: 4, races: 8 },
+  full: { operations: 300, concurrency: 6, races: 40 },
+} as const;
+const scaleName = (process.env.CHAOS_SCALE ?? 'full') as keyof typeof SCALES;
+const SCALE = SCALES[scaleName];
+if (!SCALE) throw new Error(`CHAOS_SCALE must be one of ${Object.keys(SCALES).join(', ')}`);
+
+const TMPFS_BYTES = 32 * 1024 * 1024;
+const ANCHOR_TITLE = 'Chaos anchor: major outage';
+
+let lab: ReplicationLab;
+let tmpfs: Tmpfs | { skipped: string };
+let folder: string;
+const instances: ChaosInstance[] = [];
+
+beforeAll(async () => {
+  lab = await createReplicationLab();
+  tmpfs = mountTmpfs(TMPFS_BYTES);
+  folder = 'path' in tmpfs ? tmpfs.path : mkdtempSync(join(tmpdir(), 'staunch-chaos-folder-'));
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(instances.map((i) => i.kill()));
+  await lab?.close();
+  if (tmpfs && 'path' in tmpfs) {
+    tmpfs.release();
+    tmpfs.unmount();
+  } else if (folder) rmSync(folder, { recursive: true, force: true });
+});
+
+function configFor(targets: readonly LabTarget[], folderUri: string): string {
+  return [
+    `username: ${ADMIN_USER}`,
+    `password: ${ADMIN_PASSWORD}`,
+    'cookie_key: chaos-suite-cookie-key-0123456789abcdef',
+    'listen: 127.0.0.1:0',
+    'components:',
+    ...COMPONENTS.map((id) => `  - { group: ${id.split(' - ')[0]}, name: ${id.split(' - ')[1]} }`),
+    'targets:',
+    ...targets.map((t) => `  - ${JSON.stringify(t.uri.href)}`),
+    `  - ${JSON.stringify(folderUri)}`,
+    'replication:',
+    '  write_quorum: majority',
+    '  write_timeout: 2s',
+    '  sync_interval: 3s',
+    '  poll_interval: 200ms',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Seconds until every target holds the same digest, polled twice a second; null after `limitMs`.
+ * Each target is opened on first success, so a slow first connection only delays the answer.
+ */
+async function convergence(targets: readonly Pick<LabTarget, 'driver' | 'uri'>[], limitMs: number): Promise<number | null> {
+  const started = performance.now();
+  const drivers: Array<StorageDriver | undefined> = targets.map(() => undefined);
+  try {
+    while (performance.now() - started < limitMs) {
+      const digests = await Promise.all(
+        targets.map(async (target, i) => {
+          drivers[i] ??= await lab.open(target, { timeoutMs: 10_000 });
+          return JSON.stringify(await domainDigest(drivers[i]));
+        }).map((digest) => digest.catch(() => 'unreachable')),
+      );
+      if (digests.every((d) => d === digests[0] && d !== 'unreachable')) return (performance.now() - started) / 1000;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    return null;
+  } finally {
+    await Promise.all(drivers.map((d) => d?.close()));
+  }
+}
+
+async function incidentsOf(instance: ChaosInstance): Promise<FinalIncident[]> {
+  const answer = await instance.request('GET', '/v1/incidents');
+  if (answer.status !== 200) throw new Error(`${instance.name} /v1/incidents answered ${answer.status}`);
+  return JSON.parse(answer.text) as FinalIncident[];
+}
+
+describe('chaos: faults, kills and races through the HTTP API', () => {
+  it(`keeps every acknowledged write and never reads wrong (scale ${scaleName})`, async (context) => {
+    const network = ['postgres', 'mysql', 's3'] as const;
+    const missing = network.filter((d) => !lab.available.includes(d));
+    if (missing.length) return context.skip(`${missing.join(', ')} not available here`);
+    const targets = lab.fresh(network);
+    const [postgres, mysql, s3] = targets as [LabTarget, LabTarget, LabTarget];
+    const folderUri = `file://${join(folder, 'records')}`;
+    const config = configFor(targets, folderUri);
+    instances.push(await startInstance('A', config), await startInstance('B', config));
+    const [one, two] = instances as [ChaosInstance, ChaosInstance];
+
+    const ledger = new Ledger();
+    let quorumWithdrawn = false;
+    const stream: StreamContext = { ledger, counts: newWriteCounts(), quorumWithdrawn: () => quorumWithdrawn };
+    const anchor = await createIncident(stream, one, { state: 0, component_state: 4, components: [COMPONENTS[0]!], title: ANCHOR_TITLE });
+    expect(anchor, 'the anchor outage is acknowledged').toBeDefined();
+    ledger.reserved.add(anchor!.guid);
+    // The other instance must know the outage before anyone may expect it to say so.
+    await expect.poll(async () => (await two.request('GET', `/v1/incidents/${anchor!.guid}`)).status, { timeout: 10_000 }).toBe(200);
+    const readers = startReaders(instances, { guid: anchor!.guid, title: ANCHOR_TITLE }, 200);
+
+    const random = seeded(20_240_229);
+    const phases: PhaseRow[] = [];
+    const notes: string[] = [];
+    const phase = async (name: string, fault: string, run: () => Promise<void>) => {
+      const started = performance.now();
+      const before = ledger.totals();
+      await run();
+      const after = ledger.totals();
+      phases.push({
+        phase: name,
+        fault,
+        acknowledged: after.acknowledged - before.acknowledged,
+        refused: after.refused - before.refused,
+        unanswered: after.unanswered - before.unanswered,
+        seconds: (performance.now() - started) / 1000,
+      });
+    };
+    const plain = (at?: (n: number) => Promise<void>) => writeStream(stream, { instances, operations: SCALE.operations, concurrency: SCALE.concurrency, random, at });
+    const third = Math.floor(SCALE.operations / 3);
+
+    await phase('baseline', 'none; poisoned inputs mid-stream', () =>
+      plain(async (n) => {
+        if (n === third) notes.push(`poisoned inputs: ${(await sendPoison(stream, one)).join('; ')}`);
+      }),
+    );
+    await phase('postgres', 'connections cut, new ones refused', async () => {
+      postgres.proxy!.cut();
+      await plain();
+      postgres.proxy!.restore();
+    });
+    await phase('mysql', 'connections hang (accepted, never answered)', async () => {
+      mysql.proxy!.silence();
+      await plain();
+      mysql.proxy!.restore();
+    });
+    await phase('s3', 'slowed by 300 ms a chunk, then refused', async () => {
+      s3.proxy!.slow(300);
+      await plain(async (n) => {
+        if (n === third) s3.proxy!.cut();
+      });
+      s3.proxy!.restore();
+    });
+    if ('path' in tmpfs) {
+      const disk = tmpfs;
+      await phase('folder', 'tmpfs full (ENOSPC)', async () => {
+        disk.fill();
+        await plain();
+        disk.release();
+      });
+    } else notes.push(`folder full: skipped: ${tmpfs.skipped}`);
+    await phase('no quorum', 'postgres and mysql cut together: writes must fail and stay invisible', async () => {
+      quorumWithdrawn = true;
+      postgres.proxy!.cut();
+      mysql.proxy!.cut();
+      await plain();
+      postgres.proxy!.restore();
+      mysql.proxy!.restore();
+      // Give in-flight failures a moment to be answered before 503s count as errors again.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      quorumWithdrawn = false;
+    });
+    await phase('restart', 'instance A SIGKILLed mid-stream, restarted from its snapshot', () =>
+      plain(async (n) => {
+        if (n === third) await one.kill();
+        if (n === 2 * third) await one.restart();
+      }),
+    );
+    await phase('races', 'two instances on the same incidents; mysql cut meanwhile', async () => {
+      mysql.proxy!.cut();
+      const batches = Array.from({ length: SCALE.races }, (_, i) => RACES[i % RACES.length]!);
+      for (let i = 0; i < batches.length; i += 4) await Promise.all(batches.slice(i, i + 4).map((race) => raceOn(stream, [one, two], race)));
+      mysql.proxy!.restore();
+    });
+
+    // Everything healed: the targets must agree by themselves (hints and sync), and so must the instances.
+    const convergenceSeconds = await convergence([...targets, { driver: 'file', uri: new URL(folderUri) }], 180_000);
+    let disagreements: number;
+    let final: FinalIncident[];
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const [a, b] = await Promise.all([incidentsOf(one), incidentsOf(two)]);
+      const other = new Map(b.map((i) => [i.guid, JSON.stringify(i)]));
+      disagreements = a.filter((i) => other.get(i.guid) !== JSON.stringify(i)).length + Math.abs(a.length - b.length);
+      final = a;
+      if (disagreements === 0 || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await readers.stop();
+
+    const verdict = ledger.judge(final);
+    const result: ChaosResult = {
+      scale: scaleName,
+      acknowledged: verdict.acknowledged,
+      lost: verdict.lost,
+      resurrected: verdict.resurrected,
+      reverted: verdict.reverted,
+      ghosts: verdict.ghosts,
+      duplicates: verdict.duplicates,
+      serverErrors: stream.counts.serverErrors + readers.counts.serverErrors,
+      unknown503: stream.counts.unknown + readers.counts.unknown,
+      noQuorum503: stream.counts.noQuorum,
+      readErrors: readers.counts.wrong,
+      reads: readers.counts.reads,
+      disagreements,
+      convergenceSeconds,
+    };
+    notes.push(
+      `writes: ${verdict.acknowledged} acknowledged, ${verdict.refused} refused, ${verdict.unanswered} unanswered (connection lost mid-request)`,
+      `reads: ${readers.counts.reads}, of which ${readers.counts.unreachable} unreachable (instance killed or restarting)`,
+      ...verdict.findings.slice(0, 30),
+      ...stream.counts.samples,
+      ...readers.counts.samples,
+    );
+    const report = chaosReport(result, phases, notes);
+    writeReport(report, Object.fromEntries(instances.map((i) => [i.name, i.output()])));
+    console.info(report);
+
+    const required = Object.fromEntries(MUST_BE_ZERO.map((key) => [key, result[key]]));
+    expect(required).toEqual(Object.fromEntries(MUST_BE_ZERO.map((key) => [key, 0])));
+    expect(convergenceSeconds, 'targets converge without a manual sync').not.toBeNull();
+    expect(verdict.acknowledged).toBeGreaterThan(SCALE.operations);
+  }, 900_000);
+});
