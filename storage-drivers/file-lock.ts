@@ -18,14 +18,13 @@ import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { StorageError } from './types.ts';
 import { FILE_MODE, errnoOf, makeDirectory } from './file-fs.ts';
+import { sleep } from './utils.ts';
 
 export const LOCK_STALE_MS = 30_000;
 export const UNNAMED_LOCK_GRACE_MS = 1_000;
 
 /** The lock was held by someone else and the caller asked not to wait. */
 class LockBusy extends Error {}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class FileLocks {
   private readonly queues = new Map<string, Promise<void>>();

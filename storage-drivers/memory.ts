@@ -5,11 +5,9 @@
  */
 import { StorageError, type DriverModule, type StorageDriver, type StoredRecord } from './types.ts';
 import { unknownParameters, uriCheck } from './uri-check.ts';
-import { assertRecord, clampLimit, digestRows } from './utils.ts';
+import { assertRecord, clampLimit, digestRows, keyOf } from './utils.ts';
 
 const sharedStores = new Map<string, Map<string, StoredRecord>>();
-
-const keyOf = (kind: string, id: string) => `${kind}\u0000${id}`;
 
 export function createMemoryDriver(uri: URL = new URL('memory://')): StorageDriver {
   const storeName = uri.host + uri.pathname;

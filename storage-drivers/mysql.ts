@@ -10,8 +10,8 @@ import { Buffer } from 'node:buffer';
 import mysql from 'mysql2/promise';
 import { StorageError, type DriverModule, type DriverOptions, type StorageDriver, type StorageErrorCode, type UriCheck } from './types.ts';
 import { numberParameter, throwProblems } from './uri-check.ts';
-import { booleanParameter } from './utils.ts';
-import { checkServerUri, clientUri, createSqlDriver, keyOf, networkErrorCode, planBatch, retryWhen, safeDecode, sqlTarget, type KeyRow, type RecordRow, type SqlDialect, type StoredRow } from './sql-common.ts';
+import { booleanParameter, keyOf } from './utils.ts';
+import { checkServerUri, clientUri, createSqlDriver, networkErrorCode, planBatch, retryWhen, safeDecode, sqlTarget, type KeyRow, type RecordRow, type SqlDialect, type StoredRow } from './sql-common.ts';
 
 /** Room left in a packet for the statement around the values. */
 const STATEMENT_OVERHEAD = 64 * 1024;

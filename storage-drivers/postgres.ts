@@ -7,7 +7,8 @@
 import pg from 'pg';
 import type { DriverModule, DriverOptions, StorageDriver, StorageErrorCode, UriCheck } from './types.ts';
 import { choiceParameter, numberParameter, throwProblems } from './uri-check.ts';
-import { checkServerUri, clientUri, createSqlDriver, safeDecode, keyOf, networkErrorCode, planBatch, retryWhen, sqlTarget, type KeyRow, type RecordRow, type SqlDialect, type StoredRow } from './sql-common.ts';
+import { checkServerUri, clientUri, createSqlDriver, safeDecode, networkErrorCode, planBatch, retryWhen, sqlTarget, type KeyRow, type RecordRow, type SqlDialect, type StoredRow } from './sql-common.ts';
+import { keyOf } from './utils.ts';
 
 /** Parameters pg reads from a connection string (libpq's names), besides the driver's own. */
 const CLIENT_PARAMETERS = [

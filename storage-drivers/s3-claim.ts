@@ -16,12 +16,12 @@
  */
 import { StorageError } from './types.ts';
 import type { S3Calls } from './s3-client.ts';
+import { sleep } from './utils.ts';
 
 /** Claims older than this belong to a crashed or frozen holder and are ignored. */
 export const CLAIM_STALE_MS = 60_000;
 const STAMP_WIDTH = 10;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const stampOf = (name: string) => parseInt(name.slice(0, STAMP_WIDTH), 36);
 
 /** Run `work` while holding the only live claim under `prefix`; gives up after `timeoutMs`. */

@@ -6,7 +6,7 @@
  */
 import { StorageError, type DriverName, type DriverOptions, type Page, type StorageDriver, type StorageErrorCode, type StoredRecord, type UriCheck } from './types.ts';
 import { hostIdentity, numberParameter, unknownParameters, uriCheck } from './uri-check.ts';
-import { DEFAULT_TIMEOUT_MS, assertRecord, clampLimit, digestRows, queryNumber, recordFromColumns, recordProblem, redactUri, withTimeout } from './utils.ts';
+import { DEFAULT_TIMEOUT_MS, assertRecord, clampLimit, digestRows, keyOf, queryNumber, recordFromColumns, recordProblem, redactUri, sleep, withTimeout } from './utils.ts';
 
 export const DEFAULT_TABLE = 'staunch_records';
 /** Short enough that `<table>_rev` still fits PostgreSQL's 63-byte identifiers. */
@@ -115,8 +115,6 @@ export interface KeyRow {
   rev: string;
 }
 
-export const keyOf = (kind: string, id: string): string => `${kind}\u0000${id}`;
-
 export function toRow(record: StoredRecord): RecordRow {
   return { kind: record.kind, id: record.id, rev: record.rev, deleted: record.deleted, body: JSON.stringify(record.body) };
 }
@@ -149,7 +147,7 @@ export async function retryWhen<T>(isRetryable: (error: unknown) => boolean, wor
       return await work();
     } catch (error) {
       if (attempt >= attempts || !isRetryable(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 20));
+      await sleep(5 * attempt + Math.random() * 20);
     }
   }
 }

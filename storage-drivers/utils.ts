@@ -1,4 +1,5 @@
 import { StorageError, type DriverName, type Json, type KindDigest, type StoredRecord } from './types.ts';
+import { fnv1a, hex32, shiftedHash } from './hash.ts';
 
 export const DEFAULT_LIST_LIMIT = 500;
 export const MAX_LIST_LIMIT = 5000;
@@ -6,6 +7,11 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 
 const KIND_PATTERN = /^[a-z0-9_]{1,64}$/;
 const REV_PATTERN = /^[0-9a-f]{12}-[0-9a-f]{6}-[a-z0-9]{1,32}$/;
+
+/** The one map key for a record: U+0000 cannot occur in a kind or an id, so no two records share one. */
+export const keyOf = (kind: string, id: string): string => `${kind}\u0000${id}`;
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function clampLimit(limit: number | undefined): number {
   if (limit === undefined || !Number.isFinite(limit) || limit <= 0) return DEFAULT_LIST_LIMIT;
@@ -95,8 +101,9 @@ export function recordFromColumns(
 }
 
 /**
- * Order-independent digest accumulator: two 32-bit FNV-1a hashes per (id, rev), summed.
- * Every driver computes it in JavaScript from the same strings, so digests compare across backends.
+ * Order-independent digest accumulator: two 32-bit hashes per (id, rev), FNV-1a and a shifted
+ * variant, summed. Every driver computes it in JavaScript from the same strings, so digests
+ * compare across backends.
  */
 export class DigestBuilder {
   private count = 0;
@@ -106,22 +113,14 @@ export class DigestBuilder {
 
   add(id: string, rev: string): void {
     const text = `${id}\u0000${rev}`;
-    let a = 0x811c9dc5;
-    let b = 0x01000193 ^ 0x5bd1e995;
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      a = Math.imul(a ^ code, 0x01000193);
-      b = Math.imul(b ^ code, 0x5bd1e995) ^ (b >>> 15);
-    }
-    this.sumA = (this.sumA + (a >>> 0)) >>> 0;
-    this.sumB = (this.sumB + (b >>> 0)) >>> 0;
+    this.sumA = (this.sumA + fnv1a(text)) >>> 0;
+    this.sumB = (this.sumB + shiftedHash(text)) >>> 0;
     this.count++;
     if (rev > this.maxRev) this.maxRev = rev;
   }
 
   result(): KindDigest {
-    const hex = (n: number) => n.toString(16).padStart(8, '0');
-    return { count: this.count, maxRev: this.maxRev, hash: hex(this.sumA) + hex(this.sumB) };
+    return { count: this.count, maxRev: this.maxRev, hash: hex32(this.sumA) + hex32(this.sumB) };
   }
 }
 

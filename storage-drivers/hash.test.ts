@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { fnv1a, hex32 } from './hash.ts';
+import { digestRows } from './utils.ts';
+
+describe('fnv1a', () => {
+  it('matches the published 32-bit FNV-1a test vectors', () => {
+    expect(hex32(fnv1a(''))).toBe('811c9dc5');
+    expect(hex32(fnv1a('a'))).toBe('e40c292c');
+    expect(hex32(fnv1a('foobar'))).toBe('bf9cf968');
+  });
+
+  it('takes another seed and prime for an independent hash', () => {
+    expect(fnv1a('foobar', 0x5bd1e995)).not.toBe(fnv1a('foobar'));
+  });
+});
+
+describe('digestRows', () => {
+  // Digests are compared between targets written by different versions: they must never drift.
+  it('gives the same hashes as every earlier version', () => {
+    const digest = digestRows([
+      { kind: 'incident', id: 'a', rev: '0194f3a2b1c0-000000-k3j9x0aa' },
+      { kind: 'incident', id: 'é/☃', rev: '0194f3a2b1c1-000002-w' },
+      { kind: 'note', id: 'x', rev: '0194f3a2b1c0-000000-k3j9x0aa' },
+    ]);
+    expect(digest).toEqual({
+      incident: { count: 2, maxRev: '0194f3a2b1c1-000002-w', hash: '689a2f75bd361aee' },
+      note: { count: 1, maxRev: '0194f3a2b1c0-000000-k3j9x0aa', hash: '29f3b22af417e706' },
+    });
+  });
+});

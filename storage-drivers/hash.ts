@@ -1,0 +1,21 @@
+/**
+ * Small synchronous hashes over UTF-16 code units. Not for security: they only keep distinct
+ * inputs apart, and must run on workerd too, where node:crypto is missing and Web Crypto is
+ * asynchronous. Changing one changes every digest, so targets would stop comparing equal.
+ */
+
+/** 32-bit FNV-1a; the defaults are the standard offset basis and prime. */
+export function fnv1a(text: string, seed = 0x811c9dc5, prime = 0x01000193): number {
+  let hash = seed;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), prime);
+  return hash >>> 0;
+}
+
+/** A second 32-bit hash, independent of FNV-1a, so that a digest is two hashes wide. */
+export function shiftedHash(text: string): number {
+  let hash = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x5bd1e995) ^ (hash >>> 15);
+  return hash >>> 0;
+}
+
+export const hex32 = (n: number): string => n.toString(16).padStart(8, '0');
