@@ -19,7 +19,7 @@ import { revAtWallTime } from '../src/replication/hlc.ts';
 import { createReplicator } from '../src/replication/replicator.ts';
 import { formatSyncProgress, formatSyncReport } from '../src/runtime/sync-report.ts';
 import type { SyncProgress, WriteQuorum } from '../src/replication/types.ts';
-import { domainDigest } from '../src/replication/testing/fixtures.ts';
+import { domainDigest } from '../test/support/replication-fixtures.ts';
 import { createReplicationLab, type ReplicationLab } from '../test/support/replication-lab.ts';
 import { envCount, formatNumber, median, percentile, printTable, progress, timed } from './lib.ts';
 

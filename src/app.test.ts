@@ -1,6 +1,6 @@
 import { HTTPException } from 'hono/http-exception';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './http/testing.ts';
+import { startTestApp, type TestApp } from '../test/support/test-app.ts';
 import { InvalidRecordError } from './replication/types.ts';
 
 let testApp: TestApp | undefined;

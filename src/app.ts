@@ -13,7 +13,9 @@ import { authenticateRequest } from './http/request-auth.ts';
 import { transportSecurity } from './http/transport-security.ts';
 import { healthRoutes } from './http/health.ts';
 import { incidentApis } from './http/incident-apis.ts';
-import { notFoundPage, pageSurfaces } from './http/pages/index.ts';
+import { adminUi } from './http/admin/index.ts';
+import { badgeRoutes, feedRoutes } from './http/feeds/index.ts';
+import { notFoundPage, publicPages } from './http/pages/index.ts';
 import type { Logger } from './logger.ts';
 import { InvalidRecordError, type RecordStore } from './replication/types.ts';
 
@@ -41,7 +43,11 @@ export function createApp(services: AppServices): Hono {
   };
   app.route('/', healthRoutes({ targets: () => services.store.targets(), loadState: () => services.store.loadState, startedAt: services.startedAt, version: services.version, now, mayInspect }));
   const pageDeps = { config: services.config, store: services.store, logger: services.logger, now, limits };
-  app.route('/', pageSurfaces(pageDeps));
+  // Everything people and feed readers look at shares one Site (render cache, storage watch, rendered theme).
+  app.route('/', publicPages(pageDeps));
+  app.route('/', feedRoutes(pageDeps));
+  app.route('/', badgeRoutes(pageDeps));
+  app.route('/', adminUi(pageDeps));
   app.route('/', incidentApis({ ...services, now, limits }));
 
   app.notFound((c) => (wantsPage(c) ? notFoundPage(c, pageDeps) : c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404)));

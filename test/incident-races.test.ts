@@ -8,14 +8,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredRecord } from '../storage-drivers/types.ts';
 import { createApp } from '../src/app.ts';
-import { testConfig, TEST_NOW } from '../src/domain/testing.ts';
+import { testConfig, TEST_NOW } from './support/domain-fixtures.ts';
 import { KIND } from '../src/domain/records.ts';
-import { assembleIncidents } from '../src/domain/view.ts';
+import { assembleIncidents } from '../src/domain/read-model.ts';
 import { silentLogger } from '../src/logger.ts';
 import { createReplicator } from '../src/replication/replicator.ts';
-import { readAll } from '../src/replication/testing/fixtures.ts';
+import { readAll } from './support/replication-fixtures.ts';
 import type { Replicator } from '../src/replication/types.ts';
-import { AUTH } from '../src/http/testing.ts';
+import { AUTH } from './support/test-app.ts';
 import { createReplicationLab, type LabTarget, type ReplicationLab } from './support/replication-lab.ts';
 
 let lab: ReplicationLab;

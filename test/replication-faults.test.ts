@@ -15,7 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DriverName, StorageDriver, StoredRecord } from '../storage-drivers/types.ts';
 import { HybridLogicalClock } from '../src/replication/hlc.ts';
 import { createReplicator } from '../src/replication/replicator.ts';
-import { domainDigest, readAll } from '../src/replication/testing/fixtures.ts';
+import { domainDigest, readAll } from './support/replication-fixtures.ts';
 import { QuorumError, type Mutation, type Replicator, type ReplicatorOptions, type TargetStatus } from '../src/replication/types.ts';
 import { createReplicationLab, type LabTarget, type ReplicationLab } from './support/replication-lab.ts';
 import { startTcpProxy } from './support/tcp-proxy.ts';

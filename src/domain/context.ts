@@ -4,7 +4,7 @@
  */
 import type { RecordStore } from '../replication/types.ts';
 import { formatInstant } from './time.ts';
-import { domainView, type DomainSettings, type DomainView } from './view.ts';
+import { domainView, type DomainSettings, type DomainView } from './read-model.ts';
 
 export interface DomainContext {
   store: RecordStore;

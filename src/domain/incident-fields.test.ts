@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { addMessage, createIncident, deleteIncident, deleteMessage, updateIncident, type IncidentInput } from './incidents.ts';
 import { incidentMutation, KIND } from './records.ts';
 import { findIncident } from './status.ts';
-import { ADMIN, startReplicas, testContext, type Replicas } from './testing.ts';
-import { domainView } from './view.ts';
+import { ADMIN, startReplicas, testContext, type Replicas } from '../../test/support/domain-fixtures.ts';
+import { domainView } from './read-model.ts';
 
 let replicas: Replicas | undefined;
 afterEach(async () => {

@@ -6,8 +6,8 @@ import { addMessage, createIncident, deleteIncident, deleteMessage, resolveIncid
 import { KIND } from './records.ts';
 import { findIncident, incidentTitle } from './status.ts';
 import { listSubscribers, subscribe, unsubscribe } from './subscribers.ts';
-import { ADMIN, startReplicas, testContext, type Replicas } from './testing.ts';
-import { domainView } from './view.ts';
+import { ADMIN, startReplicas, testContext, type Replicas } from '../../test/support/domain-fixtures.ts';
+import { domainView } from './read-model.ts';
 import { createMemoryDriver } from '../../storage-drivers/memory.ts';
 
 let replicas: Replicas | undefined;

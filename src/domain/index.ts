@@ -1,7 +1,7 @@
 /** The domain's public surface: types, the read API, and the mutations (each takes an actor for the audit log). */
 export * from './types.ts';
 export * from './status.ts';
-export * from './view.ts';
+export * from './read-model.ts';
 export * from './incidents.ts';
 export * from './subscribers.ts';
 export * from './components.ts';

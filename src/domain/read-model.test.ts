@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createIncident } from './incidents.ts';
-import { ADMIN, startReplicas, testConfig, testContext, type Replicas } from './testing.ts';
-import { domainSettings, domainView } from './view.ts';
+import { ADMIN, startReplicas, testConfig, testContext, type Replicas } from '../../test/support/domain-fixtures.ts';
+import { domainSettings, domainView } from './read-model.ts';
 
 let replicas: Replicas | undefined;
 afterEach(() => replicas?.stop());

@@ -13,9 +13,9 @@ import {
   persistentIncidents,
   upcomingMaintenance,
 } from './status.ts';
-import { testConfig } from './testing.ts';
+import { testConfig } from '../../test/support/domain-fixtures.ts';
 import { ZERO_TIME, type ComponentOverride, type ComponentState, type Incident, type IncidentState } from './types.ts';
-import { domainSettings, type DomainView } from './view.ts';
+import { domainSettings, type DomainView } from './read-model.ts';
 
 const NOW = Date.UTC(2026, 10, 21, 12);
 const iso = (offsetHours: number) => new Date(NOW + offsetHours * 3_600_000).toISOString();

@@ -19,7 +19,7 @@ import {
   type StatuspageIndicator,
   type StatuspageMaintenanceStatus,
 } from './types.ts';
-import type { DomainView } from './view.ts';
+import type { DomainView } from './read-model.ts';
 
 /**
  * A state for a component from outside incidents: cluster health fed by the agents, later.

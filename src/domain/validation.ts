@@ -8,7 +8,7 @@ import type { FieldProblem } from './errors.ts';
 import { MAX_MESSAGE_GUID_LENGTH, type IncidentDocument, type MessageDocument } from './records.ts';
 import { instant, isRfc3339, isZeroTime } from './time.ts';
 import { isComponentState, isIncidentState } from './types.ts';
-import type { DomainSettings } from './view.ts';
+import type { DomainSettings } from './read-model.ts';
 
 // C0 controls, DEL and C1 controls; Markdown bodies keep tab, line feed and carriage return (forms send CRLF).
 // eslint-disable-next-line no-control-regex -- finding control characters is the point

@@ -2,7 +2,7 @@
 import type { Config } from '../config/parse.ts';
 import type { DomainContext } from '../domain/context.ts';
 import type { ExtraComponentState } from '../domain/status.ts';
-import { domainSettings } from '../domain/view.ts';
+import { domainSettings } from '../domain/read-model.ts';
 import type { Logger } from '../logger.ts';
 import type { RecordStore } from '../replication/types.ts';
 import { createAuthenticator, type Authenticator } from './auth.ts';

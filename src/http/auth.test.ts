@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { testConfig } from '../domain/testing.ts';
+import { testConfig } from '../../test/support/domain-fixtures.ts';
 import { createAuthenticator, hasScope } from './auth.ts';
-import { AUTH } from './testing.ts';
+import { AUTH } from '../../test/support/test-app.ts';
 
 const auth = createAuthenticator(testConfig());
 

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryDriver } from '../../storage-drivers/memory.ts';
-import { AUTH, startTestApp, type TestApp } from './testing.ts';
+import { AUTH, startTestApp, type TestApp } from '../../test/support/test-app.ts';
 
 let t: TestApp;
 beforeEach(async () => {

@@ -5,7 +5,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { TargetStatus, ViewLoadState } from '../replication/types.ts';
-import { knownState } from './view-state.ts';
+import { knownState } from './known-state.ts';
 
 export interface HealthDeps {
   targets(): TargetStatus[];

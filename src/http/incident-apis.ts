@@ -4,10 +4,10 @@
  */
 import { Hono } from 'hono';
 import { apiDeps, type ApiServices } from './api-deps.ts';
-import { nativeApi } from './native-api/index.ts';
+import { nativeApi } from './native/index.ts';
 import { openApiRoute } from './openapi.ts';
-import { statuspageApi } from './statuspage-api.ts';
-import { statusetatApi } from './v1/routes.ts';
+import { statuspageApi } from './statuspage/index.ts';
+import { statusetatApi } from './statusetat/routes.ts';
 
 export function incidentApis(services: ApiServices & { version: string }): Hono {
   const deps = apiDeps(services);

@@ -3,7 +3,7 @@
  * is never undone by an update running beside it, and two updates of different fields both stay.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AUTH, startTestApp, type TestApp } from './testing.ts';
+import { AUTH, startTestApp, type TestApp } from '../../test/support/test-app.ts';
 
 interface IncidentResource {
   id: string;

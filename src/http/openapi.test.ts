@@ -1,8 +1,8 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { NATIVE_ROUTES } from './native-api/index.ts';
-import { AUTH, startTestApp, type TestApp } from './testing.ts';
+import { NATIVE_ROUTES } from './native/index.ts';
+import { AUTH, startTestApp, type TestApp } from '../../test/support/test-app.ts';
 
 let t: TestApp;
 beforeEach(async () => {

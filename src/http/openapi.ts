@@ -4,9 +4,9 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { NativeRoute } from './native-api/define.ts';
-import { NATIVE_ROUTES } from './native-api/index.ts';
-import { errorResponse } from './native-api/schemas.ts';
+import type { NativeRoute } from './native/define.ts';
+import { NATIVE_ROUTES } from './native/index.ts';
+import { errorResponse } from './native/schemas.ts';
 
 type JsonSchema = Record<string, unknown>;
 

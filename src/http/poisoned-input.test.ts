@@ -4,7 +4,7 @@
  * naming the field, before anything is written; email addresses are normalised.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AUTH, startTestApp, type TestApp } from './testing.ts';
+import { AUTH, startTestApp, type TestApp } from '../../test/support/test-app.ts';
 
 let t: TestApp;
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 /** When too few storage targets take a write, the APIs say so with 503 and nothing changes. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { QuorumError } from '../replication/types.ts';
-import { AUTH, startTestApp, type TestApp } from './testing.ts';
+import { AUTH, startTestApp, type TestApp } from '../../test/support/test-app.ts';
 
 let t: TestApp;
 beforeEach(async () => {

@@ -6,7 +6,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import ICAL from 'ical.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AUTH, startTestApp, type TestApp } from './testing.ts';
+import { AUTH, startTestApp, type TestApp } from '../../test/support/test-app.ts';
 
 const NOW = Date.UTC(2026, 2, 10, 9, 30);
 const HOUR = 3_600_000;

@@ -6,15 +6,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { createIncident } from '../domain/incidents.ts';
-import { ADMIN, TEST_NOW, testConfig, testContext } from '../domain/testing.ts';
+import { ADMIN, TEST_NOW, testConfig, testContext } from '../../test/support/domain-fixtures.ts';
 import { silentLogger } from '../logger.ts';
-import { memoryTargets, reopen, replicatorsForEachTest } from '../replication/testing/fixtures.ts';
-import type { FaultMode, FaultyDriver } from '../replication/testing/faulty-driver.ts';
-import { memorySnapshotStore, type MemorySnapshotStore } from '../replication/testing/snapshot-store.ts';
+import { memoryTargets, reopen, replicatorsForEachTest } from '../../test/support/replication-fixtures.ts';
+import type { FaultMode, FaultyDriver } from '../../test/support/faulty-driver.ts';
+import { memorySnapshotStore, type MemorySnapshotStore } from '../../test/support/memory-snapshot-store.ts';
 import type { Replicator } from '../replication/types.ts';
 import { eventually } from '../../test/support/staunch-process.ts';
 import { ajv, validators } from './statuspage/schema-validators.ts';
-import { AUTH } from './testing.ts';
+import { AUTH } from '../../test/support/test-app.ts';
 
 const replicators = replicatorsForEachTest();
 const config = testConfig();

@@ -6,10 +6,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordStore } from '../replication/types.ts';
-import { domainView } from '../domain/view.ts';
-import { domainSettings } from '../domain/view.ts';
+import { domainView } from '../domain/read-model.ts';
+import { domainSettings } from '../domain/read-model.ts';
 import { testConfig } from '../../test/support/domain-fixtures.ts';
-import { AUTH, startTestApp, type TestApp } from './testing.ts';
+import { AUTH, startTestApp, type TestApp } from '../../test/support/test-app.ts';
 
 const RUNS = 60;
 const KINDS = ['incident', 'incident_field', 'incident_update', 'component', 'subscriber', 'audit'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectConverged, memoryTargets, reopen, replicatorsForEachTest } from './testing/fixtures.ts';
+import { expectConverged, memoryTargets, reopen, replicatorsForEachTest } from '../../test/support/replication-fixtures.ts';
 import { QuorumError } from './types.ts';
 
 const { start: startReplicator } = replicatorsForEachTest();

@@ -18,7 +18,7 @@ import { describeError } from './errors.ts';
 import type { HybridLogicalClock } from './hlc.ts';
 import type { Target } from './target.ts';
 import { QuorumError } from './types.ts';
-import type { MergedView } from './view.ts';
+import type { MergedView } from './merged-view.ts';
 import { draftOf, type Writer } from './writer.ts';
 
 export interface ClaimOptions {

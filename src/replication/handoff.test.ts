@@ -3,7 +3,7 @@ import type { StorageDriver } from '../../storage-drivers/types.ts';
 import { backoffDelay } from './backoff.ts';
 import { fromHintRecord, HintQueue, hintId, toHintRecord } from './hints.ts';
 import { HINT_KIND } from './internal-kinds.ts';
-import { expectConverged, memoryTargets, readAll, record, reopen, replicatorsForEachTest } from './testing/fixtures.ts';
+import { expectConverged, memoryTargets, readAll, record, reopen, replicatorsForEachTest } from '../../test/support/replication-fixtures.ts';
 
 const { start: startReplicator } = replicatorsForEachTest();
 

@@ -10,7 +10,7 @@ import { BackgroundTasks } from './background.ts';
 import { HintedHandoff } from './handoff.ts';
 import { PutPipeline } from './put-pipeline.ts';
 import { Target } from './target.ts';
-import { clockFor, recordingLogger } from './testing/fixtures.ts';
+import { clockFor, recordingLogger } from '../../test/support/replication-fixtures.ts';
 
 const rev = (n: number) => `0190000000${n.toString(16).padStart(2, '0')}-000000-w`;
 const good = (id: string, n = 1): StoredRecord => ({ kind: 'incident', id, rev: rev(n), deleted: false, body: { title: id } });

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { StorageDriver, StoredRecord } from '../../storage-drivers/types.ts';
 import { revAtWallTime } from './hlc.ts';
-import { clockFor, expectConverged, memoryTargets, record, recordingLogger, reopen, replicatorsForEachTest } from './testing/fixtures.ts';
+import { clockFor, expectConverged, memoryTargets, record, recordingLogger, reopen, replicatorsForEachTest } from '../../test/support/replication-fixtures.ts';
 import type { BadRecordReport, Replicator } from './types.ts';
 
 const { create: createReplicator, start: startReplicator } = replicatorsForEachTest();

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../logger.ts';
 import { PutPipeline } from './put-pipeline.ts';
 import { Target } from './target.ts';
-import { memoryTargets, record } from './testing/fixtures.ts';
+import { memoryTargets, record } from '../../test/support/replication-fixtures.ts';
 
 const rev = (n: number) => `019000000000-${n.toString(16).padStart(6, '0')}-w`;
 const pipelineOn = () => {

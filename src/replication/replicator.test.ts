@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createReplicator } from './replicator.ts';
-import { memoryTargets } from './testing/fixtures.ts';
+import { memoryTargets } from '../../test/support/replication-fixtures.ts';
 
 describe('createReplicator', () => {
   it('refuses no targets, and the same target twice', () => {

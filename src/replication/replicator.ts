@@ -19,7 +19,7 @@ import { SnapshotKeeper } from './snapshot.ts';
 import { runSync } from './sync.ts';
 import { Target } from './target.ts';
 import type { Replicator, ReplicatorOptions, SyncOptions, SyncReport } from './types.ts';
-import { MergedView } from './view.ts';
+import { MergedView } from './merged-view.ts';
 import { Writer } from './writer.ts';
 
 export type { Replicator, ReplicatorOptions } from './types.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HybridLogicalClock } from './hlc.ts';
-import { memorySnapshotStore } from './testing/snapshot-store.ts';
-import { memoryTargets, reopen, replicatorsForEachTest } from './testing/fixtures.ts';
+import { memorySnapshotStore } from '../../test/support/memory-snapshot-store.ts';
+import { memoryTargets, reopen, replicatorsForEachTest } from '../../test/support/replication-fixtures.ts';
 import type { ViewSnapshot } from './snapshot.ts';
 
 const replicators = replicatorsForEachTest();

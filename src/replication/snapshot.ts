@@ -14,7 +14,7 @@ import { recordProblem } from '../../storage-drivers/utils.ts';
 import { describeError } from './errors.ts';
 import type { HybridLogicalClock } from './hlc.ts';
 import type { Logger } from './types.ts';
-import type { MergedView } from './view.ts';
+import type { MergedView } from './merged-view.ts';
 
 export interface ViewSnapshot {
   format: 1;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { revAtWallTime } from './hlc.ts';
 import { HINT_KIND } from './internal-kinds.ts';
-import { expectConverged, memoryTargets, readAll, record, replicatorsForEachTest } from './testing/fixtures.ts';
+import { expectConverged, memoryTargets, readAll, record, replicatorsForEachTest } from '../../test/support/replication-fixtures.ts';
 import { formatSyncReport, syncExitCode } from '../runtime/sync-report.ts';
 import type { SyncProgress } from './types.ts';
 

@@ -80,7 +80,7 @@ export interface RecordStore {
   subscribe(listener: (changed: StoredRecord[]) => void): () => void;
   /** Grows on every change of the view (and of its load state): a cheap cache key for rendered pages. */
   readonly version: number;
-  /** Whether the view holds anything loaded; read through `knownState()` in src/http/view-state.ts. */
+  /** Whether the view holds anything loaded; read through `knownState()` in src/http/known-state.ts. */
   readonly loadState: ViewLoadState;
   targets(): TargetStatus[];
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StoredRecord } from '../../storage-drivers/types.ts';
 import { HINT_KIND } from './internal-kinds.ts';
-import { clockFor, expectConverged, memoryTargets, readAll, reopen, replicatorsForEachTest } from './testing/fixtures.ts';
+import { clockFor, expectConverged, memoryTargets, readAll, reopen, replicatorsForEachTest } from '../../test/support/replication-fixtures.ts';
 import { InvalidRecordError, QuorumError, type Mutation, type Replicator } from './types.ts';
 
 afterEach(() => {

@@ -42,7 +42,7 @@ import { KeyLock } from './key-lock.ts';
 import { PutPipeline } from './put-pipeline.ts';
 import type { Target } from './target.ts';
 import { InvalidRecordError, QuorumError, type Logger, type Mutation, type WriteQuorum } from './types.ts';
-import type { MergedView } from './view.ts';
+import type { MergedView } from './merged-view.ts';
 
 export interface WriterOptions {
   targets: readonly Target[];

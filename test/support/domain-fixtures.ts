@@ -3,14 +3,14 @@
  * `memory://` targets (so two "app instances" see the same storage), and a small config.
  * Imported by tests only.
  */
-import { parseConfig, type Config } from '../config/parse.ts';
-import { createReplicator } from '../replication/replicator.ts';
-import type { Replicator } from '../replication/types.ts';
+import { parseConfig, type Config } from '../../src/config/parse.ts';
+import { createReplicator } from '../../src/replication/replicator.ts';
+import type { Replicator } from '../../src/replication/types.ts';
 import { createMemoryDriver } from '../../storage-drivers/memory.ts';
-import { createFaultyDriver } from '../replication/testing/faulty-driver.ts';
-import type { DomainContext } from './context.ts';
-import type { Actor } from './types.ts';
-import { domainSettings } from './view.ts';
+import { createFaultyDriver } from './faulty-driver.ts';
+import type { DomainContext } from '../../src/domain/context.ts';
+import type { Actor } from '../../src/domain/types.ts';
+import { domainSettings } from '../../src/domain/read-model.ts';
 
 let run = 0;
 

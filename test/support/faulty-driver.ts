@@ -4,7 +4,7 @@
  * later), or to be slow; records can be marked corrupt, so reads skip them and report them
  * through `onBadRecord` as a real driver does with a bad row or file.
  */
-import { StorageError, type DriverOptions, type StorageDriver } from '../../../storage-drivers/types.ts';
+import { StorageError, type DriverOptions, type StorageDriver } from '../../storage-drivers/types.ts';
 
 /** `delayMs`: answer late (and then fail, with `fail`). */
 export type FaultMode = 'ok' | 'fail' | 'hang' | { delayMs: number; fail?: boolean };

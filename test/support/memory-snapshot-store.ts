@@ -1,5 +1,5 @@
 /** A SnapshotStore in memory for tests: counts writes and can be made to fail. */
-import type { SnapshotStore, ViewSnapshot } from '../snapshot.ts';
+import type { SnapshotStore, ViewSnapshot } from '../../src/replication/snapshot.ts';
 
 export interface MemorySnapshotStore extends SnapshotStore {
   /** What the last write left, as the file would hold it (a JSON round trip). */

@@ -1,11 +1,11 @@
 /** Shared set-up for the replication tests: memory targets behind fault injectors, and convergence checks. */
 import { afterEach, expect } from 'vitest';
-import { createMemoryDriver } from '../../../storage-drivers/memory.ts';
-import type { DriverOptions, KindDigest, StorageDriver, StoredRecord } from '../../../storage-drivers/types.ts';
-import { HybridLogicalClock } from '../hlc.ts';
-import { isInternalKind } from '../internal-kinds.ts';
-import { createReplicator } from '../replicator.ts';
-import type { Logger, Replicator, ReplicatorOptions } from '../types.ts';
+import { createMemoryDriver } from '../../storage-drivers/memory.ts';
+import type { DriverOptions, KindDigest, StorageDriver, StoredRecord } from '../../storage-drivers/types.ts';
+import { HybridLogicalClock } from '../../src/replication/hlc.ts';
+import { isInternalKind } from '../../src/replication/internal-kinds.ts';
+import { createReplicator } from '../../src/replication/replicator.ts';
+import type { Logger, Replicator, ReplicatorOptions } from '../../src/replication/types.ts';
 import { createFaultyDriver, type FaultyDriver } from './faulty-driver.ts';
 
 let stores = 0;

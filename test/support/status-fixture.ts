@@ -10,12 +10,12 @@ import { createApp } from '../../src/app.ts';
 import { parseConfig, type Config } from '../../src/config/parse.ts';
 import type { DomainContext } from '../../src/domain/context.ts';
 import { addMessage, createIncident } from '../../src/domain/incidents.ts';
-import { readClock, TEST_NOW, type TestClock } from '../../src/domain/testing.ts';
+import { readClock, TEST_NOW, type TestClock } from './domain-fixtures.ts';
 import { formatInstant } from '../../src/domain/time.ts';
 import type { Actor, ComponentState, IncidentState } from '../../src/domain/types.ts';
-import { domainSettings } from '../../src/domain/view.ts';
+import { domainSettings } from '../../src/domain/read-model.ts';
 import { createReplicator } from '../../src/replication/replicator.ts';
-import { createFaultyDriver, type FaultyDriver } from '../../src/replication/testing/faulty-driver.ts';
+import { createFaultyDriver, type FaultyDriver } from './faulty-driver.ts';
 import type { Replicator } from '../../src/replication/types.ts';
 import { createMemoryDriver } from '../../storage-drivers/memory.ts';
 

@@ -2,10 +2,10 @@
  * Test harness for the HTTP APIs: the real app (createApp) over real replicators sharing
  * `memory://` targets, with credentials for each configured principal. Imported by tests only.
  */
-import { createApp } from '../app.ts';
-import type { Config } from '../config/parse.ts';
-import { silentLogger } from '../logger.ts';
-import { readClock, startReplicas, TEST_NOW, testConfig, type Replicas, type TestClock } from '../domain/testing.ts';
+import { createApp } from '../../src/app.ts';
+import type { Config } from '../../src/config/parse.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { readClock, startReplicas, TEST_NOW, testConfig, type Replicas, type TestClock } from './domain-fixtures.ts';
 
 export const AUTH = {
   admin: `Basic ${btoa('admin:s3cret-password')}`,

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { viewOf } from '../../domain/context.ts';
 import { createIncident } from '../../domain/incidents.ts';
 import { subscribe } from '../../domain/subscribers.ts';
-import { readClock } from '../../domain/testing.ts';
+import { readClock } from '../../../test/support/domain-fixtures.ts';
 import { instant } from '../../domain/time.ts';
 import { createApp } from '../../app.ts';
 import { silentLogger } from '../../logger.ts';

@@ -5,10 +5,10 @@
  * forbids one anyway.
  */
 import { Hono, type Context } from 'hono';
-import { componentStatuses, overallStatus } from '../domain/status.ts';
-import type { ComponentState } from '../domain/types.ts';
-import { siteFor, type PageDeps, type Site } from './pages/site.ts';
-import { knownState, UNKNOWN_HEADERS } from './view-state.ts';
+import { componentStatuses, overallStatus } from '../../domain/status.ts';
+import type { ComponentState } from '../../domain/types.ts';
+import { siteFor, type PageDeps, type Site } from '../site/site.ts';
+import { knownState, UNKNOWN_HEADERS } from '../known-state.ts';
 
 const COLORS: Record<ComponentState, string> = { 0: '#2b9a4f', 1: '#2f6fde', 2: '#c99a06', 3: '#e0690b', 4: '#d0312d' };
 const MESSAGES: Record<ComponentState, string> = { 0: 'operational', 1: 'maintenance', 2: 'degraded', 3: 'partial outage', 4: 'major outage' };

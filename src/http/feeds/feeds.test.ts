@@ -5,11 +5,11 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMessage, createIncident } from '../domain/incidents.ts';
-import { TEST_NOW } from '../domain/testing.ts';
-import { formatInstant } from '../domain/time.ts';
-import type { Incident } from '../domain/types.ts';
-import { ACTOR, createFixtureApp, fixtureConfig, type FixtureApp } from '../../test/support/status-fixture.ts';
+import { addMessage, createIncident } from '../../domain/incidents.ts';
+import { TEST_NOW } from '../../../test/support/domain-fixtures.ts';
+import { formatInstant } from '../../domain/time.ts';
+import type { Incident } from '../../domain/types.ts';
+import { ACTOR, createFixtureApp, fixtureConfig, type FixtureApp } from '../../../test/support/status-fixture.ts';
 
 const BASE = 'http://status.example.test';
 const at = (ms: number) => formatInstant(ms, 'UTC');

@@ -7,15 +7,15 @@
 import { Feed } from 'feed';
 import { Hono } from 'hono';
 import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
-import { incidentRole, incidentTitle, maintenancePhase } from '../domain/status.ts';
-import { instant, isZeroTime } from '../domain/time.ts';
-import { announcedAt, lastChangeAt } from '../domain/timestamps.ts';
-import { isOpenState, type Incident } from '../domain/types.ts';
-import type { DomainView } from '../domain/view.ts';
-import { timeFormat } from '../views/format.ts';
-import { componentName, incidentView, type ModelContext } from './pages/model.ts';
-import { sendRendered, siteFor, type PageDeps, type Site } from './pages/site.ts';
-import { unknownText, whileUnknown } from './view-state.ts';
+import { incidentRole, incidentTitle, maintenancePhase } from '../../domain/status.ts';
+import { instant, isZeroTime } from '../../domain/time.ts';
+import { announcedAt, lastChangeAt } from '../../domain/timestamps.ts';
+import { isOpenState, type Incident } from '../../domain/types.ts';
+import type { DomainView } from '../../domain/read-model.ts';
+import { timeFormat } from '../site/format.ts';
+import { componentName, incidentView, type ModelContext } from '../site/page-model.ts';
+import { sendRendered, siteFor, type PageDeps, type Site } from '../site/site.ts';
+import { unknownText, whileUnknown } from '../known-state.ts';
 
 const DAY = 86_400_000;
 /** How far back the feeds reach; open incidents and upcoming maintenance are always in. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { clearComponentOverride, setComponentOverride } from '../../domain/components.ts';
 import { componentStatuses, overallStatus } from '../../domain/status.ts';
 import { componentStateFromStatuspage } from '../../domain/types.ts';
-import { domainView } from '../../domain/view.ts';
+import { domainView } from '../../domain/read-model.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { defineRoute } from './define.ts';
 import { componentResourceOf } from './present.ts';

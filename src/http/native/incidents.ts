@@ -2,7 +2,7 @@
 import { addMessage, createIncident, deleteIncident, deleteMessage, resolveIncident, updateIncident, updateMessage, type IncidentPatch } from '../../domain/incidents.ts';
 import { findIncident, mainMessage } from '../../domain/status.ts';
 import { componentStateFromStatuspage, incidentStateByName, isOpenState, type IncidentState } from '../../domain/types.ts';
-import { domainView } from '../../domain/view.ts';
+import { domainView } from '../../domain/read-model.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { formatCursor, isAfter, parseCursor } from './cursor.ts';

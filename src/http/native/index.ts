@@ -15,7 +15,7 @@ import { hasScope } from '../auth.ts';
 import { readJson, type BodyProblem } from '../body.ts';
 import { ApiError, respondWithError } from '../errors.ts';
 import { authenticateRequest } from '../request-auth.ts';
-import { knownState, UNKNOWN_DETAIL, UNKNOWN_HEADERS } from '../view-state.ts';
+import { knownState, UNKNOWN_DETAIL, UNKNOWN_HEADERS } from '../known-state.ts';
 import { adminRoutes } from './admin.ts';
 import { componentRoutes } from './components.ts';
 import { Reply, type NativeRoute } from './define.ts';

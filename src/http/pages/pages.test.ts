@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMessage, createIncident } from '../../domain/incidents.ts';
 import { formatInstant } from '../../domain/time.ts';
-import { STYLE } from '../../views/assets/index.ts';
+import { STYLE } from '../site/assets/index.ts';
 import { ACTOR, CookieJar, createFixtureApp, fixtureConfig, seedHistory, type FixtureApp } from '../../../test/support/status-fixture.ts';
 
 const at = (ms: number) => formatInstant(ms, 'UTC');

@@ -1,21 +1,8 @@
-/** The public pages, assembled from the pieces in this folder. Every prop is already formatted and sanitised. */
-import { DayList, IncidentCard, type DayView, type IncidentView } from './incidents.tsx';
-import { Layout, type LayoutProps } from './layout.tsx';
-import { Markdown } from './markdown.tsx';
-import { Banner, ComponentGroups, type BannerProps, type GroupRow } from './status.tsx';
-
-/** Theme blocks, as sanitised HTML. */
-export interface ThemeHtml {
-  pre_status: string;
-  post_status: string;
-  pre_timeline: string;
-  post_timeline: string;
-  pre_maintenance: string;
-  post_maintenance: string;
-  pre_persistent: string;
-  post_persistent: string;
-  persistentTitle: string;
-}
+/** The public pages, assembled from the shared pieces in ../site. Every prop is already formatted and sanitised. */
+import { DayList, IncidentCard, type DayView, type IncidentView } from '../site/incidents.tsx';
+import { Layout, type LayoutProps, type ThemeHtml } from '../site/layout.tsx';
+import { Markdown } from '../site/markdown.tsx';
+import { Banner, ComponentGroups, type BannerProps, type GroupRow } from '../site/status.tsx';
 
 type Chrome = Omit<LayoutProps, 'children' | 'current' | 'title'>;
 

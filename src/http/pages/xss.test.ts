@@ -9,7 +9,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMessage, createIncident } from '../../domain/incidents.ts';
 import { subscribe } from '../../domain/subscribers.ts';
-import { SCRIPT } from '../../views/assets/index.ts';
+import { SCRIPT } from '../site/assets/index.ts';
 import { ACTOR, createFixtureApp, fixtureConfig, signIn, type FixtureApp } from '../../../test/support/status-fixture.ts';
 
 export const XSS_PAYLOADS: readonly string[] = [

@@ -1,5 +1,5 @@
 /** Inline SVG icons (no icon font, no request). Decorative: the words beside them carry the meaning. */
-import type { ComponentState } from '../domain/types.ts';
+import type { ComponentState } from '../../domain/types.ts';
 
 const paths: Record<ComponentState, string> = {
   // check

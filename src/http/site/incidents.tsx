@@ -1,5 +1,5 @@
 /** Incidents, maintenances and known issues: cards with their update timelines, and the day-by-day list of past incidents. */
-import type { ComponentState } from '../domain/types.ts';
+import type { ComponentState } from '../../domain/types.ts';
 import { Markdown } from './markdown.tsx';
 import { StateLabel } from './status.tsx';
 

@@ -19,10 +19,10 @@ import {
 import { instant, isZeroTime } from '../../domain/time.ts';
 import { incidentStateToStatuspage, isOpenState, type Component, type Incident, type IncidentState } from '../../domain/types.ts';
 import { computeUptime, dayStarts, incidentEnd, localDate, type HealthDayLookup, type UptimeSeries } from '../../domain/uptime.ts';
-import type { DomainView } from '../../domain/view.ts';
-import { duration, relative, type TimeFormat } from '../../views/format.ts';
-import type { DayView, IncidentView, TimeView, UpdateView } from '../../views/incidents.tsx';
-import type { GroupRow } from '../../views/status.tsx';
+import type { DomainView } from '../../domain/read-model.ts';
+import { duration, relative, type TimeFormat } from './format.ts';
+import type { DayView, IncidentView, TimeView, UpdateView } from './incidents.tsx';
+import type { GroupRow } from './status.tsx';
 
 /** Rendered Markdown, memoised by source text: the same messages are rendered again every minute. */
 const markdownCache = new Map<string, string>();

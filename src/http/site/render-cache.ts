@@ -7,7 +7,7 @@
  * Because the bytes are a function of the key, the ETag is derived from the key (plus a
  * per-process id, since store versions restart with the process) instead of hashing the body.
  */
-import { fnv1a } from '../../views/assets/index.ts';
+import { fnv1a } from './assets/index.ts';
 
 export interface Rendered {
   body: Uint8Array<ArrayBuffer>;

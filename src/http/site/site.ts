@@ -6,12 +6,11 @@
 import type { Context } from 'hono';
 import type { Config } from '../../config/parse.ts';
 import type { DomainContext } from '../../domain/context.ts';
-import { domainSettings, domainView, type DomainSettings, type DomainView } from '../../domain/view.ts';
+import { domainSettings, domainView, type DomainSettings, type DomainView } from '../../domain/read-model.ts';
 import type { Logger } from '../../logger.ts';
 import type { RecordStore } from '../../replication/types.ts';
-import type { ThemeHtml } from '../../views/pages.tsx';
 import { createLimits, type Limits } from '../limits.ts';
-import type { SiteInfo } from '../../views/layout.tsx';
+import type { SiteInfo, ThemeHtml } from './layout.tsx';
 import { renderThemeMarkdown } from '../../domain/markdown.ts';
 import { DEFAULT_SECURITY_HEADERS, securityHeaders } from './security-headers.ts';
 import { gzipped, RenderCache, type Rendered } from './render-cache.ts';

@@ -1,6 +1,6 @@
 /** The top of the status page: the overall banner, and components by group with their 90-day bars. */
-import { componentStateRow, type ComponentState } from '../domain/types.ts';
-import { UPTIME_FORMULA, type UptimeDay, type UptimeSeries } from '../domain/uptime.ts';
+import { componentStateRow, type ComponentState } from '../../domain/types.ts';
+import { UPTIME_FORMULA, type UptimeDay, type UptimeSeries } from '../../domain/uptime.ts';
 import { raw } from 'hono/html';
 import { minutes, percent } from './format.ts';
 import { StateIcon } from './icons.tsx';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseInstant } from '../../domain/time.ts';
-import { AUTH, startTestApp, type TestApp } from '../testing.ts';
+import { AUTH, startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 
 const NOW = Date.UTC(2026, 10, 21, 12);
 const day = (n: number) => new Date(NOW + n * 86_400_000).toISOString().replace('.000Z', 'Z');

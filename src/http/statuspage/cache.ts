@@ -3,7 +3,7 @@
  * bucket changes (maintenance moves between phases by the clock alone). The ETag is a hash of
  * the body, so every instance holding the same data answers with the same tag.
  */
-import { domainView } from '../../domain/view.ts';
+import { domainView } from '../../domain/read-model.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { statuspageDocuments, type StatuspageEndpoint } from './format.ts';
 import { stableHash } from './ids.ts';

@@ -26,7 +26,7 @@ import {
   type Incident,
   type Message,
 } from '../../domain/types.ts';
-import type { DomainView } from '../../domain/view.ts';
+import type { DomainView } from '../../domain/read-model.ts';
 import { componentObjectId, groupObjectId, pageId } from './ids.ts';
 
 export interface StatuspageContext {

@@ -1,15 +1,15 @@
 import { Ajv } from 'ajv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createIncident, deleteIncident, resolveIncident, addMessage } from '../domain/incidents.ts';
-import { setComponentOverride } from '../domain/components.ts';
-import { ADMIN, testConfig, testContext } from '../domain/testing.ts';
-import type { ComponentState, IncidentState } from '../domain/types.ts';
-import type { DomainContext } from '../domain/context.ts';
-import { silentLogger } from '../logger.ts';
-import { apiDeps } from './api-deps.ts';
-import { createStatuspageCache, STATUSPAGE_ENDPOINTS } from './statuspage/cache.ts';
-import { INDICATORS, STATUSPAGE_V2_SCHEMAS } from './statuspage/statuspage-v2.schema.ts';
-import { startTestApp, type TestApp } from './testing.ts';
+import { createIncident, deleteIncident, resolveIncident, addMessage } from '../../domain/incidents.ts';
+import { setComponentOverride } from '../../domain/components.ts';
+import { ADMIN, testConfig, testContext } from '../../../test/support/domain-fixtures.ts';
+import type { ComponentState, IncidentState } from '../../domain/types.ts';
+import type { DomainContext } from '../../domain/context.ts';
+import { silentLogger } from '../../logger.ts';
+import { apiDeps } from '../api-deps.ts';
+import { createStatuspageCache, STATUSPAGE_ENDPOINTS } from './cache.ts';
+import { INDICATORS, STATUSPAGE_V2_SCHEMAS } from './statuspage-v2.schema.ts';
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts';
 
 const NOW = Date.UTC(2026, 10, 21, 12);
 const hours = (h: number) => new Date(NOW + h * 3_600_000).toISOString();

@@ -4,11 +4,11 @@
  * and answered from the per-version cache in ./statuspage/cache.ts.
  */
 import { Hono } from 'hono';
-import type { ApiDeps } from './api-deps.ts';
-import { domainView } from '../domain/view.ts';
-import { createStatuspageCache, STATUSPAGE_ENDPOINTS, type StatuspageCache } from './statuspage/cache.ts';
-import { unknownStatuspageDocument } from './statuspage/unknown.ts';
-import { knownState, UNKNOWN_HEADERS } from './view-state.ts';
+import type { ApiDeps } from '../api-deps.ts';
+import { domainView } from '../../domain/read-model.ts';
+import { createStatuspageCache, STATUSPAGE_ENDPOINTS, type StatuspageCache } from './cache.ts';
+import { unknownStatuspageDocument } from './unknown.ts';
+import { knownState, UNKNOWN_HEADERS } from '../known-state.ts';
 
 // Short freshness for a live page; when the origin is down, caches may keep serving the last answer.
 const CACHE_CONTROL = 'public, max-age=10, stale-while-revalidate=30, stale-if-error=86400';

@@ -1,5 +1,5 @@
 /**
- * What `/api/v2` answers while this instance has loaded no status (src/http/view-state.ts):
+ * What `/api/v2` answers while this instance has loaded no status (src/http/known-state.ts):
  * HTTP 503 with Retry-After, so a client that checks the status code shows its own "unavailable"
  * and asks again. For a client that reads the body whatever the code, `summary.json` and
  * `status.json` stay valid Statuspage documents that cannot pass for all clear: the format has no
@@ -10,7 +10,7 @@
  * read as "no incidents".
  */
 import { errorBody } from '../errors.ts';
-import { UNKNOWN_DETAIL, UNKNOWN_TITLE } from '../view-state.ts';
+import { UNKNOWN_DETAIL, UNKNOWN_TITLE } from '../known-state.ts';
 import { pageObject, type StatuspageContext } from './format.ts';
 import type { StatuspageEndpoint } from './format.ts';
 
