@@ -74,6 +74,36 @@ export function AdminLayout(props: AdminChrome & { title: string; current: Admin
   );
 }
 
+/** A list in a card: its caption (for screen readers), the column headings and the rows. */
+export function AdminTable(props: { caption: string; columns: Child; children?: Child }) {
+  return (
+    <div class="card">
+      <div class="table-wrap">
+        <table class="table">
+          <caption class="visually-hidden">{props.caption}</caption>
+          <thead>
+            <tr>{props.columns}</tr>
+          </thead>
+          <tbody>{props.children}</tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+/** A form of one small button posting one value, such as "Remove" in a row of a table. */
+export function ButtonForm(props: { action: string; csrf: string; name: string; value: string; label: string; children?: Child }) {
+  return (
+    <form method="post" action={props.action}>
+      <Csrf token={props.csrf} />
+      <input type="hidden" name={props.name} value={props.value} />
+      <button type="submit" class="secondary small" aria-label={props.label}>
+        {props.children}
+      </button>
+    </form>
+  );
+}
+
 /** A page with one message, such as "not found". */
 export function AdminMessagePage(props: AdminChrome & { heading: string; text: string; current: AdminSection }) {
   return (

@@ -2,7 +2,7 @@
 import type { ComponentState } from '../../../domain/types.ts';
 import { StateLabel } from '../../site/status.tsx';
 import { describedBy, ErrorText } from '../fields.tsx';
-import { AdminLayout, Csrf, type AdminChrome } from '../shell.tsx';
+import { AdminLayout, AdminTable, ButtonForm, Csrf, type AdminChrome } from '../shell.tsx';
 
 export interface ComponentOverrideRow {
   id: string;
@@ -63,58 +63,49 @@ export function ComponentsPage(props: AdminChrome & { rows: ComponentOverrideRow
         A manual status counts like an open incident: in the component's status, in the overall status and in uptime, from when it is set until it is changed or
         cleared.
       </p>
-      <div class="card">
-        <div class="table-wrap">
-          <table class="table">
-            <caption class="visually-hidden">Components and their manual status</caption>
-            <thead>
-              <tr>
-                <th scope="col">Component</th>
-                <th scope="col">Status now</th>
-                <th scope="col">Manual status</th>
-                <th scope="col">
-                  <span class="visually-hidden">Change</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.rows.map((row, index) => (
-                <tr>
-                  <th scope="row">
-                    {row.name}
-                    {row.group ? <div class="help">{row.group}</div> : null}
-                  </th>
-                  <td>
-                    <StateLabel state={row.state} />
-                  </td>
-                  <td>
-                    {row.override ? (
-                      <div>
-                        <StateLabel state={row.override.state} />
-                        <div class="help">
-                          {row.override.note ? `${row.override.note} · ` : ''}set by {row.override.by}, {row.override.since}
-                        </div>
-                        <form method="post" action="/admin/components/clear">
-                          <Csrf token={props.csrf} />
-                          <input type="hidden" name="component" value={row.id} />
-                          <button type="submit" class="secondary small" aria-label={`Clear the manual status of ${row.name}`}>
-                            Clear
-                          </button>
-                        </form>
-                      </div>
-                    ) : (
-                      'None'
-                    )}
-                  </td>
-                  <td>
-                    <OverrideForm row={row} csrf={props.csrf} index={index} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </div>
+      <AdminTable
+        caption="Components and their manual status"
+        columns={
+          <>
+            <th scope="col">Component</th>
+            <th scope="col">Status now</th>
+            <th scope="col">Manual status</th>
+            <th scope="col">
+              <span class="visually-hidden">Change</span>
+            </th>
+          </>
+        }
+      >
+        {props.rows.map((row, index) => (
+          <tr>
+            <th scope="row">
+              {row.name}
+              {row.group ? <div class="help">{row.group}</div> : null}
+            </th>
+            <td>
+              <StateLabel state={row.state} />
+            </td>
+            <td>
+              {row.override ? (
+                <div>
+                  <StateLabel state={row.override.state} />
+                  <div class="help">
+                    {row.override.note ? `${row.override.note} · ` : ''}set by {row.override.by}, {row.override.since}
+                  </div>
+                  <ButtonForm action="/admin/components/clear" csrf={props.csrf} name="component" value={row.id} label={`Clear the manual status of ${row.name}`}>
+                    Clear
+                  </ButtonForm>
+                </div>
+              ) : (
+                'None'
+              )}
+            </td>
+            <td>
+              <OverrideForm row={row} csrf={props.csrf} index={index} />
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
     </AdminLayout>
   );
 }

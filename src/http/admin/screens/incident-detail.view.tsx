@@ -1,10 +1,10 @@
 /** One incident, maintenance or known issue: its card, metadata, and the update, resolve and delete forms. */
 import type { IncidentView } from '../../site/incidents.tsx';
 import { IncidentCard } from '../../site/incidents.tsx';
-import type { FieldErrors, IncidentMode } from '../incident-form.ts';
+import { nounOf, sectionOf, type FieldErrors, type IncidentMode } from '../incident-form.ts';
 import type { UpdateFormValues } from '../update-form.ts';
 import { GeneralError, ImpactField, INCIDENT_STATUSES, MAINTENANCE_STATUSES, MessageField, PreviewBox, StatusSelect, TextField, type Preview } from '../fields.tsx';
-import { AdminLayout, Csrf, type AdminChrome, type AdminSection } from '../shell.tsx';
+import { AdminLayout, Csrf, type AdminChrome } from '../shell.tsx';
 
 export interface IncidentDetailProps extends AdminChrome {
   guid: string;
@@ -18,8 +18,8 @@ export interface IncidentDetailProps extends AdminChrome {
 export function IncidentDetailPage(props: IncidentDetailProps) {
   const { update, mode } = props;
   const base = `/admin/incidents/${encodeURIComponent(props.guid)}`;
-  const section: AdminSection = mode === 'maintenance' ? 'maintenance' : mode === 'persistent' ? 'persistent' : 'incidents';
-  const noun = mode === 'maintenance' ? 'maintenance' : mode === 'persistent' ? props.persistentName : 'incident';
+  const section = sectionOf(mode);
+  const noun = nounOf(mode, props.persistentName);
   return (
     <AdminLayout {...props} title={props.incident.titleText || 'Incident'} current={section}>
       <div class="section-head">

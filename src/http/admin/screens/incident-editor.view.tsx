@@ -1,7 +1,7 @@
 /** The form that reports an incident, schedules maintenance or reports a known issue, and edits one. */
-import type { FieldErrors, IncidentFormValues, IncidentMode } from '../incident-form.ts';
+import { listHref, nounOf, sectionOf, type FieldErrors, type IncidentFormValues, type IncidentMode } from '../incident-form.ts';
 import { ComponentsField, GeneralError, type ComponentChoice, ImpactField, INCIDENT_STATUSES, MAINTENANCE_STATUSES, MessageField, PreviewBox, StatusSelect, TextField, type Preview } from '../fields.tsx';
-import { AdminLayout, Csrf, type AdminChrome, type AdminSection } from '../shell.tsx';
+import { AdminLayout, Csrf, type AdminChrome } from '../shell.tsx';
 
 export interface IncidentFormProps extends AdminChrome {
   mode: IncidentMode;
@@ -16,9 +16,9 @@ export interface IncidentFormProps extends AdminChrome {
 
 export function IncidentFormPage(props: IncidentFormProps) {
   const { values, errors, mode } = props;
-  const noun = mode === 'maintenance' ? 'maintenance' : mode === 'persistent' ? props.persistentName : 'incident';
+  const noun = nounOf(mode, props.persistentName);
   const heading = `${props.guid ? 'Edit' : mode === 'maintenance' ? 'Schedule' : 'Report'} ${noun}`;
-  const section: AdminSection = mode === 'maintenance' ? 'maintenance' : mode === 'persistent' ? 'persistent' : 'incidents';
+  const section = sectionOf(mode);
   return (
     <AdminLayout {...props} title={heading} current={section}>
       <div class="section-head">
@@ -58,7 +58,7 @@ export function IncidentFormPage(props: IncidentFormProps) {
             <button type="submit" name="intent" value="preview" class="secondary">
               Preview
             </button>
-            <a class="btn secondary" href={props.guid ? `/admin/incidents/${encodeURIComponent(props.guid)}` : section === 'incidents' ? '/admin/' : section === 'maintenance' ? '/admin/maintenance' : '/admin/known-issues'}>
+            <a class="btn secondary" href={props.guid ? `/admin/incidents/${encodeURIComponent(props.guid)}` : listHref(mode)}>
               Cancel
             </a>
           </div>

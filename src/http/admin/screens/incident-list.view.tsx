@@ -3,7 +3,7 @@ import type { ComponentState } from '../../../domain/types.ts';
 import { Markdown } from '../../site/markdown.tsx';
 import { StateLabel } from '../../site/status.tsx';
 import type { IncidentMode } from '../incident-form.ts';
-import { AdminLayout, type AdminChrome } from '../shell.tsx';
+import { AdminLayout, AdminTable, type AdminChrome } from '../shell.tsx';
 
 export interface IncidentRow {
   guid: string;
@@ -77,46 +77,41 @@ export function IncidentListPage(props: IncidentListProps) {
           </form>
         </div>
       ) : null}
-      <div class="card">
-        <div class="table-wrap">
-          <table class="table">
-            <caption class="visually-hidden">{props.heading}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Title</th>
-                <th scope="col">Status</th>
-                <th scope="col">Components</th>
-                <th scope="col">{isMaintenance ? 'Window' : 'Started'}</th>
-                <th scope="col">Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.rows.length === 0 ? (
-                <tr>
-                  <td colspan={5}>Nothing here.</td>
-                </tr>
-              ) : (
-                props.rows.map((row) => (
-                  <tr>
-                    <td>
-                      <a href={`/admin/incidents/${encodeURIComponent(row.guid)}`}>
-                        <Markdown html={row.titleHtml || 'Untitled'} inline />
-                      </a>
-                    </td>
-                    <td>{row.open && !isMaintenance ? <StateLabel state={row.impact} text={row.status} /> : <span class="pill neutral">{row.status}</span>}</td>
-                    <td>{row.components.join(', ')}</td>
-                    <td>
-                      {row.start}
-                      {row.end ? <> – {row.end}</> : null}
-                    </td>
-                    <td>{row.updated}</td>
-                  </tr>
-                ))
-              )}
-            </tbody>
-          </table>
-        </div>
-      </div>
+      <AdminTable
+        caption={props.heading}
+        columns={
+          <>
+            <th scope="col">Title</th>
+            <th scope="col">Status</th>
+            <th scope="col">Components</th>
+            <th scope="col">{isMaintenance ? 'Window' : 'Started'}</th>
+            <th scope="col">Updated</th>
+          </>
+        }
+      >
+        {props.rows.length === 0 ? (
+          <tr>
+            <td colspan={5}>Nothing here.</td>
+          </tr>
+        ) : (
+          props.rows.map((row) => (
+            <tr>
+              <td>
+                <a href={`/admin/incidents/${encodeURIComponent(row.guid)}`}>
+                  <Markdown html={row.titleHtml || 'Untitled'} inline />
+                </a>
+              </td>
+              <td>{row.open && !isMaintenance ? <StateLabel state={row.impact} text={row.status} /> : <span class="pill neutral">{row.status}</span>}</td>
+              <td>{row.components.join(', ')}</td>
+              <td>
+                {row.start}
+                {row.end ? <> – {row.end}</> : null}
+              </td>
+              <td>{row.updated}</td>
+            </tr>
+          ))
+        )}
+      </AdminTable>
       <nav class="pager" aria-label="Pages">
         {props.page.previous ? (
           <a class="btn secondary small" href={props.page.previous} rel="prev">
