@@ -18,7 +18,7 @@ export interface AdminChrome {
   notices?: Notice[];
 }
 
-/** The session's token, which every form post must carry. */
+/** The CSRF token a form posts back: the session's, or on the sign-in form the login challenge's. */
 export function Csrf({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
 }

@@ -1,6 +1,6 @@
 /** The sign-in form: the only admin page shown without a session. */
 import { PageShell, type SiteInfo } from '../../site/layout.tsx';
-import { adminTitle, NO_INDEX } from '../shell.tsx';
+import { adminTitle, Csrf, NO_INDEX } from '../shell.tsx';
 
 export interface SignInProps {
   site: SiteInfo;
@@ -25,7 +25,7 @@ export function SignInPage(props: SignInProps) {
               </div>
             ) : null}
             <form method="post" action="/admin/login">
-              <input type="hidden" name="_csrf" value={props.token} />
+              <Csrf token={props.token} />
               <input type="hidden" name="next" value={props.next} />
               <div class="field">
                 <label for="username">Username</label>
