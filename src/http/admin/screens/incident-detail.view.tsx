@@ -1,6 +1,5 @@
 /** One incident, maintenance or known issue: its card, metadata, and the update, resolve and delete forms. */
-import type { IncidentView } from '../../site/incidents.tsx';
-import { IncidentCard } from '../../site/incidents.tsx';
+import { IncidentCard, type IncidentView } from '../../site/incidents.tsx';
 import { nounOf, sectionOf, type FieldErrors, type IncidentMode } from '../incident-form.ts';
 import type { UpdateFormValues } from '../update-form.ts';
 import { GeneralError, ImpactField, INCIDENT_STATUSES, MAINTENANCE_STATUSES, MessageField, PreviewBox, StatusSelect, TextField, type Preview } from '../fields.tsx';
