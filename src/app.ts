@@ -16,6 +16,8 @@ import { incidentApis } from './http/incident-apis.ts';
 import { adminUi } from './http/admin/index.ts';
 import { badgeRoutes, feedRoutes } from './http/feeds/index.ts';
 import { notFoundPage, publicPages } from './http/pages/index.ts';
+import { createSite, type Site } from './http/site/site.ts';
+import { createReadModel, domainSettings, type ReadModel } from './domain/read-model.ts';
 import type { Logger } from './logger.ts';
 import { InvalidRecordError, type RecordStore } from './replication/types.ts';
 
@@ -29,7 +31,22 @@ export interface AppServices {
   now?: () => number;
 }
 
+/** What buildApp made: the app, and the parts it built once and handed to every surface. */
+export interface BuiltApp {
+  app: Hono;
+  read: ReadModel;
+  site: Site;
+}
+
 export function createApp(services: AppServices): Hono {
+  return buildApp(services).app;
+}
+
+/**
+ * The settings and the read model are built here, once, and handed to the pages, the feeds and
+ * the APIs, so every surface reads the same view of the store and no surface keeps its own copy.
+ */
+export function buildApp(services: AppServices): BuiltApp {
   const app = new Hono();
   const now = services.now ?? Date.now;
   app.use('*', clientAddressMiddleware(services.config.trusted_proxies));
@@ -42,13 +59,15 @@ export function createApp(services: AppServices): Hono {
     return principal !== null && hasScope(principal, 'read');
   };
   app.route('/', healthRoutes({ targets: () => services.store.targets(), loadState: () => services.store.loadState, startedAt: services.startedAt, version: services.version, now, mayInspect }));
-  const pageDeps = { config: services.config, store: services.store, logger: services.logger, now, limits };
+  const read = createReadModel(services.store, domainSettings(services.config));
+  const site = createSite({ config: services.config, store: services.store, logger: services.logger, now, limits, read });
+  const pageDeps = { site };
   // Everything people and feed readers look at shares one Site (render cache, storage watch, rendered theme).
   app.route('/', publicPages(pageDeps));
   app.route('/', feedRoutes(pageDeps));
   app.route('/', badgeRoutes(pageDeps));
   app.route('/', adminUi(pageDeps));
-  app.route('/', incidentApis({ ...services, now, limits }));
+  app.route('/', incidentApis({ ...services, now, limits, read, pages: pageDeps }));
 
   app.notFound((c) => (wantsPage(c) ? notFoundPage(c, pageDeps) : c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404)));
   app.onError((error, c) => {
@@ -63,7 +82,7 @@ export function createApp(services: AppServices): Hono {
     services.logger.error({ err: { message: error.message, stack: error.stack }, path: c.req.path }, 'unhandled error');
     return c.json(errorBody('internal', 'internal error; the details are in the server log'), 500);
   });
-  return app;
+  return { app, read, site };
 }
 
 /** A browser asking for a page (not an API client) gets an HTML error page. */

@@ -9,6 +9,7 @@ import type { StoredRecord } from '../../storage-drivers/types.ts';
 import { fieldOwner, overlayIncident } from './incident-fields.ts';
 import { assembleIncident, decodeMessage, decodeOverride, decodeOverrideChange, KIND, type MessageDocument, type OverrideChange } from './records.ts';
 import { instant } from './time.ts';
+import { healthDaysFromRecords, type HealthDayLookup } from './uptime.ts';
 import type { Component, ComponentGroup, ComponentOverride, Incident } from './types.ts';
 
 /** The parts of the config the domain needs. */
@@ -157,4 +158,27 @@ export function domainView(store: RecordStore, settings: DomainSettings): Domain
     assembled.views.set(settings, view);
   }
   return view;
+}
+
+/**
+ * One app's read model, built once by createApp and handed to the pages, the APIs and the feeds:
+ * the settings every surface shares, and every read a route makes of the store's records.
+ */
+export interface ReadModel {
+  settings: DomainSettings;
+  /** The domain view of the store now; the same object until the store's version changes. */
+  view(): DomainView;
+  /** The revs of the audit log's entries: when each was written, the page's first data besides incidents. */
+  auditRevs(): string[];
+  /** The minutes cluster health recorded per component and day (`health_day` records), when there are any. */
+  healthDays(): HealthDayLookup;
+}
+
+export function createReadModel(store: RecordStore, settings: DomainSettings): ReadModel {
+  return {
+    settings,
+    view: () => domainView(store, settings),
+    auditRevs: () => store.list(KIND.audit).map((r) => r.rev),
+    healthDays: () => healthDaysFromRecords(store.list(KIND.healthDay)),
+  };
 }

@@ -37,6 +37,8 @@ export const KIND = {
   componentChange: 'component_change',
   subscriber: 'subscriber',
   audit: 'audit',
+  /** Minutes cluster health recorded per component and local day (see healthDaysFromRecords). */
+  healthDay: 'health_day',
 } as const;
 
 /** What the `incident` record holds, with its `incident_field` records laid over it. */

@@ -2,7 +2,7 @@
 import type { Config } from '../config/parse.ts';
 import type { DomainContext } from '../domain/context.ts';
 import type { ExtraComponentState } from '../domain/status.ts';
-import { domainSettings } from '../domain/read-model.ts';
+import { createReadModel, domainSettings, type ReadModel } from '../domain/read-model.ts';
 import type { Logger } from '../logger.ts';
 import type { RecordStore } from '../replication/types.ts';
 import { createAuthenticator, type Authenticator } from './auth.ts';
@@ -13,6 +13,8 @@ export interface ApiDeps {
   store: RecordStore;
   logger: Logger;
   domain: DomainContext;
+  /** The app's read model (shared with the pages): every route reads the store through it. */
+  read: ReadModel;
   auth: Authenticator;
   /** Shared with the pages and the admin UI. */
   limits: Limits;
@@ -31,16 +33,20 @@ export interface ApiServices {
   now?: () => number;
   /** The app's limits (createApp shares them with the pages); new ones when absent. */
   limits?: Limits;
+  /** The app's read model (createApp shares it with the pages); a new one when absent. */
+  read?: ReadModel;
   extraComponentStates?: () => readonly ExtraComponentState[];
 }
 
 export function apiDeps(services: ApiServices): ApiDeps {
   const now = services.now ?? Date.now;
+  const read = services.read ?? createReadModel(services.store, domainSettings(services.config));
   return {
     config: services.config,
     store: services.store,
     logger: services.logger,
-    domain: { store: services.store, settings: domainSettings(services.config), now },
+    domain: { store: services.store, settings: read.settings, now },
+    read,
     auth: createAuthenticator(services.config),
     limits: services.limits ?? createLimits(now),
     startedAt: services.startedAt,

@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { createApp } from '../../src/app.ts';
+import { buildApp } from '../../src/app.ts';
 import { parseConfig, type Config } from '../../src/config/parse.ts';
 import type { DomainContext } from '../../src/domain/context.ts';
 import { addMessage, createIncident } from '../../src/domain/incidents.ts';
@@ -16,7 +16,8 @@ import type { Actor, ComponentState, IncidentState } from '../../src/domain/type
 import { domainSettings } from '../../src/domain/read-model.ts';
 import { createReplicator } from '../../src/replication/replicator.ts';
 import { createFaultyDriver, type FaultyDriver } from './faulty-driver.ts';
-import type { Replicator } from '../../src/replication/types.ts';
+import type { RecordStore, Replicator } from '../../src/replication/types.ts';
+import type { Site } from '../../src/http/site/site.ts';
 import { createMemoryDriver } from '../../storage-drivers/memory.ts';
 
 export const ADMIN = { username: 'admin', password: 'correct horse battery staple' };
@@ -94,6 +95,15 @@ const liveClock: TestClock = {
   },
 };
 
+const sites = new WeakMap<Config, Site>();
+
+/** The Site a fixture app built for this config and store, for tests that look at its render cache. */
+export function siteFor(deps: { config: Config; store: RecordStore; logger?: unknown }): Site {
+  const site = sites.get(deps.config);
+  if (!site || site.store !== deps.store) throw new Error('no fixture app was created for this config and store');
+  return site;
+}
+
 /** The real app (createApp) over memory targets wrapped in fault-injecting drivers; timers off unless asked. */
 export async function createFixtureApp(config: Config, options: FixtureAppOptions = {}): Promise<FixtureApp> {
   const clock: TestClock = options.live ? liveClock : { now: options.now ?? TEST_NOW };
@@ -110,7 +120,8 @@ export async function createFixtureApp(config: Config, options: FixtureAppOption
   });
   await store.start();
   const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
-  const app = createApp({ config, store, logger: silent as never, startedAt: new Date(clock.now), version: 'test', now });
+  const { app, site } = buildApp({ config, store, logger: silent as never, startedAt: new Date(clock.now), version: 'test', now });
+  sites.set(config, site);
   return {
     app,
     config,

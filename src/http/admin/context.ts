@@ -8,7 +8,7 @@ import { isSessionRevoked, revokeSession } from '../../domain/sessions.ts';
 import type { Actor } from '../../domain/types.ts';
 import { timeFormat, type TimeFormat } from '../site/format.ts';
 import type { Notice } from '../site/layout.tsx';
-import { siteFor, type PageDeps, type Site } from '../site/site.ts';
+import type { PageDeps, Site } from '../site/site.ts';
 import { isSecureRequest, visitorZone, zoneCookie } from '../site/zone.ts';
 import { Sessions, type Session } from './session.ts';
 import type { AdminChrome } from './shell.tsx';
@@ -47,7 +47,7 @@ const DONE: Record<string, string> = {
 };
 
 export function createAdminContext(deps: PageDeps): AdminContext {
-  const site = siteFor(deps);
+  const site = deps.site;
   const { config } = site;
   const sessions = new Sessions(config.cookie_key, site.now, {
     isRevoked: (sid) => isSessionRevoked(site.domain(), sid),

@@ -7,7 +7,7 @@
 import { Hono, type Context } from 'hono';
 import { componentStatuses, overallStatus } from '../../domain/status.ts';
 import type { ComponentState } from '../../domain/types.ts';
-import { siteFor, type PageDeps, type Site } from '../site/site.ts';
+import { type PageDeps, type Site } from '../site/site.ts';
 import { knownState, UNKNOWN_HEADERS } from '../known-state.ts';
 
 const COLORS: Record<ComponentState, string> = { 0: '#2b9a4f', 1: '#2f6fde', 2: '#c99a06', 3: '#e0690b', 4: '#d0312d' };
@@ -83,7 +83,7 @@ function statesOf(site: Site, memo: { key: string; states: Map<string, Component
 }
 
 export function badgeRoutes(deps: PageDeps): Hono {
-  const site = siteFor(deps);
+  const site = deps.site;
   const app = new Hono();
   const memo = { key: '', states: new Map<string, ComponentState>() };
 

@@ -14,7 +14,7 @@ import { isOpenState, type Incident } from '../../domain/types.ts';
 import type { DomainView } from '../../domain/read-model.ts';
 import { timeFormat } from '../site/format.ts';
 import { componentName, incidentView, type ModelContext } from '../site/page-model.ts';
-import { sendRendered, siteFor, type PageDeps, type Site } from '../site/site.ts';
+import { sendRendered, type PageDeps, type Site } from '../site/site.ts';
 import { unknownText, whileUnknown } from '../known-state.ts';
 
 const DAY = 86_400_000;
@@ -162,7 +162,7 @@ export function buildCalendar(site: Site, now: number): string {
 }
 
 export function feedRoutes(deps: PageDeps): Hono {
-  const site = siteFor(deps);
+  const site = deps.site;
   const app = new Hono();
   const hourOf = (ms: number) => Math.floor(ms / 3_600_000);
   const cacheControl = 'public, max-age=60, stale-if-error=86400';

@@ -3,14 +3,13 @@ import { z } from 'zod';
 import { clearComponentOverride, setComponentOverride } from '../../domain/components.ts';
 import { componentStatuses, overallStatus } from '../../domain/status.ts';
 import { componentStateFromStatuspage } from '../../domain/types.ts';
-import { domainView } from '../../domain/read-model.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { defineRoute } from './define.ts';
 import { componentResourceOf } from './present.ts';
 import { componentResource, overrideBody, statusResource } from './schemas.ts';
 
 function componentResources(deps: ApiDeps) {
-  const view = domainView(deps.store, deps.domain.settings);
+  const view = deps.read.view();
   return componentStatuses(view, deps.now(), deps.extraComponentStates?.()).map((s) => componentResourceOf(s, view.overrides.get(s.component.id)));
 }
 
@@ -24,7 +23,7 @@ export const componentRoutes = [
     response: statusResource,
     status: 200,
     handle({ deps }) {
-      const status = overallStatus(domainView(deps.store, deps.domain.settings), deps.now(), deps.extraComponentStates?.());
+      const status = overallStatus(deps.read.view(), deps.now(), deps.extraComponentStates?.());
       return { indicator: status.indicator, description: status.description, components: componentResources(deps) };
     },
   }),

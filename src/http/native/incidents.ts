@@ -2,7 +2,6 @@
 import { addMessage, createIncident, deleteIncident, deleteMessage, resolveIncident, updateIncident, updateMessage, type IncidentPatch } from '../../domain/incidents.ts';
 import { findIncident, mainMessage } from '../../domain/status.ts';
 import { componentStateFromStatuspage, incidentStateByName, isOpenState, type IncidentState } from '../../domain/types.ts';
-import { domainView } from '../../domain/read-model.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { formatCursor, isAfter, parseCursor } from './cursor.ts';
@@ -23,7 +22,7 @@ const stateOf = (name: string): IncidentState => incidentStateByName(name)!;
 const metadataList = (record: Record<string, string> | undefined) => (record ? Object.entries(record).map(([key, value]) => ({ key, value })) : undefined);
 
 function existing(deps: ApiDeps, id: string) {
-  const incident = findIncident(domainView(deps.store, deps.domain.settings), id);
+  const incident = findIncident(deps.read.view(), id);
   if (!incident) throw new ApiError('not_found', `incident "${id}" not found`);
   return incident;
 }
@@ -42,7 +41,7 @@ export const incidentRoutes = [
     status: 200,
     handle({ deps, query }) {
       const cursor = query.before === undefined ? null : parseCursor(query.before);
-      const matching = domainView(deps.store, deps.domain.settings).incidents.filter(
+      const matching = deps.read.view().incidents.filter(
         (i) =>
           (query.type === undefined || typeOf(i) === query.type) &&
           (query.state === 'all' || isOpenState(i.state) === (query.state === 'open')) &&

@@ -9,24 +9,23 @@ import { DomainError } from '../../domain/errors.ts';
 import { incidentsBetween, incidentRole } from '../../domain/status.ts';
 import { emailAddress, subscribe } from '../../domain/subscribers.ts';
 import { instant, startOfDay } from '../../domain/time.ts';
-import { healthDaysFromRecords, localDate } from '../../domain/uptime.ts';
-import { KIND } from '../../domain/records.ts';
+import { localDate } from '../../domain/uptime.ts';
 import { QuorumError } from '../../replication/types.ts';
 import { ASSETS } from '../site/assets/index.ts';
 import { relative, timeFormat } from '../site/format.ts';
 import type { DayView } from '../site/incidents.tsx';
 import type { Notice, ZoneInfo } from '../site/layout.tsx';
 import { HistoryPage, IncidentPage, IndexPage, MessagePage, NotFoundPage, SubscribePanel, TimezonePage, UnsubscribePage, type UnsubscribeProps } from './views.tsx';
+import { createUptimeBars, type UptimeBars } from './uptime-bars.ts';
 import { Layout } from '../site/layout.tsx';
-import { uptimeBarsHtml } from '../site/status.tsx';
 import { safeHref, safeReturnPath } from '../site/url.ts';
 import { unsubscribeUrl } from '../unsubscribe-link.ts';
 import { knownState, UNKNOWN_HEADERS, type KnownState } from '../known-state.ts';
 import { clientAddress, clientKey } from '../rate-limit.ts';
 import { sameOrigin } from '../same-origin.ts';
-import { dataSince, groupRows, incidentView, recentDays, statusModel, uptimeSeries, type ModelContext } from '../site/page-model.ts';
+import { groupRows, incidentView, recentDays, statusModel, type ModelContext } from '../site/page-model.ts';
 import { minuteOf, type Rendered } from '../site/render-cache.ts';
-import { html, sendHtml, sendRendered, siteFor, type PageDeps, type Site } from '../site/site.ts';
+import { html, sendHtml, sendRendered, type PageDeps, type Site } from '../site/site.ts';
 import { allZones, canonicalZone, isSecureRequest, visitorZone, zoneCookie, type VisitorZone } from '../site/zone.ts';
 
 interface PageRequest {
@@ -92,44 +91,7 @@ function modelContext(r: PageRequest): ModelContext {
   return { view: r.site.view(), now: r.now, fmt: timeFormat(r.zone.zone) };
 }
 
-/** dataSince() scans the incidents and the audit log: once per store version. */
-const sinceCache = new WeakMap<Site, { version: number; since: number | undefined }>();
-function since(site: Site, ctx: ModelContext): number | undefined {
-  const hit = sinceCache.get(site);
-  if (hit && hit.version === ctx.view.version) return hit.since;
-  const value = dataSince(
-    ctx.view,
-    site.store.list(KIND.audit).map((r) => r.rev),
-  );
-  sinceCache.set(site, { version: ctx.view.version, since: value });
-  return value;
-}
-
-/**
- * The 90-day bars are the heavy part of the page (4,500 elements for 50 components): they are
- * rendered per store version, zone and quarter of an hour, and the rest of the page every minute.
- * A write shows at once; only the minutes of an outage still going on today lag by up to 15
- * minutes. Quarter hours fall on local midnight in every zone, so a new day starts on time.
- */
-const QUARTER_MS = 15 * 60_000;
-const barsCache = new WeakMap<Site, Map<string, ReadonlyMap<string, string>>>();
-function barsHtml(site: Site, ctx: ModelContext): ReadonlyMap<string, string> {
-  const from = since(site, ctx);
-  const quarter = Math.floor(ctx.now / QUARTER_MS);
-  const key = `${ctx.view.version}|${ctx.fmt.zone}|${quarter}|${from ?? ''}`;
-  let cache = barsCache.get(site);
-  if (!cache) barsCache.set(site, (cache = new Map()));
-  const hit = cache.get(key);
-  if (hit) return hit;
-  // Minutes that cluster health recorded per component and day (record kind `health_day`), when there are any.
-  const series = uptimeSeries(ctx, from, healthDaysFromRecords(site.store.list('health_day')));
-  const html = new Map(ctx.view.settings.components.map((c) => [c.id, uptimeBarsHtml(series.get(c.id)!, c.name)]));
-  if (cache.size >= 50) cache.delete(cache.keys().next().value!);
-  cache.set(key, html);
-  return html;
-}
-
-function renderIndex(r: PageRequest): string {
+function renderIndex(r: PageRequest, bars: UptimeBars): string {
   const ctx = modelContext(r);
   const model = statusModel(ctx);
   return html(
@@ -141,7 +103,7 @@ function renderIndex(r: PageRequest): string {
       activeMaintenance={model.active}
       upcomingMaintenance={model.upcoming}
       persistent={model.persistent}
-      groups={groupRows(ctx, { html: barsHtml(r.site, ctx) })}
+      groups={groupRows(ctx, { html: bars.html(ctx) })}
       days={recentDays(ctx, 7)}
       subscribe={{ emailDelivery: r.site.emailDelivery, baseUrl: r.site.info.baseUrl }}
     />,
@@ -213,13 +175,13 @@ const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><de
 
 /** The page a browser gets for an address that matches no route. */
 export async function notFoundPage(c: Context, deps: PageDeps): Promise<Response> {
-  const r = await pageRequest(c, siteFor(deps));
+  const r = await pageRequest(c, deps.site);
   return sendHtml(c, html(<NotFoundPage {...chrome(r, '/')} what="There is no page at this address. The link may be mistyped or out of date." />), 404, r.site.headers);
 }
 
 /** The answer of `/v1/unsubscribe` to a browser: what happened, or how an address can be removed. */
 export async function unsubscribePage(c: Context, deps: PageDeps, props: Pick<UnsubscribeProps, 'outcome' | 'email' | 'badLink'>): Promise<Response> {
-  const site = siteFor(deps);
+  const site = deps.site;
   const r = await pageRequest(c, site);
   const contactHref = safeHref(site.info.contact) ?? safeHref(site.info.support);
   const page = <UnsubscribePage {...chrome(r, '/')} {...props} emailDelivery={site.emailDelivery} {...(contactHref ? { contactHref } : {})} />;
@@ -227,7 +189,8 @@ export async function unsubscribePage(c: Context, deps: PageDeps, props: Pick<Un
 }
 
 export function publicPages(deps: PageDeps): Hono {
-  const site = siteFor(deps);
+  const site = deps.site;
+  const bars = createUptimeBars(site.read);
   const app = new Hono();
 
   for (const asset of ASSETS) {
@@ -242,7 +205,7 @@ export function publicPages(deps: PageDeps): Hono {
 
   const index = async (c: Context) => {
     const r = await pageRequest(c, site);
-    const rendered = site.cache.get(`index|${baseKey(r)}`, () => ({ body: renderIndex(r) }), r.zone.chosen);
+    const rendered = site.cache.get(`index|${baseKey(r)}`, () => ({ body: renderIndex(r, bars) }), r.zone.chosen);
     return sendPage(c, r, rendered);
   };
   // No page states a status before one is loaded: not the banner, not a bar, not "no such incident".

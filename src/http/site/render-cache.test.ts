@@ -1,7 +1,6 @@
 /** `?timezone=` per request: the render cache stays within its bound and keeps the site zone's pages. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFixtureApp, fixtureConfig, type FixtureApp } from '../../../test/support/status-fixture.ts';
-import { siteFor } from './site.ts';
+import { createFixtureApp, fixtureConfig, siteFor, type FixtureApp } from '../../../test/support/status-fixture.ts';
 import { allZones } from './zone.ts';
 
 describe('render cache under many time zones', () => {

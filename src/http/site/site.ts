@@ -1,33 +1,40 @@
 /**
- * What the public pages, the feeds, the badges and the admin UI share, built once from the
- * config: domain settings, the theme's Markdown blocks rendered and sanitised, the render
- * cache, the storage watch, and a few helpers for HTML responses.
+ * What the public pages, the feeds, the badges and the admin UI share, built once by createApp:
+ * the read model, the theme's Markdown blocks rendered and sanitised, the render cache, the
+ * storage watch, and a few helpers for HTML responses.
  */
 import type { Context } from 'hono';
 import type { Config } from '../../config/parse.ts';
 import type { DomainContext } from '../../domain/context.ts';
-import { domainSettings, domainView, type DomainSettings, type DomainView } from '../../domain/read-model.ts';
+import type { DomainSettings, DomainView, ReadModel } from '../../domain/read-model.ts';
 import type { Logger } from '../../logger.ts';
 import type { RecordStore } from '../../replication/types.ts';
-import { createLimits, type Limits } from '../limits.ts';
+import type { Limits } from '../limits.ts';
 import type { SiteInfo, ThemeHtml } from './layout.tsx';
 import { renderThemeMarkdown } from '../../domain/markdown.ts';
 import { DEFAULT_SECURITY_HEADERS, securityHeaders } from './security-headers.ts';
 import { gzipped, RenderCache, type Rendered } from './render-cache.ts';
 import { StorageWatch } from './storage-watch.ts';
 
-export interface PageDeps {
+/** What createApp builds the app's one Site from. */
+export interface SiteDeps {
   config: Config;
   store: RecordStore;
   logger: Logger;
-  /** Injectable clock for tests. */
-  now?: () => number;
-  /** The app's limits, shared with the APIs; new ones when absent. */
-  limits?: Limits;
+  now: () => number;
+  /** The app's limits, shared with the APIs. */
+  limits: Limits;
+  /** The app's read model, shared with the APIs. */
+  read: ReadModel;
+}
+
+/** What each page surface (pages, feeds, badges, admin UI) is handed by createApp. */
+export interface PageDeps {
+  site: Site;
 }
 
 export interface Site {
-  deps: PageDeps;
+  deps: SiteDeps;
   config: Config;
   store: RecordStore;
   settings: DomainSettings;
@@ -36,6 +43,7 @@ export interface Site {
   cache: RenderCache;
   storage: StorageWatch;
   limits: Limits;
+  read: ReadModel;
   now: () => number;
   emailDelivery: boolean;
   /** Security headers of the public pages: the CSP allows the theme's image origins. */
@@ -44,15 +52,13 @@ export interface Site {
   domain(): DomainContext;
 }
 
-const sites = new WeakMap<Config, Site>();
-
-/** One Site per config object, so the public pages and the admin UI share the cache and the storage watch. */
-export function siteFor(deps: PageDeps): Site {
-  const existing = sites.get(deps.config);
-  if (existing && existing.store === deps.store) return existing;
-  const { config, store } = deps;
-  const now = deps.now ?? Date.now;
-  const settings = domainSettings(config);
+/**
+ * Built once by createApp, so the public pages, the feeds, the badges and the admin UI share one
+ * render cache, one storage watch and one rendering of the theme.
+ */
+export function createSite(deps: SiteDeps): Site {
+  const { config, store, now, read } = deps;
+  const settings = read.settings;
   const theme = config.theme;
   const persistentName = theme.persistent_display_name.trim() || 'persistent incident';
   const md = renderThemeMarkdown;
@@ -88,13 +94,13 @@ export function siteFor(deps: PageDeps): Site {
     headers: securityHeaders([footerHtml, ...Object.values(blocks)]),
     cache: new RenderCache(),
     storage: new StorageWatch(() => store.targets(), now),
-    limits: deps.limits ?? createLimits(now),
+    limits: deps.limits,
+    read,
     // No notifier delivers anything yet, whatever the config lists: say so rather than promise mail.
     emailDelivery: false,
-    view: () => domainView(store, settings),
+    view: () => read.view(),
     domain: () => ({ store, settings, now }),
   };
-  sites.set(config, site);
   return site;
 }
 

@@ -13,7 +13,6 @@ import { renderMarkdown } from '../../domain/markdown.ts';
 import { findIncident, incidentsBetween, persistentIncidents } from '../../domain/status.ts';
 import { emailAddress, listSubscribers, subscribe, unsubscribe } from '../../domain/subscribers.ts';
 import { COMPONENT_STATES, INCIDENT_STATES, type Actor, type ComponentState, type IncidentState } from '../../domain/types.ts';
-import { domainView } from '../../domain/read-model.ts';
 import type { DomainContext } from '../../domain/context.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { ApiDeps } from '../api-deps.ts';
@@ -24,6 +23,7 @@ import { unsubscribeTokenValid } from '../unsubscribe-link.ts';
 import { clientAddress, clientKey } from '../rate-limit.ts';
 import { authenticateRequest } from '../request-auth.ts';
 import { DEFAULT_SECURITY_HEADERS } from '../site/security-headers.ts';
+import type { PageDeps } from '../site/site.ts';
 import { fromThisOrigin } from '../same-origin.ts';
 import { UNKNOWN_DETAIL, UNKNOWN_TITLE, whileUnknown } from '../known-state.ts';
 import { v1Incident, v1Message } from './format.ts';
@@ -55,7 +55,8 @@ const componentState = (value: number | null | undefined) => (value ?? undefined
 
 const empty = (status = 200) => new Response(null, { status });
 
-export function statusetatApi(deps: ApiDeps): Hono<V1Env> {
+/** `pageDeps`: the app's Site, for the unsubscribe page a browser following a `/v1` link gets. */
+export function statusetatApi(deps: ApiDeps, pageDeps: PageDeps): Hono<V1Env> {
   const app = new Hono<V1Env>();
 
   // statusetat sends `*` with credentials, which browsers refuse; scripts send Authorization explicitly instead.
@@ -77,7 +78,6 @@ export function statusetatApi(deps: ApiDeps): Hono<V1Env> {
       await next();
     };
   const writer = requireScope('write:incidents');
-  const pageDeps = { config: deps.config, store: deps.store, logger: deps.logger, now: deps.now };
 
   /** The request location: `?timezone=` when valid, else the page's zone (statusetat's cookie is the pages' concern). */
   const domainFor = (c: Context): DomainContext => {
@@ -85,7 +85,7 @@ export function statusetatApi(deps: ApiDeps): Hono<V1Env> {
     if (!zone || !isTimeZone(zone) || zone === deps.domain.settings.timeZone) return deps.domain;
     return { ...deps.domain, settings: { ...deps.domain.settings, timeZone: zone } };
   };
-  const view = () => domainView(deps.store, deps.domain.settings);
+  const view = () => deps.read.view();
   const incidentOr404 = (guid: string) => {
     const incident = findIncident(view(), guid);
     if (!incident) throw new V1Error(404, `incident "${guid}" not found`);

@@ -3,7 +3,6 @@
  * bucket changes (maintenance moves between phases by the clock alone). The ETag is a hash of
  * the body, so every instance holding the same data answers with the same tag.
  */
-import { domainView } from '../../domain/read-model.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { statuspageDocuments, type StatuspageEndpoint } from './format.ts';
 import { stableHash } from './ids.ts';
@@ -48,7 +47,7 @@ export function createStatuspageCache(deps: ApiDeps): StatuspageCache {
       const current = `${deps.store.version}:${Math.floor(now / BUCKET_MS)}`;
       if (current !== key) {
         const documents = statuspageDocuments({
-          view: domainView(deps.store, deps.domain.settings),
+          view: deps.read.view(),
           now,
           title: deps.config.base_info.title,
           baseUrl: deps.config.base_info.base_url,

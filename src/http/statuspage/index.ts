@@ -5,7 +5,6 @@
  */
 import { Hono } from 'hono';
 import type { ApiDeps } from '../api-deps.ts';
-import { domainView } from '../../domain/read-model.ts';
 import { createStatuspageCache, STATUSPAGE_ENDPOINTS, type StatuspageCache } from './cache.ts';
 import { unknownStatuspageDocument } from './unknown.ts';
 import { knownState, UNKNOWN_HEADERS } from '../known-state.ts';
@@ -35,7 +34,7 @@ export function statuspageApi(deps: ApiDeps, cache: StatuspageCache = createStat
   for (const endpoint of STATUSPAGE_ENDPOINTS) {
     app.get(`/api/v2/${endpoint}`, (c) => {
       if (!knownState(deps.store).known) {
-        const ctx = { view: domainView(deps.store, deps.domain.settings), now: deps.now(), title: deps.config.base_info.title, baseUrl: deps.config.base_info.base_url, startedAt: deps.startedAt, extra: [] };
+        const ctx = { view: deps.read.view(), now: deps.now(), title: deps.config.base_info.title, baseUrl: deps.config.base_info.base_url, startedAt: deps.startedAt, extra: [] };
         return new Response(JSON.stringify(unknownStatuspageDocument(endpoint, ctx)), {
           status: 503,
           headers: { ...UNKNOWN_HEADERS, 'Access-Control-Allow-Origin': '*', 'Content-Type': 'application/json; charset=utf-8' },
