@@ -4,16 +4,17 @@
  */
 import { stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { KIND_PATTERN } from './utils.ts';
 import { entryFile, finalState, settledEntry } from './file-index.ts';
 import { idOf } from './file-names.ts';
 import { indexGroups, indexedKinds } from './file-scan.ts';
-import { KIND, RECORD_SUFFIX, type FileStore } from './file-store.ts';
+import { RECORD_SUFFIX, type FileStore } from './file-store.ts';
 
 /** Temporary files older than this were left by a crash; younger ones may be a write in progress. */
 const ORPHAN_TEMPORARY_MS = 60 * 60_000;
 
 export async function repair(store: FileStore): Promise<void> {
-  const kinds = new Set([...(await indexedKinds(store)), ...(await store.listFolder(store.root)).filter((name) => KIND.test(name))]);
+  const kinds = new Set([...(await indexedKinds(store)), ...(await store.listFolder(store.root)).filter((name) => KIND_PATTERN.test(name))]);
   for (const kind of kinds) {
     const groups = await indexGroups(store, kind);
     const files = await store.listFolder(store.kindDir(kind));

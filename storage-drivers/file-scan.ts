@@ -6,11 +6,11 @@
  */
 import { join } from 'node:path';
 import type { StoredRecord } from './types.ts';
-import { mapConcurrently } from './utils.ts';
+import { KIND_PATTERN, mapConcurrently } from './utils.ts';
 import { READ_CONCURRENCY } from './object-store-common.ts';
 import { groupByName, parseEntry, settledEntry, type IndexEntry, type NameEntries } from './file-index.ts';
 import { idOf } from './file-names.ts';
-import { KIND, RECORD_SUFFIX, type FileStore } from './file-store.ts';
+import { RECORD_SUFFIX, type FileStore } from './file-store.ts';
 
 export interface Candidate {
   kind: string;
@@ -29,7 +29,7 @@ export interface NamedRecord {
 }
 
 export async function indexedKinds(store: FileStore): Promise<string[]> {
-  return (await store.listFolder(store.indexRoot)).filter((kind) => KIND.test(kind)).sort();
+  return (await store.listFolder(store.indexRoot)).filter((kind) => KIND_PATTERN.test(kind)).sort();
 }
 
 export async function indexGroups(store: FileStore, kind: string): Promise<Map<string, NameEntries>> {

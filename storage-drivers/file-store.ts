@@ -16,7 +16,6 @@ import { FileLocks } from './file-lock.ts';
 import { nameOf } from './file-names.ts';
 
 export const RECORD_SUFFIX = '.json';
-export const KIND = /^[a-z0-9_]{1,64}$/;
 
 export class FileStore {
   readonly indexRoot: string;

@@ -14,17 +14,16 @@ import { access, constants, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { StorageError, type DriverModule, type DriverOptions, type StorageDriver } from './types.ts';
-import { DEFAULT_TIMEOUT_MS, assertRecord, booleanParameter, clampLimit, digestRows, mapConcurrently, queryNumber, withTimeout } from './utils.ts';
+import { DEFAULT_TIMEOUT_MS, KIND_PATTERN, assertRecord, booleanParameter, clampLimit, compareText as compare, digestRows, mapConcurrently, queryNumber, withTimeout } from './utils.ts';
 import { READ_CONCURRENCY, changesPage, listPage } from './object-store-common.ts';
 import { fileError, makeDirectory } from './file-fs.ts';
 import { idOf, nameOf } from './file-names.ts';
 import { repair } from './file-repair.ts';
 import { currentRevs, indexedKinds, namesWithIds, type Candidate } from './file-scan.ts';
-import { FileStore, KIND } from './file-store.ts';
+import { FileStore } from './file-store.ts';
 import { checkFileUri, fileDirectory } from './file-uri.ts';
 import { applyBatch, createIfAbsent, purgeTombstones } from './file-write.ts';
 
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Files are read in fixed slices; a local read costs too little to size them to the page. */
 const readAhead = () => READ_CONCURRENCY;
 
@@ -78,11 +77,11 @@ export function createFileDriver(uri: URL, options: DriverOptions = {}): Storage
         timeoutMs * Math.max(1, Math.ceil(records.length / 1000)),
       ),
 
-    get: (kind, id) => guard('get', async () => (KIND.test(kind) ? store.readRecordFile(kind, nameOf(id)) : null)),
+    get: (kind, id) => guard('get', async () => (KIND_PATTERN.test(kind) ? store.readRecordFile(kind, nameOf(id)) : null)),
 
     list: (kind, listOptions = {}) =>
       guard('list', async () => {
-        if (!KIND.test(kind)) return { items: [] };
+        if (!KIND_PATTERN.test(kind)) return { items: [] };
         const { cursor } = listOptions;
         const names = (await namesWithIds(store, kind)).filter((entry) => cursor === undefined || entry.id > cursor).sort((a, b) => compare(a.id, b.id));
         return listPage(names, (entry) => (entry.record ? Promise.resolve(entry.record) : store.readForScan(kind, entry.name)), {

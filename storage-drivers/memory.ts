@@ -5,7 +5,7 @@
  */
 import { StorageError, type DriverModule, type StorageDriver, type StoredRecord } from './types.ts';
 import { unknownParameters, uriCheck } from './uri-check.ts';
-import { assertRecord, clampLimit, digestRows, keyOf } from './utils.ts';
+import { assertRecord, clampLimit, compareText, digestRows, keyOf } from './utils.ts';
 
 const sharedStores = new Map<string, Map<string, StoredRecord>>();
 
@@ -48,7 +48,7 @@ export function createMemoryDriver(uri: URL = new URL('memory://')): StorageDriv
       const limit = clampLimit(options.limit);
       const matching = [...records.values()]
         .filter((r) => r.kind === kind && (options.includeDeleted || !r.deleted) && (!options.cursor || r.id > options.cursor))
-        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        .sort((a, b) => compareText(a.id, b.id));
       const items = matching.slice(0, limit).map(copy);
       return matching.length > limit ? { items, cursor: items[items.length - 1]!.id } : { items };
     },

@@ -30,6 +30,7 @@
  * no folder per entry. `-` separates rev, kind and id: it is below every character that can continue a rev (the
  * writer id is [a-z0-9]), so key order is rev order, and neither kinds nor encoded ids contain it.
  */
+import { KIND_PATTERN } from './utils.ts';
 
 /** 64 characters in ascending ASCII order: the digits of escape payloads. */
 const PAYLOAD = '0123456789=ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz';
@@ -94,7 +95,6 @@ export function decodeId(encoded: string): string | null {
   return out.length > 0 ? out : null;
 }
 
-const KIND = /^[a-z0-9_]{1,64}$/;
 const INDEX_ENTRY = /^([0-9a-f]{12}-[0-9a-f]{6}-[a-z0-9]{1,32})-([a-z0-9_]{1,64})-([^.]+)(\.deleted)?$/;
 export const MAX_KEY_BYTES = 1024;
 const RECORD_SUFFIX = '.json';
@@ -187,7 +187,7 @@ export class KeyLayout {
       return entry && id !== null ? { type: 'index', rev: entry[1]!, kind: entry[2]!, id, deleted: entry[4] !== undefined } : { type: 'foreign' };
     }
     if (head === '.claims' || head === '.probe') return { type: 'internal' };
-    if (KIND.test(head) && rest.endsWith(RECORD_SUFFIX)) {
+    if (KIND_PATTERN.test(head) && rest.endsWith(RECORD_SUFFIX)) {
       const id = idOfSegmented(rest.slice(0, -RECORD_SUFFIX.length));
       if (id !== null) return { type: 'record', kind: head, id };
     }

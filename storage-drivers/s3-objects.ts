@@ -5,13 +5,12 @@
  * s3-conditional.ts, and the upkeep of the index in s3-index.ts.
  */
 import { StorageError, type DriverOptions, type StoredRecord } from './types.ts';
+import { REV_PATTERN } from './utils.ts';
 import { decodeRecordText, recordText } from './object-store-common.ts';
 import { ObjectCache } from './s3-cache.ts';
 import { S3Calls, type PutCondition } from './s3-client.ts';
 import { KeyLayout, MAX_KEY_BYTES, keyBytes, type ParsedKey } from './s3-keys.ts';
 import type { S3Target } from './s3-uri.ts';
-
-const REV = /^[0-9a-f]{12}-[0-9a-f]{6}-[a-z0-9]{1,32}$/;
 
 /** What a HEAD tells about the stored record; `rev` is null for an object that is not a valid record. */
 export interface RecordState {
@@ -92,7 +91,7 @@ export class S3Objects {
     const head = await this.calls.head(this.keys.recordKey(kind, id));
     if (!head) return null;
     const rev = head.metadata.rev;
-    if (rev !== undefined && REV.test(rev)) return { etag: head.etag, rev, deleted: head.metadata.deleted === 'true' };
+    if (rev !== undefined && REV_PATTERN.test(rev)) return { etag: head.etag, rev, deleted: head.metadata.deleted === 'true' };
     // No rev in the metadata: written by another tool (or copied without metadata); the body decides.
     const record = await this.readRecord(kind, id);
     return { etag: head.etag, rev: record?.rev ?? null, deleted: record?.deleted ?? false };

@@ -12,7 +12,7 @@
  * each other's rev, are in s3-conditional.ts; the claim fallback of putIfAbsent in s3-claim.ts.
  */
 import { StorageError, type DriverModule, type DriverOptions, type StorageDriver, type StoredRecord } from './types.ts';
-import { assertRecord, clampLimit, mapConcurrently } from './utils.ts';
+import { KIND_PATTERN, assertRecord, clampLimit, mapConcurrently } from './utils.ts';
 import { READ_CONCURRENCY, WRITE_CONCURRENCY, changesPage, groupPuts, listPage } from './object-store-common.ts';
 import { ConditionalWriter } from './s3-conditional.ts';
 import { digestIndex, purgeTombstones } from './s3-index.ts';
@@ -27,7 +27,6 @@ import { checkS3Uri, parseS3Uri } from './s3-uri.ts';
  */
 const PREFETCH_MIN_RECORDS = 20;
 const HEADS_PER_LISTING_PAGE = 10;
-const KIND = /^[a-z0-9_]{1,64}$/;
 
 /** Listing pages hold 1000 keys: read ahead no more than the page still wants, and at most two rounds of reads. */
 const readAhead = (wanted: number) => Math.min(READ_CONCURRENCY * 2, wanted);
@@ -98,13 +97,13 @@ export function createS3Driver(uri: URL, options: DriverOptions = {}): StorageDr
 
     async get(kind, id) {
       open();
-      if (!KIND.test(kind) || !objects.canHold(kind, id)) return null;
+      if (!KIND_PATTERN.test(kind) || !objects.canHold(kind, id)) return null;
       return objects.readRecord(kind, id);
     },
 
     async list(kind, listOptions = {}) {
       open();
-      if (!KIND.test(kind)) return { items: [] };
+      if (!KIND_PATTERN.test(kind)) return { items: [] };
       const startAfter = listOptions.cursor !== undefined ? keys.recordKey(kind, listOptions.cursor) : undefined;
       return listPage(objects.recordKeys(kind, startAfter), (listed) => objects.readListed(listed), {
         limit: clampLimit(listOptions.limit),

@@ -6,7 +6,7 @@
  */
 import { StorageError, type DriverName, type DriverOptions, type Page, type StorageDriver, type StorageErrorCode, type StoredRecord, type UriCheck } from './types.ts';
 import { hostIdentity, numberParameter, unknownParameters, uriCheck } from './uri-check.ts';
-import { DEFAULT_TIMEOUT_MS, assertRecord, clampLimit, digestRows, keyOf, queryNumber, recordFromColumns, recordProblem, redactUri, sleep, withTimeout } from './utils.ts';
+import { DEFAULT_TIMEOUT_MS, assertRecord, clampLimit, compareText, digestRows, keyOf, queryNumber, recordFromColumns, recordProblem, redactUri, sleep, withTimeout } from './utils.ts';
 
 export const DEFAULT_TABLE = 'staunch_records';
 /** Short enough that `<table>_rev` still fits PostgreSQL's 63-byte identifiers. */
@@ -136,7 +136,7 @@ export function planBatch(rows: RecordRow[], stored: ReadonlyMap<string, string>
     writes.set(key, row);
     return true;
   });
-  const sorted = [...writes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  const sorted = [...writes].sort(([a], [b]) => compareText(a, b)).map(([, row]) => row);
   return { applied, writes: sorted };
 }
 

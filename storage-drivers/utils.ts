@@ -5,13 +5,16 @@ export const DEFAULT_LIST_LIMIT = 500;
 export const MAX_LIST_LIMIT = 5000;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-const KIND_PATTERN = /^[a-z0-9_]{1,64}$/;
-const REV_PATTERN = /^[0-9a-f]{12}-[0-9a-f]{6}-[a-z0-9]{1,32}$/;
+export const KIND_PATTERN = /^[a-z0-9_]{1,64}$/;
+export const REV_PATTERN = /^[0-9a-f]{12}-[0-9a-f]{6}-[a-z0-9]{1,32}$/;
 
 /** The one map key for a record: U+0000 cannot occur in a kind or an id, so no two records share one. */
 export const keyOf = (kind: string, id: string): string => `${kind}\u0000${id}`;
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** String order by UTF-16 code unit, the order ids and revs are compared in everywhere. */
+export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export function clampLimit(limit: number | undefined): number {
   if (limit === undefined || !Number.isFinite(limit) || limit <= 0) return DEFAULT_LIST_LIMIT;
