@@ -32,6 +32,8 @@ export function healthRoutes(deps: HealthDeps): Hono {
       lag: t.lag,
       queued_hints: t.queuedHints,
       last_sync: t.lastSync ?? null,
+      // Records this target refused (a value its backend cannot store): skipped, so they never block a batch.
+      refused_records: t.refusedRecords,
       ...(t.lastError ? { error: t.lastError } : {}),
     }));
     const writable = targets.filter((t) => t.state === 'ok').length;

@@ -24,8 +24,9 @@ describe('/readyz', () => {
     expect((JSON.parse(text) as { targets: object[] }).targets.every((t) => Object.keys(t).sort().join() === 'driver,latency_ms,state')).toBe(true);
 
     for (const authorization of [`Bearer ${TOKEN}`, `Basic ${btoa('admin:correct horse battery staple')}`]) {
-      const detailed = (await (await f.app.request('http://status.test/readyz', { headers: { Authorization: authorization } })).json()) as { targets: { target: string }[] };
+      const detailed = (await (await f.app.request('http://status.test/readyz', { headers: { Authorization: authorization } })).json()) as { targets: { target: string; refused_records: number }[] };
       expect(detailed.targets.map((t) => t.target)).toEqual(locations);
+      expect(detailed.targets.map((t) => t.refused_records)).toEqual(locations.map(() => 0));
     }
     // A wrong credential is a guess like any other, and sees the summary.
     expect(await (await f.app.request('http://status.test/readyz', { headers: { Authorization: 'Bearer wrong-token-0123456789' } })).text()).not.toContain(locations[0]!);
