@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fnv1a, hex32 } from './hash.ts';
+import { fnv1a, fnv1a64, hex32 } from './hash.ts';
 import { digestRows } from './utils.ts';
 
 describe('fnv1a', () => {
@@ -11,6 +11,15 @@ describe('fnv1a', () => {
 
   it('takes another seed and prime for an independent hash', () => {
     expect(fnv1a('foobar', 0x5bd1e995)).not.toBe(fnv1a('foobar'));
+  });
+});
+
+describe('fnv1a64', () => {
+  it('matches the published 64-bit FNV-1a test vectors', () => {
+    const hex = (text: string) => fnv1a64(new TextEncoder().encode(text)).toString(16).padStart(16, '0');
+    expect(hex('')).toBe('cbf29ce484222325');
+    expect(hex('a')).toBe('af63dc4c8601ec8c');
+    expect(hex('foobar')).toBe('85944171f73967e8');
   });
 });
 

@@ -19,3 +19,12 @@ export function shiftedHash(text: string): number {
 }
 
 export const hex32 = (n: number): string => n.toString(16).padStart(8, '0');
+
+const MASK_64 = (1n << 64n) - 1n;
+
+/** 64-bit FNV-1a over bytes, for ids that must be wider than 32 bits (BigInt: slow, so not for hot paths). */
+export function fnv1a64(bytes: Uint8Array): bigint {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of bytes) hash = ((hash ^ BigInt(byte)) * 0x100000001b3n) & MASK_64;
+  return hash;
+}

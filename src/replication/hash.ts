@@ -1,16 +1,12 @@
 /**
  * A short, stable, synchronous hash for names the engine derives (target keys, long hint ids).
  * Not for security: it only has to keep distinct inputs apart, and must run on workerd too,
- * where node:crypto is not available and Web Crypto is asynchronous.
+ * where node:crypto is not available and Web Crypto is asynchronous. Hint ids are stored, so the
+ * value must never change.
  */
-function fnv1a(text: string, seed: number, prime: number): number {
-  let hash = seed;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), prime);
-  return hash >>> 0;
-}
+import { fnv1a, hex32 } from '../../storage-drivers/hash.ts';
 
 /** 16 hex characters (two independent 32-bit hashes). */
 export function shortHash(text: string): string {
-  const hex = (n: number) => n.toString(16).padStart(8, '0');
-  return hex(fnv1a(text, 0x811c9dc5, 0x01000193)) + hex(fnv1a(text, 0x5bd1e995, 0x01000193 ^ 0x2545f491));
+  return hex32(fnv1a(text)) + hex32(fnv1a(text, 0x5bd1e995, 0x01000193 ^ 0x2545f491));
 }

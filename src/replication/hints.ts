@@ -8,7 +8,7 @@
  * one, so all copies are tombstoned once the hint is delivered.
  */
 import type { StoredRecord } from '../../storage-drivers/types.ts';
-import { recordProblem } from '../../storage-drivers/utils.ts';
+import { keyOf as recordKey, recordProblem } from '../../storage-drivers/utils.ts';
 import { shortHash } from './hash.ts';
 import { HINT_KIND } from './internal-kinds.ts';
 
@@ -44,7 +44,7 @@ export function fromHintRecord(stored: StoredRecord): { targetKey: string; recor
   return { targetKey: body.target, record: body.record as StoredRecord };
 }
 
-const keyOf = (record: StoredRecord) => `${record.kind}\u0000${record.id}`;
+const keyOf = (record: StoredRecord) => recordKey(record.kind, record.id);
 
 export class HintQueue {
   private readonly byTarget = new Map<number, Map<string, Hint>>();

@@ -32,7 +32,7 @@
  * roll back a later, acknowledged write of the same record.
  */
 import type { Json, StoredRecord } from '../../storage-drivers/types.ts';
-import { recordProblem } from '../../storage-drivers/utils.ts';
+import { keyOf as recordKey, recordProblem } from '../../storage-drivers/utils.ts';
 import type { BackgroundTasks } from './background.ts';
 import { fanOut, quorumSize, waitForQuorum, type FanOut, type QuorumVerdict, type Send } from './fanout.ts';
 import type { HintedHandoff } from './handoff.ts';
@@ -57,7 +57,7 @@ export interface WriterOptions {
 
 type Draft = Omit<StoredRecord, 'rev'>;
 
-const keyOf = (record: { kind: string; id: string }) => `${record.kind}\u0000${record.id}`;
+const keyOf = (record: { kind: string; id: string }) => recordKey(record.kind, record.id);
 
 /** The record a mutation asks for, minus its rev; throws InvalidRecordError on anything a driver would refuse. */
 export function draftOf(mutation: Mutation): Draft {

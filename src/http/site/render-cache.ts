@@ -7,7 +7,7 @@
  * Because the bytes are a function of the key, the ETag is derived from the key (plus a
  * per-process id, since store versions restart with the process) instead of hashing the body.
  */
-import { fnv1a } from './assets/index.ts';
+import { contentHash } from './assets/index.ts';
 
 export interface Rendered {
   body: Uint8Array<ArrayBuffer>;
@@ -94,7 +94,7 @@ export class RenderCache {
     }
     this.misses++;
     const { body, status = 200 } = render();
-    const rendered: Rendered = { body: encoder.encode(body), status, etag: `W/"${BOOT}-${fnv1a(key)}"` };
+    const rendered: Rendered = { body: encoder.encode(body), status, etag: `W/"${BOOT}-${contentHash(key)}"` };
     lane.put(key, rendered);
     return rendered;
   }
