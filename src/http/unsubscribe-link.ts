@@ -3,7 +3,7 @@
  * someone who was given the link (or an admin) can remove an address, and every instance with the
  * same cookie_key accepts it. statusetat's `GET /v1/unsubscribe?email=` removed anyone's address.
  */
-import { constantTimeEqual, hmac } from './admin/session.ts';
+import { constantTimeEqual, hmac } from './signing.ts';
 
 const message = (address: string) => `unsubscribe:${address.toLowerCase()}`;
 

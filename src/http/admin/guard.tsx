@@ -8,7 +8,7 @@ import { sameOrigin } from '../same-origin.ts';
 import { html, sendHtml } from '../site/site.ts';
 import type { AdminContext, AdminEnv } from './context.ts';
 import { formBody, str } from './form-body.ts';
-import { constantTimeEqual } from './session.ts';
+import { constantTimeEqual } from '../signing.ts';
 
 export function forbidden(c: Context): Response {
   return sendHtml(

@@ -7,6 +7,7 @@
  */
 import type { Context } from 'hono';
 import { deleteCookie, generateSignedCookie, getSignedCookie } from 'hono/cookie';
+import { base64url, constantTimeEqual, hmac } from '../signing.ts';
 
 export const SESSION_COOKIE = 'staunch_session';
 export const LOGIN_COOKIE = 'staunch_login';
@@ -17,37 +18,6 @@ export interface Session {
   sid: string;
   expiresAt: number;
   csrf: string;
-}
-
-const encoder = new TextEncoder();
-const keys = new Map<string, Promise<CryptoKey>>();
-
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    keys.set(secret, key);
-  }
-  return key;
-}
-
-function base64url(bytes: ArrayBuffer): string {
-  let text = '';
-  for (const b of new Uint8Array(bytes)) text += String.fromCharCode(b);
-  return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-export async function hmac(secret: string, message: string): Promise<string> {
-  return base64url(await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(message)));
-}
-
-/** Compare two strings without an early exit on the first difference. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const x = encoder.encode(a);
-  const y = encoder.encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
 }
 
 /** Checks a username and password against the config's, in constant time over their HMACs (so lengths do not leak either). */
