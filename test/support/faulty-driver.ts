@@ -5,6 +5,7 @@
  * through `onBadRecord` as a real driver does with a bad row or file.
  */
 import { StorageError, type DriverOptions, type StorageDriver } from '../../storage-drivers/types.ts';
+import { keyOf, sleep } from '../../storage-drivers/utils.ts';
 
 /** `delayMs`: answer late (and then fail, with `fail`). */
 export type FaultMode = 'ok' | 'fail' | 'hang' | { delayMs: number; fail?: boolean };
@@ -36,7 +37,6 @@ export function createFaultyDriver(inner: StorageDriver, options: DriverOptions 
   const calls = Object.fromEntries(OPERATIONS.map((op) => [op, 0])) as Record<Operation, number>;
   const hung: Array<() => void> = [];
   const corrupted = new Set<string>();
-  const keyOf = (kind: string, id: string) => `${kind}\u0000${id}`;
 
   const isCorrupt = (record: { kind: string; id: string }) => {
     if (!corrupted.has(keyOf(record.kind, record.id))) return false;
@@ -47,7 +47,7 @@ export function createFaultyDriver(inner: StorageDriver, options: DriverOptions 
   async function run<T>(operation: Operation, work: () => Promise<T>): Promise<T> {
     calls[operation]++;
     const mode = queued.get(operation)?.shift() ?? modes.get(operation)!;
-    if (typeof mode === 'object') await new Promise((resolve) => setTimeout(resolve, mode.delayMs));
+    if (typeof mode === 'object') await sleep(mode.delayMs);
     if (mode === 'fail' || (typeof mode === 'object' && mode.fail)) throw new StorageError(inner.name, 'UNAVAILABLE', `${operation}: ${driver.failureMessage}`);
     if (mode === 'hang') await new Promise<void>((resolve) => hung.push(resolve));
     return work();
@@ -71,7 +71,7 @@ export function createFaultyDriver(inner: StorageDriver, options: DriverOptions 
     async releaseHung() {
       hung.splice(0).forEach((resolve) => resolve());
       // Let the released calls reach the inner driver before the caller looks at it.
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await sleep(0);
     },
     corrupt(kind, id) {
       corrupted.add(keyOf(kind, id));

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { sleep } from '../../storage-drivers/utils.ts';
 
 export const STAUNCH_BIN = fileURLToPath(new URL('../../bin/staunch.mjs', import.meta.url));
 
@@ -62,6 +63,6 @@ export async function eventually<T>(check: () => Promise<T | undefined>, { timeo
       last = error;
     }
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
+    await sleep(intervalMs);
   }
 }

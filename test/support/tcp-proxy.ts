@@ -6,6 +6,7 @@
  * overloaded link); `restore()` brings it back.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { sleep } from '../../storage-drivers/utils.ts';
 
 export type ProxyMode = 'pass' | 'cut' | 'silent' | 'slow';
 
@@ -87,7 +88,7 @@ function forward(from: Socket, to: Socket, delay: () => number): void {
   const later = (work: () => void) => {
     queue = queue.then(async () => {
       const ms = delay();
-      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+      if (ms > 0) await sleep(ms);
       if (!to.destroyed) work();
     });
   };
