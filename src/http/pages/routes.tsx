@@ -12,6 +12,7 @@ import { instant, startOfDay } from '../../domain/time.ts';
 import { localDate } from '../../domain/uptime.ts';
 import { QuorumError } from '../../replication/types.ts';
 import { ASSETS } from '../site/assets/index.ts';
+import { etagMatches } from '../site/etag.ts';
 import { relative, timeFormat } from '../site/format.ts';
 import type { DayView } from '../site/incidents.tsx';
 import type { Notice, ZoneInfo } from '../site/layout.tsx';
@@ -196,7 +197,7 @@ export function publicPages(deps: PageDeps): Hono {
   for (const asset of ASSETS) {
     app.get(asset.path, (c) => {
       const headers = { 'Content-Type': asset.type, 'Cache-Control': 'public, max-age=31536000, immutable', ETag: asset.etag, 'X-Content-Type-Options': 'nosniff' };
-      if (c.req.header('if-none-match') === asset.etag) return new Response(null, { status: 304, headers });
+      if (etagMatches(c.req.header('if-none-match'), asset.etag)) return new Response(null, { status: 304, headers });
       return new Response(asset.body, { headers });
     });
   }

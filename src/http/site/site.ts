@@ -15,6 +15,7 @@ import { renderThemeMarkdown } from '../../domain/markdown.ts';
 import { DEFAULT_SECURITY_HEADERS, securityHeaders } from './security-headers.ts';
 import { gzipped, RenderCache, type Rendered } from './render-cache.ts';
 import { StorageWatch } from './storage-watch.ts';
+import { etagMatches } from './etag.ts';
 
 /** What createApp builds the app's one Site from. */
 export interface SiteDeps {
@@ -120,7 +121,8 @@ export function sendRendered(c: Context, rendered: Rendered, options: { type?: s
   const compressed = /\bgzip\b/.test(c.req.header('accept-encoding') ?? '') ? gzipped(rendered) : undefined;
   // Each encoding is its own representation, with its own ETag.
   if (compressed) headers.ETag = `${rendered.etag.slice(0, -1)}-gz"`;
-  if (rendered.status === 200 && c.req.header('if-none-match') === headers.ETag) return new Response(null, { status: 304, headers });
+  const etag = headers.ETag ?? rendered.etag;
+  if (rendered.status === 200 && etagMatches(c.req.header('if-none-match'), etag)) return new Response(null, { status: 304, headers });
   if (compressed) return new Response(compressed, { status: rendered.status, headers: { ...headers, 'Content-Encoding': 'gzip' } });
   return new Response(rendered.body, { status: rendered.status, headers });
 }

@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import type { ApiDeps } from '../api-deps.ts';
 import { createStatuspageCache, STATUSPAGE_ENDPOINTS, type StatuspageCache } from './cache.ts';
 import { unknownStatuspageDocument } from './unknown.ts';
+import { etagMatches } from '../site/etag.ts';
 import { knownState, UNKNOWN_HEADERS } from '../known-state.ts';
 
 // Short freshness for a live page; when the origin is down, caches may keep serving the last answer.
@@ -18,14 +19,6 @@ const PREFLIGHT_HEADERS = {
   'Access-Control-Allow-Headers': 'If-None-Match, Cache-Control',
   'Access-Control-Max-Age': '86400',
 };
-
-function etagMatches(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(',').some((candidate) => {
-    const tag = candidate.trim().replace(/^W\//, '');
-    return tag === '*' || tag === etag;
-  });
-}
 
 export function statuspageApi(deps: ApiDeps, cache: StatuspageCache = createStatuspageCache(deps)): Hono {
   const app = new Hono();
