@@ -62,36 +62,12 @@ export function SubscribePanel(props: SubscribeProps) {
             </p>
           </div>
         </div>
-        <div class="card">
-          <div class="card-body">
-            <h3>Feeds</h3>
-            <p class="help">Follow incidents in a feed reader.</p>
-            <div class="links">
-              <a class="btn secondary small" href="/rss.xml">
-                RSS
-              </a>
-              <a class="btn secondary small" href="/atom.xml">
-                Atom
-              </a>
-            </div>
-          </div>
-        </div>
-        <div class="card">
-          <div class="card-body">
-            <h3>Calendar</h3>
-            <p class="help">Scheduled maintenance in your calendar app.</p>
-            <div class="links">
-              {host ? (
-                <a class="btn secondary small" href={`webcal://${host}/cal.ics`}>
-                  Subscribe
-                </a>
-              ) : null}
-              <a class="btn secondary small" href="/cal.ics">
-                Download .ics
-              </a>
-            </div>
-          </div>
-        </div>
+        <LinkCard title="Feeds" help="Follow incidents in a feed reader." links={[{ href: '/rss.xml', label: 'RSS' }, { href: '/atom.xml', label: 'Atom' }]} />
+        <LinkCard
+          title="Calendar"
+          help="Scheduled maintenance in your calendar app."
+          links={[...(host ? [{ href: `webcal://${host}/cal.ics`, label: 'Subscribe' }] : []), { href: '/cal.ics', label: 'Download .ics' }]}
+        />
         <div class="card">
           <div class="card-body">
             <h3>Webhook &amp; chat</h3>
@@ -102,6 +78,25 @@ export function SubscribePanel(props: SubscribeProps) {
         </div>
       </div>
     </section>
+  );
+}
+
+/** A card of the subscribe panel that only links somewhere (feeds, calendar). */
+function LinkCard({ title, help, links }: { title: string; help: string; links: { href: string; label: string }[] }) {
+  return (
+    <div class="card">
+      <div class="card-body">
+        <h3>{title}</h3>
+        <p class="help">{help}</p>
+        <div class="links">
+          {links.map((link) => (
+            <a class="btn secondary small" href={link.href}>
+              {link.label}
+            </a>
+          ))}
+        </div>
+      </div>
+    </div>
   );
 }
 
