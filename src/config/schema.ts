@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { formatDuration, parseDuration } from './duration.ts';
 import { parseProxyRange } from './proxy-range.ts';
+import { isTimeZone } from './time-zone.ts';
 
 function proxyRangeProblem(value: string, ctx: z.RefinementCtx): void {
   try {
@@ -52,14 +53,6 @@ const listen = z
     return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
   });
 
-const isTimeZone = (zone: string) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const component = z.strictObject({
   name: z.string().min(1, 'a component needs a name'),

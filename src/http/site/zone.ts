@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import { generateSignedCookie, getCookie, getSignedCookie } from 'hono/cookie';
+import { resolvedTimeZone } from '../../config/time-zone.ts';
 
 export const ZONE_COOKIE = 'staunch_tz';
 const ZONE_COOKIE_MAX_AGE = 60 * 60 * 24 * 365;
@@ -47,14 +48,9 @@ export function canonicalZone(name: string | undefined | null): string | null {
   if (!name || name.length > 64 || !/^[A-Za-z0-9_+\-/]+$/.test(name)) return null;
   const known = canonical.get(name);
   if (known !== undefined) return known;
-  let result: string | null;
-  try {
-    const resolved = new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
-    const lower = current(name).toLowerCase();
-    result = allZones().find((z) => z.toLowerCase() === lower) ?? current(resolved);
-  } catch {
-    result = null;
-  }
+  const resolved = resolvedTimeZone(name);
+  const lower = current(name).toLowerCase();
+  const result = resolved === null ? null : (allZones().find((z) => z.toLowerCase() === lower) ?? current(resolved));
   if (canonical.size < 5000) canonical.set(name, result);
   return result;
 }

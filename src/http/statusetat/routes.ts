@@ -29,7 +29,8 @@ import { UNKNOWN_DETAIL, UNKNOWN_TITLE, whileUnknown } from '../known-state.ts';
 import { v1Incident, v1Message } from './format.ts';
 import { bodyProblemToV1, toV1Error, V1Error, v1ErrorResponse, v1Json } from './respond.ts';
 import { describeDecodingError, v1IncidentCreate, v1IncidentUpdate, v1Message as v1MessageSchema, type V1MessageBody } from './schemas.ts';
-import { incidentWindow, isTimeZone } from './window.ts';
+import { incidentWindow } from './window.ts';
+import { isTimeZone } from '../../config/time-zone.ts';
 
 type V1Env = { Variables: { principal: Principal } };
 

@@ -13,15 +13,6 @@ function daysLater(midnight: number, days: number, timeZone: string): number {
   return startOfDay(midnight + days * DAY_MS + DAY_MS / 2, timeZone);
 }
 
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function incidentWindow(query: { from?: string; to?: string }, now: number, timeZone: string): { from: number; to: number } {
   const parse = (name: 'from' | 'to') => {
     const text = query[name];
