@@ -4,7 +4,7 @@
 # Runs the date-sensitive suites with the system clock faked (Debian's faketime, libfaketime) to
 # the days where calendar bugs hide: the first and the last day of a month, 29 February, and both
 # DST changes in Europe/Paris and America/New_York. Tests are meant to run on their own fixed clock
-# (TEST_NOW in src/domain/testing.ts), so every case must pass; one that fails only here reads the
+# (TEST_NOW in test/support/domain-fixtures.ts), so every case must pass; one that fails only here reads the
 # machine's clock somewhere.
 #
 # Default suites: src/ and test/, minus
