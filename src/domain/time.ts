@@ -4,6 +4,8 @@
  * values with different offsets; everything here goes through `instant()`.
  */
 
+import { LruCache } from './lru-cache.ts';
+
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** Milliseconds since the epoch of a strict RFC3339 time, or null (`2026-11-01` alone is not one). */
@@ -47,21 +49,19 @@ export function isUnsetTime(text: string | undefined): boolean {
   return !text || (parseInstant(text) !== null && isZeroTime(text));
 }
 
+// One formatter per zone: building one costs far more than formatting, and pages ask often.
+const offsetFormatters = new LruCache<string, Intl.DateTimeFormat>(1000);
+
 /** Offset of a time zone at an instant, in minutes east of UTC. */
 function zoneOffsetMinutes(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
+  const format = offsetFormatters.getOrSet(
     timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(ms));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return Math.round((asUtc - (ms - (ms % 1000))) / 60_000);
+    () => new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }),
+  );
+  const p: Record<string, number> = {};
+  for (const part of format.formatToParts(ms)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!, p.second!);
+  return Math.round((asUtc - (ms - (((ms % 1000) + 1000) % 1000))) / 60_000);
 }
 
 /** RFC3339 with milliseconds in the given IANA zone's offset, e.g. `2026-11-21T23:32:11.025+01:00`. */

@@ -17,7 +17,8 @@
  */
 import { impactSpans, incidentEnd } from './impact.ts';
 import type { OverrideChange } from './records.ts';
-import { instant, isZeroTime, DAY_MS } from './time.ts';
+import { LruCache } from './lru-cache.ts';
+import { instant, isZeroTime, DAY_MS, startOfDay } from './time.ts';
 import type { ComponentState, Incident } from './types.ts';
 
 export const UPTIME_FORMULA = {
@@ -148,37 +149,10 @@ function overrideIntervals(changes: readonly OverrideChange[], now: number): Int
   return intervals;
 }
 
-const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+const dateFormatters = new LruCache<string, Intl.DateTimeFormat>(1000);
 /** `YYYY-MM-DD` of an instant in a zone. */
 export function localDate(ms: number, timeZone: string): string {
-  let format = dateFormatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dateFormatters.set(timeZone, format);
-  }
-  return format.format(ms);
-}
-
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-/** Offset of a zone at an instant, in minutes east of UTC, with one cached formatter per zone (pages call this often). */
-function zoneOffset(ms: number, timeZone: string): number {
-  let format = offsetFormatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    offsetFormatters.set(timeZone, format);
-  }
-  const p: Record<string, number> = {};
-  for (const part of format.formatToParts(ms)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!, p.second!);
-  return Math.round((asUtc - (ms - (((ms % 1000) + 1000) % 1000))) / 60_000);
-}
-
-/** Local midnight of the day containing `ms` (as src/domain/time.ts startOfDay, with a cached formatter). */
-export function localDayStart(ms: number, timeZone: string): number {
-  const offset = zoneOffset(ms, timeZone) * 60_000;
-  const local = new Date(ms + offset);
-  const midnightLocal = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate());
-  return midnightLocal - zoneOffset(midnightLocal - offset, timeZone) * 60_000;
+  return dateFormatters.getOrSet(timeZone, () => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })).format(ms);
 }
 
 export interface Days {
@@ -190,19 +164,18 @@ export interface Days {
   dates: string[];
 }
 
-const daysCache = new Map<string, Days>();
+const daysCache = new LruCache<string, Days>(500);
 /** The last `count` local days, oldest first, ending with today; memoised per zone and local date. */
 export function localDays(now: number, count: number, timeZone: string): Days {
   const key = `${timeZone}|${count}|${localDate(now, timeZone)}`;
   const hit = daysCache.get(key);
   if (hit) return hit;
-  const today = localDayStart(now, timeZone);
+  const today = startOfDay(now, timeZone);
   const starts: number[] = [today];
-  while (starts.length < count) starts.push(localDayStart(starts[starts.length - 1]! - 1, timeZone));
+  while (starts.length < count) starts.push(startOfDay(starts[starts.length - 1]! - 1, timeZone));
   starts.reverse();
-  const ends = starts.map((_, i) => (i + 1 < starts.length ? starts[i + 1]! : localDayStart(today + DAY_MS + 3 * 3_600_000, timeZone)));
+  const ends = starts.map((_, i) => (i + 1 < starts.length ? starts[i + 1]! : startOfDay(today + DAY_MS + 3 * 3_600_000, timeZone)));
   const days: Days = { starts, ends, dates: starts.map((s) => localDate(s, timeZone)) };
-  if (daysCache.size > 500) daysCache.clear();
   daysCache.set(key, days);
   return days;
 }
