@@ -2,16 +2,14 @@
  * HMAC-SHA256 signatures keyed by cookie_key and their constant-time check, shared by the admin
  * sessions and the signed unsubscribe links (every instance with the same key accepts them).
  */
+import { LruCache } from '../domain/lru-cache.ts';
+
 const encoder = new TextEncoder();
-const keys = new Map<string, Promise<CryptoKey>>();
+// One key per cookie_key in use; a handful at most (apps in tests, a key rotation).
+const keys = new LruCache<string, Promise<CryptoKey>>(100);
 
 function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    keys.set(secret, key);
-  }
-  return key;
+  return keys.getOrSet(secret, () => crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']));
 }
 
 export function base64url(bytes: ArrayBuffer): string {

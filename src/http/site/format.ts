@@ -2,6 +2,7 @@
  * Dates, times and durations for people, in one time zone. Intl formatters are costly to build,
  * so they are built once per zone and kept.
  */
+import { LruCache } from '../../domain/lru-cache.ts';
 
 export interface TimeFormat {
   readonly zone: string;
@@ -21,7 +22,7 @@ export interface TimeFormat {
   local(ms: number): string;
 }
 
-const cache = new Map<string, TimeFormat>();
+const cache = new LruCache<string, TimeFormat>(1000);
 
 function parts(format: Intl.DateTimeFormat, ms: number): Record<string, string> {
   const out: Record<string, string> = {};
@@ -42,7 +43,7 @@ export function timeFormat(zone: string): TimeFormat {
   const zoneGb = new Intl.DateTimeFormat('en-GB', { timeZone: zone, timeZoneName: 'short' });
   const local = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   // Zone abbreviations change only at DST transitions (on the hour, or the half hour): one lookup per zone and half hour.
-  const names = new Map<number, string>();
+  const names = new LruCache<number, string>(20_000);
   const zoneName = (ms: number) => {
     const slot = Math.floor(ms / 1_800_000);
     let name = names.get(slot);
@@ -53,13 +54,12 @@ export function timeFormat(zone: string): TimeFormat {
         const gb = parts(zoneGb, ms).timeZoneName ?? us;
         name = gb === 'GMT' && zone !== 'Europe/London' && zone !== 'GMT' ? 'UTC' : gb;
       }
-      if (names.size > 20_000) names.clear();
       names.set(slot, name);
     }
     return name;
   };
   // Pages show the same instants again every minute: remember their text, per minute shown.
-  const shorts = new Map<string, string>();
+  const shorts = new LruCache<string, string>(20_000);
   let yearHour = NaN;
   let yearText = '';
   const short = (ms: number, now: number) => {
@@ -72,7 +72,6 @@ export function timeFormat(zone: string): TimeFormat {
     let text = shorts.get(key);
     if (text === undefined) {
       text = year.format(ms) === yearText ? `${noYear.format(ms).replace(' at ', ', ')} ${zoneName(ms)}` : `${full.format(ms).replace(' at ', ', ')} ${zoneName(ms)}`;
-      if (shorts.size > 20_000) shorts.clear();
       shorts.set(key, text);
     }
     return text;

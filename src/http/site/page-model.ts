@@ -2,6 +2,7 @@
  * From the domain's read model to the props the views render: every time formatted in the
  * visitor's zone, every Markdown field rendered and sanitised, every state put into words.
  */
+import { LruCache } from '../../domain/lru-cache.ts';
 import { renderInlineMarkdown, renderMarkdown } from '../../domain/markdown.ts';
 import {
   activeMaintenance,
@@ -25,17 +26,10 @@ import type { DayView, IncidentView, TimeView, UpdateView } from './incidents.ts
 import type { GroupRow } from './status.tsx';
 
 /** Rendered Markdown, memoised by source text: the same messages are rendered again every minute. */
-const markdownCache = new Map<string, string>();
-const inlineCache = new Map<string, string>();
-function memo(cache: Map<string, string>, render: (text: string) => string, text: string): string {
-  if (!text) return '';
-  let html = cache.get(text);
-  if (html === undefined) {
-    html = render(text);
-    if (cache.size >= 5000) cache.delete(cache.keys().next().value!);
-    cache.set(text, html);
-  }
-  return html;
+const markdownCache = new LruCache<string, string>(5000);
+const inlineCache = new LruCache<string, string>(5000);
+function memo(cache: LruCache<string, string>, render: (text: string) => string, text: string): string {
+  return text ? cache.getOrSet(text, () => render(text)) : '';
 }
 export const md = (text: string) => memo(markdownCache, renderMarkdown, text);
 export const mdInline = (text: string) => memo(inlineCache, renderInlineMarkdown, text);

@@ -2,6 +2,7 @@
 import { componentStateRow, type ComponentState } from '../../domain/types.ts';
 import { UPTIME_FORMULA, type UptimeDay, type UptimeSeries } from '../../domain/uptime.ts';
 import { raw } from 'hono/html';
+import { LruCache } from '../../domain/lru-cache.ts';
 import { minutes, percent } from './format.ts';
 import { StateIcon } from './icons.tsx';
 
@@ -53,16 +54,10 @@ export interface GroupRow {
 }
 
 const labelFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
-const labels = new Map<string, string>();
+const labels = new LruCache<string, string>(2000);
 /** `Mon 30 Mar 2026` for a `YYYY-MM-DD` calendar date (no zone: the date is already local). */
 export function dateLabel(date: string): string {
-  let label = labels.get(date);
-  if (!label) {
-    label = labelFormat.format(Date.parse(`${date}T12:00:00Z`)).replace(',', '');
-    if (labels.size > 2000) labels.clear();
-    labels.set(date, label);
-  }
-  return label;
+  return labels.getOrSet(date, () => labelFormat.format(Date.parse(`${date}T12:00:00Z`)).replace(',', ''));
 }
 
 function dayTip(day: UptimeDay): string {

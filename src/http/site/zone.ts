@@ -6,6 +6,7 @@
 import type { Context } from 'hono';
 import { generateSignedCookie, getCookie, getSignedCookie } from 'hono/cookie';
 import { resolvedTimeZone } from '../../config/time-zone.ts';
+import { LruCache } from '../../domain/lru-cache.ts';
 
 export const ZONE_COOKIE = 'staunch_tz';
 const ZONE_COOKIE_MAX_AGE = 60 * 60 * 24 * 365;
@@ -38,7 +39,7 @@ const RENAMED: Readonly<Record<string, string>> = {
 const renamedByLowerCase = new Map(Object.entries(RENAMED).map(([old, current]) => [old.toLowerCase(), current]));
 const current = (zone: string) => renamedByLowerCase.get(zone.toLowerCase()) ?? zone;
 
-const canonical = new Map<string, string | null>();
+const canonical = new LruCache<string, string | null>(5000);
 
 /**
  * The zone's current IANA name, spelt as the picker lists it: `utc` → `UTC`, `Asia/Calcutta` →
@@ -51,7 +52,7 @@ export function canonicalZone(name: string | undefined | null): string | null {
   const resolved = resolvedTimeZone(name);
   const lower = current(name).toLowerCase();
   const result = resolved === null ? null : (allZones().find((z) => z.toLowerCase() === lower) ?? current(resolved));
-  if (canonical.size < 5000) canonical.set(name, result);
+  canonical.set(name, result);
   return result;
 }
 
@@ -75,7 +76,7 @@ export interface VisitorZone {
   remember: boolean;
 }
 
-const verified = new Map<string, string | null>();
+const verified = new LruCache<string, string | null>(2000);
 
 async function cookieZone(c: Context, secret: string): Promise<string | null> {
   const raw = getCookie(c, ZONE_COOKIE);
@@ -84,7 +85,6 @@ async function cookieZone(c: Context, secret: string): Promise<string | null> {
   if (hit !== undefined) return hit;
   const value = await getSignedCookie(c, secret, ZONE_COOKIE);
   const zone = typeof value === 'string' ? canonicalZone(value) : null;
-  if (verified.size >= 2000) verified.clear();
   verified.set(raw, zone);
   return zone;
 }
