@@ -15,7 +15,10 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-imports': 'off',
     },
@@ -24,7 +27,17 @@ export default tseslint.config(
     // Plug-ins stay independent of the application: they may not reach into src/.
     files: ['storage-drivers/**/*.ts', 'notifiers/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/**', '../src/*'], message: 'storage-drivers/ and notifiers/ never import from src/' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/**', '../src/*'],
+              message: 'storage-drivers/ and notifiers/ never import from src/',
+            },
+          ],
+        },
+      ],
     },
   },
   {

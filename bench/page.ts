@@ -37,7 +37,11 @@ const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocan
 /** autocannon in a child process, JSON out. */
 function load(url: string): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [autocannonBin, '--json', '-c', String(CONNECTIONS), '-d', String(DURATION), url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [autocannonBin, '--json', '-c', String(CONNECTIONS), '-d', String(DURATION), url],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -53,12 +57,21 @@ function load(url: string): Promise<Result> {
         non2xx: number;
         throughput: { total: number };
       };
-      resolve({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, requests: r.requests.total, bytes: r.throughput.total });
+      resolve({
+        rps: r.requests.average,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        errors: r.errors + r.timeouts + r.non2xx,
+        requests: r.requests.total,
+        bytes: r.throughput.total,
+      });
     });
   });
 }
 
-async function bareServer(routes: Record<string, { body: Uint8Array; type: string }>): Promise<{ url: string; close(): Promise<void> }> {
+async function bareServer(
+  routes: Record<string, { body: Uint8Array; type: string }>,
+): Promise<{ url: string; close(): Promise<void> }> {
   const app = new Hono();
   for (const [path, { body, type }] of Object.entries(routes)) {
     app.get(path, (c) => c.body(body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': type }));
@@ -74,8 +87,12 @@ async function bareServer(routes: Record<string, { body: Uint8Array; type: strin
 
 const config = fixtureConfig({ components: 50, groups: 8 });
 const app = await startFixtureServer(config, { live: true });
-const seeded = await timed(() => seedHistory(app.domain, { incidents: 1000, open: 10, days: 90, now: Date.now(), seed: 2026 }));
-console.log(`seeded 1,000 incidents (10 open), 50 components in 8 groups, 90 days in ${formatNumber(seeded.ms)} ms`);
+const seeded = await timed(() =>
+  seedHistory(app.domain, { incidents: 1000, open: 10, days: 90, now: Date.now(), seed: 2026 }),
+);
+console.log(
+  `seeded 1,000 incidents (10 open), 50 components in 8 groups, 90 days in ${formatNumber(seeded.ms)} ms`,
+);
 
 const targets = [
   { name: 'GET /', path: '/' },
@@ -89,12 +106,19 @@ for (const target of targets) {
   const res = first.result;
   if (res.status !== 200) throw new Error(`${target.path} answered ${res.status}`);
   const body = new Uint8Array(await res.arrayBuffer());
-  routes[target.path] = { body, type: res.headers.get('content-type') ?? 'application/octet-stream' };
-  console.log(`${target.path}: ${formatNumber(body.length)} bytes, first (uncached) render ${formatNumber(first.ms, 1)} ms`);
+  routes[target.path] = {
+    body,
+    type: res.headers.get('content-type') ?? 'application/octet-stream',
+  };
+  console.log(
+    `${target.path}: ${formatNumber(body.length)} bytes, first (uncached) render ${formatNumber(first.ms, 1)} ms`,
+  );
 }
 const bare = await bareServer(routes);
 
-console.log(`\nautocannon: ${CONNECTIONS} connections, ${DURATION} s per run, app and bare alternating ${ROUNDS}×, best run of each; in a child process\n`);
+console.log(
+  `\nautocannon: ${CONNECTIONS} connections, ${DURATION} s per run, app and bare alternating ${ROUNDS}×, best run of each; in a child process\n`,
+);
 const rows: string[][] = [];
 let failed = false;
 for (const target of targets) {
@@ -104,18 +128,30 @@ for (const target of targets) {
     pages.push(await load(`${app.url}${target.path}`));
     constants.push(await load(`${bare.url}${target.path}`));
   }
-  const best = (runs: Result[]) => ({ ...runs.reduce((a, b) => (b.rps > a.rps ? b : a)), errors: runs.reduce((sum, r) => sum + r.errors, 0) });
+  const best = (runs: Result[]) => ({
+    ...runs.reduce((a, b) => (b.rps > a.rps ? b : a)),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+  });
   const page = best(pages);
   const constant = best(constants);
   const ratio = page.rps / constant.rps;
   const floorApplies = target.path === '/';
   if (page.errors > 0 || constant.errors > 0 || (floorApplies && ratio < FLOOR)) failed = true;
-  const row = (label: string, r: Result) => [label, formatNumber(r.rps), `${r.p50} ms`, `${r.p99} ms`, formatNumber(r.errors), formatNumber(r.requests)];
+  const row = (label: string, r: Result) => [
+    label,
+    formatNumber(r.rps),
+    `${r.p50} ms`,
+    `${r.p99} ms`,
+    formatNumber(r.errors),
+    formatNumber(r.requests),
+  ];
   rows.push([...row(`${target.name} (app)`, page), `${formatNumber(ratio * 100, 1)} %`]);
   rows.push([...row(`${target.name} (bare Hono, same bytes)`, constant), '']);
 }
 printTable(['target', 'req/s', 'p50', 'p99', 'errors', 'requests', 'app ÷ bare'], rows);
-console.log(`\nfloor: GET / at least ${FLOOR * 100} % of the bare server's rate, zero errors -> ${failed ? 'FAILED' : 'ok'}`);
+console.log(
+  `\nfloor: GET / at least ${FLOOR * 100} % of the bare server's rate, zero errors -> ${failed ? 'FAILED' : 'ok'}`,
+);
 
 await bare.close();
 await app.close();

@@ -34,7 +34,9 @@ const body = (n: number) => ({
   state: 0,
   impact: 'partial_outage',
   components: ['api - public', 'api - admin'],
-  messages: [{ at: '2026-06-01T10:00:00Z', text: 'We are investigating elevated error rates. '.repeat(16) }],
+  messages: [
+    { at: '2026-06-01T10:00:00Z', text: 'We are investigating elevated error rates. '.repeat(16) },
+  ],
 });
 
 async function measure(samples: number, work: (n: number) => Promise<unknown>): Promise<number[]> {
@@ -45,7 +47,9 @@ async function measure(samples: number, work: (n: number) => Promise<unknown>): 
 
 async function createLatency(lab: ReplicationLab): Promise<void> {
   const drivers = lab.available;
-  console.log(`\n1. Create latency: ${CREATES} sequential creates of a 1 KiB record, targets ${drivers.join(', ')}\n`);
+  console.log(
+    `\n1. Create latency: ${CREATES} sequential creates of a 1 KiB record, targets ${drivers.join(', ')}\n`,
+  );
   const targets = lab.fresh(drivers);
   const opened = await Promise.all(targets.map((t) => lab.open(t, { timeoutMs: 10_000 })));
 
@@ -53,22 +57,48 @@ async function createLatency(lab: ReplicationLab): Promise<void> {
   for (const [i, driver] of opened.entries()) {
     single.set(
       targets[i]!.driver,
-      await measure(CREATES, (n) => driver.put([{ kind: 'incident', id: `direct-${n}`, rev: revAtWallTime(Date.now()).replace(/-0$/, '-bench'), deleted: false, body: body(n) }])),
+      await measure(CREATES, (n) =>
+        driver.put([
+          {
+            kind: 'incident',
+            id: `direct-${n}`,
+            rev: revAtWallTime(Date.now()).replace(/-0$/, '-bench'),
+            deleted: false,
+            body: body(n),
+          },
+        ]),
+      ),
     );
   }
-  const [slowestName, slowest] = [...single].map(([name, latencies]) => [name, median(latencies)] as const).reduce((a, b) => (b[1] > a[1] ? b : a));
+  const [slowestName, slowest] = [...single]
+    .map(([name, latencies]) => [name, median(latencies)] as const)
+    .reduce((a, b) => (b[1] > a[1] ? b : a));
   const row = (label: string, latencies: number[]) => [
     label,
     formatNumber(median(latencies), 2),
-    formatNumber(percentile([...latencies].sort((a, b) => a - b), 90), 2),
+    formatNumber(
+      percentile(
+        [...latencies].sort((a, b) => a - b),
+        90,
+      ),
+      2,
+    ),
     formatNumber(median(latencies) / slowest, 2),
   ];
 
   const rows = [...single].map(([name, latencies]) => row(`${name} alone (driver put)`, latencies));
   for (const quorum of [1, 'majority', 'all'] as WriteQuorum[]) {
-    const replicator = createReplicator({ drivers: opened, writeQuorum: quorum, syncIntervalMs: 0, pollIntervalMs: 0, healthIntervalMs: 0 });
+    const replicator = createReplicator({
+      drivers: opened,
+      writeQuorum: quorum,
+      syncIntervalMs: 0,
+      pollIntervalMs: 0,
+      healthIntervalMs: 0,
+    });
     await replicator.start();
-    const latencies = await measure(CREATES, (n) => replicator.write([{ kind: 'incident', id: `q${quorum}-${n}`, body: body(n) }]));
+    const latencies = await measure(CREATES, (n) =>
+      replicator.write([{ kind: 'incident', id: `q${quorum}-${n}`, body: body(n) }]),
+    );
     await replicator.settle();
     await replicator.stop();
     rows.push(row(`replicated, quorum ${quorum}`, latencies));
@@ -83,7 +113,13 @@ async function fill(driver: StorageDriver, count: number): Promise<void> {
   for (let start = 0; start < count; start += FILL_BATCH) {
     const batch: StoredRecord[] = [];
     for (let n = start; n < Math.min(count, start + FILL_BATCH); n++) {
-      batch.push({ kind: n % 10 === 0 ? 'subscriber' : 'incident', id: `rec-${String(n).padStart(7, '0')}`, rev, deleted: n % 50 === 0, body: n % 50 === 0 ? null : body(n) });
+      batch.push({
+        kind: n % 10 === 0 ? 'subscriber' : 'incident',
+        id: `rec-${String(n).padStart(7, '0')}`,
+        rev,
+        deleted: n % 50 === 0,
+        body: n % 50 === 0 ? null : body(n),
+      });
     }
     await driver.put(batch);
     report(Math.min(count, start + FILL_BATCH), count);
@@ -95,7 +131,9 @@ function throttled(print: (line: string) => void): (event: SyncProgress) => void
   let last = 0;
   return (event) => {
     const now = Date.now();
-    const repetitive = (event.phase === 'scan' || event.phase === 'copy') && !(event.phase === 'copy' && event.copied === event.total);
+    const repetitive =
+      (event.phase === 'scan' || event.phase === 'copy') &&
+      !(event.phase === 'copy' && event.copied === event.total);
     if (repetitive && now - last < 1_000) return;
     if (repetitive) last = now;
     print(formatSyncProgress(event));
@@ -104,19 +142,31 @@ function throttled(print: (line: string) => void): (event: SyncProgress) => void
 
 async function repair(lab: ReplicationLab): Promise<void> {
   const destinationName = lab.available.includes(REPAIR_TARGET) ? REPAIR_TARGET : 'sqlite';
-  console.log(`\n2. Repair: one sync pass from a sqlite target holding ${formatNumber(REPAIR_RECORDS)} records to an empty ${destinationName} target\n`);
+  console.log(
+    `\n2. Repair: one sync pass from a sqlite target holding ${formatNumber(REPAIR_RECORDS)} records to an empty ${destinationName} target\n`,
+  );
   const [sourceTarget, destinationTarget] = lab.fresh(['sqlite', destinationName]);
   // The drivers' default timeout, not the lab's short one for tests: a busy server must not fail the run.
   const source = await lab.open(sourceTarget!, { timeoutMs: 10_000 });
   const destination = await lab.open(destinationTarget!, { timeoutMs: 10_000 });
   await fill(source, REPAIR_RECORDS);
 
-  const replicator = createReplicator({ drivers: [source, destination], syncIntervalMs: 0, pollIntervalMs: 0, healthIntervalMs: 0, bulkTimeoutMs: 120_000 });
-  const { result: report, ms } = await timed(() => replicator.syncOnce({ onProgress: throttled((line) => console.error(line)) }));
+  const replicator = createReplicator({
+    drivers: [source, destination],
+    syncIntervalMs: 0,
+    pollIntervalMs: 0,
+    healthIntervalMs: 0,
+    bulkTimeoutMs: 120_000,
+  });
+  const { result: report, ms } = await timed(() =>
+    replicator.syncOnce({ onProgress: throttled((line) => console.error(line)) }),
+  );
   console.log(`\n${formatSyncReport(report)}\n`);
   const copied = Object.values(report.targets[1]!.copied).reduce((a, b) => a + b, 0);
   const equal = isDeepStrictEqual(await domainDigest(source), await domainDigest(destination));
-  console.log(`repair of ${formatNumber(copied)} records took ${formatNumber(ms / 1000, 1)} s (${formatNumber((copied / ms) * 1000)} records/s); digests equal afterwards: ${equal ? 'yes' : 'NO'}`);
+  console.log(
+    `repair of ${formatNumber(copied)} records took ${formatNumber(ms / 1000, 1)} s (${formatNumber((copied / ms) * 1000)} records/s); digests equal afterwards: ${equal ? 'yes' : 'NO'}`,
+  );
   await Promise.all([source.close(), destination.close()]);
 }
 

@@ -36,7 +36,11 @@ const tempDir = () => mkdtempSync(join(tmpdir(), 'staunch-bench-'));
 const removeDir = (dir: string) => async () => rmSync(dir, { recursive: true, force: true });
 
 const subjects: Subject[] = [
-  { name: 'memory', module: memory, target: async () => ({ uri: new URL('memory://'), cleanup: async () => undefined }) },
+  {
+    name: 'memory',
+    module: memory,
+    target: async () => ({ uri: new URL('memory://'), cleanup: async () => undefined }),
+  },
   {
     name: 'sqlite',
     module: sqlite,
@@ -119,7 +123,8 @@ async function measure(driver: StorageDriver, name: string): Promise<Figures> {
   const getRun = await timed(async () => {
     for (const [i, record] of batched.entries()) {
       const back = await driver.get(record.kind, record.id);
-      if (back?.rev !== record.rev) throw new Error(`${name}: read back ${back?.rev} for ${record.id}, wrote ${record.rev}`);
+      if (back?.rev !== record.rev)
+        throw new Error(`${name}: read back ${back?.rev} for ${record.id}, wrote ${record.rev}`);
       showGet(i + 1, batched.length);
     }
   });
@@ -132,7 +137,9 @@ async function measure(driver: StorageDriver, name: string): Promise<Figures> {
 
 const only = process.env.BENCH_DRIVERS?.split(',').map((s) => s.trim());
 const rows: string[][] = [];
-console.log(`storage drivers: ${RECORDS} records of ${BODY_BYTES} bytes in batches of ${BATCH_SIZE}; ${SINGLE_PUTS} one-at-a-time puts; ${RECORDS} gets\n`);
+console.log(
+  `storage drivers: ${RECORDS} records of ${BODY_BYTES} bytes in batches of ${BATCH_SIZE}; ${SINGLE_PUTS} one-at-a-time puts; ${RECORDS} gets\n`,
+);
 for (const subject of subjects.filter((s) => !only || only.includes(s.name))) {
   let target: Awaited<ReturnType<Subject['target']>> | undefined;
   try {

@@ -17,11 +17,19 @@ const ROOT = path.dirname(import.meta.dirname);
 const LAYERS = [
   { name: 'cli', rank: 0, match: (p) => p === 'src/cli.ts' },
   { name: 'runtime', rank: 1, match: (p) => p.startsWith('src/runtime/') },
-  { name: 'http', rank: 2, match: (p) => p === 'src/app.ts' || p.startsWith('src/http/') || p.startsWith('src/views/') },
+  {
+    name: 'http',
+    rank: 2,
+    match: (p) => p === 'src/app.ts' || p.startsWith('src/http/') || p.startsWith('src/views/'),
+  },
   { name: 'domain', rank: 3, match: (p) => p.startsWith('src/domain/') },
   { name: 'replication', rank: 4, match: (p) => p.startsWith('src/replication/') },
   { name: 'config', rank: 5, match: (p) => p.startsWith('src/config/') || p === 'src/logger.ts' },
-  { name: 'storage-drivers', rank: 6, match: (p) => p.startsWith('storage-drivers/') || p.startsWith('notifiers/') },
+  {
+    name: 'storage-drivers',
+    rank: 6,
+    match: (p) => p.startsWith('storage-drivers/') || p.startsWith('notifiers/'),
+  },
 ];
 
 const SHARED_HTTP_FOLDER = 'site';
@@ -32,15 +40,24 @@ const isTestFile = (relative) => /(^|\/)(test|testing)(\/|\.tsx?$)|\.test\.tsx?$
 /** The imported file's path relative to the repository, or undefined for a package. */
 function target(filename, source) {
   if (!source.startsWith('.')) return undefined;
-  return path.relative(ROOT, path.resolve(path.dirname(filename), source)).split(path.sep).join('/');
+  return path
+    .relative(ROOT, path.resolve(path.dirname(filename), source))
+    .split(path.sep)
+    .join('/');
 }
 
 function importVisitor(check) {
   const visit = (node) => {
     const source = node.source;
-    if (source && source.type === 'Literal' && typeof source.value === 'string') check(node, source.value);
+    if (source && source.type === 'Literal' && typeof source.value === 'string')
+      check(node, source.value);
   };
-  return { ImportDeclaration: visit, ExportNamedDeclaration: visit, ExportAllDeclaration: visit, ImportExpression: visit };
+  return {
+    ImportDeclaration: visit,
+    ExportNamedDeclaration: visit,
+    ExportAllDeclaration: visit,
+    ImportExpression: visit,
+  };
 }
 
 function sourceFile(context) {
@@ -49,7 +66,14 @@ function sourceFile(context) {
 }
 
 const downward = {
-  meta: { type: 'problem', schema: [], messages: { upward: '{{from}} may not import {{to}} ({{file}}): imports go down, cli → runtime → http → domain → replication → storage-drivers' } },
+  meta: {
+    type: 'problem',
+    schema: [],
+    messages: {
+      upward:
+        '{{from}} may not import {{to}} ({{file}}): imports go down, cli → runtime → http → domain → replication → storage-drivers',
+    },
+  },
   create(context) {
     const from = sourceFile(context);
     const fromLayer = from && layerOf(from);
@@ -57,7 +81,12 @@ const downward = {
     return importVisitor((node, source) => {
       const to = target(context.filename, source);
       const toLayer = to && layerOf(to);
-      if (toLayer && toLayer.rank < fromLayer.rank) context.report({ node, messageId: 'upward', data: { from: fromLayer.name, to: toLayer.name, file: to } });
+      if (toLayer && toLayer.rank < fromLayer.rank)
+        context.report({
+          node,
+          messageId: 'upward',
+          data: { from: fromLayer.name, to: toLayer.name, file: to },
+        });
     });
   },
 };
@@ -67,8 +96,17 @@ const HTTP_FOLDER = /^src\/http\/([^/]+)\/(.+)$/;
 const noSiblingInternals = {
   meta: {
     type: 'problem',
-    schema: [{ type: 'object', properties: { allow: { type: 'array', items: { type: 'string' } } }, additionalProperties: false }],
-    messages: { internal: '{{file}} is inside src/http/{{folder}}/: import it through src/http/{{folder}}/index.ts, or move what is shared to src/http/site/' },
+    schema: [
+      {
+        type: 'object',
+        properties: { allow: { type: 'array', items: { type: 'string' } } },
+        additionalProperties: false,
+      },
+    ],
+    messages: {
+      internal:
+        '{{file}} is inside src/http/{{folder}}/: import it through src/http/{{folder}}/index.ts, or move what is shared to src/http/site/',
+    },
   },
   create(context) {
     const from = sourceFile(context);
@@ -88,4 +126,7 @@ const noSiblingInternals = {
   },
 };
 
-export default { meta: { name: 'staunch-layers' }, rules: { downward, 'no-sibling-internals': noSiblingInternals } };
+export default {
+  meta: { name: 'staunch-layers' },
+  rules: { downward, 'no-sibling-internals': noSiblingInternals },
+};

@@ -58,9 +58,26 @@ export function buildApp(services: AppServices): BuiltApp {
     const { principal } = await authenticateRequest(c, auth, limits.credentials);
     return principal !== null && hasScope(principal, 'read');
   };
-  app.route('/', healthRoutes({ targets: () => services.store.targets(), loadState: () => services.store.loadState, startedAt: services.startedAt, version: services.version, now, mayInspect }));
+  app.route(
+    '/',
+    healthRoutes({
+      targets: () => services.store.targets(),
+      loadState: () => services.store.loadState,
+      startedAt: services.startedAt,
+      version: services.version,
+      now,
+      mayInspect,
+    }),
+  );
   const read = createReadModel(services.store, domainSettings(services.config));
-  const site = createSite({ config: services.config, store: services.store, logger: services.logger, now, limits, read });
+  const site = createSite({
+    config: services.config,
+    store: services.store,
+    logger: services.logger,
+    now,
+    limits,
+    read,
+  });
   const pageDeps = { site };
   // Everything people and feed readers look at shares one Site (render cache, storage watch, rendered theme).
   app.route('/', publicPages(pageDeps));
@@ -69,17 +86,32 @@ export function buildApp(services: AppServices): BuiltApp {
   app.route('/', adminUi(pageDeps));
   app.route('/', incidentApis({ ...services, now, limits, read, pages: pageDeps }));
 
-  app.notFound((c) => (wantsPage(c) ? notFoundPage(c, pageDeps) : c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404)));
+  app.notFound((c) =>
+    wantsPage(c)
+      ? notFoundPage(c, pageDeps)
+      : c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404),
+  );
   app.onError((error, c) => {
     if (error instanceof ApiError) return respondWithError(c, error);
     // The edge checks should have caught it; if one did not, the writer refused it before any target saw it.
-    if (error instanceof InvalidRecordError) return c.json(errorBody('validation_failed', error.message), 400);
+    if (error instanceof InvalidRecordError)
+      return c.json(errorBody('validation_failed', error.message), 400);
     // Hono's own refusals (body limit, CSRF origin check, ...) keep their status.
     if (error instanceof HTTPException && error.status < 500) {
-      const code = error.status === 413 ? 'payload_too_large' : error.status === 403 ? 'forbidden' : error.status === 401 ? 'unauthorized' : 'bad_request';
+      const code =
+        error.status === 413
+          ? 'payload_too_large'
+          : error.status === 403
+            ? 'forbidden'
+            : error.status === 401
+              ? 'unauthorized'
+              : 'bad_request';
       return c.json(errorBody(code, error.message || 'request refused'), error.status);
     }
-    services.logger.error({ err: { message: error.message, stack: error.stack }, path: c.req.path }, 'unhandled error');
+    services.logger.error(
+      { err: { message: error.message, stack: error.stack }, path: c.req.path },
+      'unhandled error',
+    );
     return c.json(errorBody('internal', 'internal error; the details are in the server log'), 500);
   });
   return { app, read, site };
@@ -89,5 +121,8 @@ export function buildApp(services: AppServices): BuiltApp {
 function wantsPage(c: Context): boolean {
   const path = c.req.path;
   if (path.startsWith('/api/') || path.startsWith('/v1/')) return false;
-  return (c.req.method === 'GET' || c.req.method === 'HEAD') && (c.req.header('accept') ?? '').includes('text/html');
+  return (
+    (c.req.method === 'GET' || c.req.method === 'HEAD') &&
+    (c.req.header('accept') ?? '').includes('text/html')
+  );
 }

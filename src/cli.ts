@@ -14,12 +14,17 @@ import { formatSyncReport, syncExitCode } from './runtime/sync-report.ts';
 import { formatTargetChecks } from './runtime/targets-check.ts';
 import { VERSION } from './runtime/version.ts';
 
-const program = new Command('staunch').version(VERSION).description('A status page that stays up when the infrastructure it reports on goes down.');
+const program = new Command('staunch')
+  .version(VERSION)
+  .description('A status page that stays up when the infrastructure it reports on goes down.');
 
 program
   .command('serve')
   .description('serve the status page, the APIs and the admin UI')
-  .option('-c, --config <file>', 'configuration file (default: ./config.yml, else the embedded default)')
+  .option(
+    '-c, --config <file>',
+    'configuration file (default: ./config.yml, else the embedded default)',
+  )
   .action(async (options: { config?: string }) => {
     const { config, source } = loadNodeConfig(options.config);
     const logger = createNodeLogger(config.log);
@@ -38,22 +43,32 @@ program
 const targets = program.command('targets').description('storage targets');
 targets
   .command('check')
-  .description('check every storage target: state, latency, hints waiting for it, records it lacks (writes nothing)')
+  .description(
+    'check every storage target: state, latency, hints waiting for it, records it lacks (writes nothing)',
+  )
   .option('-c, --config <file>', 'configuration file')
   .action(async (options: { config?: string }) => {
     const { config, source } = loadNodeConfig(options.config);
     logConfigWarnings(config, createNodeLogger({ ...config.log, level: 'warn' }));
-    const { replicator, drivers } = createReplicatorFromConfig(config, createNodeLogger({ ...config.log, level: 'error' }), { writeTimeoutMs: 5000 });
+    const { replicator, drivers } = createReplicatorFromConfig(
+      config,
+      createNodeLogger({ ...config.log, level: 'error' }),
+      { writeTimeoutMs: 5000 },
+    );
     const rows = await replicator.inspect();
     await Promise.all(drivers.map((d) => d.close().catch(() => undefined)));
     console.log(`targets of ${source}:\n`);
     console.log(formatTargetChecks(rows));
-    process.exitCode = rows.every((r) => r.state === 'up' && r.behind === 0 && r.queuedHints === 0) ? 0 : 1;
+    process.exitCode = rows.every((r) => r.state === 'up' && r.behind === 0 && r.queuedHints === 0)
+      ? 0
+      : 1;
   });
 
 program
   .command('sync')
-  .description('run one anti-entropy pass: copy the newest version of every record to every reachable target')
+  .description(
+    'run one anti-entropy pass: copy the newest version of every record to every reachable target',
+  )
   .option('-c, --config <file>', 'configuration file')
   .option('-q, --quiet', 'print only the final table')
   .action(async (options: { config?: string; quiet?: boolean }) => {
@@ -62,7 +77,9 @@ program
     logConfigWarnings(config, logger);
     const { replicator, drivers } = createReplicatorFromConfig(config, logger);
     console.error(`sync of ${source}: ${drivers.length} targets`);
-    const report = await replicator.syncOnce({ onProgress: options.quiet ? undefined : throttledProgress((line) => console.error(line)) });
+    const report = await replicator.syncOnce({
+      onProgress: options.quiet ? undefined : throttledProgress((line) => console.error(line)),
+    });
     await Promise.all(drivers.map((d) => d.close().catch(() => undefined)));
     console.log(formatSyncReport(report));
     process.exitCode = syncExitCode(report);
@@ -72,8 +89,13 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   // A bad configuration is the user's to fix: the problems, no stack trace.
-  if (error instanceof ConfigError || (error instanceof StorageError && error.code === 'INVALID_URI')) {
-    console.error(error instanceof ConfigError ? error.message : `invalid configuration:\n  - ${error.message}`);
+  if (
+    error instanceof ConfigError ||
+    (error instanceof StorageError && error.code === 'INVALID_URI')
+  ) {
+    console.error(
+      error instanceof ConfigError ? error.message : `invalid configuration:\n  - ${error.message}`,
+    );
     process.exit(2);
   }
   throw error;

@@ -22,7 +22,9 @@ export function consoleLogger(level: 'debug' | 'info' | 'warn' | 'error' = 'info
   const min = order.indexOf(level);
   const at = (which: (typeof order)[number]) => (fields: object, message?: string) => {
     if (order.indexOf(which) < min) return;
-    console[which === 'debug' ? 'log' : which](JSON.stringify({ level: which, time: new Date().toISOString(), msg: message, ...fields }));
+    console[which === 'debug' ? 'log' : which](
+      JSON.stringify({ level: which, time: new Date().toISOString(), msg: message, ...fields }),
+    );
   };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

@@ -7,7 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryDriver } from './memory.ts';
-import { StorageError, type DriverModule, type DriverName, type Json, type StorageDriver, type StoredRecord } from './types.ts';
+import {
+  StorageError,
+  type DriverModule,
+  type DriverName,
+  type Json,
+  type StorageDriver,
+  type StoredRecord,
+} from './types.ts';
 
 const run = promisify(execFile);
 
@@ -27,11 +34,21 @@ export function rev(n: number, writer = 'w1', counter = 0): string {
   return `${(1_700_000_000_000 + n).toString(16).padStart(12, '0')}-${counter.toString(16).padStart(6, '0')}-${writer}`;
 }
 
-export function record(id: string, n: number, body: Json = { title: id }, extra: Partial<StoredRecord> = {}): StoredRecord {
+export function record(
+  id: string,
+  n: number,
+  body: Json = { title: id },
+  extra: Partial<StoredRecord> = {},
+): StoredRecord {
   return { kind: 'incident', id, rev: rev(n), deleted: false, body, ...extra };
 }
 
-async function collectList(driver: StorageDriver, kind: string, limit: number, includeDeleted = false): Promise<StoredRecord[]> {
+async function collectList(
+  driver: StorageDriver,
+  kind: string,
+  limit: number,
+  includeDeleted = false,
+): Promise<StoredRecord[]> {
   const all: StoredRecord[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 10_000; page++) {
@@ -67,7 +84,15 @@ export function describeStorageDriver(options: ContractOptions): void {
 
     it('round-trips bodies exactly, including false, 0, empty strings and null', async () => {
       const driver = await open();
-      const body = { flag: false, zero: 0, empty: '', nothing: null, list: [], nested: { a: [1, 'b', true] }, neg: -1.5 };
+      const body = {
+        flag: false,
+        zero: 0,
+        empty: '',
+        nothing: null,
+        list: [],
+        nested: { a: [1, 'b', true] },
+        neg: -1.5,
+      };
       expect(await driver.put([record('a', 1, body)])).toEqual([true]);
       expect(await driver.get('incident', 'a')).toEqual(record('a', 1, body));
       for (const scalar of [false, 0, '', null, 'text'] as Json[]) {
@@ -82,10 +107,19 @@ export function describeStorageDriver(options: ContractOptions): void {
       expect(await driver.put([record('x', 2, { v: 2 })])).toEqual([true]);
       expect(await driver.put([record('x', 1, { v: 1 })])).toEqual([false]);
       expect((await driver.get('incident', 'x'))?.body).toEqual({ v: 2 });
-      expect(await driver.put([record('y', 1, { v: 1 }), record('y', 3, { v: 3 }), record('y', 2, { v: 2 })])).toEqual([true, true, false]);
+      expect(
+        await driver.put([
+          record('y', 1, { v: 1 }),
+          record('y', 3, { v: 3 }),
+          record('y', 2, { v: 2 }),
+        ]),
+      ).toEqual([true, true, false]);
       expect((await driver.get('incident', 'y'))?.rev).toBe(rev(3));
       // Same wall time: the counter, then the writer id decide.
-      await driver.put([{ ...record('z', 5), rev: rev(5, 'b') }, { ...record('z', 5), rev: rev(5, 'a') }]);
+      await driver.put([
+        { ...record('z', 5), rev: rev(5, 'b') },
+        { ...record('z', 5), rev: rev(5, 'a') },
+      ]);
       expect((await driver.get('incident', 'z'))?.rev).toBe(rev(5, 'b'));
       await driver.put([{ ...record('z', 5), rev: rev(5, 'a', 1) }]);
       expect((await driver.get('incident', 'z'))?.rev).toBe(rev(5, 'a', 1));
@@ -106,7 +140,9 @@ export function describeStorageDriver(options: ContractOptions): void {
       expect(await driver.get('incident', 't')).toMatchObject({ deleted: true, rev: rev(2) });
       expect(await driver.put([record('t', 1, { back: true })])).toEqual([false]);
       expect((await driver.list('incident')).items.map((r) => r.id)).toEqual(['keep']);
-      expect((await driver.list('incident', { includeDeleted: true })).items.map((r) => r.id)).toEqual(['keep', 't']);
+      expect(
+        (await driver.list('incident', { includeDeleted: true })).items.map((r) => r.id),
+      ).toEqual(['keep', 't']);
       expect(await driver.purgeTombstones(rev(2))).toBe(0);
       expect(await driver.purgeTombstones(rev(3))).toBe(1);
       expect(await driver.get('incident', 't')).toBeNull();
@@ -117,7 +153,9 @@ export function describeStorageDriver(options: ContractOptions): void {
       const driver = await open();
       const ids = Array.from({ length: 1234 }, (_, i) => `inc-${String(i).padStart(5, '0')}`);
       await driver.put(ids.map((id, i) => record(id, i + 1, { i })));
-      await driver.put([{ kind: 'subscriber', id: 'other-kind', rev: rev(1), deleted: false, body: 'a@b.c' }]);
+      await driver.put([
+        { kind: 'subscriber', id: 'other-kind', rev: rev(1), deleted: false, body: 'a@b.c' },
+      ]);
       const paged = await collectList(driver, 'incident', 500);
       expect(paged.map((r) => r.id)).toEqual(ids);
       const bigPages = await collectList(driver, 'incident', 5000);
@@ -128,7 +166,9 @@ export function describeStorageDriver(options: ContractOptions): void {
     it('lists changes in rev order across kinds, from a mark, page by page', async () => {
       const driver = await open();
       const order = [5, 1, 4, 2, 3, 7, 6];
-      await driver.put(order.map((n) => ({ ...record(`c${n}`, n), kind: n % 2 ? 'incident' : 'subscriber' })));
+      await driver.put(
+        order.map((n) => ({ ...record(`c${n}`, n), kind: n % 2 ? 'incident' : 'subscriber' })),
+      );
       await driver.put([{ ...record('c2', 8, null), kind: 'subscriber', deleted: true }]);
       const all = await driver.changes();
       expect(all.items.map((r) => r.id)).toEqual(['c1', 'c3', 'c4', 'c5', 'c6', 'c7', 'c2']);
@@ -163,7 +203,9 @@ export function describeStorageDriver(options: ContractOptions): void {
       const uri = await options.freshTarget();
       const [first, second] = [await open(uri), await open(uri)];
       const claims = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => (i % 2 ? first : second).putIfAbsent({ ...record('claim', i + 1), kind: 'delivery' })),
+        Array.from({ length: 8 }, (_, i) =>
+          (i % 2 ? first : second).putIfAbsent({ ...record('claim', i + 1), kind: 'delivery' }),
+        ),
       );
       expect(claims.filter(Boolean)).toHaveLength(1);
       expect(await first.putIfAbsent({ ...record('claim', 99), kind: 'delivery' })).toBe(false);
@@ -173,7 +215,10 @@ export function describeStorageDriver(options: ContractOptions): void {
     it('stores unicode ids and bodies, and bodies of 1 MiB, byte for byte', async () => {
       const driver = await open();
       const id = 'ünïcødé / 事件 🚨 with spaces';
-      const body = { text: 'Ωμέγα – “quotes” – emoji 🔥🧯 – zero\u200bwidth – newline\n – tab\t', rtl: 'مرحبا' };
+      const body = {
+        text: 'Ωμέγα – “quotes” – emoji 🔥🧯 – zero\u200bwidth – newline\n – tab\t',
+        rtl: 'مرحبا',
+      };
       await driver.put([record(id, 1, body)]);
       expect(await driver.get('incident', id)).toEqual(record(id, 1, body));
       const large = 'x'.repeat(1024 * 1024 - 64) + '€✓🚀';
@@ -189,16 +234,50 @@ export function describeStorageDriver(options: ContractOptions): void {
         '🚨'.repeat(100), // 200 UTF-16 units, 400 UTF-8 bytes
         '事'.repeat(200), // 200 units, 600 UTF-8 bytes
         'x'.repeat(200),
-        'a/b', '/', '//', '..', '../..', '../../etc/passwd', '.', './a', 'a\\b', '%2e%2e', '%00', '~tmp', '#hash', '.locks',
-        'Foo', 'foo', 'FOO',
-        'é', 'e\u0301', // NFC and NFD stay two ids
-        ' lead', 'trail ', 'tab\tin', 'line\nbreak', '\u0001\u001f\u007f', '\u2028\u2029', '\ufeffbom', '\uffff', '𝔘𝔫𝔦',
-        '👩‍👩‍👧', 'CON', 'a?b#c&d=e', 'quote\'"`',
+        'a/b',
+        '/',
+        '//',
+        '..',
+        '../..',
+        '../../etc/passwd',
+        '.',
+        './a',
+        'a\\b',
+        '%2e%2e',
+        '%00',
+        '~tmp',
+        '#hash',
+        '.locks',
+        'Foo',
+        'foo',
+        'FOO',
+        'é',
+        'e\u0301', // NFC and NFD stay two ids
+        ' lead',
+        'trail ',
+        'tab\tin',
+        'line\nbreak',
+        '\u0001\u001f\u007f',
+        '\u2028\u2029',
+        '\ufeffbom',
+        '\uffff',
+        '𝔘𝔫𝔦',
+        '👩‍👩‍👧',
+        'CON',
+        'a?b#c&d=e',
+        'quote\'"`',
       ];
       const body = {
-        control: Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)).join('') + '\u007f\u0080\u009f',
-        astral: '𝄞🚨👩‍👩‍👧', separators: '\u2028\u2029', bom: '\ufeff', nonchar: '\uffff', 'key 🚨 \u0001': ['\u0002', { '\u001b[31m': 'ansi' }],
-        backslashes: '\\u0000 is not a NUL', quotes: '"\'`',
+        control:
+          Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)).join('') +
+          '\u007f\u0080\u009f',
+        astral: '𝄞🚨👩‍👩‍👧',
+        separators: '\u2028\u2029',
+        bom: '\ufeff',
+        nonchar: '\uffff',
+        'key 🚨 \u0001': ['\u0002', { '\u001b[31m': 'ansi' }],
+        backslashes: '\\u0000 is not a NUL',
+        quotes: '"\'`',
       };
       const records = ids.map((id, i) => record(id, i + 1, { ...body, id }));
       await driver.put(records);
@@ -221,13 +300,25 @@ export function describeStorageDriver(options: ContractOptions): void {
         ['a lone low surrogate in an id', record('\ude00-guid', 1)],
         ['NUL in a body string', record('nul-body', 1, { email: 'a\u0000b@x.co' })],
         ['NUL in a body key', record('nul-key', 1, { ['k\u0000']: 1 })],
-        ['a lone surrogate deep in a body', record('surrogate-body', 1, { list: [1, { text: 'x\ud800y' }] })],
+        [
+          'a lone surrogate deep in a body',
+          record('surrogate-body', 1, { list: [1, { text: 'x\ud800y' }] }),
+        ],
         ['a lone surrogate in a scalar body', record('surrogate-scalar', 1, '\udfff')],
       ];
       for (const [what, bad] of refused) {
-        const error = await driver.put([record('innocent', 1), bad]).then(() => null, (e: unknown) => e);
+        const error = await driver.put([record('innocent', 1), bad]).then(
+          () => null,
+          (e: unknown) => e,
+        );
         expect(error, what).toMatchObject({ code: 'INVALID_RECORD' });
-        expect(await driver.putIfAbsent(bad).then(() => null, (e: unknown) => e), what).toMatchObject({ code: 'INVALID_RECORD' });
+        expect(
+          await driver.putIfAbsent(bad).then(
+            () => null,
+            (e: unknown) => e,
+          ),
+          what,
+        ).toMatchObject({ code: 'INVALID_RECORD' });
       }
       expect(await driver.get('incident', 'innocent')).toBeNull();
       expect(await driver.digest()).toEqual({});
@@ -235,19 +326,36 @@ export function describeStorageDriver(options: ContractOptions): void {
 
     it('rejects a malformed record without writing any of its batch', async () => {
       const driver = await open();
-      const bad = { kind: 'incident', id: 'bad', rev: 'not-a-rev', deleted: false, body: {} } as StoredRecord;
-      await expect(driver.put([record('good', 1), bad])).rejects.toMatchObject({ code: 'INVALID_RECORD' });
+      const bad = {
+        kind: 'incident',
+        id: 'bad',
+        rev: 'not-a-rev',
+        deleted: false,
+        body: {},
+      } as StoredRecord;
+      await expect(driver.put([record('good', 1), bad])).rejects.toMatchObject({
+        code: 'INVALID_RECORD',
+      });
       expect(await driver.get('incident', 'good')).toBeNull();
     });
 
-    it.runIf(options.sharedAcrossProcesses !== false)('is readable from a second process', async () => {
-      const uri = await options.freshTarget();
-      const driver = await open(uri);
-      await driver.put([record('shared', 1, { from: 'parent', n: 0, ok: false })]);
-      const helper = fileURLToPath(new URL('../test/support/read-record.ts', import.meta.url));
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', helper, name, uri.href, 'incident', 'shared'], { timeout: 30_000 });
-      expect(JSON.parse(stdout)).toEqual(record('shared', 1, { from: 'parent', n: 0, ok: false }));
-    });
+    it.runIf(options.sharedAcrossProcesses !== false)(
+      'is readable from a second process',
+      async () => {
+        const uri = await options.freshTarget();
+        const driver = await open(uri);
+        await driver.put([record('shared', 1, { from: 'parent', n: 0, ok: false })]);
+        const helper = fileURLToPath(new URL('../test/support/read-record.ts', import.meta.url));
+        const { stdout } = await run(
+          process.execPath,
+          ['--import', 'tsx', helper, name, uri.href, 'incident', 'shared'],
+          { timeout: 30_000 },
+        );
+        expect(JSON.parse(stdout)).toEqual(
+          record('shared', 1, { from: 'parent', n: 0, ok: false }),
+        );
+      },
+    );
 
     it('rejects calls after close', async () => {
       const driver = await open();
@@ -260,12 +368,16 @@ export function describeStorageDriver(options: ContractOptions): void {
       it(`fails cleanly, without hanging, for ${failure.what}`, async () => {
         const driver = module.create(await failure.uri(), { timeoutMs: 3000 });
         opened.push(driver);
-        const error = await driver.ping().then(() => null, (e: unknown) => e);
+        const error = await driver.ping().then(
+          () => null,
+          (e: unknown) => e,
+        );
         expect(error).toBeInstanceOf(StorageError);
         if (failure.code) expect((error as StorageError).code).toBe(failure.code);
         // The password, if there was one, never reaches the message.
         const uri = await failure.uri();
-        if (uri.password) expect((error as Error).message).not.toContain(decodeURIComponent(uri.password));
+        if (uri.password)
+          expect((error as Error).message).not.toContain(decodeURIComponent(uri.password));
       }, 15_000); // a hang shows as this test timing out
     }
   });

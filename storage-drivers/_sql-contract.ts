@@ -7,7 +7,15 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { record, rev } from './_contract.ts';
 import { DEFAULT_TABLE, type RecordRow } from './sql-common.ts';
-import { StorageError, type BadRecord, type DriverModule, type DriverName, type DriverOptions, type StorageDriver, type StoredRecord } from './types.ts';
+import {
+  StorageError,
+  type BadRecord,
+  type DriverModule,
+  type DriverName,
+  type DriverOptions,
+  type StorageDriver,
+  type StoredRecord,
+} from './types.ts';
 import type { TcpProxy } from '../test/support/tcp-proxy.ts';
 
 export interface SqlContractOptions {
@@ -48,11 +56,25 @@ export function describeSqlDriver(options: SqlContractOptions): void {
       const reports: BadRecord[] = [];
       const driver = await open(uri, { onBadRecord: (bad) => reports.push(bad) });
       await driver.put([record('a', 1), record('d', 4)]);
-      await options.insertRawRow(uri, { kind: 'incident', id: 'b-json', rev: rev(2), deleted: false, body: '{not json' });
-      await options.insertRawRow(uri, { kind: 'incident', id: 'c-rev', rev: 'garbage', deleted: false, body: '{}' });
+      await options.insertRawRow(uri, {
+        kind: 'incident',
+        id: 'b-json',
+        rev: rev(2),
+        deleted: false,
+        body: '{not json',
+      });
+      await options.insertRawRow(uri, {
+        kind: 'incident',
+        id: 'c-rev',
+        rev: 'garbage',
+        deleted: false,
+        body: '{}',
+      });
 
       expect(await driver.get('incident', 'b-json')).toBeNull();
-      expect(reports).toEqual([{ location: `${tableOf(uri)} incident/b-json`, error: expect.stringContaining('JSON') }]);
+      expect(reports).toEqual([
+        { location: `${tableOf(uri)} incident/b-json`, error: expect.stringContaining('JSON') },
+      ]);
       expect((await driver.list('incident')).items.map((r) => r.id)).toEqual(['a', 'd']);
       const paged: string[] = [];
       let cursor: string | undefined;
@@ -65,7 +87,9 @@ export function describeSqlDriver(options: SqlContractOptions): void {
       expect((await driver.changes()).items.map((r) => r.id)).toEqual(['a', 'd']);
       // The digest reads keys only: the unreadable body still counts, the garbage rev does not.
       expect((await driver.digest()).incident).toMatchObject({ count: 3, maxRev: rev(4) });
-      expect(reports.some((bad) => bad.location.endsWith('incident/c-rev') && /rev/.test(bad.error))).toBe(true);
+      expect(
+        reports.some((bad) => bad.location.endsWith('incident/c-rev') && /rev/.test(bad.error)),
+      ).toBe(true);
     });
 
     it('judges each record of a batch after the ones before it, in input order', async () => {
@@ -88,7 +112,16 @@ export function describeSqlDriver(options: SqlContractOptions): void {
     it('never ends a page of changes inside a run of equal revs, which the rev cursor would skip', async () => {
       const driver = await open();
       const sameRev = (id: string, n: number, kind = 'incident') => ({ ...record(id, n), kind });
-      await driver.put([sameRev('a', 1), sameRev('b', 1), sameRev('c', 1, 'subscriber'), sameRev('d', 1), sameRev('e', 1), sameRev('f', 2), sameRev('g', 2), sameRev('h', 3)]);
+      await driver.put([
+        sameRev('a', 1),
+        sameRev('b', 1),
+        sameRev('c', 1, 'subscriber'),
+        sameRev('d', 1),
+        sameRev('e', 1),
+        sameRev('f', 2),
+        sameRev('g', 2),
+        sameRev('h', 3),
+      ]);
       const seen: string[] = [];
       let mark: string | undefined;
       for (let pages = 0; pages < 20; pages++) {
@@ -107,7 +140,11 @@ export function describeSqlDriver(options: SqlContractOptions): void {
       await options.rejectWritesOf(uri, 'boom');
       // Several MiB, so that drivers which split a batch into statements do split this one.
       const big = 'x'.repeat(1024 * 1024);
-      const batch = [record('kept', 2, { v: 'new' }), ...Array.from({ length: 6 }, (_, i) => record(`big-${i}`, 3, { big })), record('boom', 4)];
+      const batch = [
+        record('kept', 2, { v: 'new' }),
+        ...Array.from({ length: 6 }, (_, i) => record(`big-${i}`, 3, { big })),
+        record('boom', 4),
+      ];
       await expect(driver.put(batch)).rejects.toBeInstanceOf(StorageError);
       expect((await driver.get('incident', 'kept'))?.body).toEqual({ v: 'old' });
       expect(await driver.get('incident', 'big-0')).toBeNull();
@@ -117,7 +154,9 @@ export function describeSqlDriver(options: SqlContractOptions): void {
     it('keeps ids apart that differ only by case, accents or trailing spaces, in byte order', async () => {
       const driver = await open();
       const ids = ['a', 'a ', 'A', 'á', 'a\u0301', 'B', '_', 'z', '事', 'ä', 'Z'];
-      expect(await driver.put(ids.map((id, i) => record(id, i + 1, { id })))).toEqual(ids.map(() => true));
+      expect(await driver.put(ids.map((id, i) => record(id, i + 1, { id })))).toEqual(
+        ids.map(() => true),
+      );
       for (const id of ids) expect((await driver.get('incident', id))?.body).toEqual({ id });
       const byteOrder = [...ids].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
       expect((await driver.list('incident')).items.map((r) => r.id)).toEqual(byteOrder);
@@ -168,77 +207,112 @@ export function describeSqlDriver(options: SqlContractOptions): void {
     });
 
     // Network targets only (those that come with a proxy); sqlite checks that it creates no file.
-    it.runIf(options.proxy !== undefined)('connects lazily: creating a driver opens no connection', async () => {
-      let accepted = 0;
-      const server = createServer((socket) => {
-        accepted++;
-        socket.destroy();
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      try {
-        const uri = await options.freshTarget();
-        uri.port = String((server.address() as { port: number }).port);
-        const driver = module.create(uri);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        await driver.close();
-        expect(accepted).toBe(0);
-      } finally {
-        await new Promise((resolve) => server.close(resolve));
-      }
-    });
-
-    it.runIf(options.delayWritesOf !== undefined)('gives up on a slow statement after the timeout, and goes on working', async () => {
-      const uri = await options.freshTarget();
-      const driver = await open(uri, { timeoutMs: 1000 });
-      await options.delayWritesOf!(uri, 'slow', 3);
-      const started = Date.now();
-      const error = await driver.put([record('slow', 1)]).then(() => null, (e: unknown) => e);
-      expect((error as StorageError).code).toBe('TIMEOUT');
-      expect(Date.now() - started).toBeLessThan(2500);
-      // Puts are idempotent, so a timed-out one that still lands later is harmless; what matters is
-      // that the driver is not left waiting on it.
-      expect(await driver.put([record('fast', 2)])).toEqual([true]);
-      expect(await driver.get('incident', 'fast')).not.toBeNull();
-    });
-
-    it.runIf(options.dropConnections !== undefined)('carries on after the server ends its connections', async () => {
-      const uri = await options.freshTarget();
-      const driver = await open(uri);
-      await driver.put([record('before', 1)]);
-      await options.dropConnections!(uri);
-      // Let the dead connections' errors arrive while the pool holds them idle: they must not crash anything.
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(await driver.get('incident', 'before')).not.toBeNull();
-      expect(await driver.put([record('after', 2)])).toEqual([true]);
-    });
-
-    it.runIf(options.proxy !== undefined)('reports an outage quickly, and recovers when the server is back', async () => {
-      const proxy = await options.proxy!();
-      try {
-        const uri = new URL(proxy.via((await options.freshTarget()).href));
-        const driver = await open(uri, { timeoutMs: 2000 });
-        await driver.put([record('before', 1)]);
-
-        proxy.cut();
-        const started = Date.now();
-        for (const call of [() => driver.ping(), () => driver.get('incident', 'before'), () => driver.put([record('during', 2)])]) {
-          const error = await call().then(() => null, (e: unknown) => e);
-          expect(error).toBeInstanceOf(StorageError);
-          expect(['UNAVAILABLE', 'TIMEOUT']).toContain((error as StorageError).code);
+    it.runIf(options.proxy !== undefined)(
+      'connects lazily: creating a driver opens no connection',
+      async () => {
+        let accepted = 0;
+        const server = createServer((socket) => {
+          accepted++;
+          socket.destroy();
+        });
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        try {
+          const uri = await options.freshTarget();
+          uri.port = String((server.address() as { port: number }).port);
+          const driver = module.create(uri);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          await driver.close();
+          expect(accepted).toBe(0);
+        } finally {
+          await new Promise((resolve) => server.close(resolve));
         }
-        expect(Date.now() - started).toBeLessThan(7000);
+      },
+    );
 
-        proxy.silence();
-        const hung = await driver.ping().then(() => null, (e: unknown) => e);
-        expect((hung as StorageError).code).toBe('TIMEOUT');
+    it.runIf(options.delayWritesOf !== undefined)(
+      'gives up on a slow statement after the timeout, and goes on working',
+      async () => {
+        const uri = await options.freshTarget();
+        const driver = await open(uri, { timeoutMs: 1000 });
+        await options.delayWritesOf!(uri, 'slow', 3);
+        const started = Date.now();
+        const error = await driver.put([record('slow', 1)]).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect((error as StorageError).code).toBe('TIMEOUT');
+        expect(Date.now() - started).toBeLessThan(2500);
+        // Puts are idempotent, so a timed-out one that still lands later is harmless; what matters is
+        // that the driver is not left waiting on it.
+        expect(await driver.put([record('fast', 2)])).toEqual([true]);
+        expect(await driver.get('incident', 'fast')).not.toBeNull();
+      },
+    );
 
-        proxy.restore();
-        await expect.poll(() => driver.ping().then(() => 'up', () => 'down'), { timeout: 10_000, interval: 200 }).toBe('up');
+    it.runIf(options.dropConnections !== undefined)(
+      'carries on after the server ends its connections',
+      async () => {
+        const uri = await options.freshTarget();
+        const driver = await open(uri);
+        await driver.put([record('before', 1)]);
+        await options.dropConnections!(uri);
+        // Let the dead connections' errors arrive while the pool holds them idle: they must not crash anything.
+        await new Promise((resolve) => setTimeout(resolve, 200));
         expect(await driver.get('incident', 'before')).not.toBeNull();
-        expect(await driver.put([record('after', 3)])).toEqual([true]);
-      } finally {
-        await proxy.close();
-      }
-    }, 30_000);
+        expect(await driver.put([record('after', 2)])).toEqual([true]);
+      },
+    );
+
+    it.runIf(options.proxy !== undefined)(
+      'reports an outage quickly, and recovers when the server is back',
+      async () => {
+        const proxy = await options.proxy!();
+        try {
+          const uri = new URL(proxy.via((await options.freshTarget()).href));
+          const driver = await open(uri, { timeoutMs: 2000 });
+          await driver.put([record('before', 1)]);
+
+          proxy.cut();
+          const started = Date.now();
+          for (const call of [
+            () => driver.ping(),
+            () => driver.get('incident', 'before'),
+            () => driver.put([record('during', 2)]),
+          ]) {
+            const error = await call().then(
+              () => null,
+              (e: unknown) => e,
+            );
+            expect(error).toBeInstanceOf(StorageError);
+            expect(['UNAVAILABLE', 'TIMEOUT']).toContain((error as StorageError).code);
+          }
+          expect(Date.now() - started).toBeLessThan(7000);
+
+          proxy.silence();
+          const hung = await driver.ping().then(
+            () => null,
+            (e: unknown) => e,
+          );
+          expect((hung as StorageError).code).toBe('TIMEOUT');
+
+          proxy.restore();
+          await expect
+            .poll(
+              () =>
+                driver.ping().then(
+                  () => 'up',
+                  () => 'down',
+                ),
+              { timeout: 10_000, interval: 200 },
+            )
+            .toBe('up');
+          expect(await driver.get('incident', 'before')).not.toBeNull();
+          expect(await driver.put([record('after', 3)])).toEqual([true]);
+        } finally {
+          await proxy.close();
+        }
+      },
+      30_000,
+    );
   });
 }

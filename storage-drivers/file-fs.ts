@@ -19,8 +19,15 @@ export const errnoOf = (error: unknown) => (error as NodeJS.ErrnoException | und
 export function fileError(what: string, error: unknown): StorageError {
   if (error instanceof StorageError) return error;
   const errno = errnoOf(error);
-  const code: StorageErrorCode = errno && PERMISSION_CODES.has(errno) ? 'AUTH' : errno && MISSING_CODES.has(errno) ? 'NOT_FOUND' : 'UNAVAILABLE';
-  return new StorageError('file', code, `${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  const code: StorageErrorCode =
+    errno && PERMISSION_CODES.has(errno)
+      ? 'AUTH'
+      : errno && MISSING_CODES.has(errno)
+        ? 'NOT_FOUND'
+        : 'UNAVAILABLE';
+  return new StorageError('file', code, `${what}: ${(error as Error)?.message ?? String(error)}`, {
+    cause: error,
+  });
 }
 
 /**
@@ -41,20 +48,28 @@ export async function makeDirectory(path: string): Promise<void> {
   } catch (error) {
     if (errnoOf(error) === 'EEXIST') return ensureDirectory(path);
     // The parent exists now, so ENOENT means this place takes no new folders (/proc, /sys, ...).
-    if (errnoOf(error) === 'ENOENT') throw Object.assign(new Error(`cannot create ${path}: its parent refuses new folders`), { code: 'ENOENT' });
+    if (errnoOf(error) === 'ENOENT')
+      throw Object.assign(new Error(`cannot create ${path}: its parent refuses new folders`), {
+        code: 'ENOENT',
+      });
     throw error;
   }
 }
 
 async function ensureDirectory(path: string): Promise<void> {
-  if (!(await stat(path)).isDirectory()) throw Object.assign(new Error(`${path} exists and is not a directory`), { code: 'ENOTDIR' });
+  if (!(await stat(path)).isDirectory())
+    throw Object.assign(new Error(`${path} exists and is not a directory`), { code: 'ENOTDIR' });
 }
 
 /**
  * A temporary file in `directory` (so that a rename stays on one file system), written and synced;
  * nothing is left behind when it cannot be written. Renaming it into place needs no new space.
  */
-export async function writeTemporary(directory: string, text: string, durable: boolean): Promise<string> {
+export async function writeTemporary(
+  directory: string,
+  text: string,
+  durable: boolean,
+): Promise<string> {
   // `~` never starts a record name, so listings tell temporary files apart.
   const temporary = join(directory, `~${process.pid}-${randomUUID()}.tmp`);
   const handle = await open(temporary, 'wx', FILE_MODE);
@@ -90,8 +105,19 @@ export async function createFile(path: string, text: string, durable: boolean): 
   } catch (error) {
     if (errnoOf(error) === 'EEXIST') return false;
     // Some file systems have no hard links; the caller holds the record's lock, so a checked rename is safe.
-    if (errnoOf(error) !== 'EPERM' && errnoOf(error) !== 'ENOTSUP' && errnoOf(error) !== 'EOPNOTSUPP') throw error;
-    if (await stat(path).then(() => true, () => false)) return false;
+    if (
+      errnoOf(error) !== 'EPERM' &&
+      errnoOf(error) !== 'ENOTSUP' &&
+      errnoOf(error) !== 'EOPNOTSUPP'
+    )
+      throw error;
+    if (
+      await stat(path).then(
+        () => true,
+        () => false,
+      )
+    )
+      return false;
     await rename(temporary, path);
     return true;
   } finally {
@@ -106,7 +132,8 @@ export async function syncDirectory(path: string): Promise<void> {
     handle = await open(path, 'r');
     await handle.sync();
   } catch (error) {
-    if (!['EISDIR', 'EINVAL', 'EPERM', 'EBADF', 'ENOENT'].includes(errnoOf(error) ?? '')) throw error;
+    if (!['EISDIR', 'EINVAL', 'EPERM', 'EBADF', 'ENOENT'].includes(errnoOf(error) ?? ''))
+      throw error;
   } finally {
     await handle?.close();
   }

@@ -20,8 +20,14 @@ try {
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint], { stdio: 'pipe' });
   mounted = true;
 } catch (error) {
-  if (process.env.CI) throw new Error(`CI is set but a tmpfs cannot be mounted for the full-disk tests: ${(error as Error).message}`, { cause: error });
-  console.warn(`file-full-disk.test.ts skipped: cannot mount a tmpfs here (${(error as Error).message.split('\n')[0]}); run as root to include it`);
+  if (process.env.CI)
+    throw new Error(
+      `CI is set but a tmpfs cannot be mounted for the full-disk tests: ${(error as Error).message}`,
+      { cause: error },
+    );
+  console.warn(
+    `file-full-disk.test.ts skipped: cannot mount a tmpfs here (${(error as Error).message.split('\n')[0]}); run as root to include it`,
+  );
 }
 afterAll(() => {
   if (mounted) execFileSync('umount', ['-l', mountPoint]);
@@ -65,7 +71,10 @@ describe.runIf(mounted)('file driver on a full disk (tmpfs)', () => {
     const driver = await open(folder);
     await driver.put([record('warm', 1)]);
     fillLeaving(0);
-    for (let i = 0; i < 20; i++) await expect(driver.put([record(`x${i}`, 2), record(`y${i}`, 2)])).rejects.toMatchObject({ name: 'StorageError' });
+    for (let i = 0; i < 20; i++)
+      await expect(driver.put([record(`x${i}`, 2), record(`y${i}`, 2)])).rejects.toMatchObject({
+        name: 'StorageError',
+      });
     expect(readdirSync(join(folder, '.locks', 'incident'))).toEqual([]);
     rmSync(filler, { force: true });
   });
@@ -78,7 +87,9 @@ describe.runIf(mounted)('file driver on a full disk (tmpfs)', () => {
     // Room for the two locks and the small record, not for the large one.
     fillLeaving(4);
     const large = 'x'.repeat(10 * PAGE);
-    await expect(driver.put([record('small', 2), record('large', 2, { large })])).rejects.toMatchObject({ name: 'StorageError' });
+    await expect(
+      driver.put([record('small', 2), record('large', 2, { large })]),
+    ).rejects.toMatchObject({ name: 'StorageError' });
     expect(await driver.get('incident', 'small')).toBeNull();
     rmSync(filler, { force: true });
     const restarted = await open(folder);
@@ -97,7 +108,10 @@ describe.runIf(mounted)('file driver on a full disk (tmpfs)', () => {
     mkdirSync(join(folder, '.locks', 'incident'), { recursive: true });
     for (const id of ids) {
       writeFileSync(join(folder, '.locks', 'incident', `${nameOf(id)}.lock`), '');
-      writeFileSync(join(folder, '.revs', 'incident', entryFile(rev(2), nameOf(id), 'pending')), '');
+      writeFileSync(
+        join(folder, '.revs', 'incident', entryFile(rev(2), nameOf(id), 'pending')),
+        '',
+      );
     }
     const started = performance.now();
     const restarted = await open(folder);

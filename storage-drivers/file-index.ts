@@ -31,7 +31,12 @@ export const finalState = (deleted: boolean): EntryState => (deleted ? 'deleted'
 export function parseEntry(file: string): IndexEntry | null {
   const match = ENTRY.exec(file);
   if (!match) return null;
-  return { rev: match[1]!, name: match[2]!, state: (match[3] as EntryState | undefined) ?? 'live', file };
+  return {
+    rev: match[1]!,
+    name: match[2]!,
+    state: (match[3] as EntryState | undefined) ?? 'live',
+    file,
+  };
 }
 
 export interface NameEntries {

@@ -33,9 +33,14 @@ export class FileLocks {
   constructor(private readonly timeoutMs: number) {}
 
   /** Every lock in `lockPaths`, taken in sorted order (so two batches never wait on each other in a cycle), then `work`. */
-  withLocks<T>(lockPaths: readonly string[], work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  withLocks<T>(
+    lockPaths: readonly string[],
+    work: () => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
     const sorted = [...new Set(lockPaths)].sort();
-    const take = (i: number): Promise<T> => (i === sorted.length ? work() : this.withLock(sorted[i]!, () => take(i + 1), signal));
+    const take = (i: number): Promise<T> =>
+      i === sorted.length ? work() : this.withLock(sorted[i]!, () => take(i + 1), signal);
     return take(0);
   }
 
@@ -52,7 +57,12 @@ export class FileLocks {
   }
 
   /** `signal`: the caller gave up (timed out); stop waiting and do not start the work. */
-  async withLock<T>(lockPath: string, work: () => Promise<T>, signal?: AbortSignal, once = false): Promise<T> {
+  async withLock<T>(
+    lockPath: string,
+    work: () => Promise<T>,
+    signal?: AbortSignal,
+    once = false,
+  ): Promise<T> {
     const before = this.queues.get(lockPath) ?? Promise.resolve();
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
@@ -73,7 +83,11 @@ export class FileLocks {
     }
   }
 
-  private async acquire(lockPath: string, signal: AbortSignal | undefined, once = false): Promise<void> {
+  private async acquire(
+    lockPath: string,
+    signal: AbortSignal | undefined,
+    once = false,
+  ): Promise<void> {
     const deadline = Date.now() + this.timeoutMs;
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
@@ -98,7 +112,12 @@ export class FileLocks {
       }
       if (await this.breakIfStale(lockPath)) continue;
       if (once) throw new LockBusy();
-      if (Date.now() > deadline) throw new StorageError('file', 'TIMEOUT', `lock ${lockPath} still held after ${this.timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new StorageError(
+          'file',
+          'TIMEOUT',
+          `lock ${lockPath} still held after ${this.timeoutMs} ms`,
+        );
       await sleep(Math.random() * Math.min(50, 2 + attempt));
     }
   }

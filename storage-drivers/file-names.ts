@@ -24,11 +24,15 @@ function escapeUnit(unit: number): string {
 /** The name (without extension) of the file holding this id. */
 export function nameOf(id: string): string {
   let name = '';
-  for (let i = 0; i < id.length; i++) name += LITERAL.test(id[i]!) ? id[i] : escapeUnit(id.charCodeAt(i));
-  return name.length <= MAX_NAME_LENGTH ? name : HASHED_PREFIX + createHash('sha256').update(name).digest('hex');
+  for (let i = 0; i < id.length; i++)
+    name += LITERAL.test(id[i]!) ? id[i] : escapeUnit(id.charCodeAt(i));
+  return name.length <= MAX_NAME_LENGTH
+    ? name
+    : HASHED_PREFIX + createHash('sha256').update(name).digest('hex');
 }
 
-export const isHashedName = (name: string) => name.startsWith(HASHED_PREFIX) && /^#[0-9a-f]{64}$/.test(name);
+export const isHashedName = (name: string) =>
+  name.startsWith(HASHED_PREFIX) && /^#[0-9a-f]{64}$/.test(name);
 
 /**
  * The id a name stands for; null for a hashed name (its file says) and undefined for a name this
@@ -37,7 +41,11 @@ export const isHashedName = (name: string) => name.startsWith(HASHED_PREFIX) && 
 export function idOf(name: string): string | null | undefined {
   if (isHashedName(name)) return null;
   if (!ENCODED.test(name) || name.length > MAX_NAME_LENGTH) return undefined;
-  const id = name.replace(/%u([0-9A-F]{4})|%([0-9A-F]{2})/g, (_, long: string | undefined, short: string | undefined) => String.fromCharCode(parseInt(long ?? short!, 16)));
+  const id = name.replace(
+    /%u([0-9A-F]{4})|%([0-9A-F]{2})/g,
+    (_, long: string | undefined, short: string | undefined) =>
+      String.fromCharCode(parseInt(long ?? short!, 16)),
+  );
   // Only the canonical spelling counts: "%61" is not a name for "a".
   return nameOf(id) === name ? id : undefined;
 }

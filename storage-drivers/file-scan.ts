@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import type { StoredRecord } from './types.ts';
 import { KIND_PATTERN, mapConcurrently } from './utils.ts';
 import { READ_CONCURRENCY } from './object-store-common.ts';
-import { groupByName, parseEntry, settledEntry, type IndexEntry, type NameEntries } from './file-index.ts';
+import {
+  groupByName,
+  parseEntry,
+  settledEntry,
+  type IndexEntry,
+  type NameEntries,
+} from './file-index.ts';
 import { idOf } from './file-names.ts';
 import { RECORD_SUFFIX, type FileStore } from './file-store.ts';
 
@@ -32,7 +38,10 @@ export async function indexedKinds(store: FileStore): Promise<string[]> {
   return (await store.listFolder(store.indexRoot)).filter((kind) => KIND_PATTERN.test(kind)).sort();
 }
 
-export async function indexGroups(store: FileStore, kind: string): Promise<Map<string, NameEntries>> {
+export async function indexGroups(
+  store: FileStore,
+  kind: string,
+): Promise<Map<string, NameEntries>> {
   const entries: IndexEntry[] = [];
   for (const file of await store.listFolder(store.indexDir(kind))) {
     const entry = parseEntry(file);
@@ -47,12 +56,22 @@ export async function currentRevs(store: FileStore, kind: string): Promise<Candi
   const unsettled: string[] = [];
   for (const [name, group] of await indexGroups(store, kind)) {
     const settled = settledEntry(group);
-    if (settled) candidates.push({ kind, name, rev: settled.rev, deleted: settled.state === 'deleted' });
+    if (settled)
+      candidates.push({ kind, name, rev: settled.rev, deleted: settled.state === 'deleted' });
     else unsettled.push(name);
   }
-  const read = await mapConcurrently(unsettled, READ_CONCURRENCY, (name) => store.readForScan(kind, name));
+  const read = await mapConcurrently(unsettled, READ_CONCURRENCY, (name) =>
+    store.readForScan(kind, name),
+  );
   read.forEach((record, i) => {
-    if (record) candidates.push({ kind, name: unsettled[i]!, rev: record.rev, deleted: record.deleted, record });
+    if (record)
+      candidates.push({
+        kind,
+        name: unsettled[i]!,
+        rev: record.rev,
+        deleted: record.deleted,
+        record,
+      });
   });
   return candidates;
 }
@@ -69,7 +88,9 @@ export async function namesWithIds(store: FileStore, kind: string): Promise<Name
     else if (id === null) hashed.push(name);
     else found.push({ name, id });
   }
-  const read = await mapConcurrently(hashed, READ_CONCURRENCY, (name) => store.readForScan(kind, name));
+  const read = await mapConcurrently(hashed, READ_CONCURRENCY, (name) =>
+    store.readForScan(kind, name),
+  );
   read.forEach((record, i) => {
     if (record) found.push({ name: hashed[i]!, id: record.id, record });
   });

@@ -66,12 +66,15 @@ export class FileStore {
 
   async syncKinds(kinds: Iterable<string>): Promise<void> {
     if (!this.durable) return;
-    for (const kind of kinds) await Promise.all([syncDirectory(this.kindDir(kind)), syncDirectory(this.indexDir(kind))]);
+    for (const kind of kinds)
+      await Promise.all([syncDirectory(this.kindDir(kind)), syncDirectory(this.indexDir(kind))]);
   }
 
   /** Names in a folder, or none when it does not exist (a kind never written). */
   listFolder(path: string): Promise<string[]> {
-    return readdir(path).catch((error: unknown) => (errnoOf(error) === 'ENOENT' ? [] : Promise.reject(error)));
+    return readdir(path).catch((error: unknown) =>
+      errnoOf(error) === 'ENOENT' ? [] : Promise.reject(error),
+    );
   }
 
   /**
@@ -87,7 +90,11 @@ export class FileStore {
       if (errnoOf(error) === 'ENOENT' || errnoOf(error) === 'ENOTDIR') return null;
       throw error;
     }
-    const { record, problem } = decodeRecordText(text, (r) => r.kind === kind && nameOf(r.id) === name, 'in another file');
+    const { record, problem } = decodeRecordText(
+      text,
+      (r) => r.kind === kind && nameOf(r.id) === name,
+      'in another file',
+    );
     if (problem !== undefined) this.report(path, problem);
     return record ?? null;
   }
@@ -108,6 +115,8 @@ export class FileStore {
   }
 
   async removeEntry(kind: string, file: string): Promise<void> {
-    await unlink(this.entryPath(kind, file)).catch((error: unknown) => (errnoOf(error) === 'ENOENT' ? undefined : Promise.reject(error)));
+    await unlink(this.entryPath(kind, file)).catch((error: unknown) =>
+      errnoOf(error) === 'ENOENT' ? undefined : Promise.reject(error),
+    );
   }
 }

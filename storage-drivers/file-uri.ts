@@ -16,17 +16,25 @@ const KNOWN_PARAMETERS = ['fsync', 'timeout_ms'];
  * to `baseDir` (the config file's folder; default the working directory). `file:rel` is refused:
  * URL parsing turns it into `/rel` at the filesystem root, which is never what was meant.
  */
-export function readFileUri(uri: URL, context: UriContext = {}): { path?: string; problems: string[] } {
+export function readFileUri(
+  uri: URL,
+  context: UriContext = {},
+): { path?: string; problems: string[] } {
   const problems = unknownParameters(uri, KNOWN_PARAMETERS);
   if (uri.protocol !== 'file:') problems.push(`scheme ${uri.protocol} is not file:`);
   if (context.raw !== undefined && !/^file:\//i.test(context.raw.trim())) {
-    problems.push('path: write file:///absolute/folder, or file://./relative/folder for a folder relative to the config file');
+    problems.push(
+      'path: write file:///absolute/folder, or file://./relative/folder for a folder relative to the config file',
+    );
   }
   booleanParameter('file', uri, 'fsync', problems);
   numberParameter(uri, 'timeout_ms', problems);
   let path: string | undefined;
   try {
-    path = uri.host === '' ? fileURLToPath(new URL(uri.pathname, 'file://')) : resolve(context.baseDir ?? '.', decodeURIComponent(uri.host + uri.pathname));
+    path =
+      uri.host === ''
+        ? fileURLToPath(new URL(uri.pathname, 'file://'))
+        : resolve(context.baseDir ?? '.', decodeURIComponent(uri.host + uri.pathname));
     path = path.replace(/\/+$/, '');
     if (path === '') problems.push('path: names the root folder; give a folder of its own');
   } catch (error) {

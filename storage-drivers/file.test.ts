@@ -1,5 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -30,13 +38,24 @@ describeStorageDriver({
   module: file,
   freshTarget: async () => uriOf(freshFolder()),
   failures: [
-    { what: 'a folder that was never created', uri: () => uriOf(join(base, 'missing', 'data')), code: 'NOT_FOUND' },
-    { what: 'a path below a regular file', uri: () => uriOf(join(regularFile, 'data')), code: 'NOT_FOUND' },
+    {
+      what: 'a folder that was never created',
+      uri: () => uriOf(join(base, 'missing', 'data')),
+      code: 'NOT_FOUND',
+    },
+    {
+      what: 'a path below a regular file',
+      uri: () => uriOf(join(regularFile, 'data')),
+      code: 'NOT_FOUND',
+    },
     { what: 'a path under /proc', uri: () => uriOf('/proc/staunch-test/data'), code: 'NOT_FOUND' },
   ],
 });
 
-async function openFresh(options: Parameters<typeof createFileDriver>[1] = {}, query = ''): Promise<{ driver: StorageDriver; folder: string }> {
+async function openFresh(
+  options: Parameters<typeof createFileDriver>[1] = {},
+  query = '',
+): Promise<{ driver: StorageDriver; folder: string }> {
   const folder = freshFolder();
   const driver = createFileDriver(uriOf(folder, query), options);
   await driver.init();
@@ -54,8 +73,15 @@ describe('file target URIs', () => {
   });
 
   it('refuses unknown parameters, a fsync that is not a boolean, and the root folder', () => {
-    for (const bad of ['file:///tmp/x?fsnyc=false', 'file:///tmp/x?fsync=maybe', 'file:///', 'memory://x']) {
-      expect(() => createFileDriver(new URL(bad)), bad).toThrow(expect.objectContaining({ code: 'INVALID_URI' }));
+    for (const bad of [
+      'file:///tmp/x?fsnyc=false',
+      'file:///tmp/x?fsync=maybe',
+      'file:///',
+      'memory://x',
+    ]) {
+      expect(() => createFileDriver(new URL(bad)), bad).toThrow(
+        expect.objectContaining({ code: 'INVALID_URI' }),
+      );
     }
   });
 });
@@ -63,14 +89,18 @@ describe('file target URIs', () => {
 describe('file names', () => {
   it('round-trip any id, in characters every file system accepts, distinct even without case', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', minLength: 1, maxLength: 200 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }), (a, b) => {
-        const name = nameOf(a);
-        expect(name).toMatch(/^(?:[a-z0-9_%A-F-]|%u)+$|^#[0-9a-f]{64}$/);
-        expect(name.length).toBeLessThanOrEqual(160);
-        const back = idOf(name);
-        if (back !== null) expect(back).toBe(a);
-        if (a !== b) expect(nameOf(a).toLowerCase()).not.toBe(nameOf(b).toLowerCase());
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 200 }),
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
+        (a, b) => {
+          const name = nameOf(a);
+          expect(name).toMatch(/^(?:[a-z0-9_%A-F-]|%u)+$|^#[0-9a-f]{64}$/);
+          expect(name.length).toBeLessThanOrEqual(160);
+          const back = idOf(name);
+          if (back !== null) expect(back).toBe(a);
+          if (a !== b) expect(nameOf(a).toLowerCase()).not.toBe(nameOf(b).toLowerCase());
+        },
+      ),
       { numRuns: 3000 },
     );
     expect(nameOf('Foo')).not.toBe(nameOf('foo'));
@@ -97,7 +127,9 @@ describe('file driver', () => {
   it('writes whole files only: no temporary files stay behind, each record file is its JSON', async () => {
     const { driver, folder } = await openFresh();
     await driver.put(Array.from({ length: 50 }, (_, i) => record(`r${i}`, i + 1, { i })));
-    await driver.put(Array.from({ length: 50 }, (_, i) => record(`r${i}`, 100 + i, { i, again: true })));
+    await driver.put(
+      Array.from({ length: 50 }, (_, i) => record(`r${i}`, 100 + i, { i, again: true })),
+    );
     const files = readdirSync(join(folder, 'incident'));
     expect(files).toHaveLength(50);
     expect(files.every((f) => f.endsWith('.json'))).toBe(true);
@@ -120,7 +152,11 @@ describe('file driver', () => {
     mkdirSync(join(folder, 'lost+found'));
 
     expect((await driver.list('incident')).items.map((r) => r.id)).toEqual(['good']);
-    expect(bad.map((b) => b.location).sort()).toEqual(['Upper.json', 'corrupt.json', 'folder.json', 'misplaced.json', 'notes.txt'].map((f) => join(kindFolder, f)));
+    expect(bad.map((b) => b.location).sort()).toEqual(
+      ['Upper.json', 'corrupt.json', 'folder.json', 'misplaced.json', 'notes.txt'].map((f) =>
+        join(kindFolder, f),
+      ),
+    );
     expect(bad.find((b) => b.location.endsWith('corrupt.json'))?.error).toMatch(/not JSON/);
     expect(bad.find((b) => b.location.endsWith('misplaced.json'))?.error).toMatch(/another file/);
 
@@ -155,7 +191,10 @@ describe('file driver', () => {
     utimesSync(temporary, new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
 
     expect(await driver.get('incident', 'a')).toEqual(record('a', 1));
-    expect((await driver.changes()).items.map((r) => [r.id, r.rev])).toEqual([['a', rev(1)], ['b', rev(2)]]);
+    expect((await driver.changes()).items.map((r) => [r.id, r.rev])).toEqual([
+      ['a', rev(1)],
+      ['b', rev(2)],
+    ]);
     expect((await driver.list('incident')).items.map((r) => r.id)).toEqual(['a', 'b', 'copied']);
 
     const restarted = createFileDriver(uriOf(folder));
@@ -165,7 +204,9 @@ describe('file driver', () => {
     const reference = createMemoryDriver();
     await reference.put([record('a', 1), record('b', 2), record('copied', 4)]);
     expect(await restarted.digest()).toEqual(await reference.digest());
-    expect((await restarted.changes({ sinceRev: rev(2) })).items.map((r) => r.id)).toEqual(['copied']);
+    expect((await restarted.changes({ sinceRev: rev(2) })).items.map((r) => r.id)).toEqual([
+      'copied',
+    ]);
     await Promise.all([driver.close(), restarted.close()]);
   });
 
@@ -208,29 +249,50 @@ describe('file driver', () => {
       process.stdout.write(JSON.stringify(won));
     `;
     const start = (writer: string) =>
-      run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', worker], { env: { ...process.env, WRITER: writer, TARGET: uriOf(folder).href }, timeout: 60_000 });
+      run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', worker], {
+        env: { ...process.env, WRITER: writer, TARGET: uriOf(folder).href },
+        timeout: 60_000,
+      });
     const [a, b] = await Promise.all([start('a'), start('b')]);
-    const claims = [...(JSON.parse(a.stdout) as string[]), ...(JSON.parse(b.stdout) as string[])].sort();
+    const claims = [
+      ...(JSON.parse(a.stdout) as string[]),
+      ...(JSON.parse(b.stdout) as string[]),
+    ].sort();
     expect(claims).toEqual(Array.from({ length: 10 }, (_, i) => `claim-${i}`).sort());
 
     const driver = createFileDriver(uriOf(folder));
     await driver.init();
     // Writer "b" sorts after "a" at equal wall time, so the last round of b is the newest rev.
     const newest = `${(1_700_000_000_000 + 39).toString(16).padStart(12, '0')}-000000-b`;
-    for (const id of ['p', 'q', 'r']) expect(await driver.get('incident', id), id).toMatchObject({ rev: newest, body: { writer: 'b', round: 39 } });
-    expect(readdirSync(join(folder, '.revs', 'incident')).sort()).toEqual(['p', 'q', 'r'].map((id) => `${newest}~${id}`));
+    for (const id of ['p', 'q', 'r'])
+      expect(await driver.get('incident', id), id).toMatchObject({
+        rev: newest,
+        body: { writer: 'b', round: 39 },
+      });
+    expect(readdirSync(join(folder, '.revs', 'incident')).sort()).toEqual(
+      ['p', 'q', 'r'].map((id) => `${newest}~${id}`),
+    );
     expect((await driver.digest()).delivery?.count).toBe(10);
     await driver.close();
   });
 
   it('fails clearly, without hanging, where the folder cannot be made', async () => {
-    await expect(createFileDriver(uriOf(join(regularFile, 'data'))).init()).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(createFileDriver(uriOf('/proc/staunch-test/data')).init()).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    if (process.platform === 'linux') await expect(createFileDriver(uriOf('/sys/staunch-test')).init()).rejects.toMatchObject({ code: 'AUTH' });
+    await expect(createFileDriver(uriOf(join(regularFile, 'data'))).init()).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(createFileDriver(uriOf('/proc/staunch-test/data')).init()).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    if (process.platform === 'linux')
+      await expect(createFileDriver(uriOf('/sys/staunch-test')).init()).rejects.toMatchObject({
+        code: 'AUTH',
+      });
     if (process.getuid?.() !== 0) {
       const locked = join(base, `locked-${++counter}`);
       mkdirSync(locked, { mode: 0o500 });
-      await expect(createFileDriver(uriOf(join(locked, 'data'))).init()).rejects.toMatchObject({ code: 'AUTH' });
+      await expect(createFileDriver(uriOf(join(locked, 'data'))).init()).rejects.toMatchObject({
+        code: 'AUTH',
+      });
     }
   });
 });

@@ -13,8 +13,24 @@
 import { access, constants, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { StorageError, type DriverModule, type DriverOptions, type StorageDriver } from './types.ts';
-import { DEFAULT_TIMEOUT_MS, KIND_PATTERN, assertRecord, booleanParameter, clampLimit, compareText as compare, digestRows, mapConcurrently, queryNumber, withTimeout } from './utils.ts';
+import {
+  StorageError,
+  type DriverModule,
+  type DriverOptions,
+  type StorageDriver,
+} from './types.ts';
+import {
+  DEFAULT_TIMEOUT_MS,
+  KIND_PATTERN,
+  assertRecord,
+  booleanParameter,
+  clampLimit,
+  compareText as compare,
+  digestRows,
+  mapConcurrently,
+  queryNumber,
+  withTimeout,
+} from './utils.ts';
 import { READ_CONCURRENCY, changesPage, listPage } from './object-store-common.ts';
 import { fileError, makeDirectory } from './file-fs.ts';
 import { idOf, nameOf } from './file-names.ts';
@@ -30,7 +46,12 @@ const readAhead = () => READ_CONCURRENCY;
 export function createFileDriver(uri: URL, options: DriverOptions = {}): StorageDriver {
   const root = fileDirectory(uri);
   const timeoutMs = queryNumber(uri, 'timeout_ms', options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const store = new FileStore(root, booleanParameter('file', uri, 'fsync') ?? true, timeoutMs, options);
+  const store = new FileStore(
+    root,
+    booleanParameter('file', uri, 'fsync') ?? true,
+    timeoutMs,
+    options,
+  );
   const location = pathToFileURL(root).href;
   let closed = false;
 
@@ -38,7 +59,11 @@ export function createFileDriver(uri: URL, options: DriverOptions = {}): Storage
    * Every public call: refused after close, bounded in time, failures as StorageErrors. When the
    * time is up the signal tells the work still running to start no further record.
    */
-  async function guard<T>(what: string, work: (signal: AbortSignal) => Promise<T>, budgetMs = timeoutMs): Promise<T> {
+  async function guard<T>(
+    what: string,
+    work: (signal: AbortSignal) => Promise<T>,
+    budgetMs = timeoutMs,
+  ): Promise<T> {
     if (closed) throw new StorageError('file', 'CLOSED', `driver for ${location} is closed`);
     const controller = new AbortController();
     try {
@@ -49,19 +74,24 @@ export function createFileDriver(uri: URL, options: DriverOptions = {}): Storage
     }
   }
 
-  const readCandidate = (c: Candidate) => (c.record ? Promise.resolve(c.record) : store.readForScan(c.kind, c.name));
+  const readCandidate = (c: Candidate) =>
+    c.record ? Promise.resolve(c.record) : store.readForScan(c.kind, c.name);
 
   return {
     name: 'file',
     location,
 
     init: () =>
-      guard('init', async () => {
-        await makeDirectory(root);
-        await makeDirectory(store.indexRoot);
-        await makeDirectory(join(root, '.locks'));
-        await repair(store);
-      }, timeoutMs * 6),
+      guard(
+        'init',
+        async () => {
+          await makeDirectory(root);
+          await makeDirectory(store.indexRoot);
+          await makeDirectory(join(root, '.locks'));
+          await repair(store);
+        },
+        timeoutMs * 6,
+      ),
 
     put: (records) =>
       guard(
@@ -77,27 +107,43 @@ export function createFileDriver(uri: URL, options: DriverOptions = {}): Storage
         timeoutMs * Math.max(1, Math.ceil(records.length / 1000)),
       ),
 
-    get: (kind, id) => guard('get', async () => (KIND_PATTERN.test(kind) ? store.readRecordFile(kind, nameOf(id)) : null)),
+    get: (kind, id) =>
+      guard('get', async () =>
+        KIND_PATTERN.test(kind) ? store.readRecordFile(kind, nameOf(id)) : null,
+      ),
 
     list: (kind, listOptions = {}) =>
       guard('list', async () => {
         if (!KIND_PATTERN.test(kind)) return { items: [] };
         const { cursor } = listOptions;
-        const names = (await namesWithIds(store, kind)).filter((entry) => cursor === undefined || entry.id > cursor).sort((a, b) => compare(a.id, b.id));
-        return listPage(names, (entry) => (entry.record ? Promise.resolve(entry.record) : store.readForScan(kind, entry.name)), {
-          limit: clampLimit(listOptions.limit),
-          includeDeleted: listOptions.includeDeleted === true,
-          readAhead,
-        });
+        const names = (await namesWithIds(store, kind))
+          .filter((entry) => cursor === undefined || entry.id > cursor)
+          .sort((a, b) => compare(a.id, b.id));
+        return listPage(
+          names,
+          (entry) =>
+            entry.record ? Promise.resolve(entry.record) : store.readForScan(kind, entry.name),
+          {
+            limit: clampLimit(listOptions.limit),
+            includeDeleted: listOptions.includeDeleted === true,
+            readAhead,
+          },
+        );
       }),
 
     changes: (changeOptions = {}) =>
       guard('changes', async () => {
         const since = changeOptions.sinceRev ?? '';
         const candidates: Candidate[] = [];
-        for (const kind of await indexedKinds(store)) candidates.push(...(await currentRevs(store, kind)).filter((c) => c.rev > since));
-        candidates.sort((a, b) => compare(a.rev, b.rev) || compare(a.kind, b.kind) || compare(a.name, b.name));
-        return changesPage(candidates, readCandidate, { limit: clampLimit(changeOptions.limit), readAhead });
+        for (const kind of await indexedKinds(store))
+          candidates.push(...(await currentRevs(store, kind)).filter((c) => c.rev > since));
+        candidates.sort(
+          (a, b) => compare(a.rev, b.rev) || compare(a.kind, b.kind) || compare(a.name, b.name),
+        );
+        return changesPage(candidates, readCandidate, {
+          limit: clampLimit(changeOptions.limit),
+          readAhead,
+        });
       }),
 
     digest: () =>
@@ -105,7 +151,12 @@ export function createFileDriver(uri: URL, options: DriverOptions = {}): Storage
         const rows: Array<{ kind: string; id: string; rev: string }> = [];
         for (const kind of await indexedKinds(store)) {
           const candidates = await currentRevs(store, kind);
-          const ids = await mapConcurrently(candidates, READ_CONCURRENCY, async (c) => c.record?.id ?? idOf(c.name) ?? (await store.readForScan(kind, c.name))?.id);
+          const ids = await mapConcurrently(
+            candidates,
+            READ_CONCURRENCY,
+            async (c) =>
+              c.record?.id ?? idOf(c.name) ?? (await store.readForScan(kind, c.name))?.id,
+          );
           candidates.forEach((c, i) => {
             const id = ids[i];
             if (id !== undefined) rows.push({ kind, id, rev: c.rev });
@@ -123,12 +174,14 @@ export function createFileDriver(uri: URL, options: DriverOptions = {}): Storage
         return created;
       }),
 
-    purgeTombstones: (beforeRev) => guard('purgeTombstones', (signal) => purgeTombstones(store, beforeRev, signal)),
+    purgeTombstones: (beforeRev) =>
+      guard('purgeTombstones', (signal) => purgeTombstones(store, beforeRev, signal)),
 
     ping: () =>
       guard('ping', async () => {
         const info = await stat(root);
-        if (!info.isDirectory()) throw Object.assign(new Error(`${root} is not a folder`), { code: 'ENOTDIR' });
+        if (!info.isDirectory())
+          throw Object.assign(new Error(`${root} is not a folder`), { code: 'ENOTDIR' });
         await access(root, constants.R_OK | constants.W_OK);
       }),
 

@@ -16,7 +16,8 @@ describe('fnv1a', () => {
 
 describe('fnv1a64', () => {
   it('matches the published 64-bit FNV-1a test vectors', () => {
-    const hex = (text: string) => fnv1a64(new TextEncoder().encode(text)).toString(16).padStart(16, '0');
+    const hex = (text: string) =>
+      fnv1a64(new TextEncoder().encode(text)).toString(16).padStart(16, '0');
     expect(hex('')).toBe('cbf29ce484222325');
     expect(hex('a')).toBe('af63dc4c8601ec8c');
     expect(hex('foobar')).toBe('85944171f73967e8');

@@ -14,7 +14,8 @@ export function fnv1a(text: string, seed = 0x811c9dc5, prime = 0x01000193): numb
 /** A second 32-bit hash, independent of FNV-1a, so that a digest is two hashes wide. */
 export function shiftedHash(text: string): number {
   let hash = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x5bd1e995) ^ (hash >>> 15);
+  for (let i = 0; i < text.length; i++)
+    hash = Math.imul(hash ^ text.charCodeAt(i), 0x5bd1e995) ^ (hash >>> 15);
   return hash >>> 0;
 }
 

@@ -11,7 +11,10 @@ const sharedStores = new Map<string, Map<string, StoredRecord>>();
 
 export function createMemoryDriver(uri: URL = new URL('memory://')): StorageDriver {
   const storeName = uri.host + uri.pathname;
-  const records = storeName && storeName !== '/' ? (sharedStores.get(storeName) ?? new Map<string, StoredRecord>()) : new Map<string, StoredRecord>();
+  const records =
+    storeName && storeName !== '/'
+      ? (sharedStores.get(storeName) ?? new Map<string, StoredRecord>())
+      : new Map<string, StoredRecord>();
   if (storeName && storeName !== '/') sharedStores.set(storeName, records);
   let closed = false;
 
@@ -47,7 +50,12 @@ export function createMemoryDriver(uri: URL = new URL('memory://')): StorageDriv
       open();
       const limit = clampLimit(options.limit);
       const matching = [...records.values()]
-        .filter((r) => r.kind === kind && (options.includeDeleted || !r.deleted) && (!options.cursor || r.id > options.cursor))
+        .filter(
+          (r) =>
+            r.kind === kind &&
+            (options.includeDeleted || !r.deleted) &&
+            (!options.cursor || r.id > options.cursor),
+        )
         .sort((a, b) => compareText(a.id, b.id));
       const items = matching.slice(0, limit).map(copy);
       return matching.length > limit ? { items, cursor: items[items.length - 1]!.id } : { items };
@@ -56,7 +64,9 @@ export function createMemoryDriver(uri: URL = new URL('memory://')): StorageDriv
       open();
       const limit = clampLimit(options.limit);
       const since = options.sinceRev ?? '';
-      const matching = [...records.values()].filter((r) => r.rev > since).sort((a, b) => (a.rev < b.rev ? -1 : 1));
+      const matching = [...records.values()]
+        .filter((r) => r.rev > since)
+        .sort((a, b) => (a.rev < b.rev ? -1 : 1));
       const items = matching.slice(0, limit).map(copy);
       return matching.length > limit ? { items, cursor: items[items.length - 1]!.rev } : { items };
     },

@@ -8,10 +8,30 @@
  */
 import { Buffer } from 'node:buffer';
 import mysql from 'mysql2/promise';
-import { StorageError, type DriverModule, type DriverOptions, type StorageDriver, type StorageErrorCode, type UriCheck } from './types.ts';
+import {
+  StorageError,
+  type DriverModule,
+  type DriverOptions,
+  type StorageDriver,
+  type StorageErrorCode,
+  type UriCheck,
+} from './types.ts';
 import { numberParameter, throwProblems } from './uri-check.ts';
 import { booleanParameter, keyOf } from './utils.ts';
-import { checkServerUri, clientUri, createSqlDriver, networkErrorCode, planBatch, retryWhen, safeDecode, sqlTarget, type KeyRow, type RecordRow, type SqlDialect, type StoredRow } from './sql-common.ts';
+import {
+  checkServerUri,
+  clientUri,
+  createSqlDriver,
+  networkErrorCode,
+  planBatch,
+  retryWhen,
+  safeDecode,
+  sqlTarget,
+  type KeyRow,
+  type RecordRow,
+  type SqlDialect,
+  type StoredRow,
+} from './sql-common.ts';
 
 /** Room left in a packet for the statement around the values. */
 const STATEMENT_OVERHEAD = 64 * 1024;
@@ -21,33 +41,86 @@ const CHUNK_ROWS = 1000;
 
 /** mysql2 options a URI may set (its own list, less those only code can give and those the URI's parts set). */
 const BOOLEAN_PARAMETERS = [
-  'bigNumberStrings', 'compress', 'debug', 'decimalNumbers', 'disableEval', 'enableCleartextPlugin', 'enableKeepAlive', 'gracefulEnd',
-  'insecureAuth', 'jsonStrings', 'multipleStatements', 'namedPlaceholders', 'resetOnRelease', 'rowsAsArray', 'stringifyObjects',
-  'supportBigNumbers', 'trace', 'waitForConnections',
+  'bigNumberStrings',
+  'compress',
+  'debug',
+  'decimalNumbers',
+  'disableEval',
+  'enableCleartextPlugin',
+  'enableKeepAlive',
+  'gracefulEnd',
+  'insecureAuth',
+  'jsonStrings',
+  'multipleStatements',
+  'namedPlaceholders',
+  'resetOnRelease',
+  'rowsAsArray',
+  'stringifyObjects',
+  'supportBigNumbers',
+  'trace',
+  'waitForConnections',
 ];
-const NUMBER_PARAMETERS = ['charsetNumber', 'connectTimeout', 'connectionLimit', 'idleTimeout', 'keepAliveInitialDelay', 'maxIdle', 'maxPreparedStatements', 'queueLimit'];
+const NUMBER_PARAMETERS = [
+  'charsetNumber',
+  'connectTimeout',
+  'connectionLimit',
+  'idleTimeout',
+  'keepAliveInitialDelay',
+  'maxIdle',
+  'maxPreparedStatements',
+  'queueLimit',
+];
 const CLIENT_PARAMETERS = [
-  ...BOOLEAN_PARAMETERS, ...NUMBER_PARAMETERS,
-  'charset', 'connectAttributes', 'dateStrings', 'flags', 'localAddress', 'nestTables', 'socketPath', 'ssl', 'timezone',
+  ...BOOLEAN_PARAMETERS,
+  ...NUMBER_PARAMETERS,
+  'charset',
+  'connectAttributes',
+  'dateStrings',
+  'flags',
+  'localAddress',
+  'nestTables',
+  'socketPath',
+  'ssl',
+  'timezone',
 ];
 
 function checkMysqlUri(uri: URL): UriCheck {
   const problems: string[] = [];
   for (const name of BOOLEAN_PARAMETERS) booleanParameter('mysql', uri, name, problems);
-  for (const name of NUMBER_PARAMETERS) numberParameter(uri, name, problems, { integer: true, min: 0 });
+  for (const name of NUMBER_PARAMETERS)
+    numberParameter(uri, name, problems, { integer: true, min: 0 });
   const ssl = uri.searchParams.get('ssl');
   if (ssl !== null && typeof parseParameter(ssl) !== 'object' && !/^(true|false)$/.test(ssl)) {
-    problems.push(`ssl=${JSON.stringify(ssl)} is not a JSON object of TLS options (e.g. ssl={"rejectUnauthorized":true})`);
+    problems.push(
+      `ssl=${JSON.stringify(ssl)} is not a JSON object of TLS options (e.g. ssl={"rejectUnauthorized":true})`,
+    );
   }
-  return checkServerUri(uri, { family: 'mysql', defaultPort: 3306, clientParameters: CLIENT_PARAMETERS, socketParameter: 'socketPath' }, problems);
+  return checkServerUri(
+    uri,
+    {
+      family: 'mysql',
+      defaultPort: 3306,
+      clientParameters: CLIENT_PARAMETERS,
+      socketParameter: 'socketPath',
+    },
+    problems,
+  );
 }
 
 export function mysqlOptions(uri: URL, timeoutMs: number): mysql.PoolOptions {
   const database = safeDecode(uri.pathname.slice(1));
-  if (!database) throw new StorageError('mysql', 'INVALID_URI', `no database named in ${uri.protocol}//${uri.host}/`);
-  const parameters = Object.fromEntries([...clientUri(uri).searchParams].map(([key, value]) => [key, parseParameter(value)]));
+  if (!database)
+    throw new StorageError(
+      'mysql',
+      'INVALID_URI',
+      `no database named in ${uri.protocol}//${uri.host}/`,
+    );
+  const parameters = Object.fromEntries(
+    [...clientUri(uri).searchParams].map(([key, value]) => [key, parseParameter(value)]),
+  );
   // mysql2 takes any non-empty string as true, `multipleStatements=no` included.
-  for (const name of BOOLEAN_PARAMETERS) if (name in parameters) parameters[name] = booleanParameter('mysql', uri, name);
+  for (const name of BOOLEAN_PARAMETERS)
+    if (name in parameters) parameters[name] = booleanParameter('mysql', uri, name);
   return {
     connectTimeout: timeoutMs,
     enableKeepAlive: true,
@@ -76,15 +149,35 @@ function escapedBytes(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     // \0 \b \t \n \r \x1a " ' \ each become two characters.
-    if (code === 0 || code === 8 || code === 9 || code === 10 || code === 13 || code === 26 || code === 34 || code === 39 || code === 92) escapes++;
+    if (
+      code === 0 ||
+      code === 8 ||
+      code === 9 ||
+      code === 10 ||
+      code === 13 ||
+      code === 26 ||
+      code === 34 ||
+      code === 39 ||
+      code === 92
+    )
+      escapes++;
   }
   return Buffer.byteLength(text) + escapes + 2;
 }
 
-export const rowBytes = (row: RecordRow): number => escapedBytes(row.kind) + escapedBytes(row.id) + escapedBytes(row.rev) + escapedBytes(row.body) + 16;
+export const rowBytes = (row: RecordRow): number =>
+  escapedBytes(row.kind) +
+  escapedBytes(row.id) +
+  escapedBytes(row.rev) +
+  escapedBytes(row.body) +
+  16;
 
 /** Consecutive rows in statements of at most `maxBytes` (a row larger than that goes alone). */
-export function chunkRows(rows: RecordRow[], maxBytes: number, maxRows = CHUNK_ROWS): RecordRow[][] {
+export function chunkRows(
+  rows: RecordRow[],
+  maxBytes: number,
+  maxRows = CHUNK_ROWS,
+): RecordRow[][] {
   const chunks: RecordRow[][] = [];
   let current: RecordRow[] = [];
   let size = 0;
@@ -102,7 +195,8 @@ export function chunkRows(rows: RecordRow[], maxBytes: number, maxRows = CHUNK_R
   return chunks;
 }
 
-const text = (value: unknown): string => (Buffer.isBuffer(value) ? value.toString('utf8') : String(value));
+const text = (value: unknown): string =>
+  Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
 
 function keyRow(row: mysql.RowDataPacket): KeyRow {
   return { kind: text(row.kind), id: text(row.id), rev: text(row.rev) };
@@ -133,8 +227,10 @@ export function createMysqlDriver(uri: URL, options: DriverOptions = {}): Storag
     return pool;
   };
 
-  const rows = async (sql: string, params: unknown[] = []) => (await connections().query<mysql.RowDataPacket[]>(sql, params))[0];
-  const change = async (sql: string, params: unknown[]) => (await connections().query<mysql.ResultSetHeader>(sql, params))[0];
+  const rows = async (sql: string, params: unknown[] = []) =>
+    (await connections().query<mysql.RowDataPacket[]>(sql, params))[0];
+  const change = async (sql: string, params: unknown[]) =>
+    (await connections().query<mysql.ResultSetHeader>(sql, params))[0];
 
   /** The server's max_allowed_packet, asked once: no statement may be larger. */
   const maxPacket = (): Promise<number> => {
@@ -152,17 +248,21 @@ export function createMysqlDriver(uri: URL, options: DriverOptions = {}): Storag
   const values = (row: RecordRow) => [row.kind, row.id, row.rev, row.deleted, row.body];
 
   /** Stored revs of the batch's keys, locked until the transaction ends so the plan stays true. */
-  const lockStoredRevs = async (connection: mysql.PoolConnection, batch: RecordRow[]): Promise<Map<string, string>> => {
+  const lockStoredRevs = async (
+    connection: mysql.PoolConnection,
+    batch: RecordRow[],
+  ): Promise<Map<string, string>> => {
     const idsByKind = new Map<string, Set<string>>();
-    for (const row of batch) idsByKind.set(row.kind, (idsByKind.get(row.kind) ?? new Set()).add(row.id));
+    for (const row of batch)
+      idsByKind.set(row.kind, (idsByKind.get(row.kind) ?? new Set()).add(row.id));
     const stored = new Map<string, string>();
     for (const [kind, ids] of [...idsByKind].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const sorted = [...ids].sort();
       for (let start = 0; start < sorted.length; start += CHUNK_ROWS) {
-        const [found] = await connection.query<mysql.RowDataPacket[]>(`SELECT kind, id, rev FROM ${table} WHERE kind = ? AND id IN (?) FOR UPDATE`, [
-          kind,
-          sorted.slice(start, start + CHUNK_ROWS),
-        ]);
+        const [found] = await connection.query<mysql.RowDataPacket[]>(
+          `SELECT kind, id, rev FROM ${table} WHERE kind = ? AND id IN (?) FOR UPDATE`,
+          [kind, sorted.slice(start, start + CHUNK_ROWS)],
+        );
         for (const key of found.map(keyRow)) stored.set(keyOf(key.kind, key.id), key.rev);
       }
     }
@@ -190,7 +290,11 @@ export function createMysqlDriver(uri: URL, options: DriverOptions = {}): Storag
       const limit = (await maxPacket()) - STATEMENT_OVERHEAD;
       const tooLarge = batch.find((row) => rowBytes(row) > limit);
       if (tooLarge) {
-        throw new StorageError('mysql', 'INVALID_RECORD', `${tooLarge.kind}/${tooLarge.id} is larger than ${target.location} accepts (max_allowed_packet)`);
+        throw new StorageError(
+          'mysql',
+          'INVALID_RECORD',
+          `${tooLarge.kind}/${tooLarge.id} is larger than ${target.location} accepts (max_allowed_packet)`,
+        );
       }
       return retryWhen(isDeadlock, () =>
         inTransaction(connections(), target.timeoutMs, async (connection) => {
@@ -213,15 +317,28 @@ export function createMysqlDriver(uri: URL, options: DriverOptions = {}): Storag
     },
 
     async selectRecord(kind, id) {
-      const found = await rows(`SELECT ${columns} FROM ${table} WHERE kind = ? AND id = ?`, [kind, id]);
+      const found = await rows(`SELECT ${columns} FROM ${table} WHERE kind = ? AND id = ?`, [
+        kind,
+        id,
+      ]);
       return found[0] && storedRow(found[0]);
     },
     async selectKind(kind, afterId, includeDeleted, limit) {
       const live = includeDeleted ? '' : 'AND NOT deleted';
-      return (await rows(`SELECT ${columns} FROM ${table} WHERE kind = ? AND id > ? ${live} ORDER BY id LIMIT ?`, [kind, afterId, limit])).map(storedRow);
+      return (
+        await rows(
+          `SELECT ${columns} FROM ${table} WHERE kind = ? AND id > ? ${live} ORDER BY id LIMIT ?`,
+          [kind, afterId, limit],
+        )
+      ).map(storedRow);
     },
     async selectChanges(afterRev, limit) {
-      return (await rows(`SELECT ${columns} FROM ${table} WHERE rev > ? ORDER BY rev, kind, id LIMIT ?`, [afterRev, limit])).map(storedRow);
+      return (
+        await rows(`SELECT ${columns} FROM ${table} WHERE rev > ? ORDER BY rev, kind, id LIMIT ?`, [
+          afterRev,
+          limit,
+        ])
+      ).map(storedRow);
     },
     async selectKeys() {
       return (await rows(`SELECT kind, id, rev FROM ${table}`)).map(keyRow);
@@ -238,7 +355,8 @@ export function createMysqlDriver(uri: URL, options: DriverOptions = {}): Storag
       }
     },
     async deleteTombstones(beforeRev) {
-      return (await change(`DELETE FROM ${table} WHERE deleted AND rev < ?`, [beforeRev])).affectedRows;
+      return (await change(`DELETE FROM ${table} WHERE deleted AND rev < ?`, [beforeRev]))
+        .affectedRows;
     },
     async ping() {
       await rows('SELECT 1');
@@ -251,7 +369,11 @@ export function createMysqlDriver(uri: URL, options: DriverOptions = {}): Storag
   return createSqlDriver('mysql', target, options, dialect);
 }
 
-async function inTransaction<T>(pool: mysql.Pool, timeoutMs: number, work: (connection: mysql.PoolConnection) => Promise<T>): Promise<T> {
+async function inTransaction<T>(
+  pool: mysql.Pool,
+  timeoutMs: number,
+  work: (connection: mysql.PoolConnection) => Promise<T>,
+): Promise<T> {
   const connection = await pool.getConnection();
   let healthy = true;
   // When the caller stops waiting, stop the server too: a transaction left running keeps its row

@@ -12,19 +12,30 @@ export const WRITE_CONCURRENCY = 16;
 export const READ_CONCURRENCY = 32;
 
 /** Only the contract's fields, in one order: extra fields never travel, and equal records are equal texts. */
-export const canonical = (r: StoredRecord): StoredRecord => ({ kind: r.kind, id: r.id, rev: r.rev, deleted: r.deleted, body: r.body });
+export const canonical = (r: StoredRecord): StoredRecord => ({
+  kind: r.kind,
+  id: r.id,
+  rev: r.rev,
+  deleted: r.deleted,
+  body: r.body,
+});
 
 /** The text a record is stored as. */
 export const recordText = (record: StoredRecord): string => JSON.stringify(canonical(record));
 
-export type Decoded = { record: StoredRecord; problem?: undefined } | { record?: undefined; problem: string };
+export type Decoded =
+  { record: StoredRecord; problem?: undefined } | { record?: undefined; problem: string };
 
 /**
  * The record in a stored text, or why it is not one. `belongsHere` says whether a record may sit
  * where the text was found (a copied or renamed object must not pass for another record); `elsewhere`
  * completes the problem when it may not ("under another key", "in another file").
  */
-export function decodeRecordText(text: string, belongsHere: (record: StoredRecord) => boolean, elsewhere: string): Decoded {
+export function decodeRecordText(
+  text: string,
+  belongsHere: (record: StoredRecord) => boolean,
+  elsewhere: string,
+): Decoded {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -34,7 +45,10 @@ export function decodeRecordText(text: string, belongsHere: (record: StoredRecor
   const problem = recordProblem(value);
   if (problem) return { problem };
   const record = value as StoredRecord;
-  if (!belongsHere(record)) return { problem: `holds ${record.kind}/${JSON.stringify(record.id)}, which belongs ${elsewhere}` };
+  if (!belongsHere(record))
+    return {
+      problem: `holds ${record.kind}/${JSON.stringify(record.id)}, which belongs ${elsewhere}`,
+    };
   return { record: canonical(record) };
 }
 
@@ -65,7 +79,12 @@ export function groupPuts(records: readonly StoredRecord[]): PutGroup[] {
  * The record of a group that ends up stored when its copies are applied in batch order over the
  * stored rev (`''` for none), or undefined when none is newer; sets `applied` for each copy that was.
  */
-export function newestOfGroup(records: readonly StoredRecord[], group: PutGroup, storedRev: string, applied: boolean[]): StoredRecord | undefined {
+export function newestOfGroup(
+  records: readonly StoredRecord[],
+  group: PutGroup,
+  storedRev: string,
+  applied: boolean[],
+): StoredRecord | undefined {
   let newest = storedRev;
   let winner: StoredRecord | undefined;
   for (const index of group.indexes) {
@@ -78,7 +97,11 @@ export function newestOfGroup(records: readonly StoredRecord[], group: PutGroup,
 }
 
 /** Listed items with their records, in listing order, read in batches of `batchSize()` items, READ_CONCURRENCY at a time. */
-async function* withRecords<T>(listed: AsyncIterable<T> | Iterable<T>, read: (item: T) => Promise<StoredRecord | null>, batchSize: () => number): AsyncGenerator<[T, StoredRecord | null]> {
+async function* withRecords<T>(
+  listed: AsyncIterable<T> | Iterable<T>,
+  read: (item: T) => Promise<StoredRecord | null>,
+  batchSize: () => number,
+): AsyncGenerator<[T, StoredRecord | null]> {
   let batch: T[] = [];
   const flush = async () => {
     const records = await mapConcurrently(batch, READ_CONCURRENCY, read);
@@ -106,7 +129,9 @@ export async function listPage<T>(
   options: { limit: number; includeDeleted: boolean; readAhead: ReadAhead },
 ): Promise<Page<StoredRecord>> {
   const items: StoredRecord[] = [];
-  for await (const [, record] of withRecords(listed, read, () => options.readAhead(options.limit - items.length + 1))) {
+  for await (const [, record] of withRecords(listed, read, () =>
+    options.readAhead(options.limit - items.length + 1),
+  )) {
     if (items.length >= options.limit) return { items, cursor: items[items.length - 1]!.id };
     if (record && (options.includeDeleted || !record.deleted)) items.push(record);
   }
@@ -125,8 +150,11 @@ export async function changesPage<T extends { rev: string }>(
   options: { limit: number; readAhead: ReadAhead },
 ): Promise<Page<StoredRecord>> {
   const items: StoredRecord[] = [];
-  for await (const [entry, record] of withRecords(entries, read, () => options.readAhead(options.limit - items.length + 1))) {
-    if (items.length >= options.limit && entry.rev !== items[items.length - 1]!.rev) return { items, cursor: items[items.length - 1]!.rev };
+  for await (const [entry, record] of withRecords(entries, read, () =>
+    options.readAhead(options.limit - items.length + 1),
+  )) {
+    if (items.length >= options.limit && entry.rev !== items[items.length - 1]!.rev)
+      return { items, cursor: items[items.length - 1]!.rev };
     if (record && record.rev === entry.rev) items.push(record);
   }
   return { items };

@@ -5,32 +5,89 @@
  * locale: string order of revs is clock order, and paging by id is stable.
  */
 import pg from 'pg';
-import type { DriverModule, DriverOptions, StorageDriver, StorageErrorCode, UriCheck } from './types.ts';
+import type {
+  DriverModule,
+  DriverOptions,
+  StorageDriver,
+  StorageErrorCode,
+  UriCheck,
+} from './types.ts';
 import { choiceParameter, numberParameter, throwProblems } from './uri-check.ts';
-import { checkServerUri, clientUri, createSqlDriver, safeDecode, networkErrorCode, planBatch, retryWhen, sqlTarget, type KeyRow, type RecordRow, type SqlDialect, type StoredRow } from './sql-common.ts';
+import {
+  checkServerUri,
+  clientUri,
+  createSqlDriver,
+  safeDecode,
+  networkErrorCode,
+  planBatch,
+  retryWhen,
+  sqlTarget,
+  type KeyRow,
+  type RecordRow,
+  type SqlDialect,
+  type StoredRow,
+} from './sql-common.ts';
 import { keyOf } from './utils.ts';
 
 /** Parameters pg reads from a connection string (libpq's names), besides the driver's own. */
 const CLIENT_PARAMETERS = [
-  'sslmode', 'ssl', 'sslcert', 'sslkey', 'sslrootcert', 'sslnegotiation', 'uselibpqcompat', 'host', 'port', 'user', 'password',
-  'application_name', 'fallback_application_name', 'options', 'client_encoding', 'statement_timeout', 'query_timeout',
-  'lock_timeout', 'idle_in_transaction_session_timeout', 'connect_timeout', 'keepalives', 'keepalives_idle', 'replication',
+  'sslmode',
+  'ssl',
+  'sslcert',
+  'sslkey',
+  'sslrootcert',
+  'sslnegotiation',
+  'uselibpqcompat',
+  'host',
+  'port',
+  'user',
+  'password',
+  'application_name',
+  'fallback_application_name',
+  'options',
+  'client_encoding',
+  'statement_timeout',
+  'query_timeout',
+  'lock_timeout',
+  'idle_in_transaction_session_timeout',
+  'connect_timeout',
+  'keepalives',
+  'keepalives_idle',
+  'replication',
 ];
-const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'] as const;
+const SSL_MODES = [
+  'disable',
+  'allow',
+  'prefer',
+  'require',
+  'verify-ca',
+  'verify-full',
+  'no-verify',
+] as const;
 
 function checkPostgresUri(uri: URL): UriCheck {
   const problems: string[] = [];
   choiceParameter(uri, 'sslmode', SSL_MODES, problems);
-  for (const name of ['statement_timeout', 'query_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout', 'connect_timeout']) {
+  for (const name of [
+    'statement_timeout',
+    'query_timeout',
+    'lock_timeout',
+    'idle_in_transaction_session_timeout',
+    'connect_timeout',
+  ]) {
     numberParameter(uri, name, problems, { integer: true, min: 0 });
   }
-  return checkServerUri(uri, {
-    family: 'postgres',
-    defaultPort: 5432,
-    clientParameters: CLIENT_PARAMETERS,
-    socketParameter: 'host',
-    defaultDatabase: (u) => safeDecode(u.username),
-  }, problems);
+  return checkServerUri(
+    uri,
+    {
+      family: 'postgres',
+      defaultPort: 5432,
+      clientParameters: CLIENT_PARAMETERS,
+      socketParameter: 'host',
+      defaultDatabase: (u) => safeDecode(u.username),
+    },
+    problems,
+  );
 }
 
 export function createPostgresDriver(uri: URL, options: DriverOptions = {}): StorageDriver {
@@ -62,7 +119,10 @@ export function createPostgresDriver(uri: URL, options: DriverOptions = {}): Sto
     return pool;
   };
 
-  const query = async <R extends object>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> => connections().query<R>(sql, params);
+  const query = async <R extends object>(
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<pg.QueryResult<R>> => connections().query<R>(sql, params);
 
   const columns = 'kind, id, rev, deleted, body';
 
@@ -71,7 +131,9 @@ export function createPostgresDriver(uri: URL, options: DriverOptions = {}): Sto
       // Two instances starting together would race on CREATE TABLE IF NOT EXISTS (it is not atomic
       // in PostgreSQL): a lock per table name makes the second one wait and find the table.
       await inTransaction(connections(), async (client) => {
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`staunch:${target.table}`]);
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+          `staunch:${target.table}`,
+        ]);
         await client.query(`
           CREATE TABLE IF NOT EXISTS ${table} (
             kind TEXT COLLATE "C" NOT NULL,
@@ -103,7 +165,13 @@ export function createPostgresDriver(uri: URL, options: DriverOptions = {}): Sto
            )
            SELECT 'stored' AS source, kind, id, rev FROM stored
            UNION ALL SELECT 'written', kind, id, NULL FROM written`,
-          [writes.map((r) => r.kind), writes.map((r) => r.id), writes.map((r) => r.rev), writes.map((r) => r.deleted), writes.map((r) => r.body)],
+          [
+            writes.map((r) => r.kind),
+            writes.map((r) => r.id),
+            writes.map((r) => r.rev),
+            writes.map((r) => r.deleted),
+            writes.map((r) => r.body),
+          ],
         ),
       );
       const stored = new Map<string, string>();
@@ -113,34 +181,50 @@ export function createPostgresDriver(uri: URL, options: DriverOptions = {}): Sto
         else stored.set(keyOf(row.kind, row.id), row.rev!);
       }
       // A writer racing on the same key can make the server refuse a copy the snapshot said was newer.
-      return planBatch(rows, stored).applied.map((applied, i) => applied && written.has(keyOf(rows[i]!.kind, rows[i]!.id)));
+      return planBatch(rows, stored).applied.map(
+        (applied, i) => applied && written.has(keyOf(rows[i]!.kind, rows[i]!.id)),
+      );
     },
 
     async selectRecord(kind, id) {
-      return (await query<StoredRow>(`SELECT ${columns} FROM ${table} WHERE kind = $1 AND id = $2`, [kind, id])).rows[0];
+      return (
+        await query<StoredRow>(`SELECT ${columns} FROM ${table} WHERE kind = $1 AND id = $2`, [
+          kind,
+          id,
+        ])
+      ).rows[0];
     },
     async selectKind(kind, afterId, includeDeleted, limit) {
       const live = includeDeleted ? '' : 'AND NOT deleted';
-      return (await query<StoredRow>(`SELECT ${columns} FROM ${table} WHERE kind = $1 AND id > $2 ${live} ORDER BY id LIMIT $3`, [kind, afterId, limit])).rows;
+      return (
+        await query<StoredRow>(
+          `SELECT ${columns} FROM ${table} WHERE kind = $1 AND id > $2 ${live} ORDER BY id LIMIT $3`,
+          [kind, afterId, limit],
+        )
+      ).rows;
     },
     async selectChanges(afterRev, limit) {
-      return (await query<StoredRow>(`SELECT ${columns} FROM ${table} WHERE rev > $1 ORDER BY rev, kind, id LIMIT $2`, [afterRev, limit])).rows;
+      return (
+        await query<StoredRow>(
+          `SELECT ${columns} FROM ${table} WHERE rev > $1 ORDER BY rev, kind, id LIMIT $2`,
+          [afterRev, limit],
+        )
+      ).rows;
     },
     async selectKeys() {
       return (await query<KeyRow>(`SELECT kind, id, rev FROM ${table}`)).rows;
     },
     async insertIfAbsent(row: RecordRow) {
-      const result = await query(`INSERT INTO ${table} (${columns}) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (kind, id) DO NOTHING`, [
-        row.kind,
-        row.id,
-        row.rev,
-        row.deleted,
-        row.body,
-      ]);
+      const result = await query(
+        `INSERT INTO ${table} (${columns}) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (kind, id) DO NOTHING`,
+        [row.kind, row.id, row.rev, row.deleted, row.body],
+      );
       return result.rowCount === 1;
     },
     async deleteTombstones(beforeRev) {
-      return (await query(`DELETE FROM ${table} WHERE deleted AND rev < $1`, [beforeRev])).rowCount ?? 0;
+      return (
+        (await query(`DELETE FROM ${table} WHERE deleted AND rev < $1`, [beforeRev])).rowCount ?? 0
+      );
     },
     async ping() {
       await query('SELECT 1');
@@ -153,7 +237,10 @@ export function createPostgresDriver(uri: URL, options: DriverOptions = {}): Sto
   return createSqlDriver('postgres', target, options, dialect);
 }
 
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   // A checked-out client has no error listener of the pool's; a connection dying mid-transaction
   // would otherwise be an unhandled 'error' event.
@@ -175,7 +262,8 @@ async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => 
   }
 }
 
-const isDeadlock = (error: unknown) => ['40P01', '40001'].includes((error as { code?: string } | null)?.code ?? '');
+const isDeadlock = (error: unknown) =>
+  ['40P01', '40001'].includes((error as { code?: string } | null)?.code ?? '');
 
 /** SQLSTATE classes and codes, https://www.postgresql.org/docs/current/errcodes-appendix.html */
 function classifyPostgresError(error: unknown): StorageErrorCode {

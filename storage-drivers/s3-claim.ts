@@ -25,7 +25,12 @@ const STAMP_WIDTH = 10;
 const stampOf = (name: string) => parseInt(name.slice(0, STAMP_WIDTH), 36);
 
 /** Run `work` while holding the only live claim under `prefix`; gives up after `timeoutMs`. */
-export async function withClaim<T>(calls: S3Calls, prefix: string, timeoutMs: number, work: () => Promise<T>): Promise<T> {
+export async function withClaim<T>(
+  calls: S3Calls,
+  prefix: string,
+  timeoutMs: number,
+  work: () => Promise<T>,
+): Promise<T> {
   // Time first, so that claim names sort by age and the oldest contender is the one that stays.
   const mine = `${prefix}${Date.now().toString(36).padStart(STAMP_WIDTH, '0')}-${crypto.randomUUID()}`;
   const deadline = Date.now() + timeoutMs;
@@ -47,7 +52,12 @@ export async function withClaim<T>(calls: S3Calls, prefix: string, timeoutMs: nu
         rivals.push(key);
       }
       if (rivals.length === 0) return await work();
-      if (Date.now() > deadline) throw new StorageError('s3', 'TIMEOUT', `could not claim ${prefix} within ${timeoutMs} ms (${rivals.length} other claims)`);
+      if (Date.now() > deadline)
+        throw new StorageError(
+          's3',
+          'TIMEOUT',
+          `could not claim ${prefix} within ${timeoutMs} ms (${rivals.length} other claims)`,
+        );
       const oldest = rivals.every((rival) => rival > mine);
       if (!oldest) {
         await calls.delete(mine);

@@ -34,11 +34,14 @@ export interface ObjectText {
   etag: string | undefined;
 }
 
-export type PutOutcome = { written: true; etag: string | undefined } | { written: false; reason: 'conflict' | 'unsupported' };
+export type PutOutcome =
+  | { written: true; etag: string | undefined }
+  | { written: false; reason: 'conflict' | 'unsupported' };
 
 export type PutCondition = { ifMatch: string } | { ifNoneMatch: '*' } | undefined;
 
-const AUTH_ERRORS = /^(InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied|ExpiredToken|InvalidToken|TokenRefreshRequired|CredentialsProviderError|InvalidClientTokenId)$/;
+const AUTH_ERRORS =
+  /^(InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied|ExpiredToken|InvalidToken|TokenRefreshRequired|CredentialsProviderError|InvalidClientTokenId)$/;
 const TIMEOUT_ERRORS = /^(AbortError|TimeoutError|RequestTimeout|RequestTimeoutException)$/;
 /** 409 is S3's answer when two conditional writes to one key overlap; retrying is the documented remedy. */
 const CONFLICT_STATUSES = new Set([409, 412]);
@@ -66,12 +69,17 @@ export class S3Calls {
    * a backstop. `expected` turns an anticipated SDK error (no such key, a failed condition) into a
    * value instead of a failure.
    */
-  private async call<T, E = never>(what: string, work: (abortSignal: AbortSignal) => Promise<T>, expected?: (error: SdkError) => E | undefined): Promise<T | E> {
+  private async call<T, E = never>(
+    what: string,
+    work: (abortSignal: AbortSignal) => Promise<T>,
+    expected?: (error: SdkError) => E | undefined,
+  ): Promise<T | E> {
     const { timeoutMs } = this.target;
     try {
       return await withTimeout('s3', what, timeoutMs + 250, work(AbortSignal.timeout(timeoutMs)));
     } catch (error) {
-      const value = error instanceof StorageError ? undefined : expected?.((error ?? {}) as SdkError);
+      const value =
+        error instanceof StorageError ? undefined : expected?.((error ?? {}) as SdkError);
       if (value !== undefined) return value;
       throw this.toStorageError(what, error);
     }
@@ -87,10 +95,17 @@ export class S3Calls {
     else if (status === 401 || status === 403 || AUTH_ERRORS.test(name)) code = 'AUTH';
     else if (status === 404 || name === 'NoSuchBucket') code = 'NOT_FOUND';
     // HEAD answers carry no body, so the SDK can only name them after the status.
-    const message = sdk.message && sdk.message !== name && sdk.message !== 'UnknownError' ? `: ${sdk.message}` : '';
-    const detail = this.scrub(`${name}${status ? ` (HTTP ${status})` : ''}${message}`.slice(0, 500));
+    const message =
+      sdk.message && sdk.message !== name && sdk.message !== 'UnknownError'
+        ? `: ${sdk.message}`
+        : '';
+    const detail = this.scrub(
+      `${name}${status ? ` (HTTP ${status})` : ''}${message}`.slice(0, 500),
+    );
     // The SDK's own error may hold request details; only the scrubbed summary travels on.
-    return new StorageError('s3', code, `${what} on ${this.target.location} failed: ${detail}`, { cause: new Error(detail) });
+    return new StorageError('s3', code, `${what} on ${this.target.location} failed: ${detail}`, {
+      cause: new Error(detail),
+    });
   }
 
   private scrub(text: string): string {
@@ -102,10 +117,16 @@ export class S3Calls {
   async headBucket(): Promise<void> {
     const { bucket } = this.target;
     try {
-      await this.call(`HeadBucket ${bucket}`, (abortSignal) => this.client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal }));
+      await this.call(`HeadBucket ${bucket}`, (abortSignal) =>
+        this.client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal }),
+      );
     } catch (error) {
       if (error instanceof StorageError && error.code === 'NOT_FOUND') {
-        throw new StorageError('s3', 'NOT_FOUND', `bucket ${JSON.stringify(bucket)} does not exist at ${this.target.location} (create it, or add create_bucket=true)`);
+        throw new StorageError(
+          's3',
+          'NOT_FOUND',
+          `bucket ${JSON.stringify(bucket)} does not exist at ${this.target.location} (create it, or add create_bucket=true)`,
+        );
       }
       throw error;
     }
@@ -115,9 +136,15 @@ export class S3Calls {
     const { bucket } = this.target;
     const region = String(this.target.clientConfig.region);
     // us-east-1 is the one region that refuses an explicit location constraint.
-    const configuration = region === 'us-east-1' ? undefined : { LocationConstraint: region as BucketLocationConstraint };
+    const configuration =
+      region === 'us-east-1'
+        ? undefined
+        : { LocationConstraint: region as BucketLocationConstraint };
     await this.call(`CreateBucket ${bucket}`, (abortSignal) =>
-      this.client.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: configuration }), { abortSignal }),
+      this.client.send(
+        new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: configuration }),
+        { abortSignal },
+      ),
     );
   }
 
@@ -127,7 +154,10 @@ export class S3Calls {
     // write that follows then fails with NoSuchBucket.
     const answer = await this.call(
       `HeadObject ${key}`,
-      (abortSignal) => this.client.send(new HeadObjectCommand({ Bucket: this.target.bucket, Key: key }), { abortSignal }),
+      (abortSignal) =>
+        this.client.send(new HeadObjectCommand({ Bucket: this.target.bucket, Key: key }), {
+          abortSignal,
+        }),
       (error) => (error.$metadata?.httpStatusCode === 404 ? null : undefined),
     );
     return answer && { etag: answer.ETag, metadata: answer.Metadata ?? {} };
@@ -138,7 +168,10 @@ export class S3Calls {
     return this.call(
       `GetObject ${key}`,
       async (abortSignal) => {
-        const answer = await this.client.send(new GetObjectCommand({ Bucket: this.target.bucket, Key: key }), { abortSignal });
+        const answer = await this.client.send(
+          new GetObjectCommand({ Bucket: this.target.bucket, Key: key }),
+          { abortSignal },
+        );
         // The body is read inside the timed call: a stalled stream is as bad as a stalled request.
         return { text: (await answer.Body?.transformToString('utf-8')) ?? '', etag: answer.ETag };
       },
@@ -152,7 +185,12 @@ export class S3Calls {
    * goes as bytes with a length, never as a stream: streamed uploads are what some servers store
    * with their chunk framing.
    */
-  async put(key: string, body: string, metadata: Record<string, string>, condition: PutCondition): Promise<PutOutcome> {
+  async put(
+    key: string,
+    body: string,
+    metadata: Record<string, string>,
+    condition: PutCondition,
+  ): Promise<PutOutcome> {
     return this.call(
       `PutObject ${key}`,
       async (abortSignal): Promise<PutOutcome> => {
@@ -164,7 +202,8 @@ export class S3Calls {
             ContentType: body ? 'application/json; charset=utf-8' : undefined,
             Metadata: metadata,
             IfMatch: condition && 'ifMatch' in condition ? condition.ifMatch : undefined,
-            IfNoneMatch: condition && 'ifNoneMatch' in condition ? condition.ifNoneMatch : undefined,
+            IfNoneMatch:
+              condition && 'ifNoneMatch' in condition ? condition.ifNoneMatch : undefined,
           }),
           { abortSignal },
         );
@@ -174,13 +213,19 @@ export class S3Calls {
         if (!condition) return undefined;
         const status = error.$metadata?.httpStatusCode ?? 0;
         if (CONFLICT_STATUSES.has(status)) return { written: false, reason: 'conflict' };
-        return status === 501 || error.name === 'NotImplemented' ? { written: false, reason: 'unsupported' } : undefined;
+        return status === 501 || error.name === 'NotImplemented'
+          ? { written: false, reason: 'unsupported' }
+          : undefined;
       },
     );
   }
 
   async delete(key: string): Promise<void> {
-    await this.call(`DeleteObject ${key}`, (abortSignal) => this.client.send(new DeleteObjectCommand({ Bucket: this.target.bucket, Key: key }), { abortSignal }));
+    await this.call(`DeleteObject ${key}`, (abortSignal) =>
+      this.client.send(new DeleteObjectCommand({ Bucket: this.target.bucket, Key: key }), {
+        abortSignal,
+      }),
+    );
   }
 
   /**
@@ -204,7 +249,8 @@ export class S3Calls {
         ),
       );
       for (const object of page.Contents ?? []) {
-        if (object.Key !== undefined) yield { key: object.Key, etag: object.ETag, lastModified: object.LastModified };
+        if (object.Key !== undefined)
+          yield { key: object.Key, etag: object.ETag, lastModified: object.LastModified };
       }
       continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (continuationToken);

@@ -39,7 +39,8 @@ export class ConditionalWriter {
     const { ifMatch, ifNoneMatch } = await this.conditionalSupport();
     let entryWritten = false;
     for (let round = 0; ; round++) {
-      const current = round === 0 && knownAbsent ? null : await objects.stateOf(record.kind, record.id);
+      const current =
+        round === 0 && knownAbsent ? null : await objects.stateOf(record.kind, record.id);
       if (current?.rev && current.rev >= record.rev) {
         // Safe to drop: nobody can still write this rev over a newer one (their condition fails).
         if (entryWritten && current.rev > record.rev) await objects.deleteEntry(record);
@@ -49,12 +50,29 @@ export class ConditionalWriter {
         await objects.writeEntry(record);
         entryWritten = true;
       }
-      const condition = current ? (ifMatch && current.etag ? { ifMatch: current.etag } : undefined) : ifNoneMatch ? { ifNoneMatch: '*' as const } : undefined;
+      const condition = current
+        ? ifMatch && current.etag
+          ? { ifMatch: current.etag }
+          : undefined
+        : ifNoneMatch
+          ? { ifNoneMatch: '*' as const }
+          : undefined;
       if (await objects.writeRecord(record, condition)) {
-        if (current?.rev && current.rev !== record.rev) await objects.deleteEntry({ kind: record.kind, id: record.id, rev: current.rev, deleted: current.deleted });
+        if (current?.rev && current.rev !== record.rev)
+          await objects.deleteEntry({
+            kind: record.kind,
+            id: record.id,
+            rev: current.rev,
+            deleted: current.deleted,
+          });
         return true;
       }
-      if (round >= MAX_CONFLICT_ROUNDS) throw new StorageError('s3', 'UNAVAILABLE', `gave up writing ${record.kind}/${record.id} after ${round + 1} conflicting writes`);
+      if (round >= MAX_CONFLICT_ROUNDS)
+        throw new StorageError(
+          's3',
+          'UNAVAILABLE',
+          `gave up writing ${record.kind}/${record.id} after ${round + 1} conflicting writes`,
+        );
       await sleep(Math.random() * Math.min(200, 5 * 2 ** round));
     }
   }
@@ -65,14 +83,20 @@ export class ConditionalWriter {
     if (ifNoneMatch) return this.createIfAbsent(record, true);
     // Claiming costs three requests; a record that is already there needs none of them.
     if (await objects.stateOf(record.kind, record.id)) return false;
-    return withClaim(objects.calls, objects.keys.claimsPrefix(record.kind, record.id), objects.target.timeoutMs, () => this.createIfAbsent(record, false));
+    return withClaim(
+      objects.calls,
+      objects.keys.claimsPrefix(record.kind, record.id),
+      objects.target.timeoutMs,
+      () => this.createIfAbsent(record, false),
+    );
   }
 
   private async createIfAbsent(record: StoredRecord, ifNoneMatch: boolean): Promise<boolean> {
     const { objects } = this;
     if (await objects.stateOf(record.kind, record.id)) return false;
     await objects.writeEntry(record);
-    if (await objects.writeRecord(record, ifNoneMatch ? { ifNoneMatch: '*' } : undefined)) return true;
+    if (await objects.writeRecord(record, ifNoneMatch ? { ifNoneMatch: '*' } : undefined))
+      return true;
     const winner = await objects.stateOf(record.kind, record.id);
     if (winner?.rev && winner.rev > record.rev) await objects.deleteEntry(record);
     return false;
@@ -89,7 +113,8 @@ export class ConditionalWriter {
 
   private async probe(): Promise<ConditionalSupport> {
     const { target, keys, calls } = this.objects;
-    if (target.conditionalWrites !== 'auto') return { ifMatch: target.conditionalWrites, ifNoneMatch: target.conditionalWrites };
+    if (target.conditionalWrites !== 'auto')
+      return { ifMatch: target.conditionalWrites, ifNoneMatch: target.conditionalWrites };
     const key = keys.probeKey();
     await calls.put(key, '', {}, undefined);
     try {

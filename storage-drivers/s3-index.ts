@@ -12,7 +12,8 @@ import type { IndexEntry, S3Objects } from './s3-objects.ts';
 /** Index entries this old that disagree with their record are leftovers, never writes in flight. */
 const LEFTOVER_AGE_MS = 10 * 60_000;
 
-const isLeftover = (entry: { lastModified: Date | undefined }) => entry.lastModified !== undefined && entry.lastModified.getTime() < Date.now() - LEFTOVER_AGE_MS;
+const isLeftover = (entry: { lastModified: Date | undefined }) =>
+  entry.lastModified !== undefined && entry.lastModified.getTime() < Date.now() - LEFTOVER_AGE_MS;
 
 export async function digestIndex(objects: S3Objects): Promise<Record<string, KindDigest>> {
   const { calls, keys } = objects;
@@ -46,8 +47,12 @@ export async function digestIndex(objects: S3Objects): Promise<Record<string, Ki
     }
     rows.push({ kind, id, rev: state.rev });
     // Best effort: a reader with read-only credentials still gets its digest.
-    if (!found.some((entry) => entry.rev === state.rev)) await objects.writeEntry({ kind, id, rev: state.rev, deleted: state.deleted }).catch(() => undefined);
-    for (const entry of found) if (entry.rev !== state.rev && isLeftover(entry)) await objects.deleteQuietly(entry.key);
+    if (!found.some((entry) => entry.rev === state.rev))
+      await objects
+        .writeEntry({ kind, id, rev: state.rev, deleted: state.deleted })
+        .catch(() => undefined);
+    for (const entry of found)
+      if (entry.rev !== state.rev && isLeftover(entry)) await objects.deleteQuietly(entry.key);
   });
   return digestRows(rows);
 }

@@ -51,7 +51,10 @@ const ESCAPES: EscapeRange[] = [
 ];
 const ESCAPE_BY_MARKER = new Map(ESCAPES.map((range) => [range.marker, range]));
 
-const isLiteral = (unit: number) => (unit >= 0x31 && unit <= 0x39) || (unit >= 0x41 && unit <= 0x5a) || (unit >= 0x61 && unit <= 0x7a);
+const isLiteral = (unit: number) =>
+  (unit >= 0x31 && unit <= 0x39) ||
+  (unit >= 0x41 && unit <= 0x5a) ||
+  (unit >= 0x61 && unit <= 0x7a);
 
 export function encodeId(id: string): string {
   let out = '';
@@ -63,7 +66,12 @@ export function encodeId(id: string): string {
     }
     const range = ESCAPES.find((r) => unit >= r.first && unit <= r.last)!;
     let payload = '';
-    for (let value = unit - range.first, n = 0; n < range.width; n++, value = Math.floor(value / 64)) payload = PAYLOAD[value % 64] + payload;
+    for (
+      let value = unit - range.first, n = 0;
+      n < range.width;
+      n++, value = Math.floor(value / 64)
+    )
+      payload = PAYLOAD[value % 64] + payload;
     out += range.marker + payload;
   }
   return out;
@@ -72,7 +80,7 @@ export function encodeId(id: string): string {
 /** The id an encoded name stands for, or null when the name is not one this encoding produces. */
 export function decodeId(encoded: string): string | null {
   let out = '';
-  for (let i = 0; i < encoded.length; ) {
+  for (let i = 0; i < encoded.length;) {
     const char = encoded[i]!;
     const range = ESCAPE_BY_MARKER.get(char);
     if (!range) {
@@ -95,7 +103,8 @@ export function decodeId(encoded: string): string | null {
   return out.length > 0 ? out : null;
 }
 
-const INDEX_ENTRY = /^([0-9a-f]{12}-[0-9a-f]{6}-[a-z0-9]{1,32})-([a-z0-9_]{1,64})-([^.]+)(\.deleted)?$/;
+const INDEX_ENTRY =
+  /^([0-9a-f]{12}-[0-9a-f]{6}-[a-z0-9]{1,32})-([a-z0-9_]{1,64})-([^.]+)(\.deleted)?$/;
 export const MAX_KEY_BYTES = 1024;
 const RECORD_SUFFIX = '.json';
 const TOMBSTONE_SUFFIX = '.deleted';
@@ -109,7 +118,8 @@ const SEGMENT_LENGTH = 64;
 
 function segmented(encoded: string): string {
   const segments: string[] = [];
-  for (let i = 0; i < encoded.length; i += SEGMENT_LENGTH) segments.push(encoded.slice(i, i + SEGMENT_LENGTH));
+  for (let i = 0; i < encoded.length; i += SEGMENT_LENGTH)
+    segments.push(encoded.slice(i, i + SEGMENT_LENGTH));
   return segments.join('/');
 }
 
@@ -184,7 +194,9 @@ export class KeyLayout {
     if (head === '.revs') {
       const entry = INDEX_ENTRY.exec(rest);
       const id = entry ? idOfSegmented(entry[3]!) : null;
-      return entry && id !== null ? { type: 'index', rev: entry[1]!, kind: entry[2]!, id, deleted: entry[4] !== undefined } : { type: 'foreign' };
+      return entry && id !== null
+        ? { type: 'index', rev: entry[1]!, kind: entry[2]!, id, deleted: entry[4] !== undefined }
+        : { type: 'foreign' };
     }
     if (head === '.claims' || head === '.probe') return { type: 'internal' };
     if (KIND_PATTERN.test(head) && rest.endsWith(RECORD_SUFFIX)) {

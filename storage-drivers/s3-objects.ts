@@ -19,7 +19,10 @@ export interface RecordState {
   deleted: boolean;
 }
 
-export type IndexEntry = Extract<ParsedKey, { type: 'index' }> & { key: string; lastModified: Date | undefined };
+export type IndexEntry = Extract<ParsedKey, { type: 'index' }> & {
+  key: string;
+  lastModified: Date | undefined;
+};
 
 export interface ListedRecord {
   kind: string;
@@ -55,7 +58,11 @@ export class S3Objects {
 
   /** The record in an object's text, or null (reported) when the text is not that record. */
   private parseRecord(key: string, text: string, kind: string, id: string): StoredRecord | null {
-    const { record, problem } = decodeRecordText(text, (r) => r.kind === kind && r.id === id, 'under another key');
+    const { record, problem } = decodeRecordText(
+      text,
+      (r) => r.kind === kind && r.id === id,
+      'under another key',
+    );
     if (problem !== undefined) this.report(key, problem);
     return record ?? null;
   }
@@ -77,21 +84,26 @@ export class S3Objects {
   readListed(listed: ListedRecord): Promise<StoredRecord | null> {
     const key = this.keys.recordKey(listed.kind, listed.id);
     const text = this.cache.withEtag(key, listed.etag);
-    return text !== undefined ? Promise.resolve(this.parseRecord(key, text, listed.kind, listed.id)) : this.readRecord(listed.kind, listed.id);
+    return text !== undefined
+      ? Promise.resolve(this.parseRecord(key, text, listed.kind, listed.id))
+      : this.readRecord(listed.kind, listed.id);
   }
 
   /** The record an index entry names, at that entry's rev if the cache has it, otherwise as stored now. */
   readEntry(entry: IndexEntry): Promise<StoredRecord | null> {
     const key = this.keys.recordKey(entry.kind, entry.id);
     const text = this.cache.withRev(key, entry.rev);
-    return text !== undefined ? Promise.resolve(this.parseRecord(key, text, entry.kind, entry.id)) : this.readRecord(entry.kind, entry.id);
+    return text !== undefined
+      ? Promise.resolve(this.parseRecord(key, text, entry.kind, entry.id))
+      : this.readRecord(entry.kind, entry.id);
   }
 
   async stateOf(kind: string, id: string): Promise<RecordState | null> {
     const head = await this.calls.head(this.keys.recordKey(kind, id));
     if (!head) return null;
     const rev = head.metadata.rev;
-    if (rev !== undefined && REV_PATTERN.test(rev)) return { etag: head.etag, rev, deleted: head.metadata.deleted === 'true' };
+    if (rev !== undefined && REV_PATTERN.test(rev))
+      return { etag: head.etag, rev, deleted: head.metadata.deleted === 'true' };
     // No rev in the metadata: written by another tool (or copied without metadata); the body decides.
     const record = await this.readRecord(kind, id);
     return { etag: head.etag, rev: record?.rev ?? null, deleted: record?.deleted ?? false };
@@ -101,29 +113,55 @@ export class S3Objects {
   async writeRecord(record: StoredRecord, condition: PutCondition): Promise<boolean> {
     const key = this.keys.recordKey(record.kind, record.id);
     const text = recordText(record);
-    const outcome = await this.calls.put(key, text, { rev: record.rev, deleted: String(record.deleted) }, condition);
+    const outcome = await this.calls.put(
+      key,
+      text,
+      { rev: record.rev, deleted: String(record.deleted) },
+      condition,
+    );
     if (outcome.written) {
       this.cache.remember(key, { etag: outcome.etag, rev: record.rev, text });
       return true;
     }
     this.cache.forget(key);
-    if (outcome.reason === 'unsupported') throw new StorageError('s3', 'UNAVAILABLE', `${this.target.location} refuses conditional writes; set conditional_writes=false`);
+    if (outcome.reason === 'unsupported')
+      throw new StorageError(
+        's3',
+        'UNAVAILABLE',
+        `${this.target.location} refuses conditional writes; set conditional_writes=false`,
+      );
     return false;
   }
 
-  async writeEntry(record: { kind: string; id: string; rev: string; deleted: boolean }): Promise<void> {
-    await this.calls.put(this.keys.indexKey(record.rev, record.kind, record.id, record.deleted), '', {}, undefined);
+  async writeEntry(record: {
+    kind: string;
+    id: string;
+    rev: string;
+    deleted: boolean;
+  }): Promise<void> {
+    await this.calls.put(
+      this.keys.indexKey(record.rev, record.kind, record.id, record.deleted),
+      '',
+      {},
+      undefined,
+    );
   }
 
   deleteEntry(record: { kind: string; id: string; rev: string; deleted: boolean }): Promise<void> {
-    return this.deleteQuietly(this.keys.indexKey(record.rev, record.kind, record.id, record.deleted));
+    return this.deleteQuietly(
+      this.keys.indexKey(record.rev, record.kind, record.id, record.deleted),
+    );
   }
 
   checkKeyLength(record: StoredRecord): void {
     // The tombstone variant is the longest key a record ever needs: refuse early rather than at delete time.
     const longest = this.keys.indexKey(record.rev, record.kind, record.id, true);
     if (keyBytes(longest) > MAX_KEY_BYTES) {
-      throw new StorageError('s3', 'INVALID_RECORD', `id ${JSON.stringify(record.id.slice(0, 40))}… is too long for an S3 key under ${JSON.stringify(this.target.prefix)} (${keyBytes(longest)} > ${MAX_KEY_BYTES} bytes)`);
+      throw new StorageError(
+        's3',
+        'INVALID_RECORD',
+        `id ${JSON.stringify(record.id.slice(0, 40))}… is too long for an S3 key under ${JSON.stringify(this.target.prefix)} (${keyBytes(longest)} > ${MAX_KEY_BYTES} bytes)`,
+      );
     }
   }
 
@@ -133,7 +171,10 @@ export class S3Objects {
   }
 
   async *indexEntries(startAfter?: string): AsyncGenerator<IndexEntry> {
-    for await (const { key, lastModified } of this.calls.list(this.keys.indexPrefix(), startAfter)) {
+    for await (const { key, lastModified } of this.calls.list(
+      this.keys.indexPrefix(),
+      startAfter,
+    )) {
       const parsed = this.keys.parse(key);
       if (parsed.type === 'index') yield { ...parsed, key, lastModified };
       else this.report(key, 'not an index entry of this driver');

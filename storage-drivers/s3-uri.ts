@@ -23,7 +23,14 @@
  */
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import type { DriverOptions, UriCheck } from './types.ts';
-import { choiceParameter, hostIdentity, numberParameter, throwProblems, unknownParameters, uriCheck } from './uri-check.ts';
+import {
+  choiceParameter,
+  hostIdentity,
+  numberParameter,
+  throwProblems,
+  unknownParameters,
+  uriCheck,
+} from './uri-check.ts';
 import { DEFAULT_TIMEOUT_MS, booleanParameter, redactUri } from './utils.ts';
 
 export interface S3Target {
@@ -40,8 +47,17 @@ export interface S3Target {
 }
 
 const KNOWN_PARAMETERS = [
-  'region', 'path_style', 'tls', 'insecure', 'insecure-skip-verify', 'checksum', 'conditional_writes',
-  'create_bucket', 'timeout_ms', 'max_attempts', 'session_token',
+  'region',
+  'path_style',
+  'tls',
+  'insecure',
+  'insecure-skip-verify',
+  'checksum',
+  'conditional_writes',
+  'create_bucket',
+  'timeout_ms',
+  'max_attempts',
+  'session_token',
 ];
 const AWS_HOST = /\.?amazonaws\.com$/i;
 const AWS_VIRTUAL_HOST = /^(.+)\.s3(?:[.-]([a-z0-9-]+))?\.amazonaws\.com$/i;
@@ -58,41 +74,62 @@ function decodeSegment(segment: string, problems: string[]): string {
 }
 
 /** Every problem in an `s3://` URI, and the target when there is none. */
-export function readS3Uri(uri: URL, options: DriverOptions = {}): { target?: S3Target; problems: string[] } {
+export function readS3Uri(
+  uri: URL,
+  options: DriverOptions = {},
+): { target?: S3Target; problems: string[] } {
   const problems = unknownParameters(uri, KNOWN_PARAMETERS);
   if (uri.protocol !== 's3:') problems.push(`scheme ${uri.protocol} is not s3:`);
   // `s3://bucket` parses with the bucket as the host: the endpoint is what is missing.
   if (!uri.hostname) problems.push(`host: missing (${EXAMPLE})`);
 
-  const segments = uri.pathname.split('/').filter(Boolean).map((segment) => decodeSegment(segment, problems));
+  const segments = uri.pathname
+    .split('/')
+    .filter(Boolean)
+    .map((segment) => decodeSegment(segment, problems));
   const virtualHost = AWS_VIRTUAL_HOST.exec(uri.hostname);
   const isAws = AWS_HOST.test(uri.hostname);
   const bucket = virtualHost ? virtualHost[1]! : segments.shift();
-  if (uri.hostname && !bucket) problems.push(`path: the bucket is missing (${EXAMPLE}; "${uri.hostname}" is read as the host)`);
+  if (uri.hostname && !bucket)
+    problems.push(
+      `path: the bucket is missing (${EXAMPLE}; "${uri.hostname}" is read as the host)`,
+    );
   const prefix = segments.join('/');
 
   const tlsParameter = booleanParameter('s3', uri, 'tls', problems);
   const insecure = booleanParameter('s3', uri, 'insecure', problems);
-  if (tlsParameter === true && insecure === true) problems.push('tls=true contradicts insecure=true');
+  if (tlsParameter === true && insecure === true)
+    problems.push('tls=true contradicts insecure=true');
   const tls = tlsParameter ?? !insecure;
   const skipVerify = booleanParameter('s3', uri, 'insecure-skip-verify', problems) ?? false;
   if (isAws && !tls) problems.push('tls: amazonaws.com endpoints need TLS');
 
-  const checksum = choiceParameter(uri, 'checksum', ['when_required', 'when_supported'], problems) ?? 'when_required';
+  const checksum =
+    choiceParameter(uri, 'checksum', ['when_required', 'when_supported'], problems) ??
+    'when_required';
   const checksumMode = checksum === 'when_required' ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED';
 
   const conditionalRaw = uri.searchParams.get('conditional_writes');
-  const conditionalWrites = conditionalRaw === null || conditionalRaw.toLowerCase() === 'auto' ? 'auto' : booleanParameter('s3', uri, 'conditional_writes', problems) ?? 'auto';
+  const conditionalWrites =
+    conditionalRaw === null || conditionalRaw.toLowerCase() === 'auto'
+      ? 'auto'
+      : (booleanParameter('s3', uri, 'conditional_writes', problems) ?? 'auto');
   const createBucket = booleanParameter('s3', uri, 'create_bucket', problems) ?? false;
   const pathStyle = booleanParameter('s3', uri, 'path_style', problems);
 
-  const region = uri.searchParams.get('region') || virtualHost?.[2] || AWS_REGIONAL_HOST.exec(uri.hostname)?.[1] || 'us-east-1';
+  const region =
+    uri.searchParams.get('region') ||
+    virtualHost?.[2] ||
+    AWS_REGIONAL_HOST.exec(uri.hostname)?.[1] ||
+    'us-east-1';
   const accessKeyId = decodeSegment(uri.username, problems);
   const secretAccessKey = decodeSegment(uri.password, problems);
-  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) problems.push('credentials: give both the access key and the secret key, or neither');
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey))
+    problems.push('credentials: give both the access key and the secret key, or neither');
   const sessionToken = uri.searchParams.get('session_token') || undefined;
 
-  const timeoutMs = numberParameter(uri, 'timeout_ms', problems) ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs =
+    numberParameter(uri, 'timeout_ms', problems) ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxAttempts = numberParameter(uri, 'max_attempts', problems, { integer: true }) ?? 3;
   if (problems.length > 0 || !bucket) return { problems };
 
@@ -100,7 +137,7 @@ export function readS3Uri(uri: URL, options: DriverOptions = {}): { target?: S3T
     region,
     // On AWS the SDK derives the endpoint from the region and the bucket; elsewhere it is the host.
     endpoint: isAws ? undefined : `${tls ? 'https' : 'http'}://${uri.host}`,
-    forcePathStyle: pathStyle ?? (!isAws),
+    forcePathStyle: pathStyle ?? !isAws,
     credentials: accessKeyId ? { accessKeyId, secretAccessKey, sessionToken } : undefined,
     requestChecksumCalculation: checksumMode,
     responseChecksumValidation: checksumMode,
@@ -139,5 +176,9 @@ export function parseS3Uri(uri: URL, options: DriverOptions = {}): S3Target {
 export function checkS3Uri(uri: URL): UriCheck {
   const { target, problems } = readS3Uri(uri);
   if (!target) return uriCheck(uri, problems);
-  return uriCheck(uri, problems, `s3://${hostIdentity(uri.hostname)}:${uri.port}/${target.bucket}/${target.prefix}`);
+  return uriCheck(
+    uri,
+    problems,
+    `s3://${hostIdentity(uri.hostname)}:${uri.port}/${target.bucket}/${target.prefix}`,
+  );
 }

@@ -1,4 +1,9 @@
-import { request as httpRequest, createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  request as httpRequest,
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
@@ -9,7 +14,12 @@ import s3, { createS3Driver } from './s3.ts';
 import { KeyLayout, decodeId, encodeId } from './s3-keys.ts';
 import { parseS3Uri } from './s3-uri.ts';
 import type { BadRecord, StorageDriver, StoredRecord } from './types.ts';
-import { S3RVER_KEY, S3RVER_SECRET, startS3rver, type RunningS3rver } from '../test/support/s3rver.ts';
+import {
+  S3RVER_KEY,
+  S3RVER_SECRET,
+  startS3rver,
+  type RunningS3rver,
+} from '../test/support/s3rver.ts';
 import { uniqueSuffix } from '../test/support/require-server.ts';
 
 // Every record costs two PUTs (index entry, then record) and s3rver spends several milliseconds of
@@ -33,19 +43,38 @@ afterAll(async () => {
 });
 
 const silentPort = () => (silent.address() as { port: number }).port;
-const target = (prefix = `contract-${uniqueSuffix()}`, parameters = 'tls=false', host = server.host) =>
-  new URL(`s3://${S3RVER_KEY}:${S3RVER_SECRET}@${host}/${BUCKET}/${prefix}?${parameters}`);
+const target = (
+  prefix = `contract-${uniqueSuffix()}`,
+  parameters = 'tls=false',
+  host = server.host,
+) => new URL(`s3://${S3RVER_KEY}:${S3RVER_SECRET}@${host}/${BUCKET}/${prefix}?${parameters}`);
 
 describeStorageDriver({
   name: 's3',
   module: s3,
   freshTarget: async () => target(),
   failures: [
-    { what: 'an endpoint nobody listens on', uri: () => new URL(`s3://S3RVER:any-secret@127.0.0.1:1/${BUCKET}?tls=false`), code: 'UNAVAILABLE' },
-    { what: 'an endpoint that never answers', uri: () => new URL(`s3://S3RVER:any-secret@127.0.0.1:${silentPort()}/${BUCKET}?tls=false`), code: 'TIMEOUT' },
+    {
+      what: 'an endpoint nobody listens on',
+      uri: () => new URL(`s3://S3RVER:any-secret@127.0.0.1:1/${BUCKET}?tls=false`),
+      code: 'UNAVAILABLE',
+    },
+    {
+      what: 'an endpoint that never answers',
+      uri: () => new URL(`s3://S3RVER:any-secret@127.0.0.1:${silentPort()}/${BUCKET}?tls=false`),
+      code: 'TIMEOUT',
+    },
     // s3rver checks that the access key exists but not the signature, so a wrong secret alone passes there.
-    { what: 'an unknown access key', uri: () => new URL(`s3://NOT-A-KEY:not-the-secret@${server.host}/${BUCKET}?tls=false`), code: 'AUTH' },
-    { what: 'a missing bucket', uri: () => new URL(`s3://S3RVER:any-secret@${server.host}/no-such-bucket?tls=false`), code: 'NOT_FOUND' },
+    {
+      what: 'an unknown access key',
+      uri: () => new URL(`s3://NOT-A-KEY:not-the-secret@${server.host}/${BUCKET}?tls=false`),
+      code: 'AUTH',
+    },
+    {
+      what: 'a missing bucket',
+      uri: () => new URL(`s3://S3RVER:any-secret@${server.host}/no-such-bucket?tls=false`),
+      code: 'NOT_FOUND',
+    },
   ],
 });
 
@@ -65,7 +94,9 @@ async function keysUnder(prefix: string): Promise<string[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix, ContinuationToken: token }));
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix, ContinuationToken: token }),
+    );
     keys.push(...(page.Contents ?? []).map((object) => object.Key!));
     token = page.NextContinuationToken;
   } while (token);
@@ -73,13 +104,28 @@ async function keysUnder(prefix: string): Promise<string[]> {
   return keys;
 }
 
-async function putRaw(key: string, body: string, metadata: Record<string, string> = {}): Promise<void> {
+async function putRaw(
+  key: string,
+  body: string,
+  metadata: Record<string, string> = {},
+): Promise<void> {
   const client = rawClient();
-  await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: new TextEncoder().encode(body), Metadata: metadata }));
+  await client.send(
+    new PutObjectCommand({
+      Bucket: BUCKET,
+      Key: key,
+      Body: new TextEncoder().encode(body),
+      Metadata: metadata,
+    }),
+  );
   client.destroy();
 }
 
-async function allPages(driver: StorageDriver, kind: string, limit: number): Promise<StoredRecord[]> {
+async function allPages(
+  driver: StorageDriver,
+  kind: string,
+  limit: number,
+): Promise<StoredRecord[]> {
   const all: StoredRecord[] = [];
   let cursor: string | undefined;
   do {
@@ -92,8 +138,15 @@ async function allPages(driver: StorageDriver, kind: string, limit: number): Pro
 
 describe('s3 target URIs', () => {
   it('reads endpoint, bucket, prefix and defaults from a custom host', () => {
-    const parsed = parseS3Uri(new URL('s3://AKID:se%2Fcret@minio.local:9000/bucket/status/prod?tls=false'));
-    expect(parsed).toMatchObject({ bucket: 'bucket', prefix: 'status/prod', createBucket: false, conditionalWrites: 'auto' });
+    const parsed = parseS3Uri(
+      new URL('s3://AKID:se%2Fcret@minio.local:9000/bucket/status/prod?tls=false'),
+    );
+    expect(parsed).toMatchObject({
+      bucket: 'bucket',
+      prefix: 'status/prod',
+      createBucket: false,
+      conditionalWrites: 'auto',
+    });
     expect(parsed.clientConfig).toMatchObject({
       endpoint: 'http://minio.local:9000',
       region: 'us-east-1',
@@ -109,29 +162,65 @@ describe('s3 target URIs', () => {
   it('takes the bucket from an AWS virtual-host name and the region from the host or the query', () => {
     const virtual = parseS3Uri(new URL('s3://K:S@my.bucket.s3.eu-west-3.amazonaws.com/a/b'));
     expect(virtual).toMatchObject({ bucket: 'my.bucket', prefix: 'a/b' });
-    expect(virtual.clientConfig).toMatchObject({ endpoint: undefined, region: 'eu-west-3', forcePathStyle: false });
-    expect(parseS3Uri(new URL('s3://K:S@b.s3.amazonaws.com/')).clientConfig.region).toBe('us-east-1');
-    expect(parseS3Uri(new URL('s3://K:S@s3.amazonaws.com/bucket?region=ap-south-1')).clientConfig).toMatchObject({ region: 'ap-south-1', forcePathStyle: false });
+    expect(virtual.clientConfig).toMatchObject({
+      endpoint: undefined,
+      region: 'eu-west-3',
+      forcePathStyle: false,
+    });
+    expect(parseS3Uri(new URL('s3://K:S@b.s3.amazonaws.com/')).clientConfig.region).toBe(
+      'us-east-1',
+    );
+    expect(
+      parseS3Uri(new URL('s3://K:S@s3.amazonaws.com/bucket?region=ap-south-1')).clientConfig,
+    ).toMatchObject({ region: 'ap-south-1', forcePathStyle: false });
   });
 
   it('parses booleans strictly: "false" means false', () => {
-    const handler = (query: string) => parseS3Uri(new URL(`s3://K:S@h/b?${query}`)).clientConfig.requestHandler as Record<string, unknown>;
+    const handler = (query: string) =>
+      parseS3Uri(new URL(`s3://K:S@h/b?${query}`)).clientConfig.requestHandler as Record<
+        string,
+        unknown
+      >;
     expect(handler('insecure-skip-verify=false').httpsAgent).toBeUndefined();
     expect(handler('insecure-skip-verify=true').httpsAgent).toEqual({ rejectUnauthorized: false });
-    expect(parseS3Uri(new URL('s3://K:S@h/b?insecure=true')).clientConfig.endpoint).toBe('http://h');
+    expect(parseS3Uri(new URL('s3://K:S@h/b?insecure=true')).clientConfig.endpoint).toBe(
+      'http://h',
+    );
     expect(parseS3Uri(new URL('s3://K:S@h/b?tls=true')).clientConfig.endpoint).toBe('https://h');
-    expect(parseS3Uri(new URL('s3://K:S@h/b?path_style=false')).clientConfig.forcePathStyle).toBe(false);
-    expect(parseS3Uri(new URL('s3://K:S@h/b?conditional_writes=false')).conditionalWrites).toBe(false);
-    for (const bad of ['tls=maybe', 'insecure-skip-verify=', 'create_bucket=2', 'tls=true&insecure=true']) {
-      expect(() => parseS3Uri(new URL(`s3://K:S@h/b?${bad}`)), bad).toThrow(expect.objectContaining({ code: 'INVALID_URI' }));
+    expect(parseS3Uri(new URL('s3://K:S@h/b?path_style=false')).clientConfig.forcePathStyle).toBe(
+      false,
+    );
+    expect(parseS3Uri(new URL('s3://K:S@h/b?conditional_writes=false')).conditionalWrites).toBe(
+      false,
+    );
+    for (const bad of [
+      'tls=maybe',
+      'insecure-skip-verify=',
+      'create_bucket=2',
+      'tls=true&insecure=true',
+    ]) {
+      expect(() => parseS3Uri(new URL(`s3://K:S@h/b?${bad}`)), bad).toThrow(
+        expect.objectContaining({ code: 'INVALID_URI' }),
+      );
     }
   });
 
   it('maps the checksum mode and refuses unknown parameters and half credentials', () => {
     const supported = parseS3Uri(new URL('s3://K:S@h/b?checksum=when_supported')).clientConfig;
-    expect(supported).toMatchObject({ requestChecksumCalculation: 'WHEN_SUPPORTED', responseChecksumValidation: 'WHEN_SUPPORTED' });
-    for (const bad of ['s3://K:S@h/b?checksum=always', 's3://K:S@h/b?pathstyle=true', 's3://K@h/b', 's3://K:S@h/', 'sqlite://h/b']) {
-      expect(() => parseS3Uri(new URL(bad)), bad).toThrow(expect.objectContaining({ code: 'INVALID_URI' }));
+    expect(supported).toMatchObject({
+      requestChecksumCalculation: 'WHEN_SUPPORTED',
+      responseChecksumValidation: 'WHEN_SUPPORTED',
+    });
+    for (const bad of [
+      's3://K:S@h/b?checksum=always',
+      's3://K:S@h/b?pathstyle=true',
+      's3://K@h/b',
+      's3://K:S@h/',
+      'sqlite://h/b',
+    ]) {
+      expect(() => parseS3Uri(new URL(bad)), bad).toThrow(
+        expect.objectContaining({ code: 'INVALID_URI' }),
+      );
     }
   });
 
@@ -155,7 +244,11 @@ describe('s3 key encoding', () => {
         const encoded = encodeId(id);
         expect(decodeId(encoded)).toBe(id);
         expect(encoded).toMatch(/^[0-9A-Za-z=_~]+$/);
-        expect(new KeyLayout('').parse(new KeyLayout('').recordKey('k', id))).toEqual({ type: 'record', kind: 'k', id });
+        expect(new KeyLayout('').parse(new KeyLayout('').recordKey('k', id))).toEqual({
+          type: 'record',
+          kind: 'k',
+          id,
+        });
         expect(encoded.length).toBeLessThanOrEqual(4 * id.length);
       }),
       { numRuns: 2000 },
@@ -164,7 +257,14 @@ describe('s3 key encoding', () => {
 
   it('keeps id order in key order, with the .json suffix, with s3rver file names, and for long ids', () => {
     const layout = new KeyLayout('p');
-    const longIds = fc.oneof(ids, fc.string({ unit: fc.constantFrom('a', 'b', '-', 'é', '\uE000', '\uD83D'), minLength: 10, maxLength: 200 }));
+    const longIds = fc.oneof(
+      ids,
+      fc.string({
+        unit: fc.constantFrom('a', 'b', '-', 'é', '\uE000', '\uD83D'),
+        minLength: 10,
+        maxLength: 200,
+      }),
+    );
     fc.assert(
       fc.property(longIds, longIds, (a, b) => {
         const byId = Math.sign(a < b ? -1 : a > b ? 1 : 0);
@@ -173,12 +273,23 @@ describe('s3 key encoding', () => {
         // s3rver stores keys as files named `<key>._S3rver_object` and lists them in file name order.
         const flat = (id: string) => !layout.recordKey('k', id).slice('p/k/'.length).includes('/');
         if (flat(a) && flat(b)) {
-          expect(byKey(`${layout.recordKey('k', a)}._S3rver_object`, `${layout.recordKey('k', b)}._S3rver_object`)).toBe(byId);
+          expect(
+            byKey(
+              `${layout.recordKey('k', a)}._S3rver_object`,
+              `${layout.recordKey('k', b)}._S3rver_object`,
+            ),
+          ).toBe(byId);
         }
       }),
       { numRuns: 5000 },
     );
-    for (const [a, b] of [['a', 'a-'], ['a', 'a0'], ['Z', 'a'], ['\uD83D\uDE00', '\uE000'], ['x', 'x\u0000']]) {
+    for (const [a, b] of [
+      ['a', 'a-'],
+      ['a', 'a0'],
+      ['Z', 'a'],
+      ['\uD83D\uDE00', '\uE000'],
+      ['x', 'x\u0000'],
+    ]) {
       expect(layout.recordKey('k', a!) < layout.recordKey('k', b!), `${a} < ${b}`).toBe(true);
     }
   });
@@ -190,7 +301,13 @@ describe('s3 key encoding', () => {
     expect(a < b).toBe(true);
     expect(layout.indexStartAfter(rev(5, 'w1')) < b).toBe(true);
     expect(layout.indexStartAfter(rev(5, 'w1')) > a).toBe(true);
-    expect(layout.parse(b)).toEqual({ type: 'index', rev: rev(5, 'w1a'), kind: 'incident', id: 'x', deleted: true });
+    expect(layout.parse(b)).toEqual({
+      type: 'index',
+      rev: rev(5, 'w1a'),
+      kind: 'incident',
+      id: 'x',
+      deleted: true,
+    });
     expect(layout.parse('incident/notes.txt')).toEqual({ type: 'foreign' });
   });
 });
@@ -202,21 +319,51 @@ describe('s3 driver on s3rver', () => {
     const neighbour = createS3Driver(target(`${prefix}-neighbour`));
     await mine.put([record('a', 1), { ...record('b', 2, null), deleted: true }]);
     await neighbour.put([record('z', 3)]);
-    expect((await mine.list('incident', { includeDeleted: true })).items.map((r) => r.id)).toEqual(['a', 'b']);
+    expect((await mine.list('incident', { includeDeleted: true })).items.map((r) => r.id)).toEqual([
+      'a',
+      'b',
+    ]);
     expect((await neighbour.list('incident')).items.map((r) => r.id)).toEqual(['z']);
     expect(Object.keys(await mine.digest())).toEqual(['incident']);
     const keys = await keysUnder(`${prefix}/`);
-    expect(keys.every((key) => key.startsWith(`${prefix}/incident/`) || key.startsWith(`${prefix}/.revs/`))).toBe(true);
-    expect(keys.filter((key) => key.startsWith(`${prefix}/incident/`))).toEqual([`${prefix}/incident/a.json`, `${prefix}/incident/b.json`]);
+    expect(
+      keys.every(
+        (key) => key.startsWith(`${prefix}/incident/`) || key.startsWith(`${prefix}/.revs/`),
+      ),
+    ).toBe(true);
+    expect(keys.filter((key) => key.startsWith(`${prefix}/incident/`))).toEqual([
+      `${prefix}/incident/a.json`,
+      `${prefix}/incident/b.json`,
+    ]);
     await Promise.all([mine.close(), neighbour.close()]);
   });
 
   it('pages ids that are prefixes of one another, unicode and case in JavaScript string order', async () => {
     const driver = createS3Driver(target());
-    const ids = ['a', 'a-', 'a-b', 'a0', 'a/b', 'A', 'B', 'a b', 'é', '\uD83D\uDE00', '\uE000', '事件', '_', '~', 'a.json'];
+    const ids = [
+      'a',
+      'a-',
+      'a-b',
+      'a0',
+      'a/b',
+      'A',
+      'B',
+      'a b',
+      'é',
+      '\uD83D\uDE00',
+      '\uE000',
+      '事件',
+      '_',
+      '~',
+      'a.json',
+    ];
     await driver.put(ids.map((id, i) => record(id, i + 1)));
     const sorted = [...ids].sort();
-    for (const limit of [1, 2, 4, 100]) expect((await allPages(driver, 'incident', limit)).map((r) => r.id), `limit ${limit}`).toEqual(sorted);
+    for (const limit of [1, 2, 4, 100])
+      expect(
+        (await allPages(driver, 'incident', limit)).map((r) => r.id),
+        `limit ${limit}`,
+      ).toEqual(sorted);
     const reference = createMemoryDriver();
     await reference.put(ids.map((id, i) => record(id, i + 1)));
     expect(await driver.digest()).toEqual(await reference.digest());
@@ -230,12 +377,21 @@ describe('s3 driver on s3rver', () => {
     await driver.put([record('good', 1)]);
     await putRaw(`${prefix}/incident/notes.txt`, 'hello');
     await putRaw(`${prefix}/incident/${encodeId('corrupt')}.json`, '{"kind": "incident", "id": ');
-    await putRaw(`${prefix}/incident/${encodeId('misplaced')}.json`, JSON.stringify(record('elsewhere', 1)));
+    await putRaw(
+      `${prefix}/incident/${encodeId('misplaced')}.json`,
+      JSON.stringify(record('elsewhere', 1)),
+    );
     await putRaw(`${prefix}/README`, 'not ours');
 
     expect((await driver.list('incident')).items.map((r) => r.id)).toEqual(['good']);
     expect(bad.map((b) => b.location).sort()).toEqual(
-      [`${prefix}/incident/${encodeId('corrupt')}.json`, `${prefix}/incident/${encodeId('misplaced')}.json`, `${prefix}/incident/notes.txt`].map((key) => `s3://${BUCKET}/${key}`).sort(),
+      [
+        `${prefix}/incident/${encodeId('corrupt')}.json`,
+        `${prefix}/incident/${encodeId('misplaced')}.json`,
+        `${prefix}/incident/notes.txt`,
+      ]
+        .map((key) => `s3://${BUCKET}/${key}`)
+        .sort(),
     );
     expect(bad.find((b) => b.location.endsWith('corrupt.json'))?.error).toMatch(/not JSON/);
 
@@ -255,7 +411,10 @@ describe('s3 driver on s3rver', () => {
     const prefix = `copied-${uniqueSuffix()}`;
     const driver = createS3Driver(target(prefix));
     await driver.put([record('native', 1)]);
-    await putRaw(`${prefix}/incident/${encodeId('copied')}.json`, JSON.stringify(record('copied', 2, { from: 'backup' })));
+    await putRaw(
+      `${prefix}/incident/${encodeId('copied')}.json`,
+      JSON.stringify(record('copied', 2, { from: 'backup' })),
+    );
     expect(await driver.get('incident', 'copied')).toEqual(record('copied', 2, { from: 'backup' }));
     expect((await driver.digest()).incident).toMatchObject({ count: 2, maxRev: rev(2) });
     // The digest wrote the missing index entry, so the change feed now has it too.
@@ -268,9 +427,13 @@ describe('s3 driver on s3rver', () => {
 
   it('creates a missing bucket only when told to', async () => {
     const bucket = `created-${uniqueSuffix().replace(/_/g, '-')}`.toLowerCase();
-    const uri = (query: string) => new URL(`s3://${S3RVER_KEY}:${S3RVER_SECRET}@${server.host}/${bucket}/p?${query}`);
+    const uri = (query: string) =>
+      new URL(`s3://${S3RVER_KEY}:${S3RVER_SECRET}@${server.host}/${bucket}/p?${query}`);
     const plain = createS3Driver(uri('tls=false'));
-    await expect(plain.init()).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('create_bucket=true') });
+    await expect(plain.init()).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('create_bucket=true'),
+    });
     const creating = createS3Driver(uri('tls=false&create_bucket=true'));
     await creating.init();
     await creating.init();
@@ -281,9 +444,13 @@ describe('s3 driver on s3rver', () => {
   });
 
   it('refuses ids whose key would pass 1,024 bytes, before writing any of the batch', async () => {
-    const driver = createS3Driver(target(`long/${'p'.repeat(100)}/${'q'.repeat(100)}/${'r'.repeat(100)}`));
+    const driver = createS3Driver(
+      target(`long/${'p'.repeat(100)}/${'q'.repeat(100)}/${'r'.repeat(100)}`),
+    );
     const longest = '事'.repeat(200);
-    await expect(driver.put([record('fits', 1), record(longest, 1)])).rejects.toMatchObject({ code: 'INVALID_RECORD' });
+    await expect(driver.put([record('fits', 1), record(longest, 1)])).rejects.toMatchObject({
+      code: 'INVALID_RECORD',
+    });
     expect(await driver.get('incident', 'fits')).toBeNull();
     const roomy = createS3Driver(target());
     await roomy.put([record(longest, 1)]);
@@ -295,7 +462,13 @@ describe('s3 driver on s3rver', () => {
     const uri = target();
     const drivers = [createS3Driver(uri), createS3Driver(uri), createS3Driver(uri)];
     const claims = await Promise.all(
-      ['one', 'two', 'three'].flatMap((id) => Array.from({ length: 6 }, (_, i) => drivers[i % 3]!.putIfAbsent({ ...record(id, i + 1), kind: 'delivery' }).then((won) => (won ? id : null)))),
+      ['one', 'two', 'three'].flatMap((id) =>
+        Array.from({ length: 6 }, (_, i) =>
+          drivers[i % 3]!.putIfAbsent({ ...record(id, i + 1), kind: 'delivery' }).then((won) =>
+            won ? id : null,
+          ),
+        ),
+      ),
     );
     expect(claims.filter(Boolean).sort()).toEqual(['one', 'three', 'two']);
     // The claim objects are cleaned up behind the winners.
@@ -313,10 +486,19 @@ async function startConditionalProxy(upstreamPort: number) {
   const stats = { conditional: 0, refused: 0 };
   const forward = (req: IncomingMessage, res: ServerResponse) =>
     new Promise<void>((resolve, reject) => {
-      const upstream = httpRequest({ host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode!, answer.headers);
-        answer.pipe(res).on('finish', resolve);
-      });
+      const upstream = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: upstreamPort,
+          method: req.method,
+          path: req.url,
+          headers: req.headers,
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode!, answer.headers);
+          answer.pipe(res).on('finish', resolve);
+        },
+      );
       upstream.on('error', reject);
       req.pipe(upstream);
     });
@@ -332,26 +514,39 @@ async function startConditionalProxy(upstreamPort: number) {
   const proxy = createHttpServer((req, res) => {
     const ifMatch = req.headers['if-match'];
     const ifNoneMatch = req.headers['if-none-match'];
-    if (req.method !== 'PUT' || (!ifMatch && !ifNoneMatch)) return void forward(req, res).catch(() => res.destroy());
+    if (req.method !== 'PUT' || (!ifMatch && !ifNoneMatch))
+      return void forward(req, res).catch(() => res.destroy());
     stats.conditional++;
     const path = req.url!.split('?')[0]!;
     const run = (queues.get(path) ?? Promise.resolve()).then(async () => {
       const head = await headOf(path);
       const exists = head.status === 200;
-      if ((ifNoneMatch === '*' && exists) || (ifMatch !== undefined && (!exists || head.etag !== ifMatch))) {
+      if (
+        (ifNoneMatch === '*' && exists) ||
+        (ifMatch !== undefined && (!exists || head.etag !== ifMatch))
+      ) {
         stats.refused++;
         req.resume();
         res.writeHead(412, { 'content-type': 'application/xml' });
-        res.end('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>');
+        res.end(
+          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>',
+        );
         return;
       }
       await forward(req, res);
     });
-    queues.set(path, run.catch(() => undefined));
+    queues.set(
+      path,
+      run.catch(() => undefined),
+    );
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   const port = (proxy.address() as { port: number }).port;
-  return { host: `127.0.0.1:${port}`, stats, close: () => new Promise<void>((resolve) => proxy.close(() => resolve())) };
+  return {
+    host: `127.0.0.1:${port}`,
+    stats,
+    close: () => new Promise<void>((resolve) => proxy.close(() => resolve())),
+  };
 }
 
 describe('s3 driver where the server honours conditional writes', () => {
@@ -369,12 +564,19 @@ describe('s3 driver where the server honours conditional writes', () => {
     for (let round = 0; round < 15; round++) {
       const id = `race-${round}`;
       await first.put([record(id, 1)]);
-      await Promise.all([first.put([record(id, 10 + 2 * round, { by: 'first' })]), second.put([record(id, 11 + 2 * round, { by: 'second' })])]);
-      expect(await first.get('incident', id), id).toMatchObject({ rev: rev(11 + 2 * round), body: { by: 'second' } });
+      await Promise.all([
+        first.put([record(id, 10 + 2 * round, { by: 'first' })]),
+        second.put([record(id, 11 + 2 * round, { by: 'second' })]),
+      ]);
+      expect(await first.get('incident', id), id).toMatchObject({
+        rev: rev(11 + 2 * round),
+        body: { by: 'second' },
+      });
     }
     expect(proxy.stats.conditional).toBeGreaterThan(30);
     const reference = createMemoryDriver();
-    for (let round = 0; round < 15; round++) await reference.put([record(`race-${round}`, 11 + 2 * round)]);
+    for (let round = 0; round < 15; round++)
+      await reference.put([record(`race-${round}`, 11 + 2 * round)]);
     expect(await second.digest()).toEqual(await reference.digest());
     await Promise.all([first.close(), second.close()]);
   });
@@ -383,7 +585,11 @@ describe('s3 driver where the server honours conditional writes', () => {
     const uri = target(undefined, 'tls=false', proxy.host);
     const drivers = [createS3Driver(uri), createS3Driver(uri)];
     const refusedBefore = proxy.stats.refused;
-    const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => drivers[i % 2]!.putIfAbsent({ ...record('claim', i + 1), kind: 'delivery' })));
+    const claims = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        drivers[i % 2]!.putIfAbsent({ ...record('claim', i + 1), kind: 'delivery' }),
+      ),
+    );
     expect(claims.filter(Boolean)).toHaveLength(1);
     expect((await drivers[0]!.digest()).delivery?.count).toBe(1);
     expect(proxy.stats.refused).toBeGreaterThan(refusedBefore);

@@ -11,9 +11,21 @@
  * The order of the requests of one write, and how conditional writes keep two writers from losing
  * each other's rev, are in s3-conditional.ts; the claim fallback of putIfAbsent in s3-claim.ts.
  */
-import { StorageError, type DriverModule, type DriverOptions, type StorageDriver, type StoredRecord } from './types.ts';
+import {
+  StorageError,
+  type DriverModule,
+  type DriverOptions,
+  type StorageDriver,
+  type StoredRecord,
+} from './types.ts';
 import { KIND_PATTERN, assertRecord, clampLimit, mapConcurrently } from './utils.ts';
-import { READ_CONCURRENCY, WRITE_CONCURRENCY, changesPage, groupPuts, listPage } from './object-store-common.ts';
+import {
+  READ_CONCURRENCY,
+  WRITE_CONCURRENCY,
+  changesPage,
+  groupPuts,
+  listPage,
+} from './object-store-common.ts';
 import { ConditionalWriter } from './s3-conditional.ts';
 import { digestIndex, purgeTombstones } from './s3-index.ts';
 import { S3Objects } from './s3-objects.ts';
@@ -32,18 +44,29 @@ const HEADS_PER_LISTING_PAGE = 10;
 const readAhead = (wanted: number) => Math.min(READ_CONCURRENCY * 2, wanted);
 
 /** Ids per kind that a listing just now did not have, for kinds with enough records in the batch to be worth one. */
-async function knownAbsent(objects: S3Objects, records: readonly StoredRecord[]): Promise<Map<string, Set<string>>> {
+async function knownAbsent(
+  objects: S3Objects,
+  records: readonly StoredRecord[],
+): Promise<Map<string, Set<string>>> {
   const absent = new Map<string, Set<string>>();
   for (const kind of new Set(records.map((record) => record.kind))) {
     const count = records.filter((record) => record.kind === kind).length;
     if (count < PREFETCH_MIN_RECORDS) continue;
     const stored = await objects.storedIds(kind, Math.floor(count / HEADS_PER_LISTING_PAGE));
-    if (stored) absent.set(kind, new Set(records.filter((r) => r.kind === kind && !stored.has(r.id)).map((r) => r.id)));
+    if (stored)
+      absent.set(
+        kind,
+        new Set(records.filter((r) => r.kind === kind && !stored.has(r.id)).map((r) => r.id)),
+      );
   }
   return absent;
 }
 
-async function putBatch(objects: S3Objects, writer: ConditionalWriter, records: StoredRecord[]): Promise<boolean[]> {
+async function putBatch(
+  objects: S3Objects,
+  writer: ConditionalWriter,
+  records: StoredRecord[],
+): Promise<boolean[]> {
   records.forEach((record) => {
     assertRecord('s3', record);
     objects.checkKeyLength(record);
@@ -52,7 +75,10 @@ async function putBatch(objects: S3Objects, writer: ConditionalWriter, records: 
   const applied = new Array<boolean>(records.length).fill(false);
   await mapConcurrently(groupPuts(records), WRITE_CONCURRENCY, async ({ kind, id, indexes }) => {
     for (const [position, index] of indexes.entries()) {
-      applied[index] = await writer.applyIfNewer(records[index]!, position === 0 && (absent.get(kind)?.has(id) ?? false));
+      applied[index] = await writer.applyIfNewer(
+        records[index]!,
+        position === 0 && (absent.get(kind)?.has(id) ?? false),
+      );
     }
   });
   return applied;
@@ -63,7 +89,8 @@ async function initBucket(objects: S3Objects): Promise<void> {
   try {
     await calls.headBucket();
   } catch (error) {
-    if (!(error instanceof StorageError && error.code === 'NOT_FOUND' && target.createBucket)) throw error;
+    if (!(error instanceof StorageError && error.code === 'NOT_FOUND' && target.createBucket))
+      throw error;
     // Another instance may create it at the same moment; what matters is that it exists after.
     await calls.createBucket().catch(async (createError: unknown) => {
       await calls.headBucket().catch(() => Promise.reject(createError));
@@ -104,18 +131,28 @@ export function createS3Driver(uri: URL, options: DriverOptions = {}): StorageDr
     async list(kind, listOptions = {}) {
       open();
       if (!KIND_PATTERN.test(kind)) return { items: [] };
-      const startAfter = listOptions.cursor !== undefined ? keys.recordKey(kind, listOptions.cursor) : undefined;
-      return listPage(objects.recordKeys(kind, startAfter), (listed) => objects.readListed(listed), {
-        limit: clampLimit(listOptions.limit),
-        includeDeleted: listOptions.includeDeleted === true,
-        readAhead,
-      });
+      const startAfter =
+        listOptions.cursor !== undefined ? keys.recordKey(kind, listOptions.cursor) : undefined;
+      return listPage(
+        objects.recordKeys(kind, startAfter),
+        (listed) => objects.readListed(listed),
+        {
+          limit: clampLimit(listOptions.limit),
+          includeDeleted: listOptions.includeDeleted === true,
+          readAhead,
+        },
+      );
     },
 
     async changes(changeOptions = {}) {
       open();
-      const startAfter = changeOptions.sinceRev ? keys.indexStartAfter(changeOptions.sinceRev) : undefined;
-      return changesPage(objects.indexEntries(startAfter), (entry) => objects.readEntry(entry), { limit: clampLimit(changeOptions.limit), readAhead });
+      const startAfter = changeOptions.sinceRev
+        ? keys.indexStartAfter(changeOptions.sinceRev)
+        : undefined;
+      return changesPage(objects.indexEntries(startAfter), (entry) => objects.readEntry(entry), {
+        limit: clampLimit(changeOptions.limit),
+        readAhead,
+      });
     },
 
     async digest() {

@@ -4,9 +4,31 @@
  * owns everything that is not SQL: validation, paging, bad-row reporting, timeouts, error mapping
  * and the closed state, so the dialects stay plain queries.
  */
-import { StorageError, type DriverName, type DriverOptions, type Page, type StorageDriver, type StorageErrorCode, type StoredRecord, type UriCheck } from './types.ts';
+import {
+  StorageError,
+  type DriverName,
+  type DriverOptions,
+  type Page,
+  type StorageDriver,
+  type StorageErrorCode,
+  type StoredRecord,
+  type UriCheck,
+} from './types.ts';
 import { hostIdentity, numberParameter, unknownParameters, uriCheck } from './uri-check.ts';
-import { DEFAULT_TIMEOUT_MS, assertRecord, clampLimit, compareText, digestRows, keyOf, queryNumber, recordFromColumns, recordProblem, redactUri, sleep, withTimeout } from './utils.ts';
+import {
+  DEFAULT_TIMEOUT_MS,
+  assertRecord,
+  clampLimit,
+  compareText,
+  digestRows,
+  keyOf,
+  queryNumber,
+  recordFromColumns,
+  recordProblem,
+  redactUri,
+  sleep,
+  withTimeout,
+} from './utils.ts';
 
 export const DEFAULT_TABLE = 'staunch_records';
 /** Short enough that `<table>_rev` still fits PostgreSQL's 63-byte identifiers. */
@@ -26,9 +48,15 @@ export function sqlTarget(driver: DriverName, uri: URL, options: DriverOptions =
   const table = uri.searchParams.get('table') ?? DEFAULT_TABLE;
   const location = redactUri(uri);
   if (!TABLE_PATTERN.test(table)) {
-    throw new StorageError(driver, 'INVALID_URI', `table must be a plain identifier (letters, digits, _; at most 48): ${location}`);
+    throw new StorageError(
+      driver,
+      'INVALID_URI',
+      `table must be a plain identifier (letters, digits, _; at most 48): ${location}`,
+    );
   }
-  const secrets = [...uri.searchParams].filter(([key]) => /secret|password|token|key/i.test(key)).map(([, value]) => value);
+  const secrets = [...uri.searchParams]
+    .filter(([key]) => /secret|password|token|key/i.test(key))
+    .map(([, value]) => value);
   if (uri.password) secrets.push(uri.password, safeDecode(uri.password));
   return {
     table,
@@ -43,7 +71,10 @@ export function sqlTarget(driver: DriverName, uri: URL, options: DriverOptions =
 export function sqlParameterProblems(uri: URL): string[] {
   const problems: string[] = [];
   const table = uri.searchParams.get('table');
-  if (table !== null && !TABLE_PATTERN.test(table)) problems.push(`table=${JSON.stringify(table)} is not a plain identifier (letters, digits, _; at most 48)`);
+  if (table !== null && !TABLE_PATTERN.test(table))
+    problems.push(
+      `table=${JSON.stringify(table)} is not a plain identifier (letters, digits, _; at most 48)`,
+    );
   numberParameter(uri, 'timeout_ms', problems);
   return problems;
 }
@@ -61,14 +92,19 @@ export interface ServerUriRules {
 
 /** Host, port and database checks shared by the PostgreSQL and MySQL drivers, and the identity of the database named. */
 export function checkServerUri(uri: URL, rules: ServerUriRules, problems: string[]): UriCheck {
-  problems.push(...unknownParameters(uri, [...DRIVER_PARAMS, ...rules.clientParameters]), ...sqlParameterProblems(uri));
+  problems.push(
+    ...unknownParameters(uri, [...DRIVER_PARAMS, ...rules.clientParameters]),
+    ...sqlParameterProblems(uri),
+  );
   const socket = uri.searchParams.get(rules.socketParameter);
   const example = `${rules.family}://user@db.internal:${rules.defaultPort}/staunch`;
   if (!uri.hostname && !socket) problems.push(`host: missing (e.g. ${example})`);
   if (uri.port === '0') problems.push('port: 0 is not a port');
   const database = safeDecode(uri.pathname.replace(/^\//, ''));
-  if (database.includes('/')) problems.push(`path: "${database}" is not a database name (e.g. ${example})`);
-  if (!database && !rules.defaultDatabase) problems.push(`path: the database name is missing (e.g. ${example})`);
+  if (database.includes('/'))
+    problems.push(`path: "${database}" is not a database name (e.g. ${example})`);
+  if (!database && !rules.defaultDatabase)
+    problems.push(`path: the database name is missing (e.g. ${example})`);
   const host = hostIdentity(uri.hostname || socket || '');
   const table = uri.searchParams.get('table') ?? DEFAULT_TABLE;
   const identity = `${rules.family}://${host}:${uri.port || rules.defaultPort}/${database || rules.defaultDatabase?.(uri)}?table=${table}`;
@@ -116,7 +152,13 @@ export interface KeyRow {
 }
 
 export function toRow(record: StoredRecord): RecordRow {
-  return { kind: record.kind, id: record.id, rev: record.rev, deleted: record.deleted, body: JSON.stringify(record.body) };
+  return {
+    kind: record.kind,
+    id: record.id,
+    rev: record.rev,
+    deleted: record.deleted,
+    body: JSON.stringify(record.body),
+  };
 }
 
 /**
@@ -125,7 +167,10 @@ export function toRow(record: StoredRecord): RecordRow {
  * key that must end up stored, sorted by key so concurrent writers lock rows in the same order.
  * Revs are ASCII, so JavaScript string order is the byte order the tables use.
  */
-export function planBatch(rows: RecordRow[], stored: ReadonlyMap<string, string>): { applied: boolean[]; writes: RecordRow[] } {
+export function planBatch(
+  rows: RecordRow[],
+  stored: ReadonlyMap<string, string>,
+): { applied: boolean[]; writes: RecordRow[] } {
   const current = new Map(stored);
   const writes = new Map<string, RecordRow>();
   const applied = rows.map((row) => {
@@ -141,7 +186,11 @@ export function planBatch(rows: RecordRow[], stored: ReadonlyMap<string, string>
 }
 
 /** Run a transaction again when the server picked it as a deadlock victim; puts are idempotent. */
-export async function retryWhen<T>(isRetryable: (error: unknown) => boolean, work: () => Promise<T>, attempts = 4): Promise<T> {
+export async function retryWhen<T>(
+  isRetryable: (error: unknown) => boolean,
+  work: () => Promise<T>,
+  attempts = 4,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
@@ -176,7 +225,12 @@ export interface SqlDialect {
   applyBatch(rows: RecordRow[]): Promise<boolean[]>;
   selectRecord(kind: string, id: string): Promise<StoredRow | undefined>;
   /** Rows of one kind with an id above `afterId`, in byte order of id. */
-  selectKind(kind: string, afterId: string, includeDeleted: boolean, limit: number): Promise<StoredRow[]>;
+  selectKind(
+    kind: string,
+    afterId: string,
+    includeDeleted: boolean,
+    limit: number,
+  ): Promise<StoredRow[]>;
   /** Rows of every kind with a rev above `afterRev`, ordered by rev, kind, id. */
   selectChanges(afterRev: string, limit: number): Promise<StoredRow[]>;
   selectKeys(): Promise<KeyRow[]>;
@@ -189,7 +243,12 @@ export interface SqlDialect {
 }
 
 /** A StorageDriver around a dialect. */
-export function createSqlDriver(name: DriverName, target: SqlTarget, options: DriverOptions, dialect: SqlDialect): StorageDriver {
+export function createSqlDriver(
+  name: DriverName,
+  target: SqlTarget,
+  options: DriverOptions,
+  dialect: SqlDialect,
+): StorageDriver {
   const { table, location, timeoutMs } = target;
   let closed = false;
 
@@ -197,12 +256,18 @@ export function createSqlDriver(name: DriverName, target: SqlTarget, options: Dr
     if (closed) throw new StorageError(name, 'CLOSED', `driver for ${location} is closed`);
   };
 
-  const scrub = (text: string) => target.secrets.reduce((message, secret) => message.split(secret).join('***'), text);
+  const scrub = (text: string) =>
+    target.secrets.reduce((message, secret) => message.split(secret).join('***'), text);
 
   const toStorageError = (what: string, error: unknown): StorageError => {
     if (error instanceof StorageError) return error;
     const reason = error instanceof Error ? error.message : String(error);
-    return new StorageError(name, dialect.classify(error), scrub(`${what} failed on ${location}: ${reason}`), { cause: error });
+    return new StorageError(
+      name,
+      dialect.classify(error),
+      scrub(`${what} failed on ${location}: ${reason}`),
+      { cause: error },
+    );
   };
 
   const call = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
@@ -249,10 +314,19 @@ export function createSqlDriver(name: DriverName, target: SqlTarget, options: Dr
 
     async list(kind, listOptions = {}) {
       const limit = clampLimit(listOptions.limit);
-      const rows = await call('list', () => dialect.selectKind(kind, listOptions.cursor ?? '', listOptions.includeDeleted === true, limit + 1));
+      const rows = await call('list', () =>
+        dialect.selectKind(
+          kind,
+          listOptions.cursor ?? '',
+          listOptions.includeDeleted === true,
+          limit + 1,
+        ),
+      );
       const page = rows.slice(0, limit);
       // The cursor is the last row read, not the last good record, so bad rows cannot stall paging.
-      return rows.length > limit ? { items: decode(page), cursor: page[page.length - 1]!.id } : { items: decode(page) };
+      return rows.length > limit
+        ? { items: decode(page), cursor: page[page.length - 1]!.id }
+        : { items: decode(page) };
     },
 
     async changes(changesOptions = {}) {
@@ -283,7 +357,8 @@ export function createSqlDriver(name: DriverName, target: SqlTarget, options: Dr
       return call('putIfAbsent', () => dialect.insertIfAbsent(row));
     },
 
-    purgeTombstones: (beforeRev) => call('purgeTombstones', () => dialect.deleteTombstones(beforeRev)),
+    purgeTombstones: (beforeRev) =>
+      call('purgeTombstones', () => dialect.deleteTombstones(beforeRev)),
 
     ping: () => call('ping', () => dialect.ping()),
 
@@ -291,7 +366,9 @@ export function createSqlDriver(name: DriverName, target: SqlTarget, options: Dr
       if (closed) return;
       closed = true;
       // Closing a target whose server is gone or hung is not worth an error, nor a wait without end.
-      await withTimeout(name, `close of ${location}`, timeoutMs, dialect.close()).catch(() => undefined);
+      await withTimeout(name, `close of ${location}`, timeoutMs, dialect.close()).catch(
+        () => undefined,
+      );
     },
   };
 }
@@ -301,7 +378,11 @@ export function createSqlDriver(name: DriverName, target: SqlTarget, options: Dr
  * the rest of the run would be skipped by the next call. The page is cut back to the last complete
  * run, or grown when a single run is longer than the limit.
  */
-async function changesPage(dialect: SqlDialect, since: string, limit: number): Promise<{ rows: StoredRow[]; cursor?: string }> {
+async function changesPage(
+  dialect: SqlDialect,
+  since: string,
+  limit: number,
+): Promise<{ rows: StoredRow[]; cursor?: string }> {
   for (let size = limit; ; size *= 2) {
     const rows = await dialect.selectChanges(since, size + 1);
     if (rows.length <= size) return { rows };

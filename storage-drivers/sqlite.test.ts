@@ -31,8 +31,16 @@ describeStorageDriver({
   module: sqlite,
   freshTarget,
   failures: [
-    { what: 'a directory that does not exist', uri: () => new URL(`sqlite://${join(dir, 'missing', 'x.db')}`), code: 'NOT_FOUND' },
-    { what: 'a path below a regular file', uri: () => new URL(`sqlite://${join(regularFile, 'x.db')}`), code: 'UNAVAILABLE' },
+    {
+      what: 'a directory that does not exist',
+      uri: () => new URL(`sqlite://${join(dir, 'missing', 'x.db')}`),
+      code: 'NOT_FOUND',
+    },
+    {
+      what: 'a path below a regular file',
+      uri: () => new URL(`sqlite://${join(regularFile, 'x.db')}`),
+      code: 'UNAVAILABLE',
+    },
   ],
 });
 
@@ -42,7 +50,9 @@ describeSqlDriver({
   freshTarget,
   insertRawRow: async (target, row) =>
     withDatabase(target, (db) => {
-      db.prepare(`INSERT INTO "${tableOf(target)}" (kind, id, rev, deleted, body) VALUES (?, ?, ?, ?, ?)`).run(row.kind, row.id, row.rev, row.deleted ? 1 : 0, row.body);
+      db.prepare(
+        `INSERT INTO "${tableOf(target)}" (kind, id, rev, deleted, body) VALUES (?, ?, ?, ?, ?)`,
+      ).run(row.kind, row.id, row.rev, row.deleted ? 1 : 0, row.body);
     }),
   rejectWritesOf: async (target, id) =>
     withDatabase(target, (db) => {
@@ -65,7 +75,10 @@ describe('sqlite driver', () => {
   });
 
   it('gives each in-memory driver a database of its own', async () => {
-    const [first, second] = [createSqliteDriver(new URL('sqlite::memory:')), createSqliteDriver(new URL('sqlite::memory:?table=mem'))];
+    const [first, second] = [
+      createSqliteDriver(new URL('sqlite::memory:')),
+      createSqliteDriver(new URL('sqlite::memory:?table=mem')),
+    ];
     try {
       await first.init();
       await second.init();

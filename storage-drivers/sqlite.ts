@@ -8,9 +8,28 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { pathToFileURL } from 'node:url';
-import { StorageError, type DriverModule, type DriverOptions, type StorageDriver, type StorageErrorCode, type UriCheck, type UriContext } from './types.ts';
+import {
+  StorageError,
+  type DriverModule,
+  type DriverOptions,
+  type StorageDriver,
+  type StorageErrorCode,
+  type UriCheck,
+  type UriContext,
+} from './types.ts';
 import { unknownParameters, uriCheck } from './uri-check.ts';
-import { DRIVER_PARAMS, createSqlDriver, networkErrorCode, safeDecode, sqlParameterProblems, sqlTarget, type KeyRow, type RecordRow, type SqlDialect, type StoredRow } from './sql-common.ts';
+import {
+  DRIVER_PARAMS,
+  createSqlDriver,
+  networkErrorCode,
+  safeDecode,
+  sqlParameterProblems,
+  sqlTarget,
+  type KeyRow,
+  type RecordRow,
+  type SqlDialect,
+  type StoredRow,
+} from './sql-common.ts';
 
 export const MEMORY_PATH = ':memory:';
 
@@ -23,7 +42,8 @@ export const MEMORY_PATH = ':memory:';
 export function sqlitePath(uri: URL, baseDir = '.'): string {
   const path = safeDecode(uri.host + uri.pathname);
   if (path === MEMORY_PATH) return MEMORY_PATH;
-  if (path === '' || path === '/') throw new StorageError('sqlite', 'INVALID_URI', `no database path in ${uri.protocol}//…`);
+  if (path === '' || path === '/')
+    throw new StorageError('sqlite', 'INVALID_URI', `no database path in ${uri.protocol}//…`);
   return uri.host === '' ? path : resolve(baseDir, path);
 }
 
@@ -31,14 +51,21 @@ function checkSqliteUri(uri: URL, context: UriContext = {}): UriCheck {
   const problems = [...unknownParameters(uri, DRIVER_PARAMS), ...sqlParameterProblems(uri)];
   // `sqlite:x.db` parses as the path "x.db", relative to whatever folder the process runs in.
   if (context.raw !== undefined && !/^sqlite:(\/|:memory:)/i.test(context.raw.trim())) {
-    problems.push('path: write sqlite:///absolute/file.db, or sqlite://./relative.db for a file relative to the config file');
+    problems.push(
+      'path: write sqlite:///absolute/file.db, or sqlite://./relative.db for a file relative to the config file',
+    );
   }
   const path = safeDecode(uri.host + uri.pathname);
-  if (path === '' || path === '/') problems.push('path: the database file is missing (e.g. sqlite:///var/lib/staunch/staunch.db)');
+  if (path === '' || path === '/')
+    problems.push('path: the database file is missing (e.g. sqlite:///var/lib/staunch/staunch.db)');
   if (problems.length > 0) return uriCheck(uri, problems);
   const file = sqlitePath(uri, context.baseDir);
   if (file === MEMORY_PATH) return uriCheck(uri, problems);
-  return { problems, target: `sqlite://${pathToFileURL(file).pathname}${uri.search}`, identity: `sqlite:${file}` };
+  return {
+    problems,
+    target: `sqlite://${pathToFileURL(file).pathname}${uri.search}`,
+    identity: `sqlite:${file}`,
+  };
 }
 
 export function createSqliteDriver(uri: URL, options: DriverOptions = {}): StorageDriver {
@@ -53,7 +80,11 @@ export function createSqliteDriver(uri: URL, options: DriverOptions = {}): Stora
     if (!db) {
       // SQLite creates the file but never its directory; a missing one is a wrong path, not an outage.
       if (path !== MEMORY_PATH && !existsSync(dirname(path))) {
-        throw new StorageError('sqlite', 'NOT_FOUND', `directory ${dirname(path)} of ${target.location} does not exist`);
+        throw new StorageError(
+          'sqlite',
+          'NOT_FOUND',
+          `directory ${dirname(path)} of ${target.location} does not exist`,
+        );
       }
       db = new Database(path, { timeout: target.timeoutMs });
       // Bodies are JSON documents of a few KiB: on 4 KiB pages a batch spends its time splitting
@@ -90,25 +121,38 @@ export function createSqliteDriver(uri: URL, options: DriverOptions = {}): Stora
         INSERT INTO ${table} (${columns}) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (kind, id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, body = excluded.body
         WHERE excluded.rev > ${table}.rev`);
-      const apply = database().transaction((batch: RecordRow[]) => batch.map((row) => upsert.run(values(row)).changes === 1));
+      const apply = database().transaction((batch: RecordRow[]) =>
+        batch.map((row) => upsert.run(values(row)).changes === 1),
+      );
       // IMMEDIATE takes the write lock up front, so two processes wait on the busy timeout instead of deadlocking.
       return apply.immediate(rows);
     },
     async selectRecord(kind, id) {
-      return statement(`SELECT ${columns} FROM ${table} WHERE kind = ? AND id = ?`).get(kind, id) as StoredRow | undefined;
+      return statement(`SELECT ${columns} FROM ${table} WHERE kind = ? AND id = ?`).get(
+        kind,
+        id,
+      ) as StoredRow | undefined;
     },
     async selectKind(kind, afterId, includeDeleted, limit) {
       const live = includeDeleted ? '' : 'AND deleted = 0';
-      return statement(`SELECT ${columns} FROM ${table} WHERE kind = ? AND id > ? ${live} ORDER BY id LIMIT ?`).all(kind, afterId, limit) as StoredRow[];
+      return statement(
+        `SELECT ${columns} FROM ${table} WHERE kind = ? AND id > ? ${live} ORDER BY id LIMIT ?`,
+      ).all(kind, afterId, limit) as StoredRow[];
     },
     async selectChanges(afterRev, limit) {
-      return statement(`SELECT ${columns} FROM ${table} WHERE rev > ? ORDER BY rev, kind, id LIMIT ?`).all(afterRev, limit) as StoredRow[];
+      return statement(
+        `SELECT ${columns} FROM ${table} WHERE rev > ? ORDER BY rev, kind, id LIMIT ?`,
+      ).all(afterRev, limit) as StoredRow[];
     },
     async selectKeys() {
       return statement(`SELECT kind, id, rev FROM ${table}`).all() as KeyRow[];
     },
     async insertIfAbsent(row) {
-      return statement(`INSERT INTO ${table} (${columns}) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, id) DO NOTHING`).run(values(row)).changes === 1;
+      return (
+        statement(
+          `INSERT INTO ${table} (${columns}) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, id) DO NOTHING`,
+        ).run(values(row)).changes === 1
+      );
     },
     async deleteTombstones(beforeRev) {
       return statement(`DELETE FROM ${table} WHERE deleted = 1 AND rev < ?`).run(beforeRev).changes;

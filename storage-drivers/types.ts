@@ -96,7 +96,8 @@ export interface StorageDriver {
   close(): Promise<void>;
 }
 
-export type StorageErrorCode = 'INVALID_URI' | 'UNAVAILABLE' | 'AUTH' | 'NOT_FOUND' | 'INVALID_RECORD' | 'TIMEOUT' | 'CLOSED';
+export type StorageErrorCode =
+  'INVALID_URI' | 'UNAVAILABLE' | 'AUTH' | 'NOT_FOUND' | 'INVALID_RECORD' | 'TIMEOUT' | 'CLOSED';
 
 export class StorageError extends Error {
   override readonly name = 'StorageError';

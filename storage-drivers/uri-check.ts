@@ -16,7 +16,9 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
   // Two edits catch the usual typos (fsyn, regoin); more would suggest unrelated words for short ones.
-  return best !== undefined && bestDistance <= Math.max(1, Math.min(2, Math.floor(word.length / 3))) ? best : undefined;
+  return best !== undefined && bestDistance <= Math.max(1, Math.min(2, Math.floor(word.length / 3)))
+    ? best
+    : undefined;
 }
 
 function editDistance(a: string, b: string): number {
@@ -24,8 +26,16 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      const swap = i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1] ? previous[j - 2]! : Infinity;
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1), swap);
+      const swap =
+        i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]
+          ? previous[j - 2]!
+          : Infinity;
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+        swap,
+      );
     }
     previous = current;
   }
@@ -45,34 +55,62 @@ export function unknownParameters(uri: URL, known: readonly string[]): string[] 
   for (const name of uri.searchParams.keys()) {
     if (known.includes(name) || seen.has(name)) continue;
     seen.add(name);
-    problems.push(`unknown parameter "${name}"${suggestion(name, known)}${known.length > 0 ? `; known: ${known.join(', ')}` : ' (this driver takes none)'}`);
+    problems.push(
+      `unknown parameter "${name}"${suggestion(name, known)}${known.length > 0 ? `; known: ${known.join(', ')}` : ' (this driver takes none)'}`,
+    );
   }
   return problems;
 }
 
 /** A positive number parameter; `problems` gets a message when it is set but is not one. */
-export function numberParameter(uri: URL, name: string, problems: string[], { integer = false, min = 1 } = {}): number | undefined {
+export function numberParameter(
+  uri: URL,
+  name: string,
+  problems: string[],
+  { integer = false, min = 1 } = {},
+): number | undefined {
   const raw = uri.searchParams.get(name);
   if (raw === null) return undefined;
   const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-    problems.push(`${name}=${JSON.stringify(raw)} is not ${integer ? 'a whole number' : 'a number'} of at least ${min}`);
+  if (
+    raw.trim() === '' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    (integer && !Number.isInteger(value))
+  ) {
+    problems.push(
+      `${name}=${JSON.stringify(raw)} is not ${integer ? 'a whole number' : 'a number'} of at least ${min}`,
+    );
     return undefined;
   }
   return value;
 }
 
 /** A parameter that takes one of a few words. */
-export function choiceParameter<T extends string>(uri: URL, name: string, choices: readonly T[], problems: string[]): T | undefined {
+export function choiceParameter<T extends string>(
+  uri: URL,
+  name: string,
+  choices: readonly T[],
+  problems: string[],
+): T | undefined {
   const raw = uri.searchParams.get(name);
   if (raw === null) return undefined;
   const value = raw.toLowerCase() as T;
   if (choices.includes(value)) return value;
-  problems.push(`${name}=${JSON.stringify(raw)} is not one of ${choices.join(', ')}${suggestion(raw, choices)}`);
+  problems.push(
+    `${name}=${JSON.stringify(raw)} is not one of ${choices.join(', ')}${suggestion(raw, choices)}`,
+  );
   return undefined;
 }
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0:0:0:0:0:0:0:1', 'localhost.localdomain']);
+const LOOPBACK = new Set([
+  'localhost',
+  '127.0.0.1',
+  '::1',
+  '[::1]',
+  '0:0:0:0:0:0:0:1',
+  'localhost.localdomain',
+]);
 
 /** The host as two targets reaching the same server would both spell it: loopback names are one host. */
 export function hostIdentity(hostname: string): string {
@@ -87,5 +125,6 @@ export function uriCheck(uri: URL, problems: string[], identity?: string): UriCh
 
 /** Throws every problem found in one error, for a driver created without a config check first. */
 export function throwProblems(driver: DriverName, uri: URL, problems: readonly string[]): void {
-  if (problems.length > 0) throw new StorageError(driver, 'INVALID_URI', `${problems.join('; ')} in ${redactUri(uri)}`);
+  if (problems.length > 0)
+    throw new StorageError(driver, 'INVALID_URI', `${problems.join('; ')} in ${redactUri(uri)}`);
 }

@@ -1,4 +1,10 @@
-import { StorageError, type DriverName, type Json, type KindDigest, type StoredRecord } from './types.ts';
+import {
+  StorageError,
+  type DriverName,
+  type Json,
+  type KindDigest,
+  type StoredRecord,
+} from './types.ts';
 import { fnv1a, hex32, shiftedHash } from './hash.ts';
 
 export const DEFAULT_LIST_LIMIT = 500;
@@ -11,7 +17,8 @@ export const REV_PATTERN = /^[0-9a-f]{12}-[0-9a-f]{6}-[a-z0-9]{1,32}$/;
 /** The one map key for a record: U+0000 cannot occur in a kind or an id, so no two records share one. */
 export const keyOf = (kind: string, id: string): string => `${kind}\u0000${id}`;
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
 
 /** String order by UTF-16 code unit, the order ids and revs are compared in everywhere. */
 export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -62,11 +69,14 @@ function bodyProblem(value: Json, path: string): string | null {
 export function recordProblem(value: unknown): string | null {
   if (typeof value !== 'object' || value === null) return 'not an object';
   const r = value as Partial<StoredRecord>;
-  if (typeof r.kind !== 'string' || !KIND_PATTERN.test(r.kind)) return 'kind must match [a-z0-9_]{1,64}';
-  if (typeof r.id !== 'string' || r.id.length === 0 || r.id.length > 200) return 'id must be 1 to 200 characters';
+  if (typeof r.kind !== 'string' || !KIND_PATTERN.test(r.kind))
+    return 'kind must match [a-z0-9_]{1,64}';
+  if (typeof r.id !== 'string' || r.id.length === 0 || r.id.length > 200)
+    return 'id must be 1 to 200 characters';
   const idProblem = stringProblem(r.id);
   if (idProblem) return `id ${idProblem}`;
-  if (typeof r.rev !== 'string' || !REV_PATTERN.test(r.rev)) return `rev ${JSON.stringify(r.rev)} is not a clock stamp`;
+  if (typeof r.rev !== 'string' || !REV_PATTERN.test(r.rev))
+    return `rev ${JSON.stringify(r.rev)} is not a clock stamp`;
   if (typeof r.deleted !== 'boolean') return 'deleted must be a boolean';
   if (!('body' in r) || r.body === undefined) return 'body is missing';
   return bodyProblem(r.body, 'body');
@@ -83,9 +93,13 @@ export function parseBody(text: string): Json {
 }
 
 /** A record from its stored columns, or null with `problem` set when the columns are not a record. */
-export function recordFromColumns(
-  columns: { kind: unknown; id: unknown; rev: unknown; deleted: unknown; body: unknown },
-): { record: StoredRecord; problem?: undefined } | { record?: undefined; problem: string } {
+export function recordFromColumns(columns: {
+  kind: unknown;
+  id: unknown;
+  rev: unknown;
+  deleted: unknown;
+  body: unknown;
+}): { record: StoredRecord; problem?: undefined } | { record?: undefined; problem: string } {
   let body: Json;
   try {
     body = typeof columns.body === 'string' ? parseBody(columns.body) : (columns.body as Json);
@@ -128,7 +142,9 @@ export class DigestBuilder {
 }
 
 /** Digests of a set of (kind, id, rev) rows, grouped by kind. */
-export function digestRows(rows: Iterable<{ kind: string; id: string; rev: string }>): Record<string, KindDigest> {
+export function digestRows(
+  rows: Iterable<{ kind: string; id: string; rev: string }>,
+): Record<string, KindDigest> {
   const builders = new Map<string, DigestBuilder>();
   for (const row of rows) {
     let builder = builders.get(row.kind);
@@ -149,10 +165,18 @@ export function redactUri(uri: URL): string {
 }
 
 /** Reject after `ms` with a TIMEOUT error naming what was being waited for. */
-export async function withTimeout<T>(driver: DriverName, what: string, ms: number, work: Promise<T>): Promise<T> {
+export async function withTimeout<T>(
+  driver: DriverName,
+  what: string,
+  ms: number,
+  work: Promise<T>,
+): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StorageError(driver, 'TIMEOUT', `${what} did not answer within ${ms} ms`)), ms);
+    timer = setTimeout(
+      () => reject(new StorageError(driver, 'TIMEOUT', `${what} did not answer within ${ms} ms`)),
+      ms,
+    );
   });
   try {
     return await Promise.race([work, timeout]);
@@ -174,7 +198,11 @@ export function queryNumber(uri: URL, name: string, fallback: number): number {
  * the first failure rejects the whole call.
  * Drivers whose backend is many small requests (S3 objects, files) use it to overlap latency.
  */
-export async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let failed = false;
@@ -201,7 +229,12 @@ const FALSE_WORDS = /^(false|0|no|off)$/i;
  * A yes/no URI query parameter, strictly parsed (statusetat took any non-empty value, even `false`, as true).
  * With `problems`, a bad value is added there (and undefined returned) instead of thrown.
  */
-export function booleanParameter(driver: DriverName, uri: URL, name: string, problems?: string[]): boolean | undefined {
+export function booleanParameter(
+  driver: DriverName,
+  uri: URL,
+  name: string,
+  problems?: string[],
+): boolean | undefined {
   const raw = uri.searchParams.get(name);
   if (raw === null) return undefined;
   if (TRUE_WORDS.test(raw.trim())) return true;

@@ -16,7 +16,11 @@ import { createReplicator } from '../src/replication/replicator.ts';
 import { readAll } from './support/replication-fixtures.ts';
 import type { Replicator } from '../src/replication/types.ts';
 import { AUTH } from './support/test-app.ts';
-import { createReplicationLab, type LabTarget, type ReplicationLab } from './support/replication-lab.ts';
+import {
+  createReplicationLab,
+  type LabTarget,
+  type ReplicationLab,
+} from './support/replication-lab.ts';
 
 let lab: ReplicationLab;
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -38,13 +42,25 @@ interface Instance {
 /** One app instance with its own drivers on the shared targets; polling is driven by the test. */
 async function startInstance(targets: LabTarget[]): Promise<Instance> {
   const drivers = await Promise.all(targets.map((t) => lab.create(t)));
-  const store = createReplicator({ drivers, syncIntervalMs: 0, pollIntervalMs: 0, healthIntervalMs: 0 });
+  const store = createReplicator({
+    drivers,
+    syncIntervalMs: 0,
+    pollIntervalMs: 0,
+    healthIntervalMs: 0,
+  });
   cleanups.push(async () => {
     await store.stop();
     await Promise.all(drivers.map((d) => d.close()));
   });
   await store.start();
-  const app = createApp({ config: testConfig(), store, logger: silentLogger, startedAt: new Date(TEST_NOW), version: 'test', now: () => TEST_NOW });
+  const app = createApp({
+    config: testConfig(),
+    store,
+    logger: silentLogger,
+    startedAt: new Date(TEST_NOW),
+    version: 'test',
+    now: () => TEST_NOW,
+  });
   return {
     store,
     request: async (path, init = {}) =>
@@ -67,7 +83,14 @@ async function exchange(instances: Instance[]): Promise<void> {
 async function createIncidents(instance: Instance, count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    const response = await instance.request('/api/v1/incidents', { method: 'POST', json: { title: `Outage ${i}`, component_status: 'major_outage', components: ['Public - API'] } });
+    const response = await instance.request('/api/v1/incidents', {
+      method: 'POST',
+      json: {
+        title: `Outage ${i}`,
+        component_status: 'major_outage',
+        components: ['Public - API'],
+      },
+    });
     expect(response.status).toBe(201);
     ids.push(((await response.json()) as { id: string }).id);
   }
@@ -79,13 +102,15 @@ async function targetIncidents(target: LabTarget) {
   const driver = await lab.open(target);
   cleanups.push(() => driver.close());
   const records = new Map<string, StoredRecord[]>();
-  for (const kind of [KIND.incident, KIND.field, KIND.update]) records.set(kind, await readAll(driver, kind));
+  for (const kind of [KIND.incident, KIND.field, KIND.update])
+    records.set(kind, await readAll(driver, kind));
   return assembleIncidents({ list: (kind) => (records.get(kind) ?? []).filter((r) => !r.deleted) });
 }
 
 describe('two instances on PostgreSQL and a folder', () => {
   it('never bring back a deleted incident and keep both of two concurrent field changes', async (context) => {
-    if (!lab.available.includes('postgres') || !lab.available.includes('file')) return context.skip();
+    if (!lab.available.includes('postgres') || !lab.available.includes('file'))
+      return context.skip();
     const targets = lab.fresh(['postgres', 'file']);
     const [one, two] = [await startInstance(targets), await startInstance(targets)];
     const instances = [one, two];
@@ -95,23 +120,50 @@ describe('two instances on PostgreSQL and a folder', () => {
     await exchange(instances);
 
     const answers = await Promise.all([
-      ...deleted.flatMap((id) => [one.request(`/api/v1/incidents/${id}`, { method: 'DELETE' }), two.request(`/api/v1/incidents/${id}`, { method: 'PATCH', json: { state: 'monitoring' } })]),
-      ...edited.flatMap((id) => [one.request(`/api/v1/incidents/${id}`, { method: 'PATCH', json: { state: 'monitoring' } }), two.request(`/api/v1/incidents/${id}`, { method: 'PATCH', json: { components: ['Public - API', 'Public - Website'] } })]),
+      ...deleted.flatMap((id) => [
+        one.request(`/api/v1/incidents/${id}`, { method: 'DELETE' }),
+        two.request(`/api/v1/incidents/${id}`, { method: 'PATCH', json: { state: 'monitoring' } }),
+      ]),
+      ...edited.flatMap((id) => [
+        one.request(`/api/v1/incidents/${id}`, { method: 'PATCH', json: { state: 'monitoring' } }),
+        two.request(`/api/v1/incidents/${id}`, {
+          method: 'PATCH',
+          json: { components: ['Public - API', 'Public - Website'] },
+        }),
+      ]),
     ]);
-    for (const [i, answer] of answers.entries()) expect([200, 204], `request ${i}`).toContain(answer.status);
+    for (const [i, answer] of answers.entries())
+      expect([200, 204], `request ${i}`).toContain(answer.status);
     await exchange(instances);
 
-    const expected = edited.map((id) => ({ id, state: 'monitoring', components: ['Public - API', 'Public - Website'] })).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const expected = edited
+      .map((id) => ({ id, state: 'monitoring', components: ['Public - API', 'Public - Website'] }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
     for (const [n, instance] of instances.entries()) {
-      const list = (await (await instance.request('/api/v1/incidents?limit=100')).json()) as { incidents: { id: string; state: string; components: string[] }[] };
-      const shown = list.incidents.map(({ id, state, components }) => ({ id, state, components })).sort((a, b) => (a.id < b.id ? -1 : 1));
+      const list = (await (await instance.request('/api/v1/incidents?limit=100')).json()) as {
+        incidents: { id: string; state: string; components: string[] }[];
+      };
+      const shown = list.incidents
+        .map(({ id, state, components }) => ({ id, state, components }))
+        .sort((a, b) => (a.id < b.id ? -1 : 1));
       expect({ instance: n, incidents: shown }).toEqual({ instance: n, incidents: expected });
-      for (const id of deleted) expect((await instance.request(`/api/v1/incidents/${id}`)).status, `${id} on instance ${n}`).toBe(404);
+      for (const id of deleted)
+        expect(
+          (await instance.request(`/api/v1/incidents/${id}`)).status,
+          `${id} on instance ${n}`,
+        ).toBe(404);
     }
     for (const target of targets) {
-      const incidents = (await targetIncidents(target)).map((i) => ({ id: i.guid, state: i.state, components: i.components }));
+      const incidents = (await targetIncidents(target)).map((i) => ({
+        id: i.guid,
+        state: i.state,
+        components: i.components,
+      }));
       // statusetat's state 2 is "monitoring".
-      expect({ target: target.driver, incidents: incidents.sort((a, b) => (a.id < b.id ? -1 : 1)) }).toEqual({
+      expect({
+        target: target.driver,
+        incidents: incidents.sort((a, b) => (a.id < b.id ? -1 : 1)),
+      }).toEqual({
         target: target.driver,
         incidents: expected.map(({ id, components }) => ({ id, state: 2, components })),
       });

@@ -12,7 +12,8 @@ import { createPostgresDatabase, postgresAvailable } from './support/postgres.ts
 import { startStaunch, type StaunchProcess } from './support/staunch-process.ts';
 
 const node22 = process.env.NODE22_BIN;
-if (!node22 && process.env.CI === 'true') throw new Error('NODE22_BIN is not set: .ci/run installs Node 22 for this suite');
+if (!node22 && process.env.CI === 'true')
+  throw new Error('NODE22_BIN is not set: .ci/run installs Node 22 for this suite');
 
 describe.runIf(Boolean(node22) && (await postgresAvailable()))('staunch on Node 22', () => {
   let server: StaunchProcess | undefined;
@@ -43,13 +44,22 @@ describe.runIf(Boolean(node22) && (await postgresAvailable()))('staunch on Node 
 
     const created = await fetch(`${server.url}/v1/incidents`, {
       method: 'POST',
-      headers: { authorization: `Basic ${btoa('admin:node22-password')}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ components: ['Public - API'], component_state: 3, messages: [{ title: 'Slow API', content: 'Looking into it' }] }),
+      headers: {
+        authorization: `Basic ${btoa('admin:node22-password')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        components: ['Public - API'],
+        component_state: 3,
+        messages: [{ title: 'Slow API', content: 'Looking into it' }],
+      }),
     });
     expect(created.status).toBe(201);
     const page = await fetch(`${server.url}/`, { headers: { Accept: 'text/html' } });
     expect(await page.text()).toContain('Slow API');
-    const ready = (await (await fetch(`${server.url}/readyz`)).json()) as { targets: Array<{ state: string }> };
+    const ready = (await (await fetch(`${server.url}/readyz`)).json()) as {
+      targets: Array<{ state: string }>;
+    };
     expect(ready.targets.map((t) => t.state)).toEqual(['ok', 'ok', 'ok']);
     expect(server.output()).not.toContain('node22-password');
   });

@@ -67,18 +67,32 @@ describe('a restarted S3-only instance', () => {
 
     // First run: a major outage is stored, and the snapshot written.
     const first = await serve(cwd);
-    await eventually(async () => ((await fetch(`${first.url}/readyz`)).status === 200 ? true : undefined), { timeoutMs: 30_000 });
+    await eventually(
+      async () => ((await fetch(`${first.url}/readyz`)).status === 200 ? true : undefined),
+      { timeoutMs: 30_000 },
+    );
     // A write that misses its quorum on a loaded machine (503) is undone, so asking again is safe.
-    const created = await eventually(async () => {
-      const response = await fetch(`${first.url}/v1/incidents`, {
-        method: 'POST',
-        headers: { Authorization: ADMIN, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ components: ['Public - API'], component_state: 4, messages: [{ title: 'API is down', content: 'Every request fails' }] }),
-      });
-      return response.status === 201 ? response : undefined;
-    }, { timeoutMs: 30_000 });
+    const created = await eventually(
+      async () => {
+        const response = await fetch(`${first.url}/v1/incidents`, {
+          method: 'POST',
+          headers: { Authorization: ADMIN, 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            components: ['Public - API'],
+            component_state: 4,
+            messages: [{ title: 'API is down', content: 'Every request fails' }],
+          }),
+        });
+        return response.status === 201 ? response : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     const { guid } = (await created.json()) as { guid: string };
-    await eventually(async () => (existsSync(snapshotFile) && readFileSync(snapshotFile, 'utf8').includes(guid) ? true : undefined));
+    await eventually(async () =>
+      existsSync(snapshotFile) && readFileSync(snapshotFile, 'utf8').includes(guid)
+        ? true
+        : undefined,
+    );
     expect(await first.stop('SIGTERM')).toBe(0);
     running.length = 0;
 
@@ -111,7 +125,11 @@ describe('a restarted S3-only instance', () => {
     expect(loaded.incidents.map((i) => i.id)).toEqual([guid]);
     expect(answers.filter((a) => a.endsWith(' none'))).toEqual([]);
     expect(answers.filter((a) => a.startsWith('503')).length).toBeGreaterThan(1);
-    await eventually(async () => (existsSync(snapshotFile) && readFileSync(snapshotFile, 'utf8').includes(guid) ? true : undefined));
+    await eventually(async () =>
+      existsSync(snapshotFile) && readFileSync(snapshotFile, 'utf8').includes(guid)
+        ? true
+        : undefined,
+    );
     expect(await second.stop('SIGTERM')).toBe(0);
     running.length = 0;
 

@@ -9,7 +9,12 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, postgresAvailable } from './support/postgres.ts';
 import { startTcpProxy } from './support/tcp-proxy.ts';
-import { eventually, STAUNCH_BIN, startStaunch, type StaunchProcess } from './support/staunch-process.ts';
+import {
+  eventually,
+  STAUNCH_BIN,
+  startStaunch,
+  type StaunchProcess,
+} from './support/staunch-process.ts';
 
 const run = promisify(execFile);
 const running: StaunchProcess[] = [];
@@ -57,8 +62,13 @@ describe('staunch serve', () => {
 
   it('exits with code 2 and names the key when the configuration is invalid', async () => {
     const cwd = tempDir();
-    writeFileSync(join(cwd, 'bad.yml'), 'targets:\n  - sqlite://./a.db\n  - file://./d\n  - mongo://db/x\nbase_info:\n  titel: Status\n');
-    const error = await run(process.execPath, [STAUNCH_BIN, 'serve', '-c', 'bad.yml'], { cwd }).then(
+    writeFileSync(
+      join(cwd, 'bad.yml'),
+      'targets:\n  - sqlite://./a.db\n  - file://./d\n  - mongo://db/x\nbase_info:\n  titel: Status\n',
+    );
+    const error = await run(process.execPath, [STAUNCH_BIN, 'serve', '-c', 'bad.yml'], {
+      cwd,
+    }).then(
       () => null,
       (e: { code: number; stderr: string }) => e,
     );
@@ -69,7 +79,10 @@ describe('staunch serve', () => {
 
   it('reports 503 from /readyz when no target can take a write, and keeps serving', async () => {
     const cwd = tempDir();
-    writeFileSync(join(cwd, 'config.yml'), 'targets:\n  - postgres://nobody@127.0.0.1:1/none?timeout_ms=500\nreplication:\n  write_timeout: 500ms\n');
+    writeFileSync(
+      join(cwd, 'config.yml'),
+      'targets:\n  - postgres://nobody@127.0.0.1:1/none?timeout_ms=500\nreplication:\n  write_timeout: 500ms\n',
+    );
     const server = await startStaunch(['serve'], { cwd });
     running.push(server);
     const body = await eventually(async () => {
@@ -89,7 +102,10 @@ describe.runIf(await postgresAvailable())('staunch serve with PostgreSQL', () =>
     const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
     try {
       const cwd = tempDir();
-      writeFileSync(join(cwd, 'config.yml'), `targets:\n  - sqlite://./s.db\n  - ${proxy.via(target.href)}\nreplication:\n  write_timeout: 1s\n`);
+      writeFileSync(
+        join(cwd, 'config.yml'),
+        `targets:\n  - sqlite://./s.db\n  - ${proxy.via(target.href)}\nreplication:\n  write_timeout: 1s\n`,
+      );
       const server = await startStaunch(['serve'], { cwd });
       running.push(server);
       const stateOf = async (driver: string) => {
@@ -99,13 +115,17 @@ describe.runIf(await postgresAvailable())('staunch serve with PostgreSQL', () =>
       await eventually(async () => ((await stateOf('postgres')) === 'ok' ? true : undefined));
 
       proxy.cut();
-      await eventually(async () => ((await stateOf('postgres')) === 'down' ? true : undefined), { timeoutMs: 10_000 });
+      await eventually(async () => ((await stateOf('postgres')) === 'down' ? true : undefined), {
+        timeoutMs: 10_000,
+      });
       const ready = await fetch(`${server.url}/readyz`);
       expect(ready.status).toBe(200); // SQLite still takes writes
       expect(server.child.exitCode).toBeNull();
 
       proxy.restore();
-      await eventually(async () => ((await stateOf('postgres')) === 'ok' ? true : undefined), { timeoutMs: 15_000 });
+      await eventually(async () => ((await stateOf('postgres')) === 'ok' ? true : undefined), {
+        timeoutMs: 15_000,
+      });
     } finally {
       await proxy.close();
       await Promise.all(running.splice(0).map((p) => p.stop('SIGKILL')));
@@ -117,15 +137,22 @@ describe.runIf(await postgresAvailable())('staunch serve with PostgreSQL', () =>
 describe('staunch targets check', () => {
   it('prints a table of every target and exits 1 when one is down', async () => {
     const cwd = tempDir();
-    writeFileSync(join(cwd, 'config.yml'), 'targets:\n  - sqlite://./ok.db\n  - postgres://someone:hunter2@127.0.0.1:1/x?timeout_ms=500\n');
+    writeFileSync(
+      join(cwd, 'config.yml'),
+      'targets:\n  - sqlite://./ok.db\n  - postgres://someone:hunter2@127.0.0.1:1/x?timeout_ms=500\n',
+    );
     const result = await run(process.execPath, [STAUNCH_BIN, 'targets', 'check'], { cwd }).then(
       (r) => ({ code: 0, stdout: r.stdout }),
       (e: { code: number; stdout: string }) => e,
     );
     expect(result.code).toBe(1);
     const lines = result.stdout.split('\n');
-    expect(lines[2]).toMatch(/^target\s+driver\s+state\s+latency\s+hints\s+behind\s+last sync\s+error$/);
-    expect(lines.find((l) => l.includes('sqlite'))).toMatch(/sqlite\s+ok\s+[\d.]+ ms\s+0\s+0\s+never/);
+    expect(lines[2]).toMatch(
+      /^target\s+driver\s+state\s+latency\s+hints\s+behind\s+last sync\s+error$/,
+    );
+    expect(lines.find((l) => l.includes('sqlite'))).toMatch(
+      /sqlite\s+ok\s+[\d.]+ ms\s+0\s+0\s+never/,
+    );
     expect(lines.find((l) => l.includes('postgres'))).toMatch(/postgres\s+down\s+-\s+0\s+-\s+\S/);
     expect(result.stdout).not.toContain('hunter2');
   });

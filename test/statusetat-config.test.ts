@@ -71,17 +71,37 @@ describe('statusetat configurations', () => {
     writeFileSync(join(cwd, 'config.yml'), 'targets: [mongo://not-read]\n');
     const VCAP_SERVICES = JSON.stringify({
       'user-provided': [
-        { name: 'statusetat-storage', credentials: { targets: ['sqlite://./vcap.db'], base_info: { title: 'From VCAP', timezone: 'Europe/Paris' } } },
-        { name: 'statusetat-components', credentials: { components: [{ name: 'vcap-service', group: 'cloud' }], username: 'admin', password: 'admin' } },
+        {
+          name: 'statusetat-storage',
+          credentials: {
+            targets: ['sqlite://./vcap.db'],
+            base_info: { title: 'From VCAP', timezone: 'Europe/Paris' },
+          },
+        },
+        {
+          name: 'statusetat-components',
+          credentials: {
+            components: [{ name: 'vcap-service', group: 'cloud' }],
+            username: 'admin',
+            password: 'admin',
+          },
+        },
       ],
-      'p.mysql': [{ name: 'a-database', credentials: { hostname: 'db', username: 'u', password: 'p', uri: 'mysql://u:p@db/x' } }],
+      'p.mysql': [
+        {
+          name: 'a-database',
+          credentials: { hostname: 'db', username: 'u', password: 'p', uri: 'mysql://u:p@db/x' },
+        },
+      ],
     });
     const server = await startStaunch(['serve'], { cwd, env: { VCAP_SERVICES } });
     running.push(server);
     await servesPage(server, 'vcap-service');
     const page = await (await fetch(`${server.url}/`)).text();
     expect(page).toContain('From VCAP');
-    expect(server.output()).toContain('VCAP_SERVICES: service \\"a-database\\" (p.mysql) holds no Staunch configuration; skipped');
+    expect(server.output()).toContain(
+      'VCAP_SERVICES: service \\"a-database\\" (p.mysql) holds no Staunch configuration; skipped',
+    );
     expect(existsSync(join(cwd, 'vcap.db'))).toBe(true);
   });
 });

@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from './support/staunch-process.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const wranglerBin = fileURLToPath(new URL('../node_modules/wrangler/bin/wrangler.js', import.meta.url));
+const wranglerBin = fileURLToPath(
+  new URL('../node_modules/wrangler/bin/wrangler.js', import.meta.url),
+);
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -34,13 +36,32 @@ interface RunningWorker {
 }
 
 /** Start `wrangler dev` with a configuration; ready once `/healthz` answers as `isUp` expects. */
-async function startWorker(config: string, isUp: (response: Response) => boolean = (r) => r.ok): Promise<RunningWorker> {
+async function startWorker(
+  config: string,
+  isUp: (response: Response) => boolean = (r) => r.ok,
+): Promise<RunningWorker> {
   const port = await freePort();
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--var', `STAUNCH_CONFIG:${config}`, '--log-level', 'warn', '--test-scheduled'];
+  const args = [
+    'dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--var',
+    `STAUNCH_CONFIG:${config}`,
+    '--log-level',
+    'warn',
+    '--test-scheduled',
+  ];
   const child = spawn(process.execPath, [wranglerBin, ...args], {
     cwd: root,
     // No telemetry, and no look-up of the Request.cf object: the tests run without a network.
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: 'true' },
+    env: {
+      ...process.env,
+      WRANGLER_SEND_METRICS: 'false',
+      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+      CI: 'true',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group: bin/wrangler.js starts the real CLI, which starts workerd, and a
     // SIGKILL to the first alone would leave the other two running.
@@ -50,7 +71,10 @@ async function startWorker(config: string, isUp: (response: Response) => boolean
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
-  await eventually(async () => (isUp(await fetch(`${url}/healthz`)) ? true : undefined), { timeoutMs: 90_000, intervalMs: 500 }).catch((error: Error) => {
+  await eventually(async () => (isUp(await fetch(`${url}/healthz`)) ? true : undefined), {
+    timeoutMs: 90_000,
+    intervalMs: 500,
+  }).catch((error: Error) => {
     killGroup(child, 'SIGKILL');
     throw new Error(`${error.message}\nwrangler said:\n${output}`);
   });
@@ -68,24 +92,38 @@ const stop = async (worker: RunningWorker | undefined) => {
 describe('the Worker in workerd', () => {
   let worker: RunningWorker | undefined;
   beforeAll(async () => {
-    worker = await startWorker('{targets: [memory://worker-test], username: admin, password: worker-password, components: [{name: API, group: Public}]}');
+    worker = await startWorker(
+      '{targets: [memory://worker-test], username: admin, password: worker-password, components: [{name: API, group: Public}]}',
+    );
   }, 120_000);
   afterAll(() => stop(worker));
 
   it('serves health and readiness with its memory target', async () => {
     const ready = await fetch(`${worker!.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', targets: [{ driver: 'memory', state: 'ok' }] });
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      targets: [{ driver: 'memory', state: 'ok' }],
+    });
   });
 
   it('takes a statusetat API write and shows it on the Statuspage API and the page', async () => {
     const created = await fetch(`${worker!.url}/v1/incidents`, {
       method: 'POST',
-      headers: { authorization: `Basic ${btoa('admin:worker-password')}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ components: ['Public - API'], component_state: 4, messages: [{ title: 'API down', content: 'Investigating **now**' }] }),
+      headers: {
+        authorization: `Basic ${btoa('admin:worker-password')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        components: ['Public - API'],
+        component_state: 4,
+        messages: [{ title: 'API down', content: 'Investigating **now**' }],
+      }),
     });
     expect(created.status).toBe(201);
-    const status = (await (await fetch(`${worker!.url}/api/v2/status.json`)).json()) as { status: { indicator: string } };
+    const status = (await (await fetch(`${worker!.url}/api/v2/status.json`)).json()) as {
+      status: { indicator: string };
+    };
     expect(status.status.indicator).toBe('critical');
     const page = await fetch(`${worker!.url}/`);
     expect(page.status).toBe(200);
@@ -97,7 +135,11 @@ describe('the Worker in workerd', () => {
     expect(response.status).toBe(200);
     const lastSync = await eventually(async () => {
       // Sync times are a detail /readyz shows to the admin only.
-      const ready = (await (await fetch(`${worker!.url}/readyz`, { headers: { authorization: `Basic ${btoa('admin:worker-password')}` } })).json()) as { targets: Array<{ last_sync: string | null }> };
+      const ready = (await (
+        await fetch(`${worker!.url}/readyz`, {
+          headers: { authorization: `Basic ${btoa('admin:worker-password')}` },
+        })
+      ).json()) as { targets: Array<{ last_sync: string | null }> };
       return ready.targets[0]?.last_sync ?? undefined;
     });
     expect(lastSync).toMatch(/^\d{4}-\d\d-\d\dT/);
@@ -110,9 +152,14 @@ describe('the Worker with a Node-only target', () => {
 
   it('refuses it and names the targets that work there', async () => {
     // The configuration is read on the first request, which answers with the problem.
-    worker = await startWorker('{targets: ["sqlite:///tmp/x.db"]}', (response) => response.status === 500);
+    worker = await startWorker(
+      '{targets: ["sqlite:///tmp/x.db"]}',
+      (response) => response.status === 500,
+    );
     const response = await fetch(`${worker.url}/`);
     expect(response.status).toBe(500);
-    expect(await response.text()).toMatch(/targets\[0\]: unknown scheme "sqlite" \(available here: .*memory.*postgres.*s3/);
+    expect(await response.text()).toMatch(
+      /targets\[0\]: unknown scheme "sqlite" \(available here: .*memory.*postgres.*s3/,
+    );
   }, 120_000);
 });

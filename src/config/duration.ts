@@ -12,6 +12,8 @@ export function parseDuration(value: string | number): number | null {
 
 /** The largest whole unit that states `ms` exactly, e.g. 1h, 100ms. */
 export function formatDuration(ms: number): string {
-  const [unit, size] = Object.entries(UNITS).reverse().find(([, size]) => ms % size === 0) ?? ['ms', 1];
+  const [unit, size] = Object.entries(UNITS)
+    .reverse()
+    .find(([, size]) => ms % size === 0) ?? ['ms', 1];
   return `${ms / size}${unit}`;
 }

@@ -20,9 +20,12 @@ interface Alias {
 }
 
 /** statusetat's README documents `base_info.timezone`, but statusetat itself reads `time_zone`. */
-const ALIASES: readonly Alias[] = [{ parent: 'base_info', from: 'timezone', to: 'time_zone', why: "statusetat's README spelling" }];
+const ALIASES: readonly Alias[] = [
+  { parent: 'base_info', from: 'timezone', to: 'time_zone', why: "statusetat's README spelling" },
+];
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Renames aliased keys in place; both spellings at once is an error, since one would be ignored. */
 export function applyAliases(raw: unknown, warnings: ConfigWarning[], problems: string[]): void {
@@ -39,7 +42,10 @@ export function applyAliases(raw: unknown, warnings: ConfigWarning[], problems: 
     }
     parent[alias.to] = parent[alias.from];
     delete parent[alias.from];
-    warnings.push({ key: from, message: `${from} is ${alias.why}; it is read as ${to} (rename it to silence this warning)` });
+    warnings.push({
+      key: from,
+      message: `${from} is ${alias.why}; it is read as ${to} (rename it to silence this warning)`,
+    });
   }
 }
 

@@ -47,7 +47,11 @@ export interface ParseOptions {
 function dropNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(dropNulls);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== null).map(([key, item]) => [key, dropNulls(item)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, item]) => item !== null)
+        .map(([key, item]) => [key, dropNulls(item)]),
+    );
   }
   return value;
 }
@@ -56,23 +60,33 @@ const PLACEHOLDER = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
-  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out ? `.${String(part)}` : String(part);
+  for (const part of path)
+    out += typeof part === 'number' ? `[${part}]` : out ? `.${String(part)}` : String(part);
   return out || '(top level)';
 }
 
 /** Replace `${VAR}` and `${VAR:-default}` in every string of the tree; `$$` stands for a literal `$`; null map values are dropped. */
-function interpolate(value: unknown, env: Record<string, string | undefined>, path: PropertyKey[], problems: string[]): unknown {
+function interpolate(
+  value: unknown,
+  env: Record<string, string | undefined>,
+  path: PropertyKey[],
+  problems: string[],
+): unknown {
   if (typeof value === 'string') {
-    return value.replace(PLACEHOLDER, (whole, name: string | undefined, fallback: string | undefined) => {
-      if (whole === '$$') return '$';
-      const found = env[name!];
-      if (found !== undefined && found !== '') return found;
-      if (fallback !== undefined) return fallback;
-      problems.push(`${formatPath(path)}: environment variable ${name} is not set`);
-      return '';
-    });
+    return value.replace(
+      PLACEHOLDER,
+      (whole, name: string | undefined, fallback: string | undefined) => {
+        if (whole === '$$') return '$';
+        const found = env[name!];
+        if (found !== undefined && found !== '') return found;
+        if (fallback !== undefined) return fallback;
+        problems.push(`${formatPath(path)}: environment variable ${name} is not set`);
+        return '';
+      },
+    );
   }
-  if (Array.isArray(value)) return value.map((item, i) => interpolate(item, env, [...path, i], problems));
+  if (Array.isArray(value))
+    return value.map((item, i) => interpolate(item, env, [...path, i], problems));
   if (value && typeof value === 'object') {
     // YAML `key: ~` means "not set", as in statusetat (e.g. `group: ~`), so it takes the default.
     return Object.fromEntries(
@@ -87,7 +101,12 @@ function interpolate(value: unknown, env: Record<string, string | undefined>, pa
 function describeIssue(issue: z.core.$ZodIssue): string {
   const where = formatPath(issue.path);
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown key${keySuggestion(issue.path, key)}`).join('; ');
+    return issue.keys
+      .map(
+        (key) =>
+          `${formatPath([...issue.path, key])}: unknown key${keySuggestion(issue.path, key)}`,
+      )
+      .join('; ');
   }
   return `${where}: ${issue.message}`;
 }
@@ -113,25 +132,40 @@ export function parseConfig(text: string, options: ParseOptions = {}): Config {
 export function parseConfigValue(value: unknown, options: ParseOptions = {}): Config {
   const env = options.env ?? {};
   const interpolationProblems: string[] = [];
-  const raw = options.interpolate === false ? dropNulls(value) : interpolate(value, env, [], interpolationProblems);
+  const raw =
+    options.interpolate === false
+      ? dropNulls(value)
+      : interpolate(value, env, [], interpolationProblems);
   const warnings: ConfigWarning[] = [];
   const problems: string[] = [];
   applyAliases(raw, warnings, problems);
 
   const result = configSchema.safeParse(raw);
   if (!result.success) problems.push(...result.error.issues.map(describeIssue));
-  const fields = (typeof raw === 'object' && raw !== null ? raw : {}) as { targets?: unknown; components?: unknown; notifiers?: unknown };
+  const fields = (typeof raw === 'object' && raw !== null ? raw : {}) as {
+    targets?: unknown;
+    components?: unknown;
+    notifiers?: unknown;
+  };
   const targets = checkTargets(fields.targets, options.drivers, options.baseDir, problems);
   componentProblems(fields.components, problems);
   checkNotifiers(fields.notifiers, problems, warnings);
-  if (result.success && result.data.replication.tombstone_retention <= result.data.replication.sync_interval) {
-    problems.push('replication.tombstone_retention: must be longer than sync_interval, or deletions are purged before the sync copies them');
+  if (
+    result.success &&
+    result.data.replication.tombstone_retention <= result.data.replication.sync_interval
+  ) {
+    problems.push(
+      'replication.tombstone_retention: must be longer than sync_interval, or deletions are purged before the sync copies them',
+    );
   }
 
   // A key whose variable is unset is reported once, not again for the empty value it got.
   const keyOf = (problem: string) => problem.slice(0, problem.indexOf(':'));
   const unset = new Set(interpolationProblems.map(keyOf));
-  const all = [...interpolationProblems, ...problems.filter((problem) => !unset.has(keyOf(problem)))];
+  const all = [
+    ...interpolationProblems,
+    ...problems.filter((problem) => !unset.has(keyOf(problem))),
+  ];
   if (!result.success || all.length > 0) throw new ConfigError(all);
   const config = result.data;
   config.targets = targets;
@@ -139,7 +173,8 @@ export function parseConfigValue(value: unknown, options: ParseOptions = {}): Co
   // statusetat: PORT always replaces the port, even when `listen` is given.
   if (env.PORT) {
     const port = Number(env.PORT);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError([`PORT: "${env.PORT}" is not a port number`]);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new ConfigError([`PORT: "${env.PORT}" is not a port number`]);
     config.listen.port = port;
   }
   const randomId = options.randomId ?? (() => crypto.randomUUID());
@@ -153,8 +188,13 @@ export function parseConfigValue(value: unknown, options: ParseOptions = {}): Co
     config.cookie_key = randomId();
     generated.cookieKey = true;
   }
-  const host = config.listen.host === '0.0.0.0' || config.listen.host === '::' ? 'localhost' : config.listen.host;
-  config.base_info.base_url = (config.base_info.base_url || `http://${host}:${config.listen.port}`).replace(/\/+$/, '');
+  const host =
+    config.listen.host === '0.0.0.0' || config.listen.host === '::'
+      ? 'localhost'
+      : config.listen.host;
+  config.base_info.base_url = (
+    config.base_info.base_url || `http://${host}:${config.listen.port}`
+  ).replace(/\/+$/, '');
   config.base_info.support ||= config.base_info.base_url;
   config.base_info.contact ||= config.base_info.support;
   return { ...config, generated, warnings };

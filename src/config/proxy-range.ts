@@ -13,7 +13,8 @@ export function parseProxyRange(text: string): ProxyRange {
       throw new Error(`"${text}" is not an address range (e.g. 10.0.0.0/8 or fd00::/8)`);
     }
   }
-  if (!ipaddr.isValid(value)) throw new Error(`"${text}" is not an IP address or range (e.g. 127.0.0.1 or 10.0.0.0/8)`);
+  if (!ipaddr.isValid(value))
+    throw new Error(`"${text}" is not an IP address or range (e.g. 127.0.0.1 or 10.0.0.0/8)`);
   const address = ipaddr.parse(value);
   return [address, address.kind() === 'ipv4' ? 32 : 128];
 }

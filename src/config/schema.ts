@@ -24,11 +24,17 @@ const duration = (fallback: string, minMs: number, why: string) =>
     .transform((value, ctx) => {
       const ms = parseDuration(value);
       if (ms === null) {
-        ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration (use e.g. 500ms, 5s, 2m, 1h, 30d)` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${value}" is not a duration (use e.g. 500ms, 5s, 2m, 1h, 30d)`,
+        });
         return z.NEVER;
       }
       if (ms < minMs) {
-        ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is too short: the minimum is ${formatDuration(minMs)} (${why})` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${JSON.stringify(value)} is too short: the minimum is ${formatDuration(minMs)} (${why})`,
+        });
         return z.NEVER;
       }
       return ms;
@@ -36,7 +42,8 @@ const duration = (fallback: string, minMs: number, why: string) =>
 
 const writeQuorum = z
   .union([z.literal(1), z.literal('majority'), z.literal('all')], {
-    error: (issue) => `${JSON.stringify(issue.input)} is not allowed: use 1, majority or all (a count of targets other than 1 would change meaning whenever a target is added or removed)`,
+    error: (issue) =>
+      `${JSON.stringify(issue.input)} is not allowed: use 1, majority or all (a count of targets other than 1 would change meaning whenever a target is added or removed)`,
   })
   .default(1);
 
@@ -52,7 +59,6 @@ const listen = z
     }
     return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
   });
-
 
 const component = z.strictObject({
   name: z.string().min(1, 'a component needs a name'),
@@ -91,14 +97,21 @@ const theme = z
   })
   .prefault({});
 
-const apiToken = z.strictObject({
-  name: z.string().min(1),
-  /** SHA-256 of the token, hex; the config never needs to hold the token itself. */
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the hex SHA-256 of the token').optional(),
-  /** The token itself, usually as `${ENV_VAR}`; hashed at start and never logged. */
-  token: z.string().min(16, 'tokens must be at least 16 characters').optional(),
-  scopes: z.array(z.enum(['read', 'write:incidents', 'admin'])).min(1),
-}).refine((token) => Boolean(token.sha256) !== Boolean(token.token), { message: 'give either sha256 or token (exactly one)' });
+const apiToken = z
+  .strictObject({
+    name: z.string().min(1),
+    /** SHA-256 of the token, hex; the config never needs to hold the token itself. */
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'must be the hex SHA-256 of the token')
+      .optional(),
+    /** The token itself, usually as `${ENV_VAR}`; hashed at start and never logged. */
+    token: z.string().min(16, 'tokens must be at least 16 characters').optional(),
+    scopes: z.array(z.enum(['read', 'write:incidents', 'admin'])).min(1),
+  })
+  .refine((token) => Boolean(token.sha256) !== Boolean(token.token), {
+    message: 'give either sha256 or token (exactly one)',
+  });
 
 const agent = z.strictObject({
   cluster: z.string().min(1),
@@ -113,7 +126,9 @@ export const configSchema = z
     trusted_proxies: z.array(z.string().superRefine(proxyRangeProblem)).default([]),
     log: z
       .strictObject({
-        level: z.enum(['trace', 'debug', 'info', 'warn', 'warning', 'error', 'fatal', 'panic']).default('info'),
+        level: z
+          .enum(['trace', 'debug', 'info', 'warn', 'warning', 'error', 'fatal', 'panic'])
+          .default('info'),
         no_color: z.boolean().default(false),
         in_json: z.boolean().default(false),
       })
@@ -127,23 +142,47 @@ export const configSchema = z
         title: z.string().default('Staunch'),
         support: z.string().default(''),
         contact: z.string().default(''),
-        time_zone: z.string().default('UTC').refine(isTimeZone, { message: 'is not an IANA time zone (e.g. Europe/Paris)' }),
+        time_zone: z
+          .string()
+          .default('UTC')
+          .refine(isTimeZone, { message: 'is not an IANA time zone (e.g. Europe/Paris)' }),
       })
       .prefault({}),
     theme,
     components: z.array(component).default([]),
     targets: z.array(z.string().min(1)).min(1, 'at least one storage target is required'),
     // Where this instance keeps the last known state for its next start (Node only); false: nowhere.
-    snapshot: z.union([z.string().min(1, 'give a file path, or false to keep no snapshot'), z.literal(false)]).default('./data/view-snapshot.json'),
+    snapshot: z
+      .union([
+        z.string().min(1, 'give a file path, or false to keep no snapshot'),
+        z.literal(false),
+      ])
+      .default('./data/view-snapshot.json'),
     notifiers: z.array(notifier).default([]),
     disable_maintenance_to_incident: z.boolean().default(false),
     replication: z
       .strictObject({
         write_quorum: writeQuorum,
-        write_timeout: duration('5s', 100, 'no backend answers a write faster, so every write would fail'),
-        sync_interval: duration('60s', 1000, 'each pass reads every target\'s digests; 0 would repeat it without pause'),
-        poll_interval: duration('2s', 100, 'each poll queries every target; 0 would repeat it without pause'),
-        tombstone_retention: duration('30d', 3_600_000, 'a deletion forgotten before every target has it comes back from the others'),
+        write_timeout: duration(
+          '5s',
+          100,
+          'no backend answers a write faster, so every write would fail',
+        ),
+        sync_interval: duration(
+          '60s',
+          1000,
+          "each pass reads every target's digests; 0 would repeat it without pause",
+        ),
+        poll_interval: duration(
+          '2s',
+          100,
+          'each poll queries every target; 0 would repeat it without pause',
+        ),
+        tombstone_retention: duration(
+          '30d',
+          3_600_000,
+          'a deletion forgotten before every target has it comes back from the others',
+        ),
       })
       .prefault({}),
     api_tokens: z.array(apiToken).default([]),

@@ -29,7 +29,12 @@ const parseOnly = (target: string): UriCheck => {
 };
 
 /** The targets as the drivers will open them (relative paths resolved against `baseDir`); problems name `targets[i]`. */
-export function checkTargets(targets: unknown, checker: TargetChecker | undefined, baseDir: string | undefined, problems: string[]): string[] {
+export function checkTargets(
+  targets: unknown,
+  checker: TargetChecker | undefined,
+  baseDir: string | undefined,
+  problems: string[],
+): string[] {
   if (!Array.isArray(targets)) return [];
   const firstWithIdentity = new Map<string, number>();
   return targets.map((target, i) => {

@@ -19,7 +19,8 @@ export interface VcapConfig {
   warnings: ConfigWarning[];
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const isSet = (value: unknown) => value !== undefined && value !== null && value !== '';
 
 export function vcapConfig(json: string): VcapConfig {
@@ -30,9 +31,14 @@ export function vcapConfig(json: string): VcapConfig {
   try {
     services = JSON.parse(json);
   } catch (error) {
-    return { value: merged, problems: [`VCAP_SERVICES: not JSON (${(error as Error).message})`], warnings };
+    return {
+      value: merged,
+      problems: [`VCAP_SERVICES: not JSON (${(error as Error).message})`],
+      warnings,
+    };
   }
-  if (!isObject(services)) return { value: merged, problems: ['VCAP_SERVICES: not an object of service lists'], warnings };
+  if (!isObject(services))
+    return { value: merged, problems: ['VCAP_SERVICES: not an object of service lists'], warnings };
 
   const staunchKeys = new Set(keysAt([]));
   let used = 0;
@@ -44,15 +50,24 @@ export function vcapConfig(json: string): VcapConfig {
       const credentials = entry.credentials;
       const keys = isObject(credentials) ? Object.keys(credentials) : [];
       // Other bound services (a database, a broker) share VCAP_SERVICES; only configurations are merged.
-      if (!isObject(credentials) || !keys.some((key) => staunchKeys.has(key) && !COMMON_CREDENTIALS.has(key))) {
-        warnings.push({ key: `VCAP_SERVICES.${label}`, message: `VCAP_SERVICES: service "${entry.name}" (${label}) holds no Staunch configuration; skipped` });
+      if (
+        !isObject(credentials) ||
+        !keys.some((key) => staunchKeys.has(key) && !COMMON_CREDENTIALS.has(key))
+      ) {
+        warnings.push({
+          key: `VCAP_SERVICES.${label}`,
+          message: `VCAP_SERVICES: service "${entry.name}" (${label}) holds no Staunch configuration; skipped`,
+        });
         continue;
       }
       used++;
       merge(merged, credentials);
     }
   }
-  if (used === 0) problems.push('VCAP_SERVICES: no bound service holds a Staunch configuration (credentials with targets, components, base_info, ...)');
+  if (used === 0)
+    problems.push(
+      'VCAP_SERVICES: no bound service holds a Staunch configuration (credentials with targets, components, base_info, ...)',
+    );
   return { value: merged, problems, warnings };
 }
 

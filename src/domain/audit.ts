@@ -25,7 +25,12 @@ export function auditMutation(ctx: DomainContext, actor: Actor, input: AuditInpu
   const at = nowOf(ctx);
   sequence = (sequence + 1) % 1_000_000;
   const id = `${String(at).padStart(15, '0')}-${String(sequence).padStart(6, '0')}-${newId(ctx).replace(/-/g, '').slice(0, 8)}`;
-  const body: AuditEntry = { id, at: new Date(at).toISOString(), actor: { type: actor.type, name: actor.name }, ...input };
+  const body: AuditEntry = {
+    id,
+    at: new Date(at).toISOString(),
+    actor: { type: actor.type, name: actor.name },
+    ...input,
+  };
   return { kind: KIND.audit, id, body: body as unknown as Json };
 }
 
@@ -35,7 +40,10 @@ export interface AuditPage {
   next?: string;
 }
 
-export function listAudit(store: Pick<RecordStore, 'list'>, options: { before?: string; limit?: number } = {}): AuditPage {
+export function listAudit(
+  store: Pick<RecordStore, 'list'>,
+  options: { before?: string; limit?: number } = {},
+): AuditPage {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
   const ids = store
     .list(KIND.audit)

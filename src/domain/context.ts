@@ -18,5 +18,6 @@ export interface DomainContext {
 export const nowOf = (ctx: DomainContext) => (ctx.now ?? Date.now)();
 export const newId = (ctx: DomainContext) => (ctx.randomId ?? (() => crypto.randomUUID()))();
 /** Server-generated times are written in the page's zone, as statusetat writes them in the request's. */
-export const nowText = (ctx: DomainContext, timeZone = ctx.settings.timeZone) => formatInstant(nowOf(ctx), timeZone);
+export const nowText = (ctx: DomainContext, timeZone = ctx.settings.timeZone) =>
+  formatInstant(nowOf(ctx), timeZone);
 export const viewOf = (ctx: DomainContext): DomainView => domainView(ctx.store, ctx.settings);

@@ -4,7 +4,13 @@ import { auditMutation } from './audit.ts';
 import { createIncident } from './incidents.ts';
 import { createReadModel, domainSettings } from './read-model.ts';
 import { KIND } from './records.ts';
-import { ADMIN, startReplicas, testConfig, testContext, type Replicas } from '../../test/support/domain-fixtures.ts';
+import {
+  ADMIN,
+  startReplicas,
+  testConfig,
+  testContext,
+  type Replicas,
+} from '../../test/support/domain-fixtures.ts';
 
 let replicas: Replicas | undefined;
 afterEach(() => replicas?.stop());
@@ -22,9 +28,14 @@ describe('createReadModel', () => {
     const before = read.view();
     expect(read.view()).toBe(before);
     expect(before.settings).toBe(read.settings);
-    await createIncident(testContext(store), ADMIN, { components: ['Public - API'], messages: [{ title: 'Checkout errors', content: '' }] });
+    await createIncident(testContext(store), ADMIN, {
+      components: ['Public - API'],
+      messages: [{ title: 'Checkout errors', content: '' }],
+    });
     expect(read.view()).not.toBe(before);
-    expect(read.view().incidents.map((i) => i.messages.map((m) => m.title))).toEqual([['Checkout errors']]);
+    expect(read.view().incidents.map((i) => i.messages.map((m) => m.title))).toEqual([
+      ['Checkout errors'],
+    ]);
   });
 
   it("lists the audit log's revs, tombstones left out", async () => {
@@ -32,8 +43,16 @@ describe('createReadModel', () => {
     expect(read.auditRevs()).toEqual([]);
     const ctx = testContext(store);
     const [kept, dropped] = await store.write([
-      auditMutation(ctx, ADMIN, { action: 'incident.create', target: { kind: 'incident', id: 'a' }, summary: 'created' }),
-      auditMutation(ctx, ADMIN, { action: 'incident.delete', target: { kind: 'incident', id: 'b' }, summary: 'deleted' }),
+      auditMutation(ctx, ADMIN, {
+        action: 'incident.create',
+        target: { kind: 'incident', id: 'a' },
+        summary: 'created',
+      }),
+      auditMutation(ctx, ADMIN, {
+        action: 'incident.delete',
+        target: { kind: 'incident', id: 'b' },
+        summary: 'deleted',
+      }),
     ]);
     await store.write([{ kind: KIND.audit, id: dropped!.id, deleted: true }]);
     expect(read.auditRevs()).toEqual([kept!.rev]);
@@ -43,9 +62,25 @@ describe('createReadModel', () => {
     const { store, read } = await appReadModel();
     expect(read.healthDays()('Public - API', '2026-11-20')).toBeUndefined();
     await store.write([
-      { kind: KIND.healthDay, id: 'Public - API/2026-11-20', body: { component: 'Public - API', date: '2026-11-20', major: 30, partial: 0, degraded: 5, maintenance: 0 } },
+      {
+        kind: KIND.healthDay,
+        id: 'Public - API/2026-11-20',
+        body: {
+          component: 'Public - API',
+          date: '2026-11-20',
+          major: 30,
+          partial: 0,
+          degraded: 5,
+          maintenance: 0,
+        },
+      },
     ]);
-    expect(read.healthDays()('Public - API', '2026-11-20')).toEqual({ major: 30, partial: 0, degraded: 5, maintenance: 0 });
+    expect(read.healthDays()('Public - API', '2026-11-20')).toEqual({
+      major: 30,
+      partial: 0,
+      degraded: 5,
+      maintenance: 0,
+    });
     expect(read.healthDays()('Public - Website', '2026-11-20')).toBeUndefined();
   });
 });

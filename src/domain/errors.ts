@@ -22,10 +22,15 @@ export class DomainError extends Error {
   }
 }
 
-export const notFound = (what: string, id: string) => new DomainError('not_found', `${what} "${id}" not found`);
+export const notFound = (what: string, id: string) =>
+  new DomainError('not_found', `${what} "${id}" not found`);
 
 /** One or more field problems; the message is the first one, so a single-line client still learns what is wrong. */
 export function invalid(problems: FieldProblem[]): DomainError {
   const first = problems[0]!;
-  return new DomainError('invalid', first.path ? `${first.path}: ${first.message}` : first.message, problems);
+  return new DomainError(
+    'invalid',
+    first.path ? `${first.path}: ${first.message}` : first.message,
+    problems,
+  );
 }

@@ -26,7 +26,8 @@ export function incidentEnd(incident: Incident): number | null {
   if (!isClosed(incident.state)) return null;
   let end = Infinity;
   for (const message of incident.messages) {
-    if (message.incident_state !== undefined && isClosed(message.incident_state)) end = Math.min(end, instant(message.created_at));
+    if (message.incident_state !== undefined && isClosed(message.incident_state))
+      end = Math.min(end, instant(message.created_at));
   }
   if (end === Infinity) end = instant(incident.updated_at || incident.created_at);
   return end;
@@ -57,16 +58,22 @@ export function impactSteps(incident: Incident): readonly ImpactStep[] {
     if (last && last.at === at) last.state = state;
     else if (!last || last.state !== state) result.push({ at, state });
   }
-  if (result.length === 0 || result[0]!.at > start) result.unshift({ at: start, state: result[0]?.state ?? incident.component_state });
+  if (result.length === 0 || result[0]!.at > start)
+    result.unshift({ at: start, state: result[0]?.state ?? incident.component_state });
   const last = result[result.length - 1]!;
   const changedAt = instant(incident.updated_at);
-  if (last.state !== incident.component_state && changedAt > last.at) result.push({ at: changedAt, state: incident.component_state });
+  if (last.state !== incident.component_state && changedAt > last.at)
+    result.push({ at: changedAt, state: incident.component_state });
   steps.set(incident, result);
   return result;
 }
 
 /** The impact in force at each instant of [from, to), as spans with a state. */
-export function impactSpans(incident: Incident, from: number, to: number): Array<{ start: number; end: number; state: ComponentState }> {
+export function impactSpans(
+  incident: Incident,
+  from: number,
+  to: number,
+): Array<{ start: number; end: number; state: ComponentState }> {
   const all = impactSteps(incident);
   const spans: Array<{ start: number; end: number; state: ComponentState }> = [];
   for (let i = 0; i < all.length; i++) {
@@ -85,6 +92,8 @@ export function peakImpact(incident: Incident): ComponentState {
   const all = impactSteps(incident);
   const end = incidentEnd(incident);
   let peak: ComponentState | undefined;
-  for (const step of all) if ((end === null || step.at < end) && (peak === undefined || step.state > peak)) peak = step.state;
+  for (const step of all)
+    if ((end === null || step.at < end) && (peak === undefined || step.state > peak))
+      peak = step.state;
   return peak ?? all[0]!.state;
 }

@@ -1,8 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { addMessage, createIncident, deleteIncident, deleteMessage, updateIncident, type IncidentInput } from './incidents.ts';
+import {
+  addMessage,
+  createIncident,
+  deleteIncident,
+  deleteMessage,
+  updateIncident,
+  type IncidentInput,
+} from './incidents.ts';
 import { incidentMutation, KIND } from './records.ts';
 import { findIncident } from './status.ts';
-import { ADMIN, startReplicas, testContext, type Replicas } from '../../test/support/domain-fixtures.ts';
+import {
+  ADMIN,
+  startReplicas,
+  testContext,
+  type Replicas,
+} from '../../test/support/domain-fixtures.ts';
 import { domainView } from './read-model.ts';
 
 let replicas: Replicas | undefined;
@@ -11,7 +23,14 @@ afterEach(async () => {
   replicas = undefined;
 });
 
-const input: IncidentInput = { components: ['Public - API'], component_state: 3, messages: [{ title: 'API errors', content: '' }, { title: 'Opened', content: '' }] };
+const input: IncidentInput = {
+  components: ['Public - API'],
+  component_state: 3,
+  messages: [
+    { title: 'API errors', content: '' },
+    { title: 'Opened', content: '' },
+  ],
+};
 const fieldIds = (ctx: ReturnType<typeof testContext>, guid: string) =>
   ctx.store
     .list(KIND.field)
@@ -28,11 +47,19 @@ describe('incident field records', () => {
 
     await updateIncident(ctx, ADMIN, created.guid, { state: 2, components: ['Public - API'] });
     expect(fieldIds(ctx, created.guid)).toEqual(['state', 'updated_at']);
-    await addMessage(ctx, ADMIN, created.guid, { title: 'Better', content: '', component_state: 2 });
+    await addMessage(ctx, ADMIN, created.guid, {
+      title: 'Better',
+      content: '',
+      component_state: 2,
+    });
     await deleteMessage(ctx, ADMIN, created.guid, created.messages[0]!.guid);
     expect(fieldIds(ctx, created.guid)).toEqual(['component_state', 'state', 'updated_at']);
     expect(ctx.store.get(KIND.incident, created.guid)).toEqual(base);
-    expect(findIncident(domainView(ctx.store, ctx.settings), created.guid)).toMatchObject({ state: 2, component_state: 2, recorded_at: created.recorded_at });
+    expect(findIncident(domainView(ctx.store, ctx.settings), created.guid)).toMatchObject({
+      state: 2,
+      component_state: 2,
+      recorded_at: created.recorded_at,
+    });
   });
 
   it('a delete tombstones the incident, its fields and its messages; an update after it is refused with not_found', async () => {
@@ -43,7 +70,9 @@ describe('incident field records', () => {
     await deleteIncident(ctx, ADMIN, created.guid);
     expect(fieldIds(ctx, created.guid)).toEqual([]);
     expect(ctx.store.list(KIND.update).filter((r) => r.id.startsWith(created.guid))).toEqual([]);
-    await expect(updateIncident(ctx, ADMIN, created.guid, { state: 0 })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(updateIncident(ctx, ADMIN, created.guid, { state: 0 })).rejects.toMatchObject({
+      code: 'not_found',
+    });
   });
 
   it('records of an incident another instance deleted are ignored; the delete stays', async () => {

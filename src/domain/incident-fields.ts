@@ -14,16 +14,31 @@ import type { Json, StoredRecord } from '../../storage-drivers/types.ts';
 import { decodeIncident, KIND, type IncidentDocument } from './records.ts';
 
 /** The fields a change may write; `guid` is the record id and `recorded_at` never changes. */
-export const INCIDENT_FIELDS = ['created_at', 'updated_at', 'state', 'component_state', 'components', 'metadata', 'is_scheduled', 'scheduled_end', 'origin', 'persistent'] as const;
+export const INCIDENT_FIELDS = [
+  'created_at',
+  'updated_at',
+  'state',
+  'component_state',
+  'components',
+  'metadata',
+  'is_scheduled',
+  'scheduled_end',
+  'origin',
+  'persistent',
+] as const;
 type IncidentField = (typeof INCIDENT_FIELDS)[number];
 
 const KNOWN = new Set<string>(INCIDENT_FIELDS);
 
-export const fieldRecordId = (incidentGuid: string, field: IncidentField) => `${incidentGuid}/${field}`;
+export const fieldRecordId = (incidentGuid: string, field: IncidentField) =>
+  `${incidentGuid}/${field}`;
 
 /** The field records that turn `before` into `after`: the fields that differ, and always `updated_at`. */
 export function fieldMutations(before: IncidentDocument, after: IncidentDocument): Mutation[] {
-  return INCIDENT_FIELDS.filter((field) => field === 'updated_at' || JSON.stringify(before[field]) !== JSON.stringify(after[field])).map((field) => ({
+  return INCIDENT_FIELDS.filter(
+    (field) =>
+      field === 'updated_at' || JSON.stringify(before[field]) !== JSON.stringify(after[field]),
+  ).map((field) => ({
     kind: KIND.field,
     id: fieldRecordId(after.guid, field),
     body: { value: after[field] as unknown as Json },
@@ -31,8 +46,13 @@ export function fieldMutations(before: IncidentDocument, after: IncidentDocument
 }
 
 /** Tombstones for every field record the store holds for the incident. */
-export function deleteFieldMutations(store: Pick<RecordStore, 'get'>, incidentGuid: string): Mutation[] {
-  return INCIDENT_FIELDS.filter((field) => store.get(KIND.field, fieldRecordId(incidentGuid, field))).map((field) => ({
+export function deleteFieldMutations(
+  store: Pick<RecordStore, 'get'>,
+  incidentGuid: string,
+): Mutation[] {
+  return INCIDENT_FIELDS.filter((field) =>
+    store.get(KIND.field, fieldRecordId(incidentGuid, field)),
+  ).map((field) => ({
     kind: KIND.field,
     id: fieldRecordId(incidentGuid, field),
     deleted: true as const,
@@ -47,24 +67,36 @@ export function fieldOwner(record: StoredRecord): string | undefined {
 
 const fieldValue = (record: StoredRecord): { value: unknown } | undefined => {
   const body = record.body;
-  return typeof body === 'object' && body !== null && !Array.isArray(body) && 'value' in body ? { value: body.value } : undefined;
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && 'value' in body
+    ? { value: body.value }
+    : undefined;
 };
 
 /** The incident document: its `incident` record with the newer field records laid over it, decoded defensively. */
-export function overlayIncident(base: StoredRecord, fields: readonly StoredRecord[]): IncidentDocument | undefined {
-  if (typeof base.body !== 'object' || base.body === null || Array.isArray(base.body)) return decodeIncident(base);
+export function overlayIncident(
+  base: StoredRecord,
+  fields: readonly StoredRecord[],
+): IncidentDocument | undefined {
+  if (typeof base.body !== 'object' || base.body === null || Array.isArray(base.body))
+    return decodeIncident(base);
   const body: Record<string, unknown> = { ...base.body };
   for (const record of fields) {
     const field = fieldValue(record);
-    if (field && record.rev > base.rev && fieldOwner(record) === base.id) body[record.id.slice(base.id.length + 1)] = field.value;
+    if (field && record.rev > base.rev && fieldOwner(record) === base.id)
+      body[record.id.slice(base.id.length + 1)] = field.value;
   }
   return decodeIncident({ ...base, body: body as Json });
 }
 
 /** One incident's document as the store holds it now, or undefined when it does not exist (or was deleted). */
-export function storedIncident(store: Pick<RecordStore, 'get'>, guid: string): IncidentDocument | undefined {
+export function storedIncident(
+  store: Pick<RecordStore, 'get'>,
+  guid: string,
+): IncidentDocument | undefined {
   const base = store.get(KIND.incident, guid);
   if (!base) return undefined;
-  const fields = INCIDENT_FIELDS.flatMap((field) => store.get(KIND.field, fieldRecordId(guid, field)) ?? []);
+  const fields = INCIDENT_FIELDS.flatMap(
+    (field) => store.get(KIND.field, fieldRecordId(guid, field)) ?? [],
+  );
   return overlayIncident(base, fields);
 }

@@ -10,7 +10,11 @@ import type { DomainContext } from './context.ts';
 
 const locks = new WeakMap<RecordStore, KeyLock>();
 
-export function underIncidentLock<T>(ctx: DomainContext, guid: string, work: () => Promise<T>): Promise<T> {
+export function underIncidentLock<T>(
+  ctx: DomainContext,
+  guid: string,
+  work: () => Promise<T>,
+): Promise<T> {
   let lock = locks.get(ctx.store);
   if (!lock) locks.set(ctx.store, (lock = new KeyLock()));
   return lock.run([guid], work);

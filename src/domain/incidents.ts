@@ -24,7 +24,15 @@ import {
   type MessageDocument,
 } from './records.ts';
 import { instant, isUnsetTime } from './time.ts';
-import { incidentStateRow, isIncidentState, ZERO_TIME, type Actor, type ComponentState, type Incident, type IncidentState } from './types.ts';
+import {
+  incidentStateRow,
+  isIncidentState,
+  ZERO_TIME,
+  type Actor,
+  type ComponentState,
+  type Incident,
+  type IncidentState,
+} from './types.ts';
 import { incidentProblems, messageProblems } from './validation.ts';
 
 export interface MessageInput {
@@ -104,7 +112,10 @@ function toMessageDocuments(
 }
 
 /** The stored documents of an incident, so a change starts from what is there; call it under the incident's lock. */
-function current(ctx: DomainContext, guid: string): { doc: IncidentDocument; messages: MessageDocument[] } {
+function current(
+  ctx: DomainContext,
+  guid: string,
+): { doc: IncidentDocument; messages: MessageDocument[] } {
   const doc = storedIncident(ctx.store, guid);
   if (!doc) throw notFound('incident', guid);
   const prefix = `${guid}/`;
@@ -115,14 +126,23 @@ function current(ctx: DomainContext, guid: string): { doc: IncidentDocument; mes
   return { doc, messages };
 }
 
-function assertValid(ctx: DomainContext, doc: IncidentDocument, messages: readonly MessageDocument[]) {
+function assertValid(
+  ctx: DomainContext,
+  doc: IncidentDocument,
+  messages: readonly MessageDocument[],
+) {
   const problems = incidentProblems(doc, messages, ctx.settings);
   if (problems.length > 0) throw invalid(problems);
 }
 
-const kindName = (doc: IncidentDocument) => (doc.persistent ? 'known issue' : doc.is_scheduled ? 'maintenance' : 'incident');
+const kindName = (doc: IncidentDocument) =>
+  doc.persistent ? 'known issue' : doc.is_scheduled ? 'maintenance' : 'incident';
 
-export async function createIncident(ctx: DomainContext, actor: Actor, input: IncidentInput): Promise<Incident> {
+export async function createIncident(
+  ctx: DomainContext,
+  actor: Actor,
+  input: IncidentInput,
+): Promise<Incident> {
   const now = nowText(ctx);
   const guid = newId(ctx);
   const isScheduled = input.is_scheduled ?? false;
@@ -137,7 +157,11 @@ export async function createIncident(ctx: DomainContext, actor: Actor, input: In
     // statusetat: a maintenance always puts its components under maintenance.
     component_state: isScheduled ? 1 : (input.component_state ?? 0),
     components: [...new Set(input.components)],
-    metadata: (input.metadata ?? []).map((m) => ({ incident_guid: guid, key: m.key, value: m.value })),
+    metadata: (input.metadata ?? []).map((m) => ({
+      incident_guid: guid,
+      key: m.key,
+      value: m.value,
+    })),
     is_scheduled: isScheduled,
     scheduled_end: input.scheduled_end || ZERO_TIME,
     origin: ctx.settings.baseUrl,
@@ -148,23 +172,39 @@ export async function createIncident(ctx: DomainContext, actor: Actor, input: In
   await ctx.store.write([
     incidentMutation(doc),
     ...messages.map(messageMutation),
-    auditMutation(ctx, actor, { action: 'incident.create', target: { kind: KIND.incident, id: guid }, summary: `created ${kindName(doc)}` }),
+    auditMutation(ctx, actor, {
+      action: 'incident.create',
+      target: { kind: KIND.incident, id: guid },
+      summary: `created ${kindName(doc)}`,
+    }),
   ]);
   return assembleIncident(doc, messages);
 }
 
-export function updateIncident(ctx: DomainContext, actor: Actor, guid: string, patch: IncidentPatch): Promise<Incident> {
+export function updateIncident(
+  ctx: DomainContext,
+  actor: Actor,
+  guid: string,
+  patch: IncidentPatch,
+): Promise<Incident> {
   return underIncidentLock(ctx, guid, () => applyPatch(ctx, actor, guid, patch));
 }
 
-async function applyPatch(ctx: DomainContext, actor: Actor, guid: string, patch: IncidentPatch): Promise<Incident> {
+async function applyPatch(
+  ctx: DomainContext,
+  actor: Actor,
+  guid: string,
+  patch: IncidentPatch,
+): Promise<Incident> {
   const { doc: before, messages: beforeMessages } = current(ctx, guid);
   const doc: IncidentDocument = {
     ...before,
     ...(patch.state !== undefined && { state: patch.state }),
     ...(patch.component_state !== undefined && { component_state: patch.component_state }),
     ...(patch.components !== undefined && { components: [...new Set(patch.components)] }),
-    ...(patch.metadata !== undefined && { metadata: patch.metadata.map((m) => ({ incident_guid: guid, key: m.key, value: m.value })) }),
+    ...(patch.metadata !== undefined && {
+      metadata: patch.metadata.map((m) => ({ incident_guid: guid, key: m.key, value: m.value })),
+    }),
     ...(patch.is_scheduled !== undefined && { is_scheduled: patch.is_scheduled }),
     ...(patch.persistent !== undefined && { persistent: patch.persistent }),
     ...(!isUnsetTime(patch.created_at) && { created_at: patch.created_at }),
@@ -175,52 +215,85 @@ async function applyPatch(ctx: DomainContext, actor: Actor, guid: string, patch:
     updated_at: nowText(ctx),
   };
   // Something that is no longer a maintenance has no window end (statusetat could not clear it).
-  if (patch.is_scheduled === false && patch.scheduled_end === undefined) doc.scheduled_end = ZERO_TIME;
+  if (patch.is_scheduled === false && patch.scheduled_end === undefined)
+    doc.scheduled_end = ZERO_TIME;
   const mutations: Mutation[] = fieldMutations(before, doc);
   let messages = beforeMessages;
   if (patch.messages !== undefined) {
     // A message sent back unchanged keeps the impact it recorded: uptime reads history from it.
     const recorded = new Map(beforeMessages.map((m) => [m.guid, m.component_state]));
-    messages = toMessageDocuments(ctx, guid, patch.messages, doc, doc.updated_at).map((m) => ({ ...m, component_state: recorded.get(m.guid) ?? m.component_state }));
+    messages = toMessageDocuments(ctx, guid, patch.messages, doc, doc.updated_at).map((m) => ({
+      ...m,
+      component_state: recorded.get(m.guid) ?? m.component_state,
+    }));
     // ...and the state it announced: the timeline is the incident's history.
     const announced = new Map(beforeMessages.map((m) => [m.guid, m.incident_state]));
-    messages = messages.map((m) => (announced.has(m.guid) ? { ...m, incident_state: announced.get(m.guid) } : m));
+    messages = messages.map((m) =>
+      announced.has(m.guid) ? { ...m, incident_state: announced.get(m.guid) } : m,
+    );
     const kept = new Set(messages.map((m) => m.guid));
-    mutations.push(...beforeMessages.filter((m) => !kept.has(m.guid)).map((m) => deleteMessageMutation(guid, m.guid)), ...messages.map(messageMutation));
+    mutations.push(
+      ...beforeMessages
+        .filter((m) => !kept.has(m.guid))
+        .map((m) => deleteMessageMutation(guid, m.guid)),
+      ...messages.map(messageMutation),
+    );
   }
   if (patch.edit_message !== undefined) {
     const edit = patch.edit_message;
     const target = messages.find((m) => m.guid === edit.guid);
     if (!target) throw notFound('message', edit.guid);
-    const edited = { ...target, title: edit.title ?? target.title, content: edit.content ?? target.content, updated_at: doc.updated_at };
+    const edited = {
+      ...target,
+      title: edit.title ?? target.title,
+      content: edit.content ?? target.content,
+      updated_at: doc.updated_at,
+    };
     messages = messages.map((m) => (m.guid === edit.guid ? edited : m));
     mutations.push(messageMutation(edited));
   }
   // A state change leaves a timeline entry, as an update posted with a state does, unless a new message sent with it announces it.
   const known = new Set(beforeMessages.map((m) => m.guid));
   // An invalid state gets no entry: validation below names it.
-  if (doc.state !== before.state && isIncidentState(doc.state) && messages.every((m) => known.has(m.guid))) {
+  if (
+    doc.state !== before.state &&
+    isIncidentState(doc.state) &&
+    messages.every((m) => known.has(m.guid))
+  ) {
     const entry = stateChangeEntry(ctx, doc, messages);
     messages = [...messages, entry];
     mutations.push(messageMutation(entry));
   }
   assertValid(ctx, doc, messages);
-  mutations.push(auditMutation(ctx, actor, { action: 'incident.update', target: { kind: KIND.incident, id: guid }, summary: describePatch(patch) }));
+  mutations.push(
+    auditMutation(ctx, actor, {
+      action: 'incident.update',
+      target: { kind: KIND.incident, id: guid },
+      summary: describePatch(patch),
+    }),
+  );
   await ctx.store.write(mutations);
   return assembleIncident(doc, messages);
 }
 
 /** Within one millisecond of an earlier message, a later one must still come first (newest first). */
-const newestPosition = (messages: readonly MessageDocument[]) => Math.min(0, ...messages.map((m) => m.position)) - 1;
+const newestPosition = (messages: readonly MessageDocument[]) =>
+  Math.min(0, ...messages.map((m) => m.position)) - 1;
 
-function stateChangeEntry(ctx: DomainContext, doc: IncidentDocument, messages: readonly MessageDocument[]): MessageDocument {
+function stateChangeEntry(
+  ctx: DomainContext,
+  doc: IncidentDocument,
+  messages: readonly MessageDocument[],
+): MessageDocument {
   const content = `State changed to ${incidentStateRow(doc.state).description}.`;
   const [entry] = toMessageDocuments(ctx, doc.guid, [{ title: '', content }], doc, doc.updated_at);
   return { ...entry!, position: newestPosition(messages) };
 }
 
 function describePatch(patch: IncidentPatch): string {
-  const fields = Object.keys(patch).filter((key) => patch[key as keyof IncidentPatch] !== undefined);
+  const fields = Object.keys(patch).filter(
+    (key) => patch[key as keyof IncidentPatch] !== undefined,
+  );
   return fields.length ? `changed ${fields.join(', ')}` : 'touched';
 }
 
@@ -228,67 +301,145 @@ function describePatch(patch: IncidentPatch): string {
  * Adds one update (a new message record; the incident's own record is rewritten only when the
  * update changes its state), so updates posted concurrently from several instances all survive.
  */
-export function addMessage(ctx: DomainContext, actor: Actor, guid: string, input: UpdateInput): Promise<Incident> {
+export function addMessage(
+  ctx: DomainContext,
+  actor: Actor,
+  guid: string,
+  input: UpdateInput,
+): Promise<Incident> {
   return underIncidentLock(ctx, guid, () => postMessage(ctx, actor, guid, input));
 }
 
-async function postMessage(ctx: DomainContext, actor: Actor, guid: string, input: UpdateInput): Promise<Incident> {
+async function postMessage(
+  ctx: DomainContext,
+  actor: Actor,
+  guid: string,
+  input: UpdateInput,
+): Promise<Incident> {
   const { doc: before, messages } = current(ctx, guid);
-  const changesState = (input.state !== undefined && input.state !== before.state) || (input.component_state !== undefined && input.component_state !== before.component_state);
+  const changesState =
+    (input.state !== undefined && input.state !== before.state) ||
+    (input.component_state !== undefined && input.component_state !== before.component_state);
   const doc: IncidentDocument = changesState
-    ? { ...before, state: input.state ?? before.state, component_state: input.component_state ?? before.component_state, updated_at: nowText(ctx) }
+    ? {
+        ...before,
+        state: input.state ?? before.state,
+        component_state: input.component_state ?? before.component_state,
+        updated_at: nowText(ctx),
+      }
     : before;
   // statusetat ignores a client guid here: an added message always gets a server one.
-  const [posted] = toMessageDocuments(ctx, guid, [{ title: input.title, content: input.content, created_at: input.created_at }], doc, nowText(ctx));
+  const [posted] = toMessageDocuments(
+    ctx,
+    guid,
+    [{ title: input.title, content: input.content, created_at: input.created_at }],
+    doc,
+    nowText(ctx),
+  );
   const message = { ...posted!, position: newestPosition(messages) };
   const withNew = [...messages, message];
   assertValid(ctx, doc, withNew);
   const mutations: Mutation[] = [messageMutation(message)];
   if (changesState) mutations.push(...fieldMutations(before, doc));
-  mutations.push(auditMutation(ctx, actor, { action: 'message.add', target: { kind: KIND.update, id: `${guid}/${message.guid}` }, summary: changesState ? 'posted an update and changed the state' : 'posted an update' }));
+  mutations.push(
+    auditMutation(ctx, actor, {
+      action: 'message.add',
+      target: { kind: KIND.update, id: `${guid}/${message.guid}` },
+      summary: changesState ? 'posted an update and changed the state' : 'posted an update',
+    }),
+  );
   await ctx.store.write(mutations);
   return assembleIncident(doc, withNew);
 }
 
-export function updateMessage(ctx: DomainContext, actor: Actor, guid: string, messageGuid: string, input: MessageEdit): Promise<Incident> {
+export function updateMessage(
+  ctx: DomainContext,
+  actor: Actor,
+  guid: string,
+  messageGuid: string,
+  input: MessageEdit,
+): Promise<Incident> {
   return underIncidentLock(ctx, guid, () => editMessage(ctx, actor, guid, messageGuid, input));
 }
 
-async function editMessage(ctx: DomainContext, actor: Actor, guid: string, messageGuid: string, input: MessageEdit): Promise<Incident> {
+async function editMessage(
+  ctx: DomainContext,
+  actor: Actor,
+  guid: string,
+  messageGuid: string,
+  input: MessageEdit,
+): Promise<Incident> {
   const { doc, messages } = current(ctx, guid);
   const target = messages.find((m) => m.guid === messageGuid);
   if (!target) throw notFound('message', messageGuid);
-  const edited: MessageDocument = { ...target, title: input.title ?? target.title, content: input.content ?? target.content, updated_at: nowText(ctx) };
+  const edited: MessageDocument = {
+    ...target,
+    title: input.title ?? target.title,
+    content: input.content ?? target.content,
+    updated_at: nowText(ctx),
+  };
   const problems = messageProblems(edited, 'message');
   if (problems.length > 0) throw invalid(problems);
   await ctx.store.write([
     messageMutation(edited),
-    auditMutation(ctx, actor, { action: 'message.update', target: { kind: KIND.update, id: `${guid}/${messageGuid}` }, summary: 'edited an update' }),
+    auditMutation(ctx, actor, {
+      action: 'message.update',
+      target: { kind: KIND.update, id: `${guid}/${messageGuid}` },
+      summary: 'edited an update',
+    }),
   ]);
-  return assembleIncident(doc, messages.map((m) => (m.guid === messageGuid ? edited : m)));
+  return assembleIncident(
+    doc,
+    messages.map((m) => (m.guid === messageGuid ? edited : m)),
+  );
 }
 
 /** Refuses to remove the last message: an incident without one has no title and broke statusetat's pages and feeds. */
-export function deleteMessage(ctx: DomainContext, actor: Actor, guid: string, messageGuid: string): Promise<Incident> {
+export function deleteMessage(
+  ctx: DomainContext,
+  actor: Actor,
+  guid: string,
+  messageGuid: string,
+): Promise<Incident> {
   return underIncidentLock(ctx, guid, () => removeMessage(ctx, actor, guid, messageGuid));
 }
 
-async function removeMessage(ctx: DomainContext, actor: Actor, guid: string, messageGuid: string): Promise<Incident> {
+async function removeMessage(
+  ctx: DomainContext,
+  actor: Actor,
+  guid: string,
+  messageGuid: string,
+): Promise<Incident> {
   const { doc: before, messages } = current(ctx, guid);
   if (!messages.some((m) => m.guid === messageGuid)) throw notFound('message', messageGuid);
   const remaining = messages.filter((m) => m.guid !== messageGuid);
-  if (remaining.length === 0) throw invalid([{ path: 'messages', message: 'an incident keeps at least one message; delete the incident instead' }]);
+  if (remaining.length === 0)
+    throw invalid([
+      {
+        path: 'messages',
+        message: 'an incident keeps at least one message; delete the incident instead',
+      },
+    ]);
   const doc = { ...before, updated_at: nowText(ctx) };
   await ctx.store.write([
     deleteMessageMutation(guid, messageGuid),
     ...fieldMutations(before, doc),
-    auditMutation(ctx, actor, { action: 'message.delete', target: { kind: KIND.update, id: `${guid}/${messageGuid}` }, summary: 'deleted an update' }),
+    auditMutation(ctx, actor, {
+      action: 'message.delete',
+      target: { kind: KIND.update, id: `${guid}/${messageGuid}` },
+      summary: 'deleted an update',
+    }),
   ]);
   return assembleIncident(doc, remaining);
 }
 
 /** Marks the incident resolved, optionally with a closing update, in one write. */
-export async function resolveIncident(ctx: DomainContext, actor: Actor, guid: string, update?: { title: string; content: string }): Promise<Incident> {
+export async function resolveIncident(
+  ctx: DomainContext,
+  actor: Actor,
+  guid: string,
+  update?: { title: string; content: string },
+): Promise<Incident> {
   if (update) return addMessage(ctx, actor, guid, { ...update, state: 1 });
   return updateIncident(ctx, actor, guid, { state: 1 });
 }
@@ -308,7 +459,11 @@ async function removeIncident(ctx: DomainContext, actor: Actor, guid: string): P
     { kind: KIND.incident, id: guid, deleted: true },
     ...deleteFieldMutations(ctx.store, guid),
     ...messages.map((m) => deleteMessageMutation(guid, m.guid)),
-    auditMutation(ctx, actor, { action: 'incident.delete', target: { kind: KIND.incident, id: guid }, summary: `deleted ${kindName(doc)}` }),
+    auditMutation(ctx, actor, {
+      action: 'incident.delete',
+      target: { kind: KIND.incident, id: guid },
+      summary: `deleted ${kindName(doc)}`,
+    }),
   ]);
 }
 
@@ -316,7 +471,17 @@ async function removeIncident(ctx: DomainContext, actor: Actor, guid: string): P
  * statusetat's "notify again" (`PUT /v1/incidents/{guid}/notify`): recorded in the audit log,
  * where the notification outbox picks it up.
  */
-export async function requestNotification(ctx: DomainContext, actor: Actor, guid: string): Promise<void> {
+export async function requestNotification(
+  ctx: DomainContext,
+  actor: Actor,
+  guid: string,
+): Promise<void> {
   current(ctx, guid);
-  await ctx.store.write([auditMutation(ctx, actor, { action: 'incident.notify', target: { kind: KIND.incident, id: guid }, summary: 'asked to notify again' })]);
+  await ctx.store.write([
+    auditMutation(ctx, actor, {
+      action: 'incident.notify',
+      target: { kind: KIND.incident, id: guid },
+      summary: 'asked to notify again',
+    }),
+  ]);
 }

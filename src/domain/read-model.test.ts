@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createIncident } from './incidents.ts';
-import { ADMIN, startReplicas, testConfig, testContext, type Replicas } from '../../test/support/domain-fixtures.ts';
+import {
+  ADMIN,
+  startReplicas,
+  testConfig,
+  testContext,
+  type Replicas,
+} from '../../test/support/domain-fixtures.ts';
 import { domainSettings, domainView } from './read-model.ts';
 
 let replicas: Replicas | undefined;
@@ -15,7 +21,10 @@ describe('domainView', () => {
     const first = domainView(store, pages);
     expect(domainView(store, pages)).toBe(first);
     expect(domainView(store, api).incidents).toBe(first.incidents);
-    await createIncident(testContext(store), ADMIN, { components: ['Public - API'], messages: [{ title: 'x', content: '' }] });
+    await createIncident(testContext(store), ADMIN, {
+      components: ['Public - API'],
+      messages: [{ title: 'x', content: '' }],
+    });
     const after = domainView(store, api);
     expect(after.incidents).toHaveLength(1);
     expect(domainView(store, pages).incidents).toBe(after.incidents);
@@ -23,7 +32,12 @@ describe('domainView', () => {
 
   it('derives components and groups from the config in config order', () => {
     const settings = domainSettings(testConfig());
-    expect(settings.components.map((c) => c.id)).toEqual(['Public - API', 'Public - Website', 'Internal - Database', 'Standalone']);
+    expect(settings.components.map((c) => c.id)).toEqual([
+      'Public - API',
+      'Public - Website',
+      'Internal - Database',
+      'Standalone',
+    ]);
     expect(settings.groups.map((g) => [g.name, g.components])).toEqual([
       ['Public', ['Public - API', 'Public - Website']],
       ['Internal', ['Internal - Database']],

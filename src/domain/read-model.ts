@@ -7,7 +7,15 @@ import type { Config } from '../config/parse.ts';
 import type { RecordStore } from '../replication/types.ts';
 import type { StoredRecord } from '../../storage-drivers/types.ts';
 import { fieldOwner, overlayIncident } from './incident-fields.ts';
-import { assembleIncident, decodeMessage, decodeOverride, decodeOverrideChange, KIND, type MessageDocument, type OverrideChange } from './records.ts';
+import {
+  assembleIncident,
+  decodeMessage,
+  decodeOverride,
+  decodeOverrideChange,
+  KIND,
+  type MessageDocument,
+  type OverrideChange,
+} from './records.ts';
 import { instant } from './time.ts';
 import { healthDaysFromRecords, type HealthDayLookup } from './uptime.ts';
 import type { Component, ComponentGroup, ComponentOverride, Incident } from './types.ts';
@@ -38,7 +46,9 @@ export interface DomainView {
 
 export const componentId = (group: string, name: string) => (group ? `${group} - ${name}` : name);
 
-export function domainSettings(config: Pick<Config, 'components' | 'disable_maintenance_to_incident' | 'base_info'>): DomainSettings {
+export function domainSettings(
+  config: Pick<Config, 'components' | 'disable_maintenance_to_incident' | 'base_info'>,
+): DomainSettings {
   const components = config.components.map((c, position) => ({
     id: componentId(c.group, c.name),
     name: c.name,
@@ -49,7 +59,11 @@ export function domainSettings(config: Pick<Config, 'components' | 'disable_main
   const groups = new Map<string, ComponentGroup>();
   for (const component of components) {
     if (!component.group) continue;
-    const group = groups.get(component.group) ?? { name: component.group, components: [], position: groups.size };
+    const group = groups.get(component.group) ?? {
+      name: component.group,
+      components: [],
+      position: groups.size,
+    };
     group.components.push(component.id);
     groups.set(component.group, group);
   }
@@ -86,7 +100,9 @@ export function assembleIncidents(store: Pick<RecordStore, 'list'>): Incident[] 
     if (!doc) continue;
     incidents.push(assembleIncident(doc, messages.get(doc.guid) ?? []));
   }
-  return incidents.sort((a, b) => instant(b.created_at) - instant(a.created_at) || (a.guid < b.guid ? -1 : 1));
+  return incidents.sort(
+    (a, b) => instant(b.created_at) - instant(a.created_at) || (a.guid < b.guid ? -1 : 1),
+  );
 }
 
 interface Assembled {
@@ -105,7 +121,10 @@ const cache = new WeakMap<RecordStore, Assembled>();
  * Each component's override changes, oldest first. An override set before changes were recorded
  * has none: it counts from its `updated_at`, the latest moment it can have been set.
  */
-export function overrideHistory(store: Pick<RecordStore, 'list'>, overrides: ReadonlyMap<string, ComponentOverride>): Map<string, OverrideChange[]> {
+export function overrideHistory(
+  store: Pick<RecordStore, 'list'>,
+  overrides: ReadonlyMap<string, ComponentOverride>,
+): Map<string, OverrideChange[]> {
   const history = new Map<string, OverrideChange[]>();
   const add = (change: OverrideChange) => {
     const list = history.get(change.component) ?? [];
@@ -120,7 +139,11 @@ export function overrideHistory(store: Pick<RecordStore, 'list'>, overrides: Rea
   for (const override of overrides.values()) {
     const last = history.get(override.component)?.at(-1);
     if (!last || last.state !== override.state) {
-      add({ component: override.component, at: instant(override.updated_at), state: override.state });
+      add({
+        component: override.component,
+        at: instant(override.updated_at),
+        state: override.state,
+      });
       history.get(override.component)!.sort((a, b) => a.at - b.at);
     }
   }
@@ -135,7 +158,14 @@ function assemble(store: RecordStore): Assembled {
     const override = decodeOverride(record);
     if (override) overrides.set(override.component, override);
   }
-  return { version, incidents, byGuid: new Map(incidents.map((i) => [i.guid, i])), overrides, overrideChanges: overrideHistory(store, overrides), views: new WeakMap() };
+  return {
+    version,
+    incidents,
+    byGuid: new Map(incidents.map((i) => [i.guid, i])),
+    overrides,
+    overrideChanges: overrideHistory(store, overrides),
+    views: new WeakMap(),
+  };
 }
 
 /** The read model of a store; objects in it are shared between callers and must not be mutated. */

@@ -58,29 +58,38 @@ export interface MessageDocument extends Message {
 /** Record ids are at most 200 characters; an incident guid is 36, so message guids get the rest. */
 export const MAX_MESSAGE_GUID_LENGTH = 160;
 
-export const updateRecordId = (incidentGuid: string, messageGuid: string) => `${incidentGuid}/${messageGuid}`;
+export const updateRecordId = (incidentGuid: string, messageGuid: string) =>
+  `${incidentGuid}/${messageGuid}`;
 
 export function incidentMutation(doc: IncidentDocument): Mutation {
   return { kind: KIND.incident, id: doc.guid, body: doc as unknown as Json };
 }
 
 export function messageMutation(message: MessageDocument): Mutation {
-  return { kind: KIND.update, id: updateRecordId(message.incident_guid, message.guid), body: message as unknown as Json };
+  return {
+    kind: KIND.update,
+    id: updateRecordId(message.incident_guid, message.guid),
+    body: message as unknown as Json,
+  };
 }
 
 export function deleteMessageMutation(incidentGuid: string, messageGuid: string): Mutation {
   return { kind: KIND.update, id: updateRecordId(incidentGuid, messageGuid), deleted: true };
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const str = (value: unknown, fallback = ''): string => (typeof value === 'string' ? value : fallback);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const str = (value: unknown, fallback = ''): string =>
+  typeof value === 'string' ? value : fallback;
 
 /** Read an incident record defensively: data written by another version or by hand must not break the page. */
 export function decodeIncident(record: StoredRecord): IncidentDocument | undefined {
   const body = record.body;
   if (!isObject(body)) return undefined;
   const metadata: MetadataEntry[] = Array.isArray(body.metadata)
-    ? (body.metadata as unknown[]).filter(isObject).map((m) => ({ incident_guid: record.id, key: str(m.key), value: str(m.value) }))
+    ? (body.metadata as unknown[])
+        .filter(isObject)
+        .map((m) => ({ incident_guid: record.id, key: str(m.key), value: str(m.value) }))
     : [];
   return {
     guid: record.id,
@@ -88,7 +97,9 @@ export function decodeIncident(record: StoredRecord): IncidentDocument | undefin
     updated_at: str(body.updated_at, str(body.created_at)),
     state: isIncidentState(body.state) ? body.state : 0,
     component_state: isComponentState(body.component_state) ? body.component_state : 0,
-    components: Array.isArray(body.components) ? body.components.filter((c): c is string => typeof c === 'string') : [],
+    components: Array.isArray(body.components)
+      ? body.components.filter((c): c is string => typeof c === 'string')
+      : [],
     metadata,
     is_scheduled: body.is_scheduled === true,
     scheduled_end: str(body.scheduled_end, '0001-01-01T00:00:00Z'),
@@ -118,25 +129,45 @@ export function decodeMessage(record: StoredRecord): MessageDocument | undefined
 
 /** Newest first; messages posted together keep the order they were sent in. */
 export function compareMessages(a: MessageDocument, b: MessageDocument): number {
-  return instant(b.created_at) - instant(a.created_at) || a.position - b.position || (a.guid < b.guid ? -1 : a.guid > b.guid ? 1 : 0);
+  return (
+    instant(b.created_at) - instant(a.created_at) ||
+    a.position - b.position ||
+    (a.guid < b.guid ? -1 : a.guid > b.guid ? 1 : 0)
+  );
 }
 
 /** An incident from its documents: messages newest first, `updated_at` the latest of the document's and the messages'. */
-export function assembleIncident(doc: IncidentDocument, messages: readonly MessageDocument[]): Incident {
+export function assembleIncident(
+  doc: IncidentDocument,
+  messages: readonly MessageDocument[],
+): Incident {
   const sorted = [...messages].sort(compareMessages);
-  const updatedAt = sorted.reduce((latest, m) => (instant(m.updated_at) > instant(latest) ? m.updated_at : latest), doc.updated_at);
+  const updatedAt = sorted.reduce(
+    (latest, m) => (instant(m.updated_at) > instant(latest) ? m.updated_at : latest),
+    doc.updated_at,
+  );
   return { ...doc, updated_at: updatedAt, messages: sorted.map(toMessage) };
 }
 
 /** The message as the APIs show it, without storage-only fields. */
-export function toMessage({ position: _position, updated_at: _updatedAt, ...message }: MessageDocument): Message {
+export function toMessage({
+  position: _position,
+  updated_at: _updatedAt,
+  ...message
+}: MessageDocument): Message {
   return message;
 }
 
 export function decodeOverride(record: StoredRecord): ComponentOverride | undefined {
   const body = record.body;
   if (!isObject(body) || !isComponentState(body.state)) return undefined;
-  return { component: record.id, state: body.state, note: str(body.note), updated_at: str(body.updated_at), updated_by: str(body.updated_by) };
+  return {
+    component: record.id,
+    state: body.state,
+    note: str(body.note),
+    updated_at: str(body.updated_at),
+    updated_by: str(body.updated_by),
+  };
 }
 
 /** One set (a state) or clear (null) of a component's manual state, at an instant. */
@@ -147,14 +178,25 @@ export interface OverrideChange {
 }
 
 export function overrideChangeMutation(id: string, change: OverrideChange, at: string): Mutation {
-  return { kind: KIND.componentChange, id: `${change.component}/${id}`, body: { component: change.component, at, state: change.state } };
+  return {
+    kind: KIND.componentChange,
+    id: `${change.component}/${id}`,
+    body: { component: change.component, at, state: change.state },
+  };
 }
 
 export function decodeOverrideChange(record: StoredRecord): OverrideChange | undefined {
   const body = record.body;
-  if (!isObject(body) || typeof body.component !== 'string' || !(body.state === null || isComponentState(body.state))) return undefined;
+  if (
+    !isObject(body) ||
+    typeof body.component !== 'string' ||
+    !(body.state === null || isComponentState(body.state))
+  )
+    return undefined;
   const at = str(body.at);
-  return isZeroTime(at) ? undefined : { component: body.component, at: instant(at), state: body.state };
+  return isZeroTime(at)
+    ? undefined
+    : { component: body.component, at: instant(at), state: body.state };
 }
 
 export function decodeSubscriber(record: StoredRecord): Subscriber | undefined {
@@ -166,7 +208,10 @@ export function decodeSubscriber(record: StoredRecord): Subscriber | undefined {
 export function decodeAudit(record: StoredRecord): AuditEntry | undefined {
   const body = record.body;
   if (!isObject(body) || !isObject(body.actor) || !isObject(body.target)) return undefined;
-  const type = body.actor.type === 'token' || body.actor.type === 'system' || body.actor.type === 'public' ? body.actor.type : 'user';
+  const type =
+    body.actor.type === 'token' || body.actor.type === 'system' || body.actor.type === 'public'
+      ? body.actor.type
+      : 'user';
   return {
     id: record.id,
     at: str(body.at),

@@ -13,11 +13,17 @@ export function isSessionRevoked(ctx: DomainContext, sid: string): boolean {
   return ctx.store.get(KIND, sid) !== undefined;
 }
 
-export async function revokeSession(ctx: DomainContext, sid: string, expiresAt: number): Promise<void> {
+export async function revokeSession(
+  ctx: DomainContext,
+  sid: string,
+  expiresAt: number,
+): Promise<void> {
   const now = nowOf(ctx);
   const expired: Mutation[] = ctx.store
     .list(KIND)
-    .filter((record) => Number((record.body as { expires_at?: unknown } | null)?.expires_at ?? 0) <= now)
+    .filter(
+      (record) => Number((record.body as { expires_at?: unknown } | null)?.expires_at ?? 0) <= now,
+    )
     .map((record) => ({ kind: KIND, id: record.id, deleted: true }));
   await ctx.store.write([{ kind: KIND, id: sid, body: { expires_at: expiresAt } }, ...expired]);
 }

@@ -24,13 +24,25 @@ describe('the state table', () => {
     for (const value of [0, 1, 2, 3, 4] as ComponentState[]) {
       expect(componentStateFromStatuspage(componentStateToStatuspage(value))).toBe(value);
     }
-    for (const status of ['operational', 'under_maintenance', 'degraded_performance', 'partial_outage', 'major_outage'] as const) {
+    for (const status of [
+      'operational',
+      'under_maintenance',
+      'degraded_performance',
+      'partial_outage',
+      'major_outage',
+    ] as const) {
       expect(componentStateToStatuspage(componentStateFromStatuspage(status))).toBe(status);
     }
   });
 
   it('maps incident states both ways; cancelled reads as resolved and postmortem is stored as resolved', () => {
-    const expected: Record<IncidentState, string> = { 0: 'investigating', 1: 'resolved', 2: 'monitoring', 3: 'identified', 4: 'resolved' };
+    const expected: Record<IncidentState, string> = {
+      0: 'investigating',
+      1: 'resolved',
+      2: 'monitoring',
+      3: 'identified',
+      4: 'resolved',
+    };
     for (const value of [0, 1, 2, 3, 4] as IncidentState[]) {
       expect(incidentStateToStatuspage(value)).toBe(expected[value]);
       const back = incidentStateFromStatuspage(incidentStateToStatuspage(value));
@@ -62,7 +74,13 @@ describe('the state table', () => {
     expect(worstComponentState([1, 0])).toBe(1);
     expect(worstComponentState([1, 2])).toBe(2);
     expect(worstComponentState([])).toBe(0);
-    expect(COMPONENT_STATES.map((r) => componentStateToIndicator(r.value))).toEqual(['none', 'none', 'minor', 'major', 'critical']);
+    expect(COMPONENT_STATES.map((r) => componentStateToIndicator(r.value))).toEqual([
+      'none',
+      'none',
+      'minor',
+      'major',
+      'critical',
+    ]);
     expect(worstIndicator(['minor', 'critical', 'none'])).toBe('critical');
   });
 });

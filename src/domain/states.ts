@@ -8,9 +8,11 @@ export type IncidentState = 0 | 1 | 2 | 3 | 4;
 /** statusetat `ComponentState`; "worse" is a higher number, as in statusetat. */
 export type ComponentState = 0 | 1 | 2 | 3 | 4;
 
-export type StatuspageIncidentStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved' | 'postmortem';
+export type StatuspageIncidentStatus =
+  'investigating' | 'identified' | 'monitoring' | 'resolved' | 'postmortem';
 export type StatuspageMaintenanceStatus = 'scheduled' | 'in_progress' | 'verifying' | 'completed';
-export type StatuspageComponentStatus = 'operational' | 'under_maintenance' | 'degraded_performance' | 'partial_outage' | 'major_outage';
+export type StatuspageComponentStatus =
+  'operational' | 'under_maintenance' | 'degraded_performance' | 'partial_outage' | 'major_outage';
 export type StatuspageIndicator = 'none' | 'minor' | 'major' | 'critical';
 export type StatuspageImpact = StatuspageIndicator | 'maintenance';
 
@@ -32,17 +34,54 @@ export interface IncidentStateRow {
 }
 
 export const INCIDENT_STATES: readonly IncidentStateRow[] = [
-  { value: 0, name: 'unresolved', description: 'unresolved', open: true, incident: 'investigating', maintenance: 'in_progress' },
-  { value: 1, name: 'resolved', description: 'resolved', open: false, incident: 'resolved', maintenance: 'completed' },
-  { value: 2, name: 'monitoring', description: 'monitoring', open: true, incident: 'monitoring', maintenance: 'verifying' },
+  {
+    value: 0,
+    name: 'unresolved',
+    description: 'unresolved',
+    open: true,
+    incident: 'investigating',
+    maintenance: 'in_progress',
+  },
+  {
+    value: 1,
+    name: 'resolved',
+    description: 'resolved',
+    open: false,
+    incident: 'resolved',
+    maintenance: 'completed',
+  },
+  {
+    value: 2,
+    name: 'monitoring',
+    description: 'monitoring',
+    open: true,
+    incident: 'monitoring',
+    maintenance: 'verifying',
+  },
   // Idle is "acknowledged, waiting": the nearest Statuspage word for an incident is "identified".
-  { value: 3, name: 'idle', description: 'idle', open: true, incident: 'identified', maintenance: 'in_progress' },
+  {
+    value: 3,
+    name: 'idle',
+    description: 'idle',
+    open: true,
+    incident: 'identified',
+    maintenance: 'in_progress',
+  },
   // Statuspage has no "cancelled": it is reported as closed. The reverse lookup of "resolved" gives 1.
-  { value: 4, name: 'cancelled', description: 'cancelled', open: false, incident: 'resolved', maintenance: 'completed' },
+  {
+    value: 4,
+    name: 'cancelled',
+    description: 'cancelled',
+    open: false,
+    incident: 'resolved',
+    maintenance: 'completed',
+  },
 ];
 
 /** Statuspage statuses that have no row of their own, and the state they are stored as. */
-const INCIDENT_STATUS_ALIASES: Partial<Record<StatuspageIncidentStatus, IncidentState>> = { postmortem: 1 };
+const INCIDENT_STATUS_ALIASES: Partial<Record<StatuspageIncidentStatus, IncidentState>> = {
+  postmortem: 1,
+};
 
 export interface ComponentStateRow {
   value: ComponentState;
@@ -55,13 +94,28 @@ export interface ComponentStateRow {
 
 export const COMPONENT_STATES: readonly ComponentStateRow[] = [
   { value: 0, description: 'Operational', statuspage: 'operational', indicator: 'none' },
-  { value: 1, description: 'Under Maintenance', statuspage: 'under_maintenance', indicator: 'none' },
-  { value: 2, description: 'Degraded Performance', statuspage: 'degraded_performance', indicator: 'minor' },
+  {
+    value: 1,
+    description: 'Under Maintenance',
+    statuspage: 'under_maintenance',
+    indicator: 'none',
+  },
+  {
+    value: 2,
+    description: 'Degraded Performance',
+    statuspage: 'degraded_performance',
+    indicator: 'minor',
+  },
   { value: 3, description: 'Partial Outage', statuspage: 'partial_outage', indicator: 'major' },
   { value: 4, description: 'Major Outage', statuspage: 'major_outage', indicator: 'critical' },
 ];
 
-export const INDICATOR_ORDER: readonly StatuspageIndicator[] = ['none', 'minor', 'major', 'critical'];
+export const INDICATOR_ORDER: readonly StatuspageIndicator[] = [
+  'none',
+  'minor',
+  'major',
+  'critical',
+];
 
 export function isIncidentState(value: unknown): value is IncidentState {
   return INCIDENT_STATES.some((row) => row.value === value);
@@ -92,7 +146,9 @@ export function incidentStateToStatuspage(state: IncidentState): StatuspageIncid
 }
 
 export function incidentStateFromStatuspage(status: StatuspageIncidentStatus): IncidentState {
-  return INCIDENT_STATUS_ALIASES[status] ?? INCIDENT_STATES.find((row) => row.incident === status)!.value;
+  return (
+    INCIDENT_STATUS_ALIASES[status] ?? INCIDENT_STATES.find((row) => row.incident === status)!.value
+  );
 }
 
 export function maintenanceStateFromStatuspage(status: StatuspageMaintenanceStatus): IncidentState {

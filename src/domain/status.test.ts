@@ -14,7 +14,13 @@ import {
   upcomingMaintenance,
 } from './status.ts';
 import { testConfig } from '../../test/support/domain-fixtures.ts';
-import { ZERO_TIME, type ComponentOverride, type ComponentState, type Incident, type IncidentState } from './types.ts';
+import {
+  ZERO_TIME,
+  type ComponentOverride,
+  type ComponentState,
+  type Incident,
+  type IncidentState,
+} from './types.ts';
 import { domainSettings, type DomainView } from './read-model.ts';
 
 const NOW = Date.UTC(2026, 10, 21, 12);
@@ -31,7 +37,9 @@ function incident(fields: Partial<Incident> = {}): Incident {
     state: 0,
     component_state: 3,
     components: ['Public - API'],
-    messages: [{ guid: 'm', incident_guid: guid, created_at: iso(-1), title: 'Slow API', content: '' }],
+    messages: [
+      { guid: 'm', incident_guid: guid, created_at: iso(-1), title: 'Slow API', content: '' },
+    ],
     metadata: [],
     is_scheduled: false,
     scheduled_end: ZERO_TIME,
@@ -41,12 +49,30 @@ function incident(fields: Partial<Incident> = {}): Incident {
   };
 }
 
-const maintenance = (startH: number, endH: number, state: IncidentState = 0, extra: Partial<Incident> = {}) =>
-  incident({ is_scheduled: true, created_at: iso(startH), scheduled_end: iso(endH), component_state: 1, state, ...extra });
+const maintenance = (
+  startH: number,
+  endH: number,
+  state: IncidentState = 0,
+  extra: Partial<Incident> = {},
+) =>
+  incident({
+    is_scheduled: true,
+    created_at: iso(startH),
+    scheduled_end: iso(endH),
+    component_state: 1,
+    state,
+    ...extra,
+  });
 
-function view(incidents: Incident[], options: { overrides?: ComponentOverride[]; disableMaintenanceToIncident?: boolean } = {}): DomainView {
+function view(
+  incidents: Incident[],
+  options: { overrides?: ComponentOverride[]; disableMaintenanceToIncident?: boolean } = {},
+): DomainView {
   return {
-    settings: { ...settings, disableMaintenanceToIncident: options.disableMaintenanceToIncident ?? false },
+    settings: {
+      ...settings,
+      disableMaintenanceToIncident: options.disableMaintenanceToIncident ?? false,
+    },
     incidents,
     byGuid: new Map(incidents.map((i) => [i.guid, i])),
     overrides: new Map((options.overrides ?? []).map((o) => [o.component, o])),
@@ -54,7 +80,8 @@ function view(incidents: Incident[], options: { overrides?: ComponentOverride[];
   };
 }
 
-const stateOf = (v: DomainView, id: string, extra = []) => componentStatuses(v, NOW, extra).find((s) => s.component.id === id)!.state;
+const stateOf = (v: DomainView, id: string, extra = []) =>
+  componentStatuses(v, NOW, extra).find((s) => s.component.id === id)!.state;
 
 describe('component status', () => {
   it('is operational with nothing open', () => {
@@ -62,7 +89,11 @@ describe('component status', () => {
   });
 
   it('is the worst of the open incidents on the component', () => {
-    const v = view([incident({ component_state: 2 }), incident({ component_state: 4 }), incident({ component_state: 3, components: ['Internal - Database'] })]);
+    const v = view([
+      incident({ component_state: 2 }),
+      incident({ component_state: 4 }),
+      incident({ component_state: 3, components: ['Internal - Database'] }),
+    ]);
     expect(stateOf(v, 'Public - API')).toBe(4);
     expect(stateOf(v, 'Internal - Database')).toBe(3);
     expect(stateOf(v, 'Public - Website')).toBe(0);
@@ -73,7 +104,12 @@ describe('component status', () => {
   });
 
   it('ignores resolved and cancelled incidents, counts monitoring and idle', () => {
-    for (const [state, expected] of [[1, 0], [4, 0], [2, 3], [3, 3]] as [IncidentState, ComponentState][]) {
+    for (const [state, expected] of [
+      [1, 0],
+      [4, 0],
+      [2, 3],
+      [3, 3],
+    ] as [IncidentState, ComponentState][]) {
       expect(stateOf(view([incident({ state })]), 'Public - API')).toBe(expected);
     }
   });
@@ -85,20 +121,37 @@ describe('component status', () => {
   });
 
   it('does not let maintenance mask an outage', () => {
-    expect(stateOf(view([maintenance(-1, 2), incident({ component_state: 2 })]), 'Public - API')).toBe(2);
+    expect(
+      stateOf(view([maintenance(-1, 2), incident({ component_state: 2 })]), 'Public - API'),
+    ).toBe(2);
   });
 
   it('counts manual overrides and extra (cluster health) states', () => {
-    const override: ComponentOverride = { component: 'Public - Website', state: 2, note: '', updated_at: iso(0), updated_by: 'admin' };
+    const override: ComponentOverride = {
+      component: 'Public - Website',
+      state: 2,
+      note: '',
+      updated_at: iso(0),
+      updated_by: 'admin',
+    };
     const v = view([], { overrides: [override] });
     expect(stateOf(v, 'Public - Website')).toBe(2);
-    const statuses = componentStatuses(v, NOW, [{ component: 'Internal - Database', state: 4, source: 'cluster prod' }]);
-    expect(statuses.find((s) => s.component.id === 'Internal - Database')).toMatchObject({ state: 4, sources: [{ kind: 'extra', id: 'cluster prod', state: 4 }] });
+    const statuses = componentStatuses(v, NOW, [
+      { component: 'Internal - Database', state: 4, source: 'cluster prod' },
+    ]);
+    expect(statuses.find((s) => s.component.id === 'Internal - Database')).toMatchObject({
+      state: 4,
+      sources: [{ kind: 'extra', id: 'cluster prod', state: 4 }],
+    });
   });
 
   it('counts open known issues with their component state', () => {
-    expect(stateOf(view([incident({ persistent: true, component_state: 2 })]), 'Public - API')).toBe(2);
-    expect(stateOf(view([incident({ persistent: true, component_state: 0 })]), 'Public - API')).toBe(0);
+    expect(
+      stateOf(view([incident({ persistent: true, component_state: 2 })]), 'Public - API'),
+    ).toBe(2);
+    expect(
+      stateOf(view([incident({ persistent: true, component_state: 0 })]), 'Public - API'),
+    ).toBe(0);
   });
 
   it('rolls groups up to their worst member', () => {
@@ -125,7 +178,9 @@ describe('maintenance lifecycle', () => {
     const overrun = maintenance(-3, -1, 0);
     expect(incidentRole(overrun, view([overrun]), NOW)).toBe('incident');
     expect(openIncidents(view([overrun]), NOW)).toHaveLength(1);
-    expect(incidentRole(overrun, view([overrun], { disableMaintenanceToIncident: true }), NOW)).toBe('maintenance');
+    expect(
+      incidentRole(overrun, view([overrun], { disableMaintenanceToIncident: true }), NOW),
+    ).toBe('maintenance');
     const idle = maintenance(-3, -1, 3);
     expect(incidentRole(idle, view([idle]), NOW)).toBe('maintenance');
   });
@@ -142,11 +197,22 @@ describe('maintenance lifecycle', () => {
 
 describe('overall status', () => {
   it('is the worst of components and open incidents, with Statuspage indicators', () => {
-    expect(overallStatus(view([]), NOW)).toEqual({ state: 0, indicator: 'none', description: 'All Systems Operational' });
-    expect(overallStatus(view([maintenance(-1, 1)]), NOW)).toEqual({ state: 1, indicator: 'none', description: 'Service Under Maintenance' });
+    expect(overallStatus(view([]), NOW)).toEqual({
+      state: 0,
+      indicator: 'none',
+      description: 'All Systems Operational',
+    });
+    expect(overallStatus(view([maintenance(-1, 1)]), NOW)).toEqual({
+      state: 1,
+      indicator: 'none',
+      description: 'Service Under Maintenance',
+    });
     expect(overallStatus(view([incident({ component_state: 2 })]), NOW).indicator).toBe('minor');
     expect(overallStatus(view([incident({ component_state: 3 })]), NOW).indicator).toBe('major');
-    expect(overallStatus(view([incident({ component_state: 4, components: ['unknown - thing'] })]), NOW).indicator).toBe('critical');
+    expect(
+      overallStatus(view([incident({ component_state: 4, components: ['unknown - thing'] })]), NOW)
+        .indicator,
+    ).toBe('critical');
   });
 });
 
@@ -163,7 +229,10 @@ describe('listings', () => {
     const from = NOW - 7 * 86_400_000;
     const to = NOW + 2 * 86_400_000;
     expect(incidentsBetween(v, from, to, NOW).map((i) => i.guid)).toEqual([recent.guid]);
-    expect(incidentsBetween(v, from, to, NOW, { allTypes: true }).map((i) => i.guid)).toEqual([recent.guid, future.guid]);
+    expect(incidentsBetween(v, from, to, NOW, { allTypes: true }).map((i) => i.guid)).toEqual([
+      recent.guid,
+      future.guid,
+    ]);
   });
 
   it('groups history by month in the page time zone, empty months included', () => {

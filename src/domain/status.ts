@@ -71,7 +71,8 @@ export function incidentRole(incident: Incident, view: DomainView, now: number):
   if (incident.persistent) return 'persistent';
   if (!incident.is_scheduled) return 'incident';
   if (view.settings.disableMaintenanceToIncident) return 'maintenance';
-  const overran = isPast(incident.scheduled_end, now) && (incident.state === 0 || incident.state === 2);
+  const overran =
+    isPast(incident.scheduled_end, now) && (incident.state === 0 || incident.state === 2);
   return overran ? 'incident' : 'maintenance';
 }
 
@@ -85,7 +86,9 @@ export function maintenancePhase(incident: Incident, now: number): StatuspageMai
 
 /** Open incidents (role `incident`, not resolved or cancelled), newest first. Known issues are listed apart. */
 export function openIncidents(view: DomainView, now: number): Incident[] {
-  return view.incidents.filter((i) => incidentRole(i, view, now) === 'incident' && isOpenState(i.state));
+  return view.incidents.filter(
+    (i) => incidentRole(i, view, now) === 'incident' && isOpenState(i.state),
+  );
 }
 
 /** Maintenances that have not started yet, soonest first. */
@@ -109,11 +112,20 @@ export function maintenances(view: DomainView, now: number): Incident[] {
 }
 
 /** Known issues ("persistent incidents"); resolved ones only when asked for. */
-export function persistentIncidents(view: DomainView, options: { includeResolved?: boolean } = {}): Incident[] {
-  return view.incidents.filter((i) => i.persistent && (options.includeResolved || isOpenState(i.state)));
+export function persistentIncidents(
+  view: DomainView,
+  options: { includeResolved?: boolean } = {},
+): Incident[] {
+  return view.incidents.filter(
+    (i) => i.persistent && (options.includeResolved || isOpenState(i.state)),
+  );
 }
 
-function statusSources(view: DomainView, now: number, extra: readonly ExtraComponentState[]): Map<string, StatusSource[]> {
+function statusSources(
+  view: DomainView,
+  now: number,
+  extra: readonly ExtraComponentState[],
+): Map<string, StatusSource[]> {
   const sources = new Map<string, StatusSource[]>();
   const add = (component: string, source: StatusSource) => {
     if (source.state === 0) return;
@@ -126,12 +138,20 @@ function statusSources(view: DomainView, now: number, extra: readonly ExtraCompo
     const role = incidentRole(incident, view, now);
     // Only a maintenance inside its window counts. A known issue counts like an incident: its
     // component state is a real, lasting impact (set it to operational for a purely informative one).
-    if (role === 'maintenance' && maintenancePhase(incident, now) !== 'in_progress' && maintenancePhase(incident, now) !== 'verifying') continue;
+    if (
+      role === 'maintenance' &&
+      maintenancePhase(incident, now) !== 'in_progress' &&
+      maintenancePhase(incident, now) !== 'verifying'
+    )
+      continue;
     const kind = role === 'maintenance' ? 'maintenance' : 'incident';
-    for (const component of incident.components) add(component, { kind, id: incident.guid, state: incident.component_state });
+    for (const component of incident.components)
+      add(component, { kind, id: incident.guid, state: incident.component_state });
   }
-  for (const override of view.overrides.values()) add(override.component, { kind: 'override', id: override.component, state: override.state });
-  for (const item of extra) add(item.component, { kind: 'extra', id: item.source, state: item.state });
+  for (const override of view.overrides.values())
+    add(override.component, { kind: 'override', id: override.component, state: override.state });
+  for (const item of extra)
+    add(item.component, { kind: 'extra', id: item.source, state: item.state });
   return sources;
 }
 
@@ -139,7 +159,11 @@ function statusSources(view: DomainView, now: number, extra: readonly ExtraCompo
  * Each configured component's state: the worst of its open incidents, active maintenance, manual
  * override and `extra` states (cluster health). Config order.
  */
-export function componentStatuses(view: DomainView, now: number, extra: readonly ExtraComponentState[] = []): ComponentStatus[] {
+export function componentStatuses(
+  view: DomainView,
+  now: number,
+  extra: readonly ExtraComponentState[] = [],
+): ComponentStatus[] {
   const sources = statusSources(view, now, extra);
   return view.settings.components.map((component) => {
     const own = sources.get(component.id) ?? [];
@@ -148,7 +172,10 @@ export function componentStatuses(view: DomainView, now: number, extra: readonly
 }
 
 /** Groups in config order with their members; a group is as bad as its worst member. */
-export function groupStatuses(statuses: readonly ComponentStatus[], view: DomainView): GroupStatus[] {
+export function groupStatuses(
+  statuses: readonly ComponentStatus[],
+  view: DomainView,
+): GroupStatus[] {
   const byId = new Map(statuses.map((s) => [s.component.id, s]));
   return view.settings.groups.map((group) => {
     const components = group.components.map((id) => byId.get(id)!).filter(Boolean);
@@ -168,12 +195,19 @@ const DESCRIPTIONS: Record<StatuspageIndicator, string> = {
  * incidents' (and known issues') impacts. Maintenance never masks an outage; with nothing worse it reads
  * "Service Under Maintenance" with indicator `none` (Atlassian's documented indicator set).
  */
-export function overallStatus(view: DomainView, now: number, extra: readonly ExtraComponentState[] = []): OverallStatus {
+export function overallStatus(
+  view: DomainView,
+  now: number,
+  extra: readonly ExtraComponentState[] = [],
+): OverallStatus {
   const statuses = componentStatuses(view, now, extra);
-  const incidentStates = [...openIncidents(view, now), ...persistentIncidents(view)].map((i) => i.component_state);
+  const incidentStates = [...openIncidents(view, now), ...persistentIncidents(view)].map(
+    (i) => i.component_state,
+  );
   const state = worstComponentState([...statuses.map((s) => s.state), ...incidentStates]);
   const indicator = worstIndicator([state].map(componentStateToIndicator));
-  const description = indicator === 'none' && state === 1 ? 'Service Under Maintenance' : DESCRIPTIONS[indicator];
+  const description =
+    indicator === 'none' && state === 1 ? 'Service Under Maintenance' : DESCRIPTIONS[indicator];
   return { state, indicator, description };
 }
 
@@ -181,7 +215,13 @@ export function overallStatus(view: DomainView, now: number, extra: readonly Ext
  * statusetat's by-date listing: incidents and maintenances whose start lies in [from, to],
  * newest first, persistent ones excluded; maintenances only with `allTypes` (as `/v1/incidents`).
  */
-export function incidentsBetween(view: DomainView, from: number, to: number, now: number, options: { allTypes?: boolean } = {}): Incident[] {
+export function incidentsBetween(
+  view: DomainView,
+  from: number,
+  to: number,
+  now: number,
+  options: { allTypes?: boolean } = {},
+): Incident[] {
   return view.incidents.filter((i) => {
     if (i.persistent) return false;
     const start = instant(i.created_at);
@@ -198,7 +238,11 @@ export interface MonthHistory {
 }
 
 /** The last `months` calendar months (current first), each with its incidents; empty months included. */
-export function historyByMonth(view: DomainView, now: number, options: { months?: number; timeZone?: string } = {}): MonthHistory[] {
+export function historyByMonth(
+  view: DomainView,
+  now: number,
+  options: { months?: number; timeZone?: string } = {},
+): MonthHistory[] {
   const timeZone = options.timeZone ?? view.settings.timeZone;
   const monthOf = (ms: number) => monthKey(ms, timeZone);
   const months: MonthHistory[] = [];
@@ -219,7 +263,11 @@ export function historyByMonth(view: DomainView, now: number, options: { months?
 }
 
 function monthKey(ms: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(new Date(ms));
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+  }).formatToParts(new Date(ms));
   return `${parts.find((p) => p.type === 'year')!.value}-${parts.find((p) => p.type === 'month')!.value}`;
 }
 

@@ -48,13 +48,18 @@ export function listSubscribers(ctx: Pick<DomainContext, 'store'>): Subscriber[]
 /** Returns false when the address was already subscribed (nothing is written then). */
 export async function subscribe(ctx: DomainContext, actor: Actor, email: string): Promise<boolean> {
   const normal = normaliseEmail(email);
-  if (!normal) throw invalid([{ path: 'email', message: `${JSON.stringify(email)} is not an email address` }]);
+  if (!normal)
+    throw invalid([{ path: 'email', message: `${JSON.stringify(email)} is not an email address` }]);
   const id = subscriberId(normal.address);
   if (ctx.store.get(KIND.subscriber, id)) return false;
   const body: Subscriber = { email: normal.display, created_at: nowText(ctx) };
   await ctx.store.write([
     { kind: KIND.subscriber, id, body: body as unknown as Json },
-    auditMutation(ctx, actor, { action: 'subscriber.add', target: { kind: KIND.subscriber, id }, summary: 'subscribed' }),
+    auditMutation(ctx, actor, {
+      action: 'subscriber.add',
+      target: { kind: KIND.subscriber, id },
+      summary: 'subscribed',
+    }),
   ]);
   return true;
 }
@@ -62,11 +67,16 @@ export async function subscribe(ctx: DomainContext, actor: Actor, email: string)
 /** Throws not_found when the address is not subscribed; callers that must not reveal that catch it. */
 export async function unsubscribe(ctx: DomainContext, actor: Actor, email: string): Promise<void> {
   const address = emailAddress(email);
-  if (!address) throw invalid([{ path: 'email', message: `${JSON.stringify(email)} is not an email address` }]);
+  if (!address)
+    throw invalid([{ path: 'email', message: `${JSON.stringify(email)} is not an email address` }]);
   const id = subscriberId(address);
   if (!ctx.store.get(KIND.subscriber, id)) throw notFound('subscriber', email);
   await ctx.store.write([
     { kind: KIND.subscriber, id, deleted: true },
-    auditMutation(ctx, actor, { action: 'subscriber.remove', target: { kind: KIND.subscriber, id }, summary: 'unsubscribed' }),
+    auditMutation(ctx, actor, {
+      action: 'subscriber.remove',
+      target: { kind: KIND.subscriber, id },
+      summary: 'unsubscribed',
+    }),
   ]);
 }

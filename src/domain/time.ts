@@ -6,7 +6,8 @@
 
 import { LruCache } from './lru-cache.ts';
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** Milliseconds since the epoch of a strict RFC3339 time, or null (`2026-11-01` alone is not one). */
 export function parseInstant(text: string): number | null {
@@ -15,13 +16,23 @@ export function parseInstant(text: string): number | null {
   const [, year, month, day, hour, minute, second, fraction = '', zone] = match;
   if (Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > 31) return null;
   if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 60) return null;
-  if (zone !== 'Z' && zone !== 'z' && (Number(zone!.slice(1, 3)) > 23 || Number(zone!.slice(4, 6)) > 59)) return null;
+  if (
+    zone !== 'Z' &&
+    zone !== 'z' &&
+    (Number(zone!.slice(1, 3)) > 23 || Number(zone!.slice(4, 6)) > 59)
+  )
+    return null;
   // Date.parse takes at most milliseconds reliably; extra digits (Go writes nanoseconds) are dropped.
   const normalised = `${year}-${month}-${day}T${hour}:${minute}:${Math.min(Number(second), 59).toString().padStart(2, '0')}${fraction.slice(0, 4)}${zone!.toUpperCase()}`;
   const ms = Date.parse(normalised);
   if (Number.isNaN(ms)) return null;
   // Reject dates that Date.parse rolled over (2026-02-31 → March 3).
-  const offsetMs = zone === 'Z' || zone === 'z' ? 0 : (zone!.startsWith('-') ? -1 : 1) * (Number(zone!.slice(1, 3)) * 60 + Number(zone!.slice(4, 6))) * 60_000;
+  const offsetMs =
+    zone === 'Z' || zone === 'z'
+      ? 0
+      : (zone!.startsWith('-') ? -1 : 1) *
+        (Number(zone!.slice(1, 3)) * 60 + Number(zone!.slice(4, 6))) *
+        60_000;
   if (new Date(ms + offsetMs).getUTCDate() !== Number(day)) return null;
   return ms;
 }
@@ -56,10 +67,21 @@ const offsetFormatters = new LruCache<string, Intl.DateTimeFormat>(1000);
 function zoneOffsetMinutes(ms: number, timeZone: string): number {
   const format = offsetFormatters.getOrSet(
     timeZone,
-    () => new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }),
+    () =>
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      }),
   );
   const p: Record<string, number> = {};
-  for (const part of format.formatToParts(ms)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  for (const part of format.formatToParts(ms))
+    if (part.type !== 'literal') p[part.type] = Number(part.value);
   const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!, p.second!);
   return Math.round((asUtc - (ms - (((ms % 1000) + 1000) % 1000))) / 60_000);
 }

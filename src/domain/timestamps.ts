@@ -11,7 +11,9 @@ import { isOpenState, type Incident, type IncidentState } from './types.ts';
 export function announcedAt(incident: Incident): number {
   const start = instant(incident.created_at);
   // Records written before `recorded_at` was kept: a message without a client time carries the server's.
-  const recorded = incident.recorded_at ? [instant(incident.recorded_at)] : incident.messages.map((m) => instant(m.created_at));
+  const recorded = incident.recorded_at
+    ? [instant(incident.recorded_at)]
+    : incident.messages.map((m) => instant(m.created_at));
   return Math.min(start, ...recorded);
 }
 
@@ -27,7 +29,10 @@ function lastWriteAt(incident: Incident, now: number): number {
 /** The start and end of a maintenance window that have already passed while it was open: the clock moved it on. */
 function passedWindowEdges(incident: Incident, now: number): number[] {
   if (!incident.is_scheduled || incident.persistent || !isOpenState(incident.state)) return [];
-  const edges = [instant(incident.created_at), ...(isZeroTime(incident.scheduled_end) ? [] : [instant(incident.scheduled_end)])];
+  const edges = [
+    instant(incident.created_at),
+    ...(isZeroTime(incident.scheduled_end) ? [] : [instant(incident.scheduled_end)]),
+  ];
   return edges.filter((t) => t <= now);
 }
 

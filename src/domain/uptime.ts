@@ -68,7 +68,10 @@ export interface UptimeSeries {
 }
 
 /** Minutes that another source (cluster health) observed for one component and day; merged as the worst of both. */
-export type HealthDayLookup = (component: string, date: string) => Partial<Omit<DayMinutes, 'observed'>> | undefined;
+export type HealthDayLookup = (
+  component: string,
+  date: string,
+) => Partial<Omit<DayMinutes, 'observed'>> | undefined;
 
 export interface UptimeOptions {
   incidents: readonly Incident[];
@@ -109,10 +112,13 @@ export function incidentInterval(incident: Incident, now: number): Omit<Interval
     // The planned window; an unresolved or monitoring maintenance past its end (an overrun) lasts
     // until someone closes it; one resolved early ends then; a cancelled one never happened.
     if (incident.state === CANCELLED) return null;
-    const plannedEnd = isZeroTime(incident.scheduled_end) ? start : Math.max(start, instant(incident.scheduled_end));
+    const plannedEnd = isZeroTime(incident.scheduled_end)
+      ? start
+      : Math.max(start, instant(incident.scheduled_end));
     let end = plannedEnd;
     if ((incident.state === 0 || incident.state === 2) && plannedEnd < now) end = now;
-    if (incident.state === RESOLVED) end = Math.max(start, Math.min(plannedEnd, incidentEnd(incident) ?? plannedEnd));
+    if (incident.state === RESOLVED)
+      end = Math.max(start, Math.min(plannedEnd, incidentEnd(incident) ?? plannedEnd));
     end = Math.min(end, now);
     return end > start ? { start, end, state: 1, scheduled: true } : null;
   }
@@ -144,7 +150,8 @@ function overrideIntervals(changes: readonly OverrideChange[], now: number): Int
     const { at, state } = changes[i]!;
     const end = Math.min(now, i + 1 < changes.length ? changes[i + 1]!.at : now);
     // Not an incident: no guid, so the day's incident list leaves it out.
-    if (state !== null && state !== 0 && end > at) intervals.push({ start: at, end, state, guid: '', scheduled: false });
+    if (state !== null && state !== 0 && end > at)
+      intervals.push({ start: at, end, state, guid: '', scheduled: false });
   }
   return intervals;
 }
@@ -152,7 +159,18 @@ function overrideIntervals(changes: readonly OverrideChange[], now: number): Int
 const dateFormatters = new LruCache<string, Intl.DateTimeFormat>(1000);
 /** `YYYY-MM-DD` of an instant in a zone. */
 export function localDate(ms: number, timeZone: string): string {
-  return dateFormatters.getOrSet(timeZone, () => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })).format(ms);
+  return dateFormatters
+    .getOrSet(
+      timeZone,
+      () =>
+        new Intl.DateTimeFormat('en-CA', {
+          timeZone,
+          year: 'numeric',
+          month: '2-digit',
+          day: '2-digit',
+        }),
+    )
+    .format(ms);
 }
 
 export interface Days {
@@ -174,7 +192,9 @@ export function localDays(now: number, count: number, timeZone: string): Days {
   const starts: number[] = [today];
   while (starts.length < count) starts.push(startOfDay(starts[starts.length - 1]! - 1, timeZone));
   starts.reverse();
-  const ends = starts.map((_, i) => (i + 1 < starts.length ? starts[i + 1]! : startOfDay(today + DAY_MS + 3 * 3_600_000, timeZone)));
+  const ends = starts.map((_, i) =>
+    i + 1 < starts.length ? starts[i + 1]! : startOfDay(today + DAY_MS + 3 * 3_600_000, timeZone),
+  );
   const days: Days = { starts, ends, dates: starts.map((s) => localDate(s, timeZone)) };
   daysCache.set(key, days);
   return days;
@@ -190,7 +210,12 @@ function emptyMinutes(): DayMinutes {
 }
 
 /** Worst-state minutes of a set of intervals, clipped to [from, to). */
-function sweep(intervals: readonly Interval[], from: number, to: number, minutes: DayMinutes): void {
+function sweep(
+  intervals: readonly Interval[],
+  from: number,
+  to: number,
+  minutes: DayMinutes,
+): void {
   const events: Array<[number, number, ComponentState]> = [];
   for (const iv of intervals) {
     const s = Math.max(iv.start, from);
@@ -256,15 +281,22 @@ export function computeUptime(options: UptimeOptions): Map<string, UptimeSeries>
   for (const incident of options.incidents) {
     const times = parsedTimes(incident);
     // Cheap rejections first: started after now, or closed before the window.
-    if (times.start >= now || (times.closedAt !== null && times.closedAt < windowStart && !incident.is_scheduled)) continue;
+    if (
+      times.start >= now ||
+      (times.closedAt !== null && times.closedAt < windowStart && !incident.is_scheduled)
+    )
+      continue;
     for (const iv of incidentIntervals(incident, now)) {
       if (iv.end <= windowStart) continue;
-      for (const component of incident.components) byComponent.get(component)?.push({ ...iv, guid: incident.guid });
+      for (const component of incident.components)
+        byComponent.get(component)?.push({ ...iv, guid: incident.guid });
     }
   }
   for (const [component, changes] of options.overrides ?? []) {
     const intervals = byComponent.get(component);
-    if (intervals) for (const iv of overrideIntervals(changes, now)) if (iv.end > windowStart) intervals.push(iv);
+    if (intervals)
+      for (const iv of overrideIntervals(changes, now))
+        if (iv.end > windowStart) intervals.push(iv);
   }
   const result = new Map<string, UptimeSeries>();
   for (const component of options.components) {
@@ -306,9 +338,18 @@ export function computeUptime(options: UptimeOptions): Map<string, UptimeSeries>
         counted += minutes.observed - minutes.maintenance;
       }
       const incidents: string[] = [];
-      for (const iv of touching) if (!iv.scheduled && iv.guid && !incidents.includes(iv.guid)) incidents.push(iv.guid);
+      for (const iv of touching)
+        if (!iv.scheduled && iv.guid && !incidents.includes(iv.guid)) incidents.push(iv.guid);
       if (minutes.observed > 0) covered++;
-      days[i] = { date, start, end, minutes, worst: minutes.observed > 0 ? worstOf(minutes) : null, uptime, incidents };
+      days[i] = {
+        date,
+        start,
+        end,
+        minutes,
+        worst: minutes.observed > 0 ? worstOf(minutes) : null,
+        uptime,
+        incidents,
+      };
     }
     result.set(component, {
       component,
@@ -326,9 +367,12 @@ export function computeUptime(options: UptimeOptions): Map<string, UptimeSeries>
  * local day, id `<component>/<YYYY-MM-DD>`, body `{ component, date, major, partial, degraded, maintenance }`
  * in minutes. Until then the store holds none and this lookup answers undefined.
  */
-export function healthDaysFromRecords(records: ReadonlyArray<{ id: string; body: unknown }>): HealthDayLookup {
+export function healthDaysFromRecords(
+  records: ReadonlyArray<{ id: string; body: unknown }>,
+): HealthDayLookup {
   const table = new Map<string, Partial<Omit<DayMinutes, 'observed'>>>();
-  const num = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.min(value, 1500) : 0);
+  const num = (value: unknown) =>
+    typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.min(value, 1500) : 0;
   for (const record of records) {
     const body = record.body as Record<string, unknown> | null;
     if (!body || typeof body !== 'object') continue;

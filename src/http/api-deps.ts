@@ -51,6 +51,8 @@ export function apiDeps(services: ApiServices): ApiDeps {
     limits: services.limits ?? createLimits(now),
     startedAt: services.startedAt,
     now,
-    ...(services.extraComponentStates ? { extraComponentStates: services.extraComponentStates } : {}),
+    ...(services.extraComponentStates
+      ? { extraComponentStates: services.extraComponentStates }
+      : {}),
   };
 }

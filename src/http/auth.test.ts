@@ -9,7 +9,9 @@ describe('createAuthenticator', () => {
   it('knows the admin user (every scope) and rejects a wrong password or user', async () => {
     const admin = await auth.authenticate(AUTH.admin);
     expect(admin?.actor).toEqual({ type: 'user', name: 'admin' });
-    expect(['read', 'write:incidents', 'admin'].every((s) => hasScope(admin!, s as never))).toBe(true);
+    expect(['read', 'write:incidents', 'admin'].every((s) => hasScope(admin!, s as never))).toBe(
+      true,
+    );
     expect(await auth.authenticate(AUTH.wrongPassword)).toBeNull();
     expect(await auth.authenticate(`Basic ${btoa('root:s3cret-password')}`)).toBeNull();
     expect(await auth.authenticate(`basic ${btoa('admin:s3cret-password')}`)).not.toBeNull();
@@ -28,7 +30,18 @@ describe('createAuthenticator', () => {
   });
 
   it('rejects missing, malformed and unknown credentials', async () => {
-    for (const header of [undefined, '', 'Bearer', 'Bearer ', AUTH.unknownToken, 'Basic', 'Basic !!!', `Basic ${btoa('no-colon')}`, 'Digest x', 'reader-token-0123456789']) {
+    for (const header of [
+      undefined,
+      '',
+      'Bearer',
+      'Bearer ',
+      AUTH.unknownToken,
+      'Basic',
+      'Basic !!!',
+      `Basic ${btoa('no-colon')}`,
+      'Digest x',
+      'reader-token-0123456789',
+    ]) {
       expect(await auth.authenticate(header), String(header)).toBeNull();
     }
   });

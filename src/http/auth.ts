@@ -50,7 +50,9 @@ const ALL_SCOPES: ReadonlySet<Scope> = new Set(['read', 'write:incidents', 'admi
 
 function decodeBasic(encoded: string): { user: string; password: string } | null {
   try {
-    const decoded = new TextDecoder().decode(Uint8Array.from(atob(encoded), (ch) => ch.charCodeAt(0)));
+    const decoded = new TextDecoder().decode(
+      Uint8Array.from(atob(encoded), (ch) => ch.charCodeAt(0)),
+    );
     const colon = decoded.indexOf(':');
     return colon < 0 ? null : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
   } catch {
@@ -65,7 +67,9 @@ export function credentialAccount(authorization: string): string {
   return TOKEN_ACCOUNT;
 }
 
-export function createAuthenticator(config: Pick<Config, 'username' | 'password' | 'api_tokens'>): Authenticator {
+export function createAuthenticator(
+  config: Pick<Config, 'username' | 'password' | 'api_tokens'>,
+): Authenticator {
   const admin = Promise.all([sha256(config.username), sha256(config.password)]);
   const tokens = Promise.all(
     config.api_tokens.map(async (token) => ({
@@ -84,17 +88,23 @@ export function createAuthenticator(config: Pick<Config, 'username' | 'password'
         const basic = decodeBasic(credentials);
         if (!basic) return null;
         const [user, password] = await admin;
-        const [givenUser, givenPassword] = await Promise.all([sha256(basic.user), sha256(basic.password)]);
+        const [givenUser, givenPassword] = await Promise.all([
+          sha256(basic.user),
+          sha256(basic.password),
+        ]);
         // Both halves are always compared, so a right user name with a wrong password takes as long as anything else.
         const userOk = digestsEqual(user, givenUser);
         const passwordOk = digestsEqual(password, givenPassword);
-        return userOk && passwordOk && config.password ? { actor: { type: 'user', name: config.username }, scopes: ALL_SCOPES } : null;
+        return userOk && passwordOk && config.password
+          ? { actor: { type: 'user', name: config.username }, scopes: ALL_SCOPES }
+          : null;
       }
       if (scheme.toLowerCase() === 'bearer' && credentials) {
         const given = await sha256(credentials);
         let match: Principal | null = null;
         for (const token of await tokens) {
-          if (digestsEqual(token.digest, given) && token.usable && !match) match = { actor: { type: 'token', name: token.name }, scopes: token.scopes };
+          if (digestsEqual(token.digest, given) && token.usable && !match)
+            match = { actor: { type: 'token', name: token.name }, scopes: token.scopes };
         }
         return match;
       }

@@ -14,7 +14,10 @@ export type BodyProblem =
 
 export type BodyResult<T> = { ok: true; value: T } | { ok: false; problem: BodyProblem };
 
-export async function readText(request: Request, limit = DEFAULT_BODY_LIMIT): Promise<BodyResult<string>> {
+export async function readText(
+  request: Request,
+  limit = DEFAULT_BODY_LIMIT,
+): Promise<BodyResult<string>> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (declared > limit) return { ok: false, problem: { kind: 'too_large', limit } };
   if (!request.body) return { ok: true, value: '' };
@@ -33,7 +36,13 @@ export async function readText(request: Request, limit = DEFAULT_BODY_LIMIT): Pr
       chunks.push(value);
     }
   } catch (error) {
-    return { ok: false, problem: { kind: 'unreadable', message: error instanceof Error ? error.message : String(error) } };
+    return {
+      ok: false,
+      problem: {
+        kind: 'unreadable',
+        message: error instanceof Error ? error.message : String(error),
+      },
+    };
   }
   const bytes = new Uint8Array(size);
   let offset = 0;
@@ -49,20 +58,35 @@ export async function readText(request: Request, limit = DEFAULT_BODY_LIMIT): Pr
 }
 
 export function parseJson(text: string): BodyResult<unknown> {
-  if (text.trim() === '') return { ok: false, problem: { kind: 'bad_json', message: 'the body is empty; a JSON document is expected' } };
+  if (text.trim() === '')
+    return {
+      ok: false,
+      problem: { kind: 'bad_json', message: 'the body is empty; a JSON document is expected' },
+    };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {
-    return { ok: false, problem: { kind: 'bad_json', message: `the body is not valid JSON: ${error instanceof Error ? error.message : String(error)}` } };
+    return {
+      ok: false,
+      problem: {
+        kind: 'bad_json',
+        message: `the body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      },
+    };
   }
 }
 
-const isJsonType = (contentType: string) => /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType.trim());
+const isJsonType = (contentType: string) =>
+  /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType.trim());
 
 /** A JSON body for the strict APIs: JSON content type required, size limited, parsed. */
-export async function readJson(request: Request, limit = DEFAULT_BODY_LIMIT): Promise<BodyResult<unknown>> {
+export async function readJson(
+  request: Request,
+  limit = DEFAULT_BODY_LIMIT,
+): Promise<BodyResult<unknown>> {
   const contentType = request.headers.get('content-type') ?? '';
-  if (!isJsonType(contentType)) return { ok: false, problem: { kind: 'unsupported_media_type', contentType } };
+  if (!isJsonType(contentType))
+    return { ok: false, problem: { kind: 'unsupported_media_type', contentType } };
   const text = await readText(request, limit);
   return text.ok ? parseJson(text.value) : text;
 }

@@ -6,7 +6,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseProxyRange } from '../config/proxy-range.ts';
 import { ConfigError, parseConfig } from '../config/parse.ts';
-import { ADMIN, createFixtureApp, fixtureConfig, type FixtureApp } from '../../test/support/status-fixture.ts';
+import {
+  ADMIN,
+  createFixtureApp,
+  fixtureConfig,
+  type FixtureApp,
+} from '../../test/support/status-fixture.ts';
 import { resolveClient } from './client-address.ts';
 
 const ranges = ['10.0.0.0/8', '127.0.0.1', 'fd00::/8'].map(parseProxyRange);
@@ -52,11 +57,23 @@ describe('trusted_proxies in the config', () => {
 describe('throttling behind a reverse proxy', () => {
   let f: FixtureApp | undefined;
   afterEach(() => f?.stop());
-  const viaProxy = (forwardedFor: string) => ({ incoming: { socket: { remoteAddress: '10.0.0.2' } }, forwardedFor });
+  const viaProxy = (forwardedFor: string) => ({
+    incoming: { socket: { remoteAddress: '10.0.0.2' } },
+    forwardedFor,
+  });
 
   async function audit(app: FixtureApp, password: string, forwardedFor: string) {
     const { incoming } = viaProxy(forwardedFor);
-    const response = await app.app.request('http://status.test/api/v1/audit', { headers: { Authorization: `Basic ${btoa(`${ADMIN.username}:${password}`)}`, 'X-Forwarded-For': forwardedFor } }, { incoming });
+    const response = await app.app.request(
+      'http://status.test/api/v1/audit',
+      {
+        headers: {
+          Authorization: `Basic ${btoa(`${ADMIN.username}:${password}`)}`,
+          'X-Forwarded-For': forwardedFor,
+        },
+      },
+      { incoming },
+    );
     return response.status;
   }
 

@@ -10,10 +10,15 @@ import ipaddr from 'ipaddr.js';
 import { parseProxyRange, type ProxyRange } from '../config/proxy-range.ts';
 
 function normalised(address: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
-  const bare = address.trim().replace(/^\[(.*)\](?::\d+)?$/, '$1').split('%')[0]!;
+  const bare = address
+    .trim()
+    .replace(/^\[(.*)\](?::\d+)?$/, '$1')
+    .split('%')[0]!;
   if (!ipaddr.isValid(bare)) return undefined;
   const parsed = ipaddr.parse(bare);
-  return parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? (parsed as ipaddr.IPv6).toIPv4Address() : parsed;
+  return parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()
+    ? (parsed as ipaddr.IPv6).toIPv4Address()
+    : parsed;
 }
 
 function inRanges(address: ipaddr.IPv4 | ipaddr.IPv6, ranges: readonly ProxyRange[]): boolean {
@@ -21,7 +26,11 @@ function inRanges(address: ipaddr.IPv4 | ipaddr.IPv6, ranges: readonly ProxyRang
 }
 
 /** The client behind `peer`, given the request's `X-Forwarded-For` and the trusted proxy ranges. */
-export function resolveClient(peer: string, forwardedFor: string | undefined, ranges: readonly ProxyRange[]): string {
+export function resolveClient(
+  peer: string,
+  forwardedFor: string | undefined,
+  ranges: readonly ProxyRange[],
+): string {
   let current = normalised(peer);
   if (!current || ranges.length === 0 || !forwardedFor) return peer;
   const hops = forwardedFor.split(',');
@@ -46,7 +55,10 @@ const CLIENT = 'staunch.clientAddress';
 export function clientAddressMiddleware(trustedProxies: readonly string[]): MiddlewareHandler {
   const ranges = trustedProxies.map(parseProxyRange);
   return async (c, next) => {
-    c.set(CLIENT as never, resolveClient(peerAddress(c), c.req.header('x-forwarded-for'), ranges) as never);
+    c.set(
+      CLIENT as never,
+      resolveClient(peerAddress(c), c.req.header('x-forwarded-for'), ranges) as never,
+    );
     await next();
   };
 }

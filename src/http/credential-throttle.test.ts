@@ -21,7 +21,11 @@ describe('CredentialThrottle', () => {
 
   it('gives a new client one guess while the account is under attack, and none of it applies to a known client', () => {
     const clock = { now: 0 };
-    const throttle = new CredentialThrottle(() => clock.now, { clientLimit: 5, accountLimit: 10, windowMs: WINDOW });
+    const throttle = new CredentialThrottle(() => clock.now, {
+      clientLimit: 5,
+      accountLimit: 10,
+      windowMs: WINDOW,
+    });
     throttle.succeeded('192.0.2.1');
     for (let i = 0; i < 10; i++) throttle.failed(`198.51.100.${i}`, userAccount('admin'));
     throttle.failed('198.51.100.200', userAccount('admin'));
@@ -38,7 +42,11 @@ describe('CredentialThrottle', () => {
 
   it('keeps memory bounded under a spray of addresses and user names', () => {
     const throttle = new CredentialThrottle(() => 0, { capacity: 500 });
-    for (let i = 0; i < 20_000; i++) throttle.failed(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, userAccount(`user-${i}`));
+    for (let i = 0; i < 20_000; i++)
+      throttle.failed(
+        `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+        userAccount(`user-${i}`),
+      );
     expect(throttle.size).toBeLessThanOrEqual(1_000);
   });
 });

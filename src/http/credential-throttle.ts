@@ -52,7 +52,10 @@ export class CredentialThrottle {
     const client = clientKey(address);
     this.accounts.hit(account);
     const underAttack = this.accounts.blockedFor(account) > 0;
-    this.clients.hit(client, underAttack && this.known.count(client) === 0 ? this.clients.limit : 1);
+    this.clients.hit(
+      client,
+      underAttack && this.known.count(client) === 0 ? this.clients.limit : 1,
+    );
   }
 
   succeeded(address: string): void {

@@ -21,7 +21,11 @@ export function healthRoutes(deps: HealthDeps): Hono {
   const app = new Hono();
   app.get('/healthz', (c) => {
     c.header('Cache-Control', 'no-store');
-    return c.json({ status: 'ok', version: deps.version, uptime_seconds: Math.round((deps.now() - deps.startedAt.getTime()) / 1000) });
+    return c.json({
+      status: 'ok',
+      version: deps.version,
+      uptime_seconds: Math.round((deps.now() - deps.startedAt.getTime()) / 1000),
+    });
   });
   app.get('/readyz', async (c) => {
     const targets = deps.targets().map((t) => ({
@@ -41,13 +45,31 @@ export function healthRoutes(deps: HealthDeps): Hono {
     const known = knownState({ loadState: load }).known;
     const ready = writable > 0 && known;
     c.header('Cache-Control', 'no-store');
-    const view = load.source === 'none' ? 'loading' : load.source === 'snapshot' ? 'last_known_snapshot' : 'loaded';
+    const view =
+      load.source === 'none'
+        ? 'loading'
+        : load.source === 'snapshot'
+          ? 'last_known_snapshot'
+          : 'loaded';
     const status = ready ? 'ready' : writable === 0 ? 'unavailable' : 'loading';
     // Anonymous probes get the verdict and each target's kind and state; where the targets live (host,
     // user, database, bucket, key id) and their errors are for a read token or the admin.
     if (!(await deps.mayInspect(c))) {
-      const summary = targets.map((t) => ({ driver: t.driver, state: t.state, latency_ms: t.latency_ms }));
-      return c.json({ status, view, writable_targets: writable, target_count: targets.length, targets: summary }, ready ? 200 : 503);
+      const summary = targets.map((t) => ({
+        driver: t.driver,
+        state: t.state,
+        latency_ms: t.latency_ms,
+      }));
+      return c.json(
+        {
+          status,
+          view,
+          writable_targets: writable,
+          target_count: targets.length,
+          targets: summary,
+        },
+        ready ? 200 : 503,
+      );
     }
     return c.json({ status, view, writable_targets: writable, targets }, ready ? 200 : 503);
   });

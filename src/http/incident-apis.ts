@@ -17,6 +17,9 @@ export function incidentApis(services: ApiServices & { version: string; pages: P
   app.route('/', statusetatApi(deps, services.pages));
   app.route('/', statuspageApi(deps));
   app.route('/', nativeApi(deps));
-  app.route('/', openApiRoute({ version: services.version, serverUrl: services.config.base_info.base_url }));
+  app.route(
+    '/',
+    openApiRoute({ version: services.version, serverUrl: services.config.base_info.base_url }),
+  );
   return app;
 }

@@ -13,5 +13,8 @@ export interface Limits {
 }
 
 export function createLimits(now: () => number): Limits {
-  return { credentials: new CredentialThrottle(now), subscriptions: new RateLimiter(10, 60 * 60_000, now) };
+  return {
+    credentials: new CredentialThrottle(now),
+    subscriptions: new RateLimiter(10, 60 * 60_000, now),
+  };
 }

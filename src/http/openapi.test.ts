@@ -15,9 +15,16 @@ type Operation = {
   security: unknown[];
   parameters: { name: string; in: string }[];
   requestBody?: { content: { 'application/json': { schema: Record<string, unknown> } } };
-  responses: Record<string, { content?: { 'application/json': { schema: Record<string, unknown> } } }>;
+  responses: Record<
+    string,
+    { content?: { 'application/json': { schema: Record<string, unknown> } } }
+  >;
 };
-type Document = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> } };
+type Document = {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+};
 
 async function fetchDocument(): Promise<Document> {
   const response = await t.request('/api/openapi.json');
@@ -37,7 +44,9 @@ describe('/api/openapi.json', () => {
       expect(operation!.responses[route.status]).toBeDefined();
       expect(operation!.responses['401']).toBeDefined();
       const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-      expect(operation!.parameters.filter((p) => p.in === 'path').map((p) => p.name)).toEqual(pathParams);
+      expect(operation!.parameters.filter((p) => p.in === 'path').map((p) => p.name)).toEqual(
+        pathParams,
+      );
     }
     const operations = Object.values(doc.paths).flatMap((p) => Object.values(p));
     expect(new Set(operations.map((o) => o.operationId)).size).toBe(NATIVE_ROUTES.length);
@@ -46,10 +55,17 @@ describe('/api/openapi.json', () => {
   it('takes its request schemas from the zod schemas that validate requests', async () => {
     const doc = await fetchDocument();
     for (const route of NATIVE_ROUTES.filter((r) => r.body)) {
-      const { $schema: _dialect, ...expected } = z.toJSONSchema(route.body!, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
-      expect(doc.paths[route.path]![route.method]!.requestBody!.content['application/json'].schema).toEqual(expected);
+      const { $schema: _dialect, ...expected } = z.toJSONSchema(route.body!, {
+        io: 'input',
+        target: 'draft-2020-12',
+        unrepresentable: 'any',
+      }) as Record<string, unknown>;
+      expect(
+        doc.paths[route.path]![route.method]!.requestBody!.content['application/json'].schema,
+      ).toEqual(expected);
     }
-    const create = doc.paths['/api/v1/incidents']!.post!.requestBody!.content['application/json'].schema as { required: string[]; additionalProperties: boolean };
+    const create = doc.paths['/api/v1/incidents']!.post!.requestBody!.content['application/json']
+      .schema as { required: string[]; additionalProperties: boolean };
     expect(create.required.sort()).toEqual(['components', 'title']);
     expect(create.additionalProperties).toBe(false);
   });
@@ -58,19 +74,53 @@ describe('/api/openapi.json', () => {
     const doc = await fetchDocument();
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     const check = (path: string, method: string, status: number, body: unknown) => {
-      const declared = doc.paths[path]![method]!.responses[status]!.content!['application/json'].schema;
-      const schema = declared.$ref === '#/components/schemas/Error' ? (doc.components.schemas.Error as Record<string, unknown>) : declared;
+      const declared =
+        doc.paths[path]![method]!.responses[status]!.content!['application/json'].schema;
+      const schema =
+        declared.$ref === '#/components/schemas/Error'
+          ? (doc.components.schemas.Error as Record<string, unknown>)
+          : declared;
       const validate = ajv.compile(schema);
       expect(validate(body), `${method} ${path}: ${ajv.errorsText(validate.errors)}`).toBe(true);
     };
-    const created = await t.request('/api/v1/incidents', { method: 'POST', auth: AUTH.admin, json: { title: 'x', components: ['Public - API'], metadata: { a: 'b' } } });
+    const created = await t.request('/api/v1/incidents', {
+      method: 'POST',
+      auth: AUTH.admin,
+      json: { title: 'x', components: ['Public - API'], metadata: { a: 'b' } },
+    });
     const incident = (await created.json()) as { id: string };
     check('/api/v1/incidents', 'post', 201, incident);
-    check('/api/v1/incidents', 'get', 200, await (await t.request('/api/v1/incidents', { auth: AUTH.admin })).json());
-    check('/api/v1/status', 'get', 200, await (await t.request('/api/v1/status', { auth: AUTH.admin })).json());
-    check('/api/v1/components', 'get', 200, await (await t.request('/api/v1/components', { auth: AUTH.admin })).json());
-    check('/api/v1/audit', 'get', 200, await (await t.request('/api/v1/audit', { auth: AUTH.admin })).json());
-    const problem = await (await t.request('/api/v1/incidents', { method: 'POST', auth: AUTH.admin, json: { title: 'x', components: ['nope'] } })).json();
+    check(
+      '/api/v1/incidents',
+      'get',
+      200,
+      await (await t.request('/api/v1/incidents', { auth: AUTH.admin })).json(),
+    );
+    check(
+      '/api/v1/status',
+      'get',
+      200,
+      await (await t.request('/api/v1/status', { auth: AUTH.admin })).json(),
+    );
+    check(
+      '/api/v1/components',
+      'get',
+      200,
+      await (await t.request('/api/v1/components', { auth: AUTH.admin })).json(),
+    );
+    check(
+      '/api/v1/audit',
+      'get',
+      200,
+      await (await t.request('/api/v1/audit', { auth: AUTH.admin })).json(),
+    );
+    const problem = await (
+      await t.request('/api/v1/incidents', {
+        method: 'POST',
+        auth: AUTH.admin,
+        json: { title: 'x', components: ['nope'] },
+      })
+    ).json();
     check('/api/v1/incidents', 'post', 400, problem);
   });
 });

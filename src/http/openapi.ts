@@ -11,34 +11,61 @@ import { errorResponse } from './native/schemas.ts';
 type JsonSchema = Record<string, unknown>;
 
 const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }) as JsonSchema;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io,
+    target: 'draft-2020-12',
+    unrepresentable: 'any',
+  }) as JsonSchema;
   return rest;
 };
 
 const ERROR_REF = { $ref: '#/components/schemas/Error' };
-const errorReply = (description: string) => ({ description, content: { 'application/json': { schema: ERROR_REF } } });
+const errorReply = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: ERROR_REF } },
+});
 
 function parameters(route: NativeRoute) {
-  const path = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+  const path = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+    name: m[1],
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
   const query = route.query ? schemaOf(route.query, 'input') : undefined;
   const properties = (query?.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((query?.required as string[] | undefined) ?? []);
-  return [...path, ...Object.entries(properties).map(([name, schema]) => ({ name, in: 'query', required: required.has(name), schema }))];
+  return [
+    ...path,
+    ...Object.entries(properties).map(([name, schema]) => ({
+      name,
+      in: 'query',
+      required: required.has(name),
+      schema,
+    })),
+  ];
 }
 
 function operation(route: NativeRoute) {
   const responses: Record<string, unknown> = {
-    [route.status]: route.response ? { description: 'Success', content: { 'application/json': { schema: schemaOf(route.response, 'output') } } } : { description: 'Done' },
+    [route.status]: route.response
+      ? {
+          description: 'Success',
+          content: { 'application/json': { schema: schemaOf(route.response, 'output') } },
+        }
+      : { description: 'Done' },
     401: errorReply('No or unknown credentials'),
     403: errorReply(`The credentials lack the "${route.scope}" scope`),
   };
   if (route.path.includes('{')) responses[404] = errorReply('Unknown id');
-  if (route.body || route.query) responses[400] = errorReply('Invalid input; `details` names each failing field');
+  if (route.body || route.query)
+    responses[400] = errorReply('Invalid input; `details` names each failing field');
   if (route.body) {
     responses[413] = errorReply('Body larger than 256 KiB');
     responses[415] = errorReply('Body is not JSON');
   }
-  if (route.method !== 'get') responses[503] = errorReply('Not enough storage targets took the write; nothing changed');
+  if (route.method !== 'get')
+    responses[503] = errorReply('Not enough storage targets took the write; nothing changed');
   return {
     operationId: route.operationId,
     summary: route.summary,
@@ -46,7 +73,10 @@ function operation(route: NativeRoute) {
     'x-required-scope': route.scope,
     parameters: parameters(route),
     ...(route.body && {
-      requestBody: { required: !route.bodyOptional, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } },
+      requestBody: {
+        required: !route.bodyOptional,
+        content: { 'application/json': { schema: schemaOf(route.body, 'input') } },
+      },
     }),
     responses,
   };
@@ -67,8 +97,16 @@ export function openApiDocument(options: { version: string; serverUrl: string })
     servers: [{ url: options.serverUrl }],
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'An API token from the config `api_tokens`.' },
-        basic: { type: 'http', scheme: 'basic', description: 'The configured admin user; has every scope.' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API token from the config `api_tokens`.',
+        },
+        basic: {
+          type: 'http',
+          scheme: 'basic',
+          description: 'The configured admin user; has every scope.',
+        },
       },
       schemas: { Error: schemaOf(errorResponse, 'output') },
     },

@@ -8,9 +8,14 @@ import { credentialAccount, type Authenticator, type Principal } from './auth.ts
 import type { CredentialThrottle } from './credential-throttle.ts';
 import { clientAddress } from './rate-limit.ts';
 
-export type RequestAuth = { principal: Principal } | { principal: null; retryAfterSeconds?: number };
+export type RequestAuth =
+  { principal: Principal } | { principal: null; retryAfterSeconds?: number };
 
-export async function authenticateRequest(c: Context, auth: Authenticator, throttle: CredentialThrottle): Promise<RequestAuth> {
+export async function authenticateRequest(
+  c: Context,
+  auth: Authenticator,
+  throttle: CredentialThrottle,
+): Promise<RequestAuth> {
   const authorization = c.req.header('authorization');
   // No credentials is not a guess: anonymous callers are told to authenticate, not throttled.
   if (!authorization) return { principal: null };

@@ -14,7 +14,9 @@ export function fromThisOrigin(c: Context): boolean {
   return c.req.header('origin') === new URL(c.req.url).origin;
 }
 
-export function sameOrigin(refuse: (c: Context) => Response | Promise<Response>): MiddlewareHandler {
+export function sameOrigin(
+  refuse: (c: Context) => Response | Promise<Response>,
+): MiddlewareHandler {
   const check = csrf();
   return async (c, next) => {
     try {

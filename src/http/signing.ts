@@ -9,7 +9,15 @@ const encoder = new TextEncoder();
 const keys = new LruCache<string, Promise<CryptoKey>>(100);
 
 function hmacKey(secret: string): Promise<CryptoKey> {
-  return keys.getOrSet(secret, () => crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']));
+  return keys.getOrSet(secret, () =>
+    crypto.subtle.importKey(
+      'raw',
+      encoder.encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    ),
+  );
 }
 
 export function base64url(bytes: ArrayBuffer): string {
@@ -19,7 +27,9 @@ export function base64url(bytes: ArrayBuffer): string {
 }
 
 export async function hmac(secret: string, message: string): Promise<string> {
-  return base64url(await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(message)));
+  return base64url(
+    await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(message)),
+  );
 }
 
 /** Compare two strings without an early exit on the first difference. */

@@ -1,7 +1,11 @@
 /** Anonymous subscriptions are limited per client, on the page's form and `/v1/subscribe` together. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listSubscribers } from '../domain/subscribers.ts';
-import { createFixtureApp, fixtureConfig, type FixtureApp } from '../../test/support/status-fixture.ts';
+import {
+  createFixtureApp,
+  fixtureConfig,
+  type FixtureApp,
+} from '../../test/support/status-fixture.ts';
 
 const ORIGIN = 'http://status.test';
 const from = (address: string) => ({ incoming: { socket: { remoteAddress: address } } });
@@ -13,14 +17,26 @@ describe('subscription limits', () => {
   });
   afterEach(() => f.stop());
 
-  const viaApi = (email: string, address: string) => Promise.resolve(f.app.request(`${ORIGIN}/v1/subscribe?email=${encodeURIComponent(email)}`, {}, from(address)));
+  const viaApi = (email: string, address: string) =>
+    Promise.resolve(
+      f.app.request(`${ORIGIN}/v1/subscribe?email=${encodeURIComponent(email)}`, {}, from(address)),
+    );
   const viaForm = (email: string, address: string) =>
     Promise.resolve(
-      f.app.request(`${ORIGIN}/subscribe`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: ORIGIN }, body: `email=${encodeURIComponent(email)}` }, from(address)),
+      f.app.request(
+        `${ORIGIN}/subscribe`,
+        {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: ORIGIN },
+          body: `email=${encodeURIComponent(email)}`,
+        },
+        from(address),
+      ),
     );
 
   it('answers /v1/subscribe with 429 and Retry-After after 10 subscriptions an hour from one address, storing nothing more', async () => {
-    for (let i = 0; i < 10; i++) expect((await viaApi(`user${i}@example.com`, '203.0.113.9')).status).toBe(201);
+    for (let i = 0; i < 10; i++)
+      expect((await viaApi(`user${i}@example.com`, '203.0.113.9')).status).toBe(201);
     const refused = await viaApi('one-too-many@example.com', '203.0.113.9');
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -34,8 +50,10 @@ describe('subscription limits', () => {
   });
 
   it('shares the count with the page form, so switching surfaces does not start over', async () => {
-    for (let i = 0; i < 5; i++) expect((await viaForm(`form${i}@example.com`, '198.51.100.4')).status).toBe(200);
-    for (let i = 0; i < 5; i++) expect((await viaApi(`api${i}@example.com`, '198.51.100.4')).status).toBe(201);
+    for (let i = 0; i < 5; i++)
+      expect((await viaForm(`form${i}@example.com`, '198.51.100.4')).status).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await viaApi(`api${i}@example.com`, '198.51.100.4')).status).toBe(201);
     expect((await viaApi('more@example.com', '198.51.100.4')).status).toBe(429);
     expect((await viaForm('more@example.com', '198.51.100.4')).status).toBe(429);
   });

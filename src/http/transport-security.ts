@@ -11,6 +11,7 @@ export const HSTS = 'max-age=31536000';
 export function transportSecurity(servesTls: boolean): MiddlewareHandler {
   return async (c, next) => {
     await next();
-    if (servesTls || new URL(c.req.url).protocol === 'https:') c.res.headers.set('Strict-Transport-Security', HSTS);
+    if (servesTls || new URL(c.req.url).protocol === 'https:')
+      c.res.headers.set('Strict-Transport-Security', HSTS);
   };
 }

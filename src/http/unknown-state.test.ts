@@ -8,9 +8,16 @@ import { createApp } from '../app.ts';
 import { createIncident } from '../domain/incidents.ts';
 import { ADMIN, TEST_NOW, testConfig, testContext } from '../../test/support/domain-fixtures.ts';
 import { silentLogger } from '../logger.ts';
-import { memoryTargets, reopen, replicatorsForEachTest } from '../../test/support/replication-fixtures.ts';
+import {
+  memoryTargets,
+  reopen,
+  replicatorsForEachTest,
+} from '../../test/support/replication-fixtures.ts';
 import type { FaultMode, FaultyDriver } from '../../test/support/faulty-driver.ts';
-import { memorySnapshotStore, type MemorySnapshotStore } from '../../test/support/memory-snapshot-store.ts';
+import {
+  memorySnapshotStore,
+  type MemorySnapshotStore,
+} from '../../test/support/memory-snapshot-store.ts';
 import type { Replicator } from '../replication/types.ts';
 import { eventually } from '../../test/support/staunch-process.ts';
 import { ajv, validators } from './statuspage/schema-validators.ts';
@@ -27,25 +34,56 @@ afterEach(async () => {
 async function storedOutage() {
   const drivers = memoryTargets(2);
   const snapshot = memorySnapshotStore();
-  const first = await replicators.start({ drivers, snapshot, now: () => TEST_NOW, snapshotDebounceMs: 5 });
-  const incident = await createIncident(testContext(first), ADMIN, { components: ['Public - API'], component_state: 4, messages: [{ title: 'API is down', content: 'Every request fails' }] });
+  const first = await replicators.start({
+    drivers,
+    snapshot,
+    now: () => TEST_NOW,
+    snapshotDebounceMs: 5,
+  });
+  const incident = await createIncident(testContext(first), ADMIN, {
+    components: ['Public - API'],
+    component_state: 4,
+    messages: [{ title: 'API is down', content: 'Every request fails' }],
+  });
   await first.stop();
   return { drivers, snapshot, guid: incident.guid };
 }
 
 /** The same stores after a restart, every target answering with `mode`; not waiting for the load. */
-function restart(stored: { drivers: FaultyDriver[] }, mode: FaultMode, snapshot?: MemorySnapshotStore) {
+function restart(
+  stored: { drivers: FaultyDriver[] },
+  mode: FaultMode,
+  snapshot?: MemorySnapshotStore,
+) {
   const drivers = reopen(stored.drivers);
   for (const d of drivers) d.setMode(mode);
   if (mode === 'hang') hung.push(...drivers);
-  const store = replicators.create({ drivers, now: () => TEST_NOW + 60_000, writeTimeoutMs: 200, ...(snapshot ? { snapshot } : {}) });
+  const store = replicators.create({
+    drivers,
+    now: () => TEST_NOW + 60_000,
+    writeTimeoutMs: 200,
+    ...(snapshot ? { snapshot } : {}),
+  });
   void store.start();
-  const app = createApp({ config, store, logger: silentLogger, startedAt: new Date(TEST_NOW), version: 'test', now: () => TEST_NOW + 60_000 });
-  const request = (path: string, auth?: string) => Promise.resolve(app.request(`http://localhost${path}`, auth ? { headers: { Authorization: auth } } : {}));
+  const app = createApp({
+    config,
+    store,
+    logger: silentLogger,
+    startedAt: new Date(TEST_NOW),
+    version: 'test',
+    now: () => TEST_NOW + 60_000,
+  });
+  const request = (path: string, auth?: string) =>
+    Promise.resolve(
+      app.request(`http://localhost${path}`, auth ? { headers: { Authorization: auth } } : {}),
+    );
   return { store, drivers, request };
 }
 
-async function expectUnknownEverywhere(request: (path: string, auth?: string) => Promise<Response>, guid: string) {
+async function expectUnknownEverywhere(
+  request: (path: string, auth?: string) => Promise<Response>,
+  guid: string,
+) {
   for (const path of ['/', '/history', `/incidents/${guid}`]) {
     const page = await request(path);
     const text = await page.text();
@@ -61,7 +99,10 @@ async function expectUnknownEverywhere(request: (path: string, auth?: string) =>
     const response = await request(`/api/v2/${endpoint}`);
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('5');
-    const body = (await response.json()) as { status: { indicator: string; description: string }; components?: { status: string }[] };
+    const body = (await response.json()) as {
+      status: { indicator: string; description: string };
+      components?: { status: string }[];
+    };
     const validate = validators[endpoint]!;
     expect(validate(body), ajv.errorsText(validate.errors)).toBe(true);
     expect(body.status).toEqual({ indicator: 'major', description: 'Status unknown' });
@@ -89,7 +130,10 @@ async function expectUnknownEverywhere(request: (path: string, auth?: string) =>
   for (const path of ['/v1/incidents', `/v1/incidents/${guid}`]) {
     const v1 = await request(path);
     expect(v1.status, path).toBe(503);
-    expect(await v1.json(), path).toMatchObject({ status: 503, description: 'Service Unavailable' });
+    expect(await v1.json(), path).toMatchObject({
+      status: 503,
+      description: 'Service Unavailable',
+    });
   }
 
   const native = await request(`/api/v1/incidents/${guid}`, AUTH.reader);
@@ -121,7 +165,9 @@ describe('a restarted instance that has loaded nothing', () => {
       await store.checkHealth();
       await store.pollOnce();
       const response = await request('/api/v2/summary.json');
-      return response.status === 200 ? ((await response.json()) as { status: { indicator: string } }) : undefined;
+      return response.status === 200
+        ? ((await response.json()) as { status: { indicator: string } })
+        : undefined;
     });
     expect(summary.status.indicator).toBe('critical');
     expect((await request(`/incidents/${stored.guid}`)).status).toBe(200);
@@ -132,9 +178,16 @@ describe('a restarted instance with a snapshot', () => {
   it('serves the stored major outage at once, on every surface, while every target hangs', async () => {
     const stored = await storedOutage();
     const { store, request } = restart(stored, 'hang', stored.snapshot);
-    await eventually(async () => ((store as Replicator).loadState.source === 'snapshot' ? true : undefined), { timeoutMs: 2_000, intervalMs: 5 });
+    await eventually(
+      async () => ((store as Replicator).loadState.source === 'snapshot' ? true : undefined),
+      { timeoutMs: 2_000, intervalMs: 5 },
+    );
 
-    const summary = (await (await request('/api/v2/summary.json')).json()) as { status: { indicator: string }; incidents: { name: string }[]; components: { name: string; status: string }[] };
+    const summary = (await (await request('/api/v2/summary.json')).json()) as {
+      status: { indicator: string };
+      incidents: { name: string }[];
+      components: { name: string; status: string }[];
+    };
     expect(summary.status.indicator).toBe('critical');
     expect(summary.incidents.map((i) => i.name)).toEqual(['API is down']);
     expect(summary.components.find((c) => c.name === 'API')?.status).toBe('major_outage');

@@ -11,13 +11,21 @@ export function unsubscribeToken(secret: string, address: string): Promise<strin
   return hmac(secret, message(address));
 }
 
-export async function unsubscribeTokenValid(secret: string, address: string, token: string | undefined): Promise<boolean> {
+export async function unsubscribeTokenValid(
+  secret: string,
+  address: string,
+  token: string | undefined,
+): Promise<boolean> {
   if (!token) return false;
   return constantTimeEqual(await unsubscribeToken(secret, address), token);
 }
 
 /** The link to give a subscriber: on the site's base URL, or a path when none is configured. */
-export async function unsubscribeUrl(baseUrl: string, secret: string, address: string): Promise<string> {
+export async function unsubscribeUrl(
+  baseUrl: string,
+  secret: string,
+  address: string,
+): Promise<string> {
   const path = `/v1/unsubscribe?${new URLSearchParams({ email: address, token: await unsubscribeToken(secret, address) }).toString()}`;
   try {
     return new URL(path, baseUrl).href;

@@ -14,7 +14,8 @@ export class BackgroundTasks {
   add(what: string, task: Promise<unknown>): void {
     const tracked = task.then(
       () => undefined,
-      (error: unknown) => this.logger.error({ err: describeError(error) }, `background ${what} failed`),
+      (error: unknown) =>
+        this.logger.error({ err: describeError(error) }, `background ${what} failed`),
     );
     this.running.add(tracked);
     void tracked.finally(() => this.running.delete(tracked));

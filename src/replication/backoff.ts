@@ -8,7 +8,11 @@ export interface BackoffPolicy {
   maxMs: number;
 }
 
-export function backoffDelay(failures: number, policy: BackoffPolicy, random: () => number = Math.random): number {
+export function backoffDelay(
+  failures: number,
+  policy: BackoffPolicy,
+  random: () => number = Math.random,
+): number {
   const exponential = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, failures - 1));
   return exponential / 2 + (random() * exponential) / 2;
 }

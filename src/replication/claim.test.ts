@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { expectConverged, memoryTargets, reopen, replicatorsForEachTest } from '../../test/support/replication-fixtures.ts';
+import {
+  expectConverged,
+  memoryTargets,
+  reopen,
+  replicatorsForEachTest,
+} from '../../test/support/replication-fixtures.ts';
 import { QuorumError } from './types.ts';
 
 const { start: startReplicator } = replicatorsForEachTest();
@@ -7,8 +12,15 @@ const { start: startReplicator } = replicatorsForEachTest();
 describe('claims', () => {
   it('lets exactly one of several racing instances claim a record, and copies the claim everywhere', async () => {
     const drivers = memoryTargets(3);
-    const instances = await Promise.all([drivers, reopen(drivers), reopen(drivers)].map((d) => startReplicator({ drivers: d })));
-    const wins = await Promise.all(instances.flatMap((r) => [r.claim('delivery', 'n1', { by: 'x' }), r.claim('delivery', 'n1', { by: 'y' })]));
+    const instances = await Promise.all(
+      [drivers, reopen(drivers), reopen(drivers)].map((d) => startReplicator({ drivers: d })),
+    );
+    const wins = await Promise.all(
+      instances.flatMap((r) => [
+        r.claim('delivery', 'n1', { by: 'x' }),
+        r.claim('delivery', 'n1', { by: 'y' }),
+      ]),
+    );
     expect(wins.filter(Boolean)).toHaveLength(1);
     for (const r of instances) await r.settle();
     for (const d of drivers) expect(await d.inner.get('delivery', 'n1')).not.toBeNull();

@@ -43,7 +43,12 @@ export class Claims {
     for (const arbiter of targets.filter((t) => !t.isDown)) {
       let won: boolean;
       try {
-        won = await arbiter.call('putIfAbsent', writeTimeoutMs, (driver) => driver.putIfAbsent(record), true);
+        won = await arbiter.call(
+          'putIfAbsent',
+          writeTimeoutMs,
+          (driver) => driver.putIfAbsent(record),
+          true,
+        );
         if (!won) won = await this.wasOurs(arbiter, key, kind, id);
       } catch (error) {
         failures.push(`${arbiter.location}: ${describeError(error)}`);
@@ -60,7 +65,9 @@ export class Claims {
   private async wasOurs(arbiter: Target, key: string, kind: string, id: string): Promise<boolean> {
     const revs = this.unanswered.get(key);
     if (!revs) return false;
-    const held = await arbiter.call('get', this.options.writeTimeoutMs, (driver) => driver.get(kind, id));
+    const held = await arbiter.call('get', this.options.writeTimeoutMs, (driver) =>
+      driver.get(kind, id),
+    );
     return held !== null && revs.has(held.rev);
   }
 

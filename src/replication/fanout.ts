@@ -36,20 +36,36 @@ export function quorumSize(quorum: WriteQuorum, targetCount: number): number {
  */
 export type Send = (target: Target, records: StoredRecord[]) => Promise<unknown>;
 
-export function fanOut(targets: readonly Target[], records: StoredRecord[], send: Send, { only, needed = 0 }: { only?: readonly number[]; needed?: number } = {}): FanOut {
+export function fanOut(
+  targets: readonly Target[],
+  records: StoredRecord[],
+  send: Send,
+  { only, needed = 0 }: { only?: readonly number[]; needed?: number } = {},
+): FanOut {
   const chosen = only ? targets.filter((t) => only.includes(t.index)) : targets;
   const skipDown = chosen.filter((t) => !t.isDown).length >= needed;
   const attempted: number[] = [];
   const deliveries = new Map<number, Promise<Delivery>>();
   for (const target of chosen) {
     if (skipDown && target.isDown) {
-      deliveries.set(target.index, Promise.resolve({ index: target.index, ok: false, error: `target is down (${target.lastError ?? 'no answer'})` }));
+      deliveries.set(
+        target.index,
+        Promise.resolve({
+          index: target.index,
+          ok: false,
+          error: `target is down (${target.lastError ?? 'no answer'})`,
+        }),
+      );
       continue;
     }
     attempted.push(target.index);
     const delivery = send(target, records).then(
       (): Delivery => ({ index: target.index, ok: true }),
-      (error: unknown): Delivery => ({ index: target.index, ok: false, error: describeError(error) }),
+      (error: unknown): Delivery => ({
+        index: target.index,
+        ok: false,
+        error: describeError(error),
+      }),
     );
     deliveries.set(target.index, delivery);
   }
@@ -65,7 +81,11 @@ export interface QuorumVerdict {
 }
 
 /** Settles as soon as `needed` deliveries succeeded, or as soon as too many failed for that to happen. */
-export function waitForQuorum(targets: readonly Target[], fanned: FanOut, needed: number): Promise<QuorumVerdict> {
+export function waitForQuorum(
+  targets: readonly Target[],
+  fanned: FanOut,
+  needed: number,
+): Promise<QuorumVerdict> {
   const deliveries = [...fanned.deliveries.values()];
   return new Promise((resolve) => {
     const acknowledged: number[] = [];
@@ -75,7 +95,12 @@ export function waitForQuorum(targets: readonly Target[], fanned: FanOut, needed
       if (settled) return;
       if (acknowledged.length >= needed) settled = true;
       else if (failures.length > deliveries.length - needed) settled = true;
-      if (settled) resolve({ met: acknowledged.length >= needed, acknowledged: [...acknowledged], failures: [...failures] });
+      if (settled)
+        resolve({
+          met: acknowledged.length >= needed,
+          acknowledged: [...acknowledged],
+          failures: [...failures],
+        });
     };
     decide();
     for (const delivery of deliveries) {

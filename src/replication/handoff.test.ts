@@ -3,12 +3,20 @@ import type { StorageDriver } from '../../storage-drivers/types.ts';
 import { backoffDelay } from './backoff.ts';
 import { fromHintRecord, HintQueue, hintId, toHintRecord } from './hints.ts';
 import { HINT_KIND } from './internal-kinds.ts';
-import { expectConverged, memoryTargets, readAll, record, reopen, replicatorsForEachTest } from '../../test/support/replication-fixtures.ts';
+import {
+  expectConverged,
+  memoryTargets,
+  readAll,
+  record,
+  reopen,
+  replicatorsForEachTest,
+} from '../../test/support/replication-fixtures.ts';
 
 const { start: startReplicator } = replicatorsForEachTest();
 
 const rev = (n: number) => `0190000000${n.toString(16).padStart(2, '0')}-000000-w`;
-const liveHints = async (driver: StorageDriver) => (await readAll(driver, HINT_KIND)).filter((h) => !h.deleted);
+const liveHints = async (driver: StorageDriver) =>
+  (await readAll(driver, HINT_KIND)).filter((h) => !h.deleted);
 
 describe('hint queue', () => {
   it('keeps only the newest rev per target and record', () => {
@@ -39,7 +47,9 @@ describe('hint queue', () => {
     expect(stored.rev).toBe(hinted.rev);
     expect(fromHintRecord(stored)).toEqual({ targetKey: 'abcd1234', record: hinted });
     expect(hintId('abcd1234', 'incident', 'short')).toBe('abcd1234:incident:short');
-    expect(fromHintRecord({ ...stored, body: { target: 'k', record: { kind: 'incident' } } })).toHaveProperty('problem');
+    expect(
+      fromHintRecord({ ...stored, body: { target: 'k', record: { kind: 'incident' } } }),
+    ).toHaveProperty('problem');
   });
 });
 
@@ -58,7 +68,8 @@ describe('hinted handoff', () => {
     const [a, b] = memoryTargets(2);
     b!.setMode('fail', ['put']);
     const replicator = await startReplicator({ drivers: [a!, b!], writeTimeoutMs: 100 });
-    for (let i = 0; i < 10; i++) await replicator.write([{ kind: 'incident', id: 'busy', body: { i } }]);
+    for (let i = 0; i < 10; i++)
+      await replicator.write([{ kind: 'incident', id: 'busy', body: { i } }]);
     await replicator.settle();
 
     expect(replicator.targets()[1]).toMatchObject({ queuedHints: 1, state: 'down' });
@@ -83,7 +94,13 @@ describe('hinted handoff', () => {
     await second.settle();
 
     expect(second.targets()[2]!.queuedHints).toBe(0);
-    expect((await readAll(drivers[2]!.inner, 'incident')).map((r) => r.id).sort()).toEqual(['i0', 'i1', 'i2', 'i3', 'i4']);
+    expect((await readAll(drivers[2]!.inner, 'incident')).map((r) => r.id).sort()).toEqual([
+      'i0',
+      'i1',
+      'i2',
+      'i3',
+      'i4',
+    ]);
     expect(await liveHints(drivers[0]!.inner)).toHaveLength(0);
     await expectConverged(drivers);
   });
@@ -91,7 +108,12 @@ describe('hinted handoff', () => {
   it('retries with backoff on its own until the target takes the hints', async () => {
     const [a, b] = memoryTargets(2);
     b!.setMode('fail', ['put']);
-    const replicator = await startReplicator({ drivers: [a!, b!], writeTimeoutMs: 100, hintRetryBaseMs: 5, hintRetryMaxMs: 20 });
+    const replicator = await startReplicator({
+      drivers: [a!, b!],
+      writeTimeoutMs: 100,
+      hintRetryBaseMs: 5,
+      hintRetryMaxMs: 20,
+    });
     await replicator.write([{ kind: 'incident', id: 'later', body: {} }]);
     await replicator.settle();
     await vi.waitFor(() => expect(b!.calls.put).toBeGreaterThanOrEqual(3));
@@ -104,7 +126,12 @@ describe('hinted handoff', () => {
   it('delivers at once when the health check sees the target back', async () => {
     const [a, b] = memoryTargets(2);
     b!.setMode('fail');
-    const replicator = await startReplicator({ drivers: [a!, b!], writeTimeoutMs: 100, hintRetryBaseMs: 60_000, hintRetryMaxMs: 60_000 });
+    const replicator = await startReplicator({
+      drivers: [a!, b!],
+      writeTimeoutMs: 100,
+      hintRetryBaseMs: 60_000,
+      hintRetryMaxMs: 60_000,
+    });
     await replicator.write([{ kind: 'incident', id: 'x', body: {} }]);
     await replicator.settle();
     b!.setMode('ok');

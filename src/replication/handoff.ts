@@ -43,8 +43,13 @@ export class HintedHandoff {
     for (const index of missed) {
       const added = this.queue.add(index, records);
       if (added.length === 0) continue;
-      if (home !== undefined) this.options.background.add('hint persistence', this.persist(added, home));
-      else this.options.logger.warn({ target: this.targetOf(index).location, records: added.length }, 'hints kept in memory only: no target accepted the write');
+      if (home !== undefined)
+        this.options.background.add('hint persistence', this.persist(added, home));
+      else
+        this.options.logger.warn(
+          { target: this.targetOf(index).location, records: added.length },
+          'hints kept in memory only: no target accepted the write',
+        );
       this.scheduleRetry(index);
     }
   }
@@ -57,14 +62,22 @@ export class HintedHandoff {
       const decoded = fromHintRecord(stored);
       const target = 'problem' in decoded ? undefined : byKey.get(decoded.targetKey);
       if ('problem' in decoded || target === undefined) {
-        orphans.push({ ...stored, rev: this.tombstoneRevFor(stored.rev), deleted: true, body: null });
+        orphans.push({
+          ...stored,
+          rev: this.tombstoneRevFor(stored.rev),
+          deleted: true,
+          body: null,
+        });
         continue;
       }
       this.queue.restore(target, decoded.record, home);
       this.scheduleRetry(target, 0);
     }
     if (orphans.length > 0) {
-      this.options.logger.warn({ target: this.targetOf(home).location, hints: orphans.length }, 'dropping persisted hints for targets no longer configured');
+      this.options.logger.warn(
+        { target: this.targetOf(home).location, hints: orphans.length },
+        'dropping persisted hints for targets no longer configured',
+      );
       this.options.background.add('orphan hint cleanup', this.putOn(home, orphans));
     }
   }
@@ -86,7 +99,14 @@ export class HintedHandoff {
     this.timers.clear();
   }
 
-  private scheduleRetry(index: number, delayMs = backoffDelay((this.failures.get(index) ?? 0) + 1, this.options.backoff, this.options.random)): void {
+  private scheduleRetry(
+    index: number,
+    delayMs = backoffDelay(
+      (this.failures.get(index) ?? 0) + 1,
+      this.options.backoff,
+      this.options.random,
+    ),
+  ): void {
     if (this.stopped || this.delivering.has(index)) return;
     const existing = this.timers.get(index);
     if (existing && delayMs > 0) return;
@@ -119,11 +139,24 @@ export class HintedHandoff {
       try {
         // A target answering "not applied" already holds a newer rev: delivered all the same. A hint
         // it refuses is reported and dropped with the delivered ones, so it never blocks the queue.
-        await putIsolating(target, 'put hints', this.options.bulkTimeoutMs, batch.map((h) => h.record));
+        await putIsolating(
+          target,
+          'put hints',
+          this.options.bulkTimeoutMs,
+          batch.map((h) => h.record),
+        );
       } catch (error) {
         const failures = (this.failures.get(index) ?? 0) + 1;
         this.failures.set(index, failures);
-        this.options.logger.warn({ target: target.location, hints: this.queue.count(index), attempt: failures, err: describeError(error) }, 'hint delivery failed, will retry');
+        this.options.logger.warn(
+          {
+            target: target.location,
+            hints: this.queue.count(index),
+            attempt: failures,
+            err: describeError(error),
+          },
+          'hint delivery failed, will retry',
+        );
         return false;
       }
       this.failures.set(index, 0);
@@ -136,11 +169,17 @@ export class HintedHandoff {
   private async forget(delivered: Hint[]): Promise<void> {
     const byHome = new Map<number, StoredRecord[]>();
     for (const hint of delivered) {
-      const tombstone = hintTombstone(this.targetOf(hint.target).key, hint.record, this.tombstoneRevFor(hint.record.rev));
+      const tombstone = hintTombstone(
+        this.targetOf(hint.target).key,
+        hint.record,
+        this.tombstoneRevFor(hint.record.rev),
+      );
       for (const home of hint.homes) byHome.set(home, [...(byHome.get(home) ?? []), tombstone]);
     }
     // A failed tombstone only means a no-op redelivery after the next restart.
-    await Promise.all([...byHome].map(([home, tombstones]) => this.putOn(home, tombstones).catch(() => undefined)));
+    await Promise.all(
+      [...byHome].map(([home, tombstones]) => this.putOn(home, tombstones).catch(() => undefined)),
+    );
   }
 
   /** Just above the hint's own rev: it removes that copy, never a newer hint for the same record. */
@@ -154,12 +193,17 @@ export class HintedHandoff {
       await this.putOn(home, records);
       for (const hint of hints) this.queue.markPersisted(hint.target, hint.record, home);
     } catch (error) {
-      this.options.logger.warn({ target: this.targetOf(home).location, hints: hints.length, err: describeError(error) }, 'could not persist hints; they are kept in memory');
+      this.options.logger.warn(
+        { target: this.targetOf(home).location, hints: hints.length, err: describeError(error) },
+        'could not persist hints; they are kept in memory',
+      );
     }
   }
 
   private async putOn(index: number, records: StoredRecord[]): Promise<void> {
-    await this.targetOf(index).call('put', this.options.bulkTimeoutMs, (driver) => driver.put(records));
+    await this.targetOf(index).call('put', this.options.bulkTimeoutMs, (driver) =>
+      driver.put(records),
+    );
   }
 
   private targetOf(index: number): Target {

@@ -28,17 +28,32 @@ export function hintId(targetKey: string, kind: string, id: string): string {
 
 export function toHintRecord(targetKey: string, record: StoredRecord): StoredRecord {
   const { kind, id, rev, deleted, body } = record;
-  return { kind: HINT_KIND, id: hintId(targetKey, kind, id), rev, deleted: false, body: { target: targetKey, record: { kind, id, rev, deleted, body } } };
+  return {
+    kind: HINT_KIND,
+    id: hintId(targetKey, kind, id),
+    rev,
+    deleted: false,
+    body: { target: targetKey, record: { kind, id, rev, deleted, body } },
+  };
 }
 
 export function hintTombstone(targetKey: string, record: StoredRecord, rev: string): StoredRecord {
-  return { kind: HINT_KIND, id: hintId(targetKey, record.kind, record.id), rev, deleted: true, body: null };
+  return {
+    kind: HINT_KIND,
+    id: hintId(targetKey, record.kind, record.id),
+    rev,
+    deleted: true,
+    body: null,
+  };
 }
 
 /** The target key and hinted record of a persisted hint, or a reason it is not one. */
-export function fromHintRecord(stored: StoredRecord): { targetKey: string; record: StoredRecord } | { problem: string } {
+export function fromHintRecord(
+  stored: StoredRecord,
+): { targetKey: string; record: StoredRecord } | { problem: string } {
   const body = stored.body as { target?: unknown; record?: unknown } | null;
-  if (typeof body !== 'object' || body === null || typeof body.target !== 'string') return { problem: 'hint body has no target' };
+  if (typeof body !== 'object' || body === null || typeof body.target !== 'string')
+    return { problem: 'hint body has no target' };
   const problem = recordProblem(body.record);
   if (problem) return { problem: `hinted record is invalid: ${problem}` };
   return { targetKey: body.target, record: body.record as StoredRecord };

@@ -26,10 +26,17 @@ describe('HybridLogicalClock', () => {
   });
 
   it('orders revs as strings exactly as it orders clock readings', () => {
-    const stamp = fc.record({ wallMs: fc.integer({ min: 0, max: 2 ** 47 }), counter: fc.integer({ min: 0, max: 0xffffff }), writer: fc.stringMatching(/^[a-z0-9]{1,8}$/) });
+    const stamp = fc.record({
+      wallMs: fc.integer({ min: 0, max: 2 ** 47 }),
+      counter: fc.integer({ min: 0, max: 0xffffff }),
+      writer: fc.stringMatching(/^[a-z0-9]{1,8}$/),
+    });
     fc.assert(
       fc.property(stamp, stamp, (a, b) => {
-        const byClock = a.wallMs - b.wallMs || a.counter - b.counter || (a.writer < b.writer ? -1 : a.writer > b.writer ? 1 : 0);
+        const byClock =
+          a.wallMs - b.wallMs ||
+          a.counter - b.counter ||
+          (a.writer < b.writer ? -1 : a.writer > b.writer ? 1 : 0);
         const ra = formatRev(a);
         const rb = formatRev(b);
         const byString = ra < rb ? -1 : ra > rb ? 1 : 0;
@@ -62,11 +69,20 @@ describe('HybridLogicalClock', () => {
 
   it('finds the smallest rev above a rev: above it, below every other rev that is', () => {
     const arbitraryRev = fc
-      .record({ wallMs: fc.integer({ min: 0, max: 2 ** 40 }), counter: fc.integer({ min: 0, max: 0xffffff }), writer: fc.stringMatching(/^[a-z0-9]{1,31}$/) })
+      .record({
+        wallMs: fc.integer({ min: 0, max: 2 ** 40 }),
+        counter: fc.integer({ min: 0, max: 0xffffff }),
+        writer: fc.stringMatching(/^[a-z0-9]{1,31}$/),
+      })
       .map(formatRev);
     // Neighbours matter most: the same instant and counter, another writer.
     const neighbours = arbitraryRev.chain((rev) =>
-      fc.tuple(fc.constant(rev), fc.stringMatching(/^[a-z0-9]{1,32}$/).map((writer) => formatRev({ ...parseRev(rev)!, writer }))),
+      fc.tuple(
+        fc.constant(rev),
+        fc
+          .stringMatching(/^[a-z0-9]{1,32}$/)
+          .map((writer) => formatRev({ ...parseRev(rev)!, writer })),
+      ),
     );
     fc.assert(
       fc.property(fc.oneof(fc.tuple(arbitraryRev, arbitraryRev), neighbours), ([rev, other]) => {

@@ -43,7 +43,9 @@ export function revAtWallTime(wallMs: number): string {
  */
 export function revJustAfter(rev: string): string | null {
   const parsed = parseRev(rev);
-  return parsed && parsed.writer.length < 32 ? formatRev({ ...parsed, writer: `${parsed.writer}0` }) : null;
+  return parsed && parsed.writer.length < 32
+    ? formatRev({ ...parsed, writer: `${parsed.writer}0` })
+    : null;
 }
 
 /** Random writer ids, so two instances never stamp the same rev. */
@@ -60,7 +62,8 @@ export class HybridLogicalClock {
     readonly writer: string = randomWriterId(),
     private readonly now: () => number = Date.now,
   ) {
-    if (!WRITER_PATTERN.test(writer)) throw new Error(`writer id ${JSON.stringify(writer)} must be 1 to 32 characters of [a-z0-9]`);
+    if (!WRITER_PATTERN.test(writer))
+      throw new Error(`writer id ${JSON.stringify(writer)} must be 1 to 32 characters of [a-z0-9]`);
   }
 
   /** A new rev, higher than every rev this clock has issued or observed. */

@@ -10,7 +10,10 @@ import type { Target } from './target.ts';
 import type { SyncReport, TargetInspection } from './types.ts';
 
 /** Live hints per target key, each counted once however many homes hold a copy. */
-export async function countPersistedHints(targets: readonly Target[], timeoutMs: number): Promise<Map<string, number>> {
+export async function countPersistedHints(
+  targets: readonly Target[],
+  timeoutMs: number,
+): Promise<Map<string, number>> {
   const seen = new Set<string>();
   const counts = new Map<string, number>();
   await Promise.all(
@@ -33,11 +36,16 @@ export async function countPersistedHints(targets: readonly Target[], timeoutMs:
 }
 
 /** When a sync pass last completed on each target, from the mark it keeps there. */
-export async function lastSyncMarks(targets: readonly Target[], timeoutMs: number): Promise<Map<Target, string>> {
+export async function lastSyncMarks(
+  targets: readonly Target[],
+  timeoutMs: number,
+): Promise<Map<Target, string>> {
   const marks = new Map<Target, string>();
   await Promise.all(
     targets.map(async (target) => {
-      const mark = await target.call('get sync mark', timeoutMs, (driver) => driver.get(SYNC_MARK_KIND, 'last')).catch(() => null);
+      const mark = await target
+        .call('get sync mark', timeoutMs, (driver) => driver.get(SYNC_MARK_KIND, 'last'))
+        .catch(() => null);
       const at = (mark?.body as { at?: unknown } | null)?.at;
       if (typeof at === 'string') marks.set(target, at);
     }),
@@ -45,7 +53,12 @@ export async function lastSyncMarks(targets: readonly Target[], timeoutMs: numbe
   return marks;
 }
 
-export function inspectionRows(targets: readonly Target[], hints: Map<string, number>, dryRun: SyncReport, lastSync: Map<Target, string>): TargetInspection[] {
+export function inspectionRows(
+  targets: readonly Target[],
+  hints: Map<string, number>,
+  dryRun: SyncReport,
+  lastSync: Map<Target, string>,
+): TargetInspection[] {
   return targets.map((target, i) => {
     const status = target.status(0);
     const compared = dryRun.targets[i];
@@ -54,11 +67,14 @@ export function inspectionRows(targets: readonly Target[], hints: Map<string, nu
       driver: status.driver,
       state: status.state === 'up' ? 'up' : 'down',
       latencyMs: status.latencyMs,
-      ...(status.lastError ? { error: status.lastError } : compared?.errors.length ? { error: compared.errors.join('; ') } : {}),
+      ...(status.lastError
+        ? { error: status.lastError }
+        : compared?.errors.length
+          ? { error: compared.errors.join('; ') }
+          : {}),
       queuedHints: hints.get(target.key) ?? 0,
       behind: compared?.reachable ? compared.behind : null,
       lastSync: lastSync.get(target) ?? null,
     };
   });
 }
-

@@ -12,13 +12,19 @@ import type { Target } from './target.ts';
 
 export type Intake = (records: StoredRecord[], source: Target) => StoredRecord[];
 
-export function createIntake(clock: HybridLogicalClock, reportBadRecord: (target: Target, bad: BadRecord) => void): Intake {
+export function createIntake(
+  clock: HybridLogicalClock,
+  reportBadRecord: (target: Target, bad: BadRecord) => void,
+): Intake {
   return (records, source) => {
     const valid: StoredRecord[] = [];
     for (const record of records) {
       const problem = recordProblem(record);
       if (problem) {
-        const where = typeof record === 'object' && record !== null ? `${String(record.kind)}/${String(record.id)}` : 'unknown record';
+        const where =
+          typeof record === 'object' && record !== null
+            ? `${String(record.kind)}/${String(record.id)}`
+            : 'unknown record';
         reportBadRecord(source, { location: `${source.location} ${where}`, error: problem });
         continue;
       }

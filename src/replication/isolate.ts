@@ -16,16 +16,28 @@ export interface IsolatedPut {
   refused: number[];
 }
 
-export const isRefusal = (error: unknown) => error instanceof StorageError && error.code === 'INVALID_RECORD';
+export const isRefusal = (error: unknown) =>
+  error instanceof StorageError && error.code === 'INVALID_RECORD';
 
 /** `driver.put(records)` through `target.call`; other failures (down, timeout) reject as before. */
-export async function putIsolating(target: Target, operation: string, timeoutMs: number, records: readonly StoredRecord[], measured = false): Promise<IsolatedPut> {
+export async function putIsolating(
+  target: Target,
+  operation: string,
+  timeoutMs: number,
+  records: readonly StoredRecord[],
+  measured = false,
+): Promise<IsolatedPut> {
   const applied = new Array<boolean>(records.length).fill(false);
   const refused: number[] = [];
   const attempt = async (start: number, end: number): Promise<void> => {
     const slice = records.slice(start, end);
     try {
-      const results = await target.call(operation, timeoutMs, (driver) => driver.put(slice), measured);
+      const results = await target.call(
+        operation,
+        timeoutMs,
+        (driver) => driver.put(slice),
+        measured,
+      );
       results.forEach((ok, i) => (applied[start + i] = ok));
     } catch (error) {
       if (!isRefusal(error)) throw error;

@@ -21,14 +21,24 @@ export interface LoadTimeouts {
   bulkTimeoutMs: number;
 }
 
-export async function loadTarget(target: Target, timeouts: LoadTimeouts, intake: Intake, onRecords: (records: StoredRecord[]) => void): Promise<LoadedTarget> {
+export async function loadTarget(
+  target: Target,
+  timeouts: LoadTimeouts,
+  intake: Intake,
+  onRecords: (records: StoredRecord[]) => void,
+): Promise<LoadedTarget> {
   const { probeTimeoutMs, bulkTimeoutMs } = timeouts;
   await target.call('ping', probeTimeoutMs, (driver) => driver.ping(), true);
   const digests = await target.call('digest', bulkTimeoutMs, (driver) => driver.digest());
-  const cursor = Object.values(digests).reduce((max, digest) => (digest.maxRev > max ? digest.maxRev : max), '');
+  const cursor = Object.values(digests).reduce(
+    (max, digest) => (digest.maxRev > max ? digest.maxRev : max),
+    '',
+  );
   const hints: StoredRecord[] = [];
   if (digests[SYNC_MARK_KIND]) {
-    const mark = await target.call('get sync mark', bulkTimeoutMs, (driver) => driver.get(SYNC_MARK_KIND, 'last'));
+    const mark = await target.call('get sync mark', bulkTimeoutMs, (driver) =>
+      driver.get(SYNC_MARK_KIND, 'last'),
+    );
     const at = (mark?.body as { at?: unknown } | null)?.at;
     if (typeof at === 'string' && !target.lastSync) target.lastSync = at;
   }

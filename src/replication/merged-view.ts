@@ -46,7 +46,11 @@ export class MergedView {
    * snapshot), and moves the version, because every surface answers differently once loaded.
    */
   markLoaded(state: Exclude<ViewLoadState, { source: 'none' }>): void {
-    if (this.load.source === 'target' || (this.load.source === 'snapshot' && state.source === 'snapshot')) return;
+    if (
+      this.load.source === 'target' ||
+      (this.load.source === 'snapshot' && state.source === 'snapshot')
+    )
+      return;
     this.load = Object.freeze(state);
     this.changes++;
   }
@@ -64,7 +68,9 @@ export class MergedView {
   list(kind: string): StoredRecord[] {
     let cached = this.listCache.get(kind);
     if (!cached) {
-      cached = [...(this.kinds.get(kind)?.values() ?? [])].filter((r) => !r.deleted).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      cached = [...(this.kinds.get(kind)?.values() ?? [])]
+        .filter((r) => !r.deleted)
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       this.listCache.set(kind, cached);
     }
     return [...cached];

@@ -10,7 +10,12 @@ export interface Periodic {
   stop(): Promise<void>;
 }
 
-export function runPeriodically(name: string, intervalMs: number, task: () => Promise<unknown>, logger: Logger): Periodic {
+export function runPeriodically(
+  name: string,
+  intervalMs: number,
+  task: () => Promise<unknown>,
+  logger: Logger,
+): Periodic {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;

@@ -1,7 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { StorageDriver, StoredRecord } from '../../storage-drivers/types.ts';
 import { revAtWallTime } from './hlc.ts';
-import { clockFor, expectConverged, memoryTargets, record, recordingLogger, reopen, replicatorsForEachTest } from '../../test/support/replication-fixtures.ts';
+import {
+  clockFor,
+  expectConverged,
+  memoryTargets,
+  record,
+  recordingLogger,
+  reopen,
+  replicatorsForEachTest,
+} from '../../test/support/replication-fixtures.ts';
 import type { BadRecordReport, Replicator } from './types.ts';
 
 const { create: createReplicator, start: startReplicator } = replicatorsForEachTest();
@@ -33,7 +41,11 @@ describe('merged view across instances', () => {
     await reader.write([{ kind: 'incident', id: 'recent', body: {} }]);
     await reader.pollOnce();
     // Written after the poll, by an instance whose clock runs a minute behind.
-    const late = record('incident', 'late', revAtWallTime(Date.now() - 60_000).replace(/-0$/, '-slow'));
+    const late = record(
+      'incident',
+      'late',
+      revAtWallTime(Date.now() - 60_000).replace(/-0$/, '-slow'),
+    );
     await drivers[0]!.inner.put([late]);
 
     await reader.pollOnce();
@@ -42,8 +54,14 @@ describe('merged view across instances', () => {
 
   it('stamps local writes above every rev it read, even with a clock far behind', async () => {
     const drivers = memoryTargets(2);
-    const ahead = await startReplicator({ drivers, clock: clockFor('ahead', () => Date.now() + 3_600_000) });
-    const behind = await startReplicator({ drivers: reopen(drivers), clock: clockFor('behind', () => Date.now() - 3_600_000) });
+    const ahead = await startReplicator({
+      drivers,
+      clock: clockFor('ahead', () => Date.now() + 3_600_000),
+    });
+    const behind = await startReplicator({
+      drivers: reopen(drivers),
+      clock: clockFor('behind', () => Date.now() - 3_600_000),
+    });
     const [first] = await ahead.write([{ kind: 'incident', id: 'x', body: { v: 1 } }]);
     await behind.pollOnce();
     const [second] = await behind.write([{ kind: 'incident', id: 'x', body: { v: 2 } }]);
@@ -64,7 +82,8 @@ describe('merged view across instances', () => {
         one.write([{ kind: 'incident', id: 'shared', body: { by: 'one', i } }]),
         two.write([{ kind: 'incident', id: 'shared', body: { by: 'two', i } }]),
       ]);
-      for (const result of results) if (result.status === 'fulfilled') revs.push(result.value[0]!.rev);
+      for (const result of results)
+        if (result.status === 'fulfilled') revs.push(result.value[0]!.rev);
       if (i % 3 === 0) await Promise.all([one.pollOnce(), two.pollOnce()]);
     }
     for (const r of [one, two]) await r.settle();
@@ -96,7 +115,9 @@ describe('availability of the view', () => {
 
   it('loads a target that was down at start once it is back', async () => {
     const drivers = memoryTargets(2);
-    await drivers[1]!.inner.put([record('incident', 'only-on-b', revAtWallTime(Date.now()).replace(/-0$/, '-x'))]);
+    await drivers[1]!.inner.put([
+      record('incident', 'only-on-b', revAtWallTime(Date.now()).replace(/-0$/, '-x')),
+    ]);
     drivers[1]!.setMode('fail');
     const replicator = await startReplicator({ drivers });
     expect(replicator.get('incident', 'only-on-b')).toBeUndefined();
@@ -112,18 +133,33 @@ describe('availability of the view', () => {
     const logger = recordingLogger();
     // Drivers exist before the replicator, so their hook reaches it late, as in the runtime.
     const late: { replicator?: Replicator } = {};
-    const drivers = memoryTargets(2, { onBadRecord: (bad) => late.replicator?.reportBadRecord(drivers[0]!.location, bad) });
-    const good = record('incident', 'x', revAtWallTime(Date.now()).replace(/-0$/, '-w'), { title: 'good copy' });
+    const drivers = memoryTargets(2, {
+      onBadRecord: (bad) => late.replicator?.reportBadRecord(drivers[0]!.location, bad),
+    });
+    const good = record('incident', 'x', revAtWallTime(Date.now()).replace(/-0$/, '-w'), {
+      title: 'good copy',
+    });
     for (const d of drivers) await d.inner.put([good, record('incident', 'y', good.rev)]);
     drivers[0]!.corrupt('incident', 'x');
 
-    const replicator = (late.replicator = createReplicator({ drivers, logger, onBadRecord: (r) => reports.push(r) }));
+    const replicator = (late.replicator = createReplicator({
+      drivers,
+      logger,
+      onBadRecord: (r) => reports.push(r),
+    }));
     await replicator.start();
 
     expect(replicator.get('incident', 'x')).toEqual(good);
     expect(replicator.get('incident', 'y')).toBeDefined();
-    expect(reports[0]).toMatchObject({ target: drivers[0]!.location, location: expect.stringContaining('incident/x') });
-    expect(logger.entries.find((e) => e.level === 'warn' && JSON.stringify(e.details).includes('incident/x'))).toBeDefined();
+    expect(reports[0]).toMatchObject({
+      target: drivers[0]!.location,
+      location: expect.stringContaining('incident/x'),
+    });
+    expect(
+      logger.entries.find(
+        (e) => e.level === 'warn' && JSON.stringify(e.details).includes('incident/x'),
+      ),
+    ).toBeDefined();
     expect(replicator.targets()[0]!.badRecords).toBeGreaterThan(0);
     expect(replicator.targets().map((t) => t.state)).toEqual(['up', 'up']);
   });
@@ -136,7 +172,13 @@ describe('availability of the view', () => {
       ...target!.inner,
       list: async (kind, options) => {
         const page = await target!.inner.list(kind, options);
-        return { ...page, items: [...page.items, { kind, id: 'broken', rev: 'not a rev', deleted: false, body: {} }] };
+        return {
+          ...page,
+          items: [
+            ...page.items,
+            { kind, id: 'broken', rev: 'not a rev', deleted: false, body: {} },
+          ],
+        };
       },
     };
     const replicator = await startReplicator({ drivers: [leaky] });
@@ -149,7 +191,8 @@ describe('target health', () => {
   it('marks a target down and back up, with a redacted last error', async () => {
     const drivers = memoryTargets(2);
     const replicator = await startReplicator({ drivers });
-    drivers[1]!.failureMessage = 'password authentication failed for postgres://staunch:hunter2@db:5432/app?sslpassword=s3cret';
+    drivers[1]!.failureMessage =
+      'password authentication failed for postgres://staunch:hunter2@db:5432/app?sslpassword=s3cret';
     drivers[1]!.setMode('fail');
     await replicator.checkHealth();
 

@@ -51,7 +51,11 @@ export class ChangePoller {
       return;
     }
     let highest = cursor;
-    for await (const page of changePages(target, this.lookbackMark(cursor), this.options.bulkTimeoutMs)) {
+    for await (const page of changePages(
+      target,
+      this.lookbackMark(cursor),
+      this.options.bulkTimeoutMs,
+    )) {
       const records = this.options.intake(page, target);
       this.options.onRecords(records);
       for (const record of records) if (record.rev > highest) highest = record.rev;

@@ -32,7 +32,13 @@ export class PutPipeline {
       const timer = setTimeout(() => {
         const position = this.waiting.indexOf(write);
         if (position >= 0) this.waiting.splice(position, 1);
-        write.settle(new StorageError(this.target.driver.name, 'TIMEOUT', `put on ${this.target.location} did not answer within ${timeoutMs} ms`));
+        write.settle(
+          new StorageError(
+            this.target.driver.name,
+            'TIMEOUT',
+            `put on ${this.target.location} did not answer within ${timeoutMs} ms`,
+          ),
+        );
       }, timeoutMs);
       let settled = false;
       const write: QueuedWrite = {
@@ -57,7 +63,13 @@ export class PutPipeline {
       while (this.waiting.length > 0) {
         const batch = this.takeBatch();
         try {
-          const { refused } = await putIsolating(this.target, 'put', timeoutMs, batch.flatMap((w) => w.records), true);
+          const { refused } = await putIsolating(
+            this.target,
+            'put',
+            timeoutMs,
+            batch.flatMap((w) => w.records),
+            true,
+          );
           // Only a write holding a refused record fails here; the writes batched with it are applied.
           const failed = refusedWrites(this.target, batch, refused);
           for (const write of batch) write.settle(failed.get(write));
@@ -73,7 +85,10 @@ export class PutPipeline {
   private takeBatch(): QueuedWrite[] {
     let count = 0;
     let taken = 0;
-    while (taken < this.waiting.length && (taken === 0 || count + this.waiting[taken]!.records.length <= MAX_BATCH)) {
+    while (
+      taken < this.waiting.length &&
+      (taken === 0 || count + this.waiting[taken]!.records.length <= MAX_BATCH)
+    ) {
       count += this.waiting[taken]!.records.length;
       taken++;
     }
@@ -82,13 +97,25 @@ export class PutPipeline {
 }
 
 /** The writes of a batch that hold a refused record (by position in the flattened batch), each with its error. */
-function refusedWrites(target: Target, batch: readonly QueuedWrite[], refused: readonly number[]): Map<QueuedWrite, StorageError> {
+function refusedWrites(
+  target: Target,
+  batch: readonly QueuedWrite[],
+  refused: readonly number[],
+): Map<QueuedWrite, StorageError> {
   const failed = new Map<QueuedWrite, StorageError>();
   let offset = 0;
   for (const write of batch) {
     const end = offset + write.records.length;
     const mine = refused.filter((position) => position >= offset && position < end).length;
-    if (mine > 0) failed.set(write, new StorageError(target.driver.name, 'INVALID_RECORD', `${target.location} refused ${mine} of the ${write.records.length} records of this write`));
+    if (mine > 0)
+      failed.set(
+        write,
+        new StorageError(
+          target.driver.name,
+          'INVALID_RECORD',
+          `${target.location} refused ${mine} of the ${write.records.length} records of this write`,
+        ),
+      );
     offset = end;
   }
   return failed;

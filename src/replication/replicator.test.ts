@@ -10,10 +10,19 @@ describe('createReplicator', () => {
   });
 
   it('refuses writes before start and after stop', async () => {
-    const replicator = createReplicator({ drivers: memoryTargets(1), syncIntervalMs: 0, pollIntervalMs: 0, healthIntervalMs: 0 });
-    await expect(replicator.write([{ kind: 'incident', id: 'a', body: {} }])).rejects.toThrow(/start\(\)/);
+    const replicator = createReplicator({
+      drivers: memoryTargets(1),
+      syncIntervalMs: 0,
+      pollIntervalMs: 0,
+      healthIntervalMs: 0,
+    });
+    await expect(replicator.write([{ kind: 'incident', id: 'a', body: {} }])).rejects.toThrow(
+      /start\(\)/,
+    );
     await replicator.start();
     await replicator.stop();
-    await expect(replicator.write([{ kind: 'incident', id: 'a', body: {} }])).rejects.toThrow(/stopped/);
+    await expect(replicator.write([{ kind: 'incident', id: 'a', body: {} }])).rejects.toThrow(
+      /stopped/,
+    );
   });
 });

@@ -39,7 +39,8 @@ export const DEFAULTS = {
 } as const;
 
 export function createReplicator(options: ReplicatorOptions): Replicator {
-  if (options.drivers.length === 0) throw new Error('the replicator needs at least one storage target');
+  if (options.drivers.length === 0)
+    throw new Error('the replicator needs at least one storage target');
   const locations = options.drivers.map((d) => d.location);
   const repeated = locations.find((location, i) => locations.indexOf(location) !== i);
   // Hints and status are keyed by location: two entries for one target would confuse both.
@@ -69,20 +70,47 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     logger,
     background,
   });
-  const writer = new Writer({ targets, view, clock, handoff, background, quorum: settings.writeQuorum, writeTimeoutMs: settings.writeTimeoutMs, logger });
-  const claims = new Claims({ targets, clock, view, writer, writeTimeoutMs: settings.writeTimeoutMs });
+  const writer = new Writer({
+    targets,
+    view,
+    clock,
+    handoff,
+    background,
+    quorum: settings.writeQuorum,
+    writeTimeoutMs: settings.writeTimeoutMs,
+    logger,
+  });
+  const claims = new Claims({
+    targets,
+    clock,
+    view,
+    writer,
+    writeTimeoutMs: settings.writeTimeoutMs,
+  });
 
   const reportBadRecord = (target: Target | undefined, bad: BadRecord) => {
     const where = target?.location ?? 'unknown target';
     if (target) target.badRecords++;
-    logger.warn({ target: where, location: bad.location, error: bad.error }, 'skipped a record that could not be read');
+    logger.warn(
+      { target: where, location: bad.location, error: bad.error },
+      'skipped a record that could not be read',
+    );
     options.onBadRecord?.({ target: where, ...bad });
   };
   const intake = createIntake(clock, reportBadRecord);
   // The failed-quorum rule (writer.ts) needs reads to ignore local writes still waiting for their verdict.
-  const mergeRead = (records: StoredRecord[]) => view.merge(records.filter((r) => !writer.isPending(r.rev)));
+  const mergeRead = (records: StoredRecord[]) =>
+    view.merge(records.filter((r) => !writer.isPending(r.rev)));
   const snapshots = options.snapshot
-    ? new SnapshotKeeper({ store: options.snapshot, view, clock, now, logger, debounceMs: settings.snapshotDebounceMs, maxAgeMs: settings.tombstoneRetentionMs })
+    ? new SnapshotKeeper({
+        store: options.snapshot,
+        view,
+        clock,
+        now,
+        logger,
+        debounceMs: settings.snapshotDebounceMs,
+        maxAgeMs: settings.tombstoneRetentionMs,
+      })
     : undefined;
   const poller = new ChangePoller({
     bulkTimeoutMs: settings.bulkTimeoutMs,
@@ -90,7 +118,12 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     intake,
     onRecords: mergeRead,
     load: async (target) => {
-      const loaded = await loadTarget(target, { probeTimeoutMs: settings.writeTimeoutMs, bulkTimeoutMs: settings.bulkTimeoutMs }, intake, mergeRead);
+      const loaded = await loadTarget(
+        target,
+        { probeTimeoutMs: settings.writeTimeoutMs, bulkTimeoutMs: settings.bulkTimeoutMs },
+        intake,
+        mergeRead,
+      );
       handoff.restore(loaded.hints, target.index);
       view.markLoaded({ source: 'target' });
       // Also when the load changed nothing: the snapshot then says "known as of now".
@@ -119,7 +152,13 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     for (const target of targets) if (!target.isDown) void pollTarget(target);
   };
   const checkHealth = async () => {
-    await Promise.all(targets.map((t) => t.call('ping', settings.writeTimeoutMs, (driver) => driver.ping(), true).catch(() => undefined)));
+    await Promise.all(
+      targets.map((t) =>
+        t
+          .call('ping', settings.writeTimeoutMs, (driver) => driver.ping(), true)
+          .catch(() => undefined),
+      ),
+    );
   };
   const syncOnce = (syncOptions?: SyncOptions): Promise<SyncReport> => {
     // One pass at a time: the periodic pass and `staunch sync` queue behind each other.
@@ -134,7 +173,14 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
           intake,
           isPending: (rev) => writer.isPending(rev),
           ...(started
-            ? { view: { digest: (kind: string) => view.digest(kind), kindNames: () => view.kindNames(), merge: mergeRead, purgeTombstones: (mark: string) => view.purgeTombstones(mark) } }
+            ? {
+                view: {
+                  digest: (kind: string) => view.digest(kind),
+                  kindNames: () => view.kindNames(),
+                  merge: mergeRead,
+                  purgeTombstones: (mark: string) => view.purgeTombstones(mark),
+                },
+              }
             : {}),
         },
         syncOptions,
@@ -147,10 +193,16 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     });
   };
   const logSyncReport = (report: SyncReport) => {
-    const copied = report.targets.reduce((sum, t) => sum + Object.values(t.copied).reduce((a, b) => a + b, 0), 0);
+    const copied = report.targets.reduce(
+      (sum, t) => sum + Object.values(t.copied).reduce((a, b) => a + b, 0),
+      0,
+    );
     const errors = report.targets.flatMap((t) => t.errors.map((e) => `${t.location}: ${e}`));
     if (copied > 0 || errors.length > 0 || report.viewRepaired > 0) {
-      logger.info({ copied, viewRepaired: report.viewRepaired, errors, durationMs: report.durationMs }, 'sync pass repaired differences');
+      logger.info(
+        { copied, viewRepaired: report.viewRepaired, errors, durationMs: report.durationMs },
+        'sync pass repaired differences',
+      );
     }
   };
   const ensureWritable = async () => {
@@ -192,11 +244,16 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       void (async () => {
         // The snapshot is local and answers first; it is merged by rev, so whichever of it and a
         // target comes first, the newest record wins.
-        const restoring = (snapshots ? snapshots.restore().then(() => snapshots.start()) : Promise.resolve()).finally(markRestored);
+        const restoring = (
+          snapshots ? snapshots.restore().then(() => snapshots.start()) : Promise.resolve()
+        ).finally(markRestored);
         // The first poll of a target is its full load; a target down now is loaded when it returns.
         await Promise.all([pollOnce(), restoring]);
         markReady();
-        logger.info({ targets: targets.map((t) => `${t.location} ${t.state}`) }, 'replication view loaded');
+        logger.info(
+          { targets: targets.map((t) => `${t.location} ${t.state}`) },
+          'replication view loaded',
+        );
         if (stopped) return;
         every('poll', settings.pollIntervalMs, pollTick);
         every('health check', settings.healthIntervalMs, checkHealth);

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { HybridLogicalClock } from './hlc.ts';
 import { memorySnapshotStore } from '../../test/support/memory-snapshot-store.ts';
-import { memoryTargets, reopen, replicatorsForEachTest } from '../../test/support/replication-fixtures.ts';
+import {
+  memoryTargets,
+  reopen,
+  replicatorsForEachTest,
+} from '../../test/support/replication-fixtures.ts';
 import type { ViewSnapshot } from './snapshot.ts';
 
 const replicators = replicatorsForEachTest();
@@ -14,7 +18,12 @@ const outage = { title: 'Database down', state: 'major_outage' };
 async function savedView(now: number) {
   const drivers = memoryTargets(1);
   const snapshot = memorySnapshotStore();
-  const first = await replicators.start({ drivers, snapshot, now: () => now, snapshotDebounceMs: 5 });
+  const first = await replicators.start({
+    drivers,
+    snapshot,
+    now: () => now,
+    snapshotDebounceMs: 5,
+  });
   await first.write([
     { kind: 'incident', id: 'open', body: outage },
     { kind: 'incident', id: 'gone', body: { title: 'deleted later' } },
@@ -28,7 +37,10 @@ describe('the view snapshot', () => {
   it('without a snapshot and with every target down, the view says it knows nothing', async () => {
     const [target] = memoryTargets(1);
     target!.setMode('fail');
-    const replicator = await replicators.start({ drivers: [target!], snapshot: memorySnapshotStore() });
+    const replicator = await replicators.start({
+      drivers: [target!],
+      snapshot: memorySnapshotStore(),
+    });
     expect(replicator.loadState).toEqual({ source: 'none' });
     expect(replicator.list('incident')).toEqual([]);
   });
@@ -38,7 +50,12 @@ describe('the view snapshot', () => {
     expect(snapshot.writes).toBeGreaterThan(0);
     const down = reopen(drivers);
     for (const d of down) d.setMode('hang');
-    const restarted = await replicators.start({ drivers: down, snapshot, now: () => T0 + 60_000, writeTimeoutMs: 50 });
+    const restarted = await replicators.start({
+      drivers: down,
+      snapshot,
+      now: () => T0 + 60_000,
+      writeTimeoutMs: 50,
+    });
     expect(restarted.loadState).toEqual({ source: 'snapshot', asOf: new Date(T0).toISOString() });
     expect(restarted.get('incident', 'open')?.body).toEqual(outage);
     expect(restarted.get('incident', 'gone')).toBeUndefined();
@@ -52,10 +69,28 @@ describe('the view snapshot', () => {
     const other = new HybridLogicalClock('other', () => T0 + DAY);
     const oldClock = new HybridLogicalClock('old', () => T0 - DAY);
     await target!.put([
-      { kind: 'incident', id: 'open', rev: other.next(), deleted: false, body: { title: 'Database down', state: 'resolved' } },
+      {
+        kind: 'incident',
+        id: 'open',
+        rev: other.next(),
+        deleted: false,
+        body: { title: 'Database down', state: 'resolved' },
+      },
     ]);
-    await target!.inner.put([{ kind: 'incident', id: 'gone', rev: oldClock.next(), deleted: false, body: { title: 'stale copy' } }]);
-    const restarted = await replicators.start({ drivers: [target!], snapshot, now: () => T0 + DAY });
+    await target!.inner.put([
+      {
+        kind: 'incident',
+        id: 'gone',
+        rev: oldClock.next(),
+        deleted: false,
+        body: { title: 'stale copy' },
+      },
+    ]);
+    const restarted = await replicators.start({
+      drivers: [target!],
+      snapshot,
+      now: () => T0 + DAY,
+    });
     expect(restarted.loadState).toEqual({ source: 'target' });
     expect(restarted.get('incident', 'open')?.body).toMatchObject({ state: 'resolved' });
     expect(restarted.get('incident', 'gone')).toBeUndefined();
@@ -65,7 +100,12 @@ describe('the view snapshot', () => {
     const { drivers, snapshot } = await savedView(T0);
     const down = reopen(drivers);
     for (const d of down) d.setMode('fail');
-    const restarted = await replicators.start({ drivers: down, snapshot, now: () => T0 + 31 * DAY, tombstoneRetentionMs: 30 * DAY });
+    const restarted = await replicators.start({
+      drivers: down,
+      snapshot,
+      now: () => T0 + 31 * DAY,
+      tombstoneRetentionMs: 30 * DAY,
+    });
     expect(restarted.loadState).toEqual({ source: 'none' });
     expect(restarted.get('incident', 'open')).toBeUndefined();
   });
@@ -73,21 +113,35 @@ describe('the view snapshot', () => {
   it('an unreadable snapshot is ignored, not fatal', async () => {
     const [target] = memoryTargets(1);
     target!.setMode('fail');
-    const snapshot = memorySnapshotStore({ format: 1, writtenAt: new Date(T0).toISOString(), records: [{ kind: 'incident' }] });
+    const snapshot = memorySnapshotStore({
+      format: 1,
+      writtenAt: new Date(T0).toISOString(),
+      records: [{ kind: 'incident' }],
+    });
     const replicator = await replicators.start({ drivers: [target!], snapshot, now: () => T0 });
     expect(replicator.loadState).toEqual({ source: 'none' });
   });
 
   it('a burst of writes is one snapshot write, and a failing snapshot write does not fail the writes', async () => {
     const snapshot = memorySnapshotStore();
-    const replicator = await replicators.start({ drivers: memoryTargets(1), snapshot, snapshotDebounceMs: 30 });
+    const replicator = await replicators.start({
+      drivers: memoryTargets(1),
+      snapshot,
+      snapshotDebounceMs: 30,
+    });
     await new Promise((r) => setTimeout(r, 60));
     const before = snapshot.writes;
-    await Promise.all(Array.from({ length: 20 }, (_, i) => replicator.write([{ kind: 'incident', id: `i${i}`, body: { n: i } }])));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        replicator.write([{ kind: 'incident', id: `i${i}`, body: { n: i } }]),
+      ),
+    );
     await new Promise((r) => setTimeout(r, 80));
     expect(snapshot.writes).toBe(before + 1);
     expect((snapshot.stored as ViewSnapshot).records).toHaveLength(20);
     snapshot.failWrites = true;
-    await expect(replicator.write([{ kind: 'incident', id: 'more', body: {} }])).resolves.toHaveLength(1);
+    await expect(
+      replicator.write([{ kind: 'incident', id: 'more', body: {} }]),
+    ).resolves.toHaveLength(1);
   });
 });

@@ -50,7 +50,8 @@ function snapshotProblem(value: unknown): string | null {
   if (typeof value !== 'object' || value === null) return 'not an object';
   const { format, writtenAt, records } = value as Partial<ViewSnapshot>;
   if (format !== 1) return `unknown format ${String(format)}`;
-  if (typeof writtenAt !== 'string' || Number.isNaN(Date.parse(writtenAt))) return 'writtenAt is not a time';
+  if (typeof writtenAt !== 'string' || Number.isNaN(Date.parse(writtenAt)))
+    return 'writtenAt is not a time';
   if (!Array.isArray(records)) return 'records is not a list';
   for (const record of records) {
     const problem = recordProblem(record);
@@ -73,26 +74,38 @@ export class SnapshotKeeper {
     try {
       stored = await store.read();
     } catch (error) {
-      logger.warn({ snapshot: store.location, err: describeError(error) }, 'could not read the view snapshot; starting without it');
+      logger.warn(
+        { snapshot: store.location, err: describeError(error) },
+        'could not read the view snapshot; starting without it',
+      );
       return false;
     }
     if (stored === null) return false;
     const problem = snapshotProblem(stored);
     if (problem) {
-      logger.warn({ snapshot: store.location, problem }, 'ignored the view snapshot: it is not valid');
+      logger.warn(
+        { snapshot: store.location, problem },
+        'ignored the view snapshot: it is not valid',
+      );
       return false;
     }
     const snapshot = stored as ViewSnapshot;
     const ageMs = now() - Date.parse(snapshot.writtenAt);
     if (ageMs > maxAgeMs) {
-      logger.warn({ snapshot: store.location, writtenAt: snapshot.writtenAt }, 'ignored the view snapshot: older than the tombstone retention');
+      logger.warn(
+        { snapshot: store.location, writtenAt: snapshot.writtenAt },
+        'ignored the view snapshot: older than the tombstone retention',
+      );
       return false;
     }
     // As with a target's records: the next local write must be newer than anything restored.
     for (const record of snapshot.records) clock.observe(record.rev);
     view.merge(snapshot.records);
     view.markLoaded({ source: 'snapshot', asOf: snapshot.writtenAt });
-    logger.info({ snapshot: store.location, writtenAt: snapshot.writtenAt, records: snapshot.records.length }, 'served the last known state from the view snapshot');
+    logger.info(
+      { snapshot: store.location, writtenAt: snapshot.writtenAt, records: snapshot.records.length },
+      'served the last known state from the view snapshot',
+    );
     return true;
   }
 
@@ -129,12 +142,19 @@ export class SnapshotKeeper {
       // Only a view loaded from a target is worth keeping: re-stamping a restored snapshot
       // would make its "as of" time later than what it knows.
       if (view.loadState.source !== 'target') return;
-      const snapshot: ViewSnapshot = { format: 1, writtenAt: new Date(now()).toISOString(), records: view.allRecords() };
+      const snapshot: ViewSnapshot = {
+        format: 1,
+        writtenAt: new Date(now()).toISOString(),
+        records: view.allRecords(),
+      };
       try {
         await store.write(snapshot);
       } catch (error) {
         // Serving goes on; the next change tries again.
-        logger.warn({ snapshot: store.location, err: describeError(error) }, 'could not write the view snapshot');
+        logger.warn(
+          { snapshot: store.location, err: describeError(error) },
+          'could not write the view snapshot',
+        );
       }
     });
     return this.writing;

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { revAtWallTime } from './hlc.ts';
 import { HINT_KIND } from './internal-kinds.ts';
-import { expectConverged, memoryTargets, readAll, record, replicatorsForEachTest } from '../../test/support/replication-fixtures.ts';
+import {
+  expectConverged,
+  memoryTargets,
+  readAll,
+  record,
+  replicatorsForEachTest,
+} from '../../test/support/replication-fixtures.ts';
 import { formatSyncReport, syncExitCode } from '../runtime/sync-report.ts';
 import type { SyncProgress } from './types.ts';
 
@@ -10,7 +16,8 @@ const { create: replicatorFor } = replicatorsForEachTest();
 const DAY = 24 * 60 * 60_000;
 const NOW = Date.UTC(2026, 5, 1);
 /** A rev `minutesAgo` before NOW. */
-const revAgo = (minutesAgo: number, writer = 'w') => revAtWallTime(NOW - minutesAgo * 60_000).replace(/-0$/, `-${writer}`);
+const revAgo = (minutesAgo: number, writer = 'w') =>
+  revAtWallTime(NOW - minutesAgo * 60_000).replace(/-0$/, `-${writer}`);
 
 describe('anti-entropy sync', () => {
   it('reports the kinds whose digests still differ after the pass, and staunch sync exits 1 for them', async () => {
@@ -34,8 +41,15 @@ describe('anti-entropy sync', () => {
 
   it('copies the newest rev of every record both ways and reports what went where', async () => {
     const [a, b] = memoryTargets(2);
-    await a!.inner.put([record('incident', 'only-a', revAgo(9)), record('incident', 'both', revAgo(5)), record('subscriber', 's1', revAgo(8))]);
-    await b!.inner.put([record('incident', 'only-b', revAgo(7)), { ...record('incident', 'both', revAgo(3)), body: { newer: true } }]);
+    await a!.inner.put([
+      record('incident', 'only-a', revAgo(9)),
+      record('incident', 'both', revAgo(5)),
+      record('subscriber', 's1', revAgo(8)),
+    ]);
+    await b!.inner.put([
+      record('incident', 'only-b', revAgo(7)),
+      { ...record('incident', 'both', revAgo(3)), body: { newer: true } },
+    ]);
 
     const report = await replicatorFor({ drivers: [a!, b!], now: () => NOW }).syncOnce();
 
@@ -57,30 +71,50 @@ describe('anti-entropy sync', () => {
     await replicator.start();
     expect(replicator.get('incident', 'gone')).toBeUndefined();
     await replicator.syncOnce();
-    for (const d of drivers) expect(await d.inner.get('incident', 'gone')).toMatchObject({ deleted: true });
+    for (const d of drivers)
+      expect(await d.inner.get('incident', 'gone')).toMatchObject({ deleted: true });
     await expectConverged(drivers);
   });
 
   it('purges tombstones past the retention everywhere, and keeps younger ones', async () => {
     const drivers = memoryTargets(2);
-    await drivers[0]!.inner.put([record('incident', 'old', revAgo((31 * DAY) / 60_000), null, true), record('incident', 'young', revAgo(60), null, true)]);
-    const report = await replicatorFor({ drivers, now: () => NOW, tombstoneRetentionMs: 30 * DAY }).syncOnce();
+    await drivers[0]!.inner.put([
+      record('incident', 'old', revAgo((31 * DAY) / 60_000), null, true),
+      record('incident', 'young', revAgo(60), null, true),
+    ]);
+    const report = await replicatorFor({
+      drivers,
+      now: () => NOW,
+      tombstoneRetentionMs: 30 * DAY,
+    }).syncOnce();
 
     expect(report.targets.map((t) => t.purged)).toEqual([1, 1]);
-    for (const d of drivers) expect((await readAll(d.inner, 'incident')).map((r) => r.id)).toEqual(['young']);
+    for (const d of drivers)
+      expect((await readAll(d.inner, 'incident')).map((r) => r.id)).toEqual(['young']);
     await expectConverged(drivers);
   });
 
   it('repairs a target from thousands of records, page by page, with progress', async () => {
     const [full, empty] = memoryTargets(2);
-    await full!.inner.put(Array.from({ length: 2500 }, (_, i) => record('incident', `i${String(i).padStart(5, '0')}`, revAgo(100 - i / 100))));
+    await full!.inner.put(
+      Array.from({ length: 2500 }, (_, i) =>
+        record('incident', `i${String(i).padStart(5, '0')}`, revAgo(100 - i / 100)),
+      ),
+    );
     const events: SyncProgress[] = [];
-    const report = await replicatorFor({ drivers: [full!, empty!], now: () => NOW }).syncOnce({ onProgress: (e) => events.push(e) });
+    const report = await replicatorFor({ drivers: [full!, empty!], now: () => NOW }).syncOnce({
+      onProgress: (e) => events.push(e),
+    });
 
     expect(report.targets[1]!.copied).toEqual({ incident: 2500 });
     expect(full!.calls.list).toBeGreaterThanOrEqual(3);
-    expect(events.filter((e) => e.phase === 'copy').at(-1)).toMatchObject({ copied: 2500, total: 2500 });
-    expect(events.map((e) => e.phase)).toEqual(expect.arrayContaining(['digest', 'compare', 'scan', 'copy', 'purge']));
+    expect(events.filter((e) => e.phase === 'copy').at(-1)).toMatchObject({
+      copied: 2500,
+      total: 2500,
+    });
+    expect(events.map((e) => e.phase)).toEqual(
+      expect.arrayContaining(['digest', 'compare', 'scan', 'copy', 'purge']),
+    );
     await expectConverged([full!, empty!]);
   });
 
@@ -100,7 +134,12 @@ describe('anti-entropy sync', () => {
 
   it('never copies engine-internal records (hints)', async () => {
     const [a, b] = memoryTargets(2);
-    await a!.inner.put([record(HINT_KIND, 'k:incident:x', revAgo(1), { target: 'k', record: { ...record('incident', 'x', revAgo(1)) } })]);
+    await a!.inner.put([
+      record(HINT_KIND, 'k:incident:x', revAgo(1), {
+        target: 'k',
+        record: { ...record('incident', 'x', revAgo(1)) },
+      }),
+    ]);
     const report = await replicatorFor({ drivers: [a!, b!], now: () => NOW }).syncOnce();
     expect(report.kindsCompared).toBe(0);
     expect(Object.keys(await b!.inner.digest())).toEqual(['_sync']); // its own sync mark, no hint
@@ -113,7 +152,11 @@ describe('anti-entropy sync', () => {
     await replicator.write([{ kind: 'incident', id: 'recent', body: {} }]);
     await replicator.pollOnce(); // the cursors move past the write
     // Another instance with a slow clock writes a record whose rev is older than this one's cursor.
-    const late = record('incident', 'late', revAtWallTime(Date.now() - 60_000).replace(/-0$/, '-slow'));
+    const late = record(
+      'incident',
+      'late',
+      revAtWallTime(Date.now() - 60_000).replace(/-0$/, '-slow'),
+    );
     for (const d of [a!, b!]) await d.inner.put([late]);
 
     await replicator.pollOnce();
@@ -127,7 +170,11 @@ describe('anti-entropy sync', () => {
 describe('inspect (staunch targets check)', () => {
   it('counts what each target lacks and the hints waiting for it, and writes nothing', async () => {
     const [a, b, c] = memoryTargets(3);
-    await a!.inner.put([record('incident', 'i1', revAgo(9)), record('incident', 'i2', revAgo(8)), record('subscriber', 's1', revAgo(7))]);
+    await a!.inner.put([
+      record('incident', 'i1', revAgo(9)),
+      record('incident', 'i2', revAgo(8)),
+      record('subscriber', 's1', revAgo(7)),
+    ]);
     await b!.inner.put([record('incident', 'i1', revAgo(9))]);
     const writer = replicatorFor({ drivers: [a!, b!, c!], now: () => NOW });
     await writer.start();
@@ -159,6 +206,9 @@ describe('inspect (staunch targets check)', () => {
     ]);
     const restarted = replicatorFor({ drivers: [a!, b!], now: () => NOW + 60_000 });
     await restarted.start();
-    expect(restarted.targets().map((t) => t.lastSync)).toEqual([new Date(NOW).toISOString(), new Date(NOW).toISOString()]);
+    expect(restarted.targets().map((t) => t.lastSync)).toEqual([
+      new Date(NOW).toISOString(),
+      new Date(NOW).toISOString(),
+    ]);
   });
 });

@@ -57,12 +57,18 @@ interface KindScan {
   held: Map<Target, Map<string, string>>;
 }
 
-export async function runSync(context: SyncContext, options: SyncOptions = {}): Promise<SyncReport> {
+export async function runSync(
+  context: SyncContext,
+  options: SyncOptions = {},
+): Promise<SyncReport> {
   const startedMs = context.now();
   const started = performance.now();
   const emit = options.onProgress ?? (() => undefined);
   const reports = new Map<Target, SyncTargetReport>(
-    context.targets.map((t) => [t, { location: t.location, reachable: true, copied: {}, purged: 0, behind: 0, errors: [] }]),
+    context.targets.map((t) => [
+      t,
+      { location: t.location, reachable: true, copied: {}, purged: 0, behind: 0, errors: [] },
+    ]),
   );
   const reportOf = (target: Target) => reports.get(target)!;
   const behind = new Map<Target, number>();
@@ -72,7 +78,10 @@ export async function runSync(context: SyncContext, options: SyncOptions = {}): 
     context.targets.map(async (target) => {
       try {
         await target.call('ping', context.probeTimeoutMs, (driver) => driver.ping(), true);
-        digests.set(target, await target.call('digest', context.bulkTimeoutMs, (driver) => driver.digest()));
+        digests.set(
+          target,
+          await target.call('digest', context.bulkTimeoutMs, (driver) => driver.digest()),
+        );
         emit({ phase: 'digest', target: target.location, ok: true });
       } catch (error) {
         reportOf(target).reachable = false;
@@ -86,8 +95,12 @@ export async function runSync(context: SyncContext, options: SyncOptions = {}): 
   const kindSet = new Set([...digests.values()].flatMap((d) => Object.keys(d)));
   for (const kind of context.view?.kindNames() ?? []) kindSet.add(kind);
   const kinds = [...kindSet].filter((kind) => !isInternalKind(kind)).sort();
-  const targetsAgree = (kind: string) => reachable.every((t) => sameDigest(digests.get(t)![kind], digests.get(reachable[0]!)![kind]));
-  const viewAgrees = (kind: string) => !context.view || reachable.length === 0 || sameDigest(context.view.digest(kind), digests.get(reachable[0]!)![kind]);
+  const targetsAgree = (kind: string) =>
+    reachable.every((t) => sameDigest(digests.get(t)![kind], digests.get(reachable[0]!)![kind]));
+  const viewAgrees = (kind: string) =>
+    !context.view ||
+    reachable.length === 0 ||
+    sameDigest(context.view.digest(kind), digests.get(reachable[0]!)![kind]);
   const differing = kinds.filter((kind) => !targetsAgree(kind) || !viewAgrees(kind));
   emit({ phase: 'compare', kinds: kinds.length, differing });
 
@@ -95,12 +108,22 @@ export async function runSync(context: SyncContext, options: SyncOptions = {}): 
   for (const kind of differing) {
     // When only the view lags, one target is enough to read it from.
     const sources = targetsAgree(kind) ? reachable.slice(0, 1) : reachable;
-    const scan = await scanKind(context, kind, sources, (target, error) => reportOf(target).errors.push(`${kind}: read failed: ${describeError(error)}`), emit);
-    if (context.view && !options.dryRun) viewRepaired += context.view.merge([...scan.newest.values()]).length;
+    const scan = await scanKind(
+      context,
+      kind,
+      sources,
+      (target, error) =>
+        reportOf(target).errors.push(`${kind}: read failed: ${describeError(error)}`),
+      emit,
+    );
+    if (context.view && !options.dryRun)
+      viewRepaired += context.view.merge([...scan.newest.values()]).length;
     if (sources.length < 2) continue;
     await Promise.all(
       [...scan.held].map(async ([target, held]) => {
-        const missing = [...scan.newest.values()].filter((record) => (held.get(record.id) ?? '') < record.rev);
+        const missing = [...scan.newest.values()].filter(
+          (record) => (held.get(record.id) ?? '') < record.rev,
+        );
         if (options.dryRun) {
           behind.set(target, (behind.get(target) ?? 0) + missing.length);
           return;
@@ -116,7 +139,11 @@ export async function runSync(context: SyncContext, options: SyncOptions = {}): 
   for (const target of reachable) reportOf(target).behind = behind.get(target) ?? 0;
   // Digested again: a kind still differing after its repair (a target that stores a record as
   // something else, refuses it, or failed mid-copy) has not converged, and the report says so.
-  const unconverged = options.dryRun ? differing : await stillDiffering(context, reachable, differing, (target, error) => reportOf(target).errors.push(`digest after copy: ${describeError(error)}`));
+  const unconverged = options.dryRun
+    ? differing
+    : await stillDiffering(context, reachable, differing, (target, error) =>
+        reportOf(target).errors.push(`digest after copy: ${describeError(error)}`),
+      );
   const report = (): SyncReport => ({
     startedAt: new Date(startedMs).toISOString(),
     durationMs: Math.round(performance.now() - started),
@@ -132,7 +159,11 @@ export async function runSync(context: SyncContext, options: SyncOptions = {}): 
   await Promise.all(
     reachable.map(async (target) => {
       try {
-        reportOf(target).purged = await target.call('purgeTombstones', context.bulkTimeoutMs, (driver) => driver.purgeTombstones(purgeMark));
+        reportOf(target).purged = await target.call(
+          'purgeTombstones',
+          context.bulkTimeoutMs,
+          (driver) => driver.purgeTombstones(purgeMark),
+        );
         emit({ phase: 'purge', target: target.location, purged: reportOf(target).purged });
       } catch (error) {
         reportOf(target).errors.push(`purge: ${describeError(error)}`);
@@ -149,27 +180,44 @@ export async function runSync(context: SyncContext, options: SyncOptions = {}): 
       if (reportOf(target).errors.length > 0) return;
       target.lastSync = finished;
       // Kept on the target itself, so `staunch targets check` and a restarted instance know it too.
-      const mark = { kind: SYNC_MARK_KIND, id: 'last', rev: formatRev({ wallMs: finishedMs, counter: 0, writer: 'sync' }), deleted: false, body: { at: finished } };
-      await target.call('put', context.bulkTimeoutMs, (driver) => driver.put([mark])).catch(() => undefined);
+      const mark = {
+        kind: SYNC_MARK_KIND,
+        id: 'last',
+        rev: formatRev({ wallMs: finishedMs, counter: 0, writer: 'sync' }),
+        deleted: false,
+        body: { at: finished },
+      };
+      await target
+        .call('put', context.bulkTimeoutMs, (driver) => driver.put([mark]))
+        .catch(() => undefined);
     }),
   );
   return report();
 }
 
 /** Of `kinds`, those whose digests still differ between the reachable targets that answer. */
-async function stillDiffering(context: SyncContext, reachable: readonly Target[], kinds: readonly string[], onError: (target: Target, error: unknown) => void): Promise<string[]> {
+async function stillDiffering(
+  context: SyncContext,
+  reachable: readonly Target[],
+  kinds: readonly string[],
+  onError: (target: Target, error: unknown) => void,
+): Promise<string[]> {
   if (kinds.length === 0 || reachable.length < 2) return [];
   const digests: Array<Record<string, KindDigest>> = [];
   await Promise.all(
     reachable.map(async (target) => {
       try {
-        digests.push(await target.call('digest', context.bulkTimeoutMs, (driver) => driver.digest()));
+        digests.push(
+          await target.call('digest', context.bulkTimeoutMs, (driver) => driver.digest()),
+        );
       } catch (error) {
         onError(target, error);
       }
     }),
   );
-  return kinds.filter((kind) => digests.some((digest) => !sameDigest(digest[kind], digests[0]![kind])));
+  return kinds.filter((kind) =>
+    digests.some((digest) => !sameDigest(digest[kind], digests[0]![kind])),
+  );
 }
 
 /** Read one kind from every source in parallel; a source that fails is left out of this kind. */
@@ -221,8 +269,16 @@ async function copyRecords(
     } catch (error) {
       return { applied, left: records.length - start, error: describeError(error) };
     }
-    emit({ phase: 'copy', kind, target: target.location, copied: Math.min(start + COPY_BATCH, records.length), total: records.length });
+    emit({
+      phase: 'copy',
+      kind,
+      target: target.location,
+      copied: Math.min(start + COPY_BATCH, records.length),
+      total: records.length,
+    });
   }
   // Refused records stay missing there: reported, and counted as behind, but they stopped nothing else.
-  return refused > 0 ? { applied, left: refused, error: `${refused} records refused by the target (see the log)` } : { applied, left: 0 };
+  return refused > 0
+    ? { applied, left: refused, error: `${refused} records refused by the target (see the log)` }
+    : { applied, left: 0 };
 }

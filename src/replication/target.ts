@@ -2,7 +2,11 @@
  * One storage target as the engine sees it: the driver, every call to it bounded by a timeout,
  * and the state those calls reveal (up/down, latency, last error) for /readyz and the admin page.
  */
-import { StorageError, type StorageDriver, type StoredRecord } from '../../storage-drivers/types.ts';
+import {
+  StorageError,
+  type StorageDriver,
+  type StoredRecord,
+} from '../../storage-drivers/types.ts';
 import { withTimeout } from '../../storage-drivers/utils.ts';
 import { describeError } from './errors.ts';
 import { shortHash } from './hash.ts';
@@ -50,17 +54,29 @@ export class Target {
    * means up, any failure or timeout means down until a later call succeeds.
    * `measured` calls (ping, put) report the round trip as the target's latency.
    */
-  async call<T>(operation: string, timeoutMs: number, work: (driver: StorageDriver) => Promise<T>, measured = false): Promise<T> {
+  async call<T>(
+    operation: string,
+    timeoutMs: number,
+    work: (driver: StorageDriver) => Promise<T>,
+    measured = false,
+  ): Promise<T> {
     const started = performance.now();
     try {
-      const result = await withTimeout(this.driver.name, `${operation} on ${this.location}`, timeoutMs, this.initialise(timeoutMs).then(() => work(this.driver)));
+      const result = await withTimeout(
+        this.driver.name,
+        `${operation} on ${this.location}`,
+        timeoutMs,
+        this.initialise(timeoutMs).then(() => work(this.driver)),
+      );
       if (measured) this.latencyMs = Math.round((performance.now() - started) * 10) / 10;
       this.setState('up');
       return result;
     } catch (error) {
       this.lastError = describeError(error);
       // A refused record is an answer: the backend is up, and the record is isolated by the caller.
-      this.setState(error instanceof StorageError && error.code === 'INVALID_RECORD' ? 'up' : 'down');
+      this.setState(
+        error instanceof StorageError && error.code === 'INVALID_RECORD' ? 'up' : 'down',
+      );
       throw error;
     }
   }
@@ -68,7 +84,16 @@ export class Target {
   /** Count and log a record this target refused and that is skipped (see isolate.ts). */
   noteRefused(record: StoredRecord, error: unknown): void {
     this.refusedRecords++;
-    this.options.logger.warn({ target: this.location, kind: record.kind, id: record.id, rev: record.rev, err: describeError(error) }, 'storage target refused a record; it is skipped there');
+    this.options.logger.warn(
+      {
+        target: this.location,
+        kind: record.kind,
+        id: record.id,
+        rev: record.rev,
+        err: describeError(error),
+      },
+      'storage target refused a record; it is skipped there',
+    );
   }
 
   /**
@@ -76,7 +101,12 @@ export class Target {
    * down at start is initialised when it comes back: a failed or hung init is tried again next call.
    */
   private initialise(timeoutMs: number): Promise<void> {
-    this.initialised ??= withTimeout(this.driver.name, `init of ${this.location}`, timeoutMs, this.driver.init()).catch((error: unknown) => {
+    this.initialised ??= withTimeout(
+      this.driver.name,
+      `init of ${this.location}`,
+      timeoutMs,
+      this.driver.init(),
+    ).catch((error: unknown) => {
       this.initialised = undefined;
       throw error;
     });
@@ -102,8 +132,13 @@ export class Target {
     const previous = this.state;
     if (previous === next) return;
     this.state = next;
-    if (next === 'down') this.options.logger.warn({ target: this.location, err: this.lastError }, 'storage target is down');
-    else if (previous === 'down') this.options.logger.info({ target: this.location }, 'storage target is back up');
+    if (next === 'down')
+      this.options.logger.warn(
+        { target: this.location, err: this.lastError },
+        'storage target is down',
+      );
+    else if (previous === 'down')
+      this.options.logger.info({ target: this.location }, 'storage target is back up');
     this.options.onStateChange?.(this, previous);
   }
 }

@@ -3,7 +3,13 @@
  * in-memory view (synchronous, never touches a backend) and writes through `write`, which
  * stamps revs and fans the records out to every target.
  */
-import type { BadRecord, DriverName, Json, StorageDriver, StoredRecord } from '../../storage-drivers/types.ts';
+import type {
+  BadRecord,
+  DriverName,
+  Json,
+  StorageDriver,
+  StoredRecord,
+} from '../../storage-drivers/types.ts';
 import type { HybridLogicalClock } from './hlc.ts';
 import type { SnapshotStore } from './snapshot.ts';
 
@@ -65,7 +71,10 @@ export class InvalidRecordError extends Error {
  * `snapshot`: the last known state this instance saved locally, as of `asOf` (ISO), until a
  * target answers; `target`: loaded from at least one target.
  */
-export type ViewLoadState = { readonly source: 'none' } | { readonly source: 'snapshot'; readonly asOf: string } | { readonly source: 'target' };
+export type ViewLoadState =
+  | { readonly source: 'none' }
+  | { readonly source: 'snapshot'; readonly asOf: string }
+  | { readonly source: 'target' };
 
 export interface RecordStore {
   /** A live record from the merged view; tombstones read as undefined. */

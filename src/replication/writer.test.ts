@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StoredRecord } from '../../storage-drivers/types.ts';
 import { HINT_KIND } from './internal-kinds.ts';
-import { clockFor, expectConverged, memoryTargets, readAll, reopen, replicatorsForEachTest } from '../../test/support/replication-fixtures.ts';
+import {
+  clockFor,
+  expectConverged,
+  memoryTargets,
+  readAll,
+  reopen,
+  replicatorsForEachTest,
+} from '../../test/support/replication-fixtures.ts';
 import { InvalidRecordError, QuorumError, type Mutation, type Replicator } from './types.ts';
 
 afterEach(() => {
@@ -15,7 +22,11 @@ describe('write quorum', () => {
   it('quorum 1 answers once one target applied the write, without waiting for a hanging one', async () => {
     const [fast, hanging] = memoryTargets(2);
     hanging!.setMode('hang', ['put']);
-    const replicator = await startReplicator({ drivers: [fast!, hanging!], writeQuorum: 1, writeTimeoutMs: 60_000 });
+    const replicator = await startReplicator({
+      drivers: [fast!, hanging!],
+      writeQuorum: 1,
+      writeTimeoutMs: 60_000,
+    });
 
     const [written] = await replicator.write([incident('a', 'first')]);
 
@@ -29,7 +40,11 @@ describe('write quorum', () => {
 
   it('majority tolerates a minority of failed targets and rejects otherwise', async () => {
     const drivers = memoryTargets(3);
-    const replicator = await startReplicator({ drivers, writeQuorum: 'majority', writeTimeoutMs: 200 });
+    const replicator = await startReplicator({
+      drivers,
+      writeQuorum: 'majority',
+      writeTimeoutMs: 200,
+    });
     drivers[2]!.setMode('fail', ['put']);
     await expect(replicator.write([incident('a', 'ok')])).resolves.toHaveLength(1);
 
@@ -45,14 +60,20 @@ describe('write quorum', () => {
     const replicator = await startReplicator({ drivers, writeQuorum: 'all', writeTimeoutMs: 200 });
     await replicator.write([incident('a', 'everywhere')]);
     drivers[0]!.setMode('fail', ['put']);
-    await expect(replicator.write([incident('b', 'not everywhere')])).rejects.toBeInstanceOf(QuorumError);
+    await expect(replicator.write([incident('b', 'not everywhere')])).rejects.toBeInstanceOf(
+      QuorumError,
+    );
   });
 
   it('gives up on a hanging target at the write timeout, not later', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const [ok, hanging] = memoryTargets(2);
     hanging!.setMode('hang', ['put']);
-    const replicator = await startReplicator({ drivers: [ok!, hanging!], writeQuorum: 'all', writeTimeoutMs: 5_000 });
+    const replicator = await startReplicator({
+      drivers: [ok!, hanging!],
+      writeQuorum: 'all',
+      writeTimeoutMs: 5_000,
+    });
 
     let outcome: unknown = 'pending';
     replicator.write([incident('slow', 'waits for all')]).then(
@@ -68,14 +89,22 @@ describe('write quorum', () => {
   it('stamps revs higher than anything read, and rejects reserved or malformed records', async () => {
     const [target] = memoryTargets(1);
     const future = '7fffffffffff-000000-other';
-    await target!.inner.put([{ kind: 'incident', id: 'old', rev: future, deleted: false, body: {} }]);
+    await target!.inner.put([
+      { kind: 'incident', id: 'old', rev: future, deleted: false, body: {} },
+    ]);
     const replicator = await startReplicator({ drivers: [target!] });
     const [written] = await replicator.write([incident('new', 'after')]);
     expect(written!.rev > future).toBe(true);
 
-    await expect(replicator.write([{ kind: HINT_KIND, id: 'x', body: {} }])).rejects.toThrow(/reserved/);
-    await expect(replicator.write([{ kind: 'Bad Kind', id: 'x', body: {} }])).rejects.toThrow(InvalidRecordError);
-    await expect(replicator.write([{ kind: 'incident', id: '', body: {} }])).rejects.toThrow(InvalidRecordError);
+    await expect(replicator.write([{ kind: HINT_KIND, id: 'x', body: {} }])).rejects.toThrow(
+      /reserved/,
+    );
+    await expect(replicator.write([{ kind: 'Bad Kind', id: 'x', body: {} }])).rejects.toThrow(
+      InvalidRecordError,
+    );
+    await expect(replicator.write([{ kind: 'incident', id: '', body: {} }])).rejects.toThrow(
+      InvalidRecordError,
+    );
   });
 
   it('refuses a record no backend stores as given before calling any target, so nothing is acknowledged', async () => {
@@ -88,7 +117,9 @@ describe('write quorum', () => {
       { kind: 'incident', id: 'ok', body: { title: 'half \udc00 a character' } },
     ];
     for (const mutation of refused) {
-      const error = await replicator.write([incident('innocent', 'same batch'), mutation]).catch((e: unknown) => e);
+      const error = await replicator
+        .write([incident('innocent', 'same batch'), mutation])
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(InvalidRecordError);
       expect(error).toMatchObject({ code: 'INVALID_RECORD', kind: mutation.kind });
     }
@@ -103,13 +134,18 @@ describe('write quorum', () => {
     await replicator.write([{ kind: 'incident', id: 'a', body }]);
     body.title = 'changed afterwards';
     expect(replicator.get('incident', 'a')?.body).toEqual({ title: 'original' });
-    expect(() => ((replicator.get('incident', 'a')!.body as { title: string }).title = 'x')).toThrow(TypeError);
+    expect(
+      () => ((replicator.get('incident', 'a')!.body as { title: string }).title = 'x'),
+    ).toThrow(TypeError);
   });
 });
 
 describe('no ghost writes', () => {
   /** The failed write's records as every target holds them once hints are delivered and a sync ran. */
-  async function settleEverything(replicator: Replicator, drivers: ReturnType<typeof memoryTargets>) {
+  async function settleEverything(
+    replicator: Replicator,
+    drivers: ReturnType<typeof memoryTargets>,
+  ) {
     for (const d of drivers) d.setMode('ok');
     await replicator.checkHealth();
     await replicator.settle();
@@ -126,7 +162,9 @@ describe('no ghost writes', () => {
     // The late target times out on the write, then misses the rollback too.
     late!.queueModes('put', 'hang', 'fail');
 
-    await expect(replicator.write([incident('ghost', 'must never appear')])).rejects.toBeInstanceOf(QuorumError);
+    await expect(replicator.write([incident('ghost', 'must never appear')])).rejects.toBeInstanceOf(
+      QuorumError,
+    );
     expect(replicator.get('incident', 'ghost')).toBeUndefined();
     // The target that accepted it is already rolled back when the caller hears of the failure.
     expect(await accepting!.inner.get('incident', 'ghost')).toMatchObject({ deleted: true });
@@ -136,7 +174,11 @@ describe('no ghost writes', () => {
     // ...and is undone by the hinted rollback.
     await settleEverything(replicator, drivers);
 
-    for (const driver of drivers) expect(await driver.inner.get('incident', 'ghost')).toMatchObject({ deleted: true, body: null });
+    for (const driver of drivers)
+      expect(await driver.inner.get('incident', 'ghost')).toMatchObject({
+        deleted: true,
+        body: null,
+      });
     expect(replicator.get('incident', 'ghost')).toBeUndefined();
     await expectConverged(drivers);
 
@@ -152,7 +194,9 @@ describe('no ghost writes', () => {
     const [before] = await replicator.write([incident('kept', 'before')]);
     drivers[1]!.setMode('fail', ['put']);
 
-    await expect(replicator.write([incident('kept', 'failed update')])).rejects.toBeInstanceOf(QuorumError);
+    await expect(replicator.write([incident('kept', 'failed update')])).rejects.toBeInstanceOf(
+      QuorumError,
+    );
     expect(replicator.get('incident', 'kept')?.body).toEqual({ title: 'before' });
     await settleEverything(replicator, drivers);
 
@@ -166,7 +210,11 @@ describe('no ghost writes', () => {
 
   it('never hints the failed write itself, only its rollback', async () => {
     const drivers = memoryTargets(3);
-    const replicator = await startReplicator({ drivers, writeQuorum: 'majority', writeTimeoutMs: 100 });
+    const replicator = await startReplicator({
+      drivers,
+      writeQuorum: 'majority',
+      writeTimeoutMs: 100,
+    });
     drivers[1]!.setMode('fail', ['put']);
     drivers[2]!.queueModes('put', 'fail', 'fail');
     await expect(replicator.write([incident('x', 'failed')])).rejects.toBeInstanceOf(QuorumError);
@@ -175,7 +223,8 @@ describe('no ghost writes', () => {
     const hints = (await readAll(drivers[0]!.inner, HINT_KIND)).filter((h) => !h.deleted);
     const hinted = hints.map((h) => (h.body as unknown as { record: StoredRecord }).record);
     expect(hinted.length).toBeGreaterThan(0);
-    for (const record of hinted) expect(record).toMatchObject({ id: 'x', deleted: true, body: null });
+    for (const record of hinted)
+      expect(record).toMatchObject({ id: 'x', deleted: true, body: null });
     await settleEverything(replicator, drivers);
     await expectConverged(drivers);
   });
@@ -191,14 +240,19 @@ describe('no ghost writes', () => {
     // A failed call may still have been applied, so the targets tried get the rollback.
     expect(replicator.targets().map((t) => t.queuedHints)).toEqual([1, 1]);
     await settleEverything(replicator, drivers);
-    for (const driver of drivers) expect(await driver.inner.get('incident', 'x')).toMatchObject({ deleted: true });
+    for (const driver of drivers)
+      expect(await driver.inner.get('incident', 'x')).toMatchObject({ deleted: true });
     expect(replicator.targets().map((t) => t.queuedHints)).toEqual([0, 0]);
   });
 
   it('never rolls back a later acknowledged write of the same record', async () => {
     const drivers = memoryTargets(2);
     const [a, b] = drivers;
-    const replicator = await startReplicator({ drivers, writeQuorum: 'all', writeTimeoutMs: 1_000 });
+    const replicator = await startReplicator({
+      drivers,
+      writeQuorum: 'all',
+      writeTimeoutMs: 1_000,
+    });
     // First write: fails on b after 30 ms. Were the second write not held back until the first
     // one's rollback is done, it would be acknowledged first and then rolled back with it.
     a!.queueModes('put', 'ok', 'ok', { delayMs: 60 });
@@ -210,7 +264,8 @@ describe('no ghost writes', () => {
     const [acknowledged] = await second;
     await settleEverything(replicator, drivers);
     expect(replicator.get('incident', 'r')).toEqual(acknowledged);
-    for (const driver of drivers) expect(await driver.inner.get('incident', 'r')).toEqual(acknowledged);
+    for (const driver of drivers)
+      expect(await driver.inner.get('incident', 'r')).toEqual(acknowledged);
     await expectConverged(drivers);
   });
 });
@@ -219,7 +274,12 @@ describe('rollback against concurrent writers', () => {
   it("never overwrites another instance's newer write made while the failed write was in flight", async () => {
     let wall = 1_800_000_000_000;
     const drivers = memoryTargets(2);
-    const one = createReplicator({ drivers, writeQuorum: 'all', writeTimeoutMs: 1_000, clock: clockFor('one', () => wall) });
+    const one = createReplicator({
+      drivers,
+      writeQuorum: 'all',
+      writeTimeoutMs: 1_000,
+      clock: clockFor('one', () => wall),
+    });
     const two = createReplicator({ drivers: reopen(drivers), clock: clockFor('two', () => wall) });
     await Promise.all([one.start(), two.start()]);
     drivers[1]!.queueModes('put', { delayMs: 50, fail: true });
@@ -236,7 +296,8 @@ describe('rollback against concurrent writers', () => {
     }
     await one.syncOnce();
     await one.pollOnce();
-    for (const driver of drivers) expect(await driver.inner.get('incident', 'contested')).toEqual(other);
+    for (const driver of drivers)
+      expect(await driver.inner.get('incident', 'contested')).toEqual(other);
     expect(one.get('incident', 'contested')).toEqual(other);
   });
 });

@@ -34,14 +34,27 @@
 import type { Json, StoredRecord } from '../../storage-drivers/types.ts';
 import { keyOf as recordKey, recordProblem } from '../../storage-drivers/utils.ts';
 import type { BackgroundTasks } from './background.ts';
-import { fanOut, quorumSize, waitForQuorum, type FanOut, type QuorumVerdict, type Send } from './fanout.ts';
+import {
+  fanOut,
+  quorumSize,
+  waitForQuorum,
+  type FanOut,
+  type QuorumVerdict,
+  type Send,
+} from './fanout.ts';
 import type { HintedHandoff } from './handoff.ts';
 import { revJustAfter, type HybridLogicalClock } from './hlc.ts';
 import { isInternalKind } from './internal-kinds.ts';
 import { KeyLock } from './key-lock.ts';
 import { PutPipeline } from './put-pipeline.ts';
 import type { Target } from './target.ts';
-import { InvalidRecordError, QuorumError, type Logger, type Mutation, type WriteQuorum } from './types.ts';
+import {
+  InvalidRecordError,
+  QuorumError,
+  type Logger,
+  type Mutation,
+  type WriteQuorum,
+} from './types.ts';
 import type { MergedView } from './merged-view.ts';
 
 export interface WriterOptions {
@@ -64,11 +77,19 @@ export function draftOf(mutation: Mutation): Draft {
   const draft: Draft = mutation.deleted
     ? { kind: mutation.kind, id: mutation.id, deleted: true, body: null }
     : // A copy, so the caller changing its object later cannot change what is being replicated.
-      { kind: mutation.kind, id: mutation.id, deleted: false, body: structuredClone(mutation.body) as Json };
+      {
+        kind: mutation.kind,
+        id: mutation.id,
+        deleted: false,
+        body: structuredClone(mutation.body) as Json,
+      };
   const problem = recordProblem({ ...draft, rev: '000000000000-000000-check' });
   // The id itself may be what is wrong, so it is not quoted (a NUL or half a character in a message or log helps no one).
   if (problem) throw new InvalidRecordError(String(mutation.kind), problem);
-  if (isInternalKind(draft.kind)) throw new TypeError(`kind ${JSON.stringify(draft.kind)} is reserved for the replication engine`);
+  if (isInternalKind(draft.kind))
+    throw new TypeError(
+      `kind ${JSON.stringify(draft.kind)} is reserved for the replication engine`,
+    );
   return draft;
 }
 
@@ -91,7 +112,10 @@ export class Writer {
     const drafts = mutations.map(draftOf);
     if (drafts.length === 0) return [];
     return this.locks.run(drafts.map(keyOf), async () => {
-      const records = drafts.map((draft): StoredRecord => ({ ...draft, rev: this.options.clock.next() }));
+      const records = drafts.map((draft): StoredRecord => ({
+        ...draft,
+        rev: this.options.clock.next(),
+      }));
       for (const record of records) this.pending.add(record.rev);
       try {
         const { targets, quorum } = this.options;
@@ -117,11 +141,19 @@ export class Writer {
    */
   propagate(records: StoredRecord[], holder: number): void {
     const others = this.options.targets.filter((t) => t.index !== holder).map((t) => t.index);
-    this.hintMisses(fanOut(this.options.targets, records, this.send, { only: others }), records, holder);
+    this.hintMisses(
+      fanOut(this.options.targets, records, this.send, { only: others }),
+      records,
+      holder,
+    );
   }
 
   /** See the rule at the top of this file. */
-  private async compensate(records: StoredRecord[], sent: FanOut, verdict: QuorumVerdict): Promise<void> {
+  private async compensate(
+    records: StoredRecord[],
+    sent: FanOut,
+    verdict: QuorumVerdict,
+  ): Promise<void> {
     const { view, clock, targets, logger } = this.options;
     const lastOfEachKey = new Map(records.map((r) => [keyOf(r), r]));
     const restores = [...lastOfEachKey.values()].map((record): StoredRecord => {
@@ -129,11 +161,20 @@ export class Writer {
       // Later local writes of this record must still be stamped above its compensation.
       clock.observe(rev);
       const previous = view.current(record.kind, record.id);
-      return previous ? { ...previous, rev } : { kind: record.kind, id: record.id, rev, deleted: true, body: null };
+      return previous
+        ? { ...previous, rev }
+        : { kind: record.kind, id: record.id, rev, deleted: true, body: null };
     });
     // In the view first: the failed write's rev is now below the restore's, so a late copy of it is ignored.
     view.merge(restores);
-    logger.warn({ records: records.length, acknowledged: verdict.acknowledged.length, failures: verdict.failures }, 'write failed its quorum; rolling it back where it was applied');
+    logger.warn(
+      {
+        records: records.length,
+        acknowledged: verdict.acknowledged.length,
+        failures: verdict.failures,
+      },
+      'write failed its quorum; rolling it back where it was applied',
+    );
     if (sent.attempted.length === 0) return;
     const undo = fanOut(targets, restores, this.send, { only: sent.attempted });
     this.hintMisses(undo, restores);

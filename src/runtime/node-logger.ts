@@ -5,14 +5,28 @@ import type { Logger } from '../logger.ts';
 
 const LEVELS: Record<string, string> = { warning: 'warn', panic: 'fatal' };
 
-export function createNodeLogger(log: Config['log'], destination: NodeJS.WritableStream = process.stderr): Logger {
+export function createNodeLogger(
+  log: Config['log'],
+  destination: NodeJS.WritableStream = process.stderr,
+): Logger {
   return pino(
     {
       level: LEVELS[log.level] ?? log.level,
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       // Secrets must never reach the log, even when a caller passes a whole object.
-      redact: { paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'cookie_key'], censor: '***' },
+      redact: {
+        paths: [
+          'password',
+          '*.password',
+          'token',
+          '*.token',
+          'authorization',
+          '*.authorization',
+          'cookie_key',
+        ],
+        censor: '***',
+      },
     },
     destination as pino.DestinationStream,
   );

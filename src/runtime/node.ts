@@ -10,7 +10,11 @@ import { createApp } from '../app.ts';
 import type { Config } from '../config/parse.ts';
 import type { Logger } from '../logger.ts';
 import type { StorageDriver } from '../../storage-drivers/types.ts';
-import { createReplicator, type Replicator, type ReplicatorOptions } from '../replication/replicator.ts';
+import {
+  createReplicator,
+  type Replicator,
+  type ReplicatorOptions,
+} from '../replication/replicator.ts';
 import { createNodeLogger } from './node-logger.ts';
 import { nodeDrivers } from './registry.node.ts';
 import { replicationOptions } from './replication-options.ts';
@@ -29,30 +33,61 @@ export interface ConfiguredReplicator {
   drivers: StorageDriver[];
 }
 
-export function createReplicatorFromConfig(config: Config, logger: Logger, overrides: Partial<ReplicatorOptions> = {}): ConfiguredReplicator {
+export function createReplicatorFromConfig(
+  config: Config,
+  logger: Logger,
+  overrides: Partial<ReplicatorOptions> = {},
+): ConfiguredReplicator {
   // Drivers exist before the replicator, so their bad-record reports are routed through it late.
   const drivers: StorageDriver[] = config.targets.map((target) => {
-    const driver: StorageDriver = nodeDrivers.create(target, { onBadRecord: (bad) => replicator.reportBadRecord(driver.location, bad) });
+    const driver: StorageDriver = nodeDrivers.create(target, {
+      onBadRecord: (bad) => replicator.reportBadRecord(driver.location, bad),
+    });
     return driver;
   });
-  const replicator: Replicator = createReplicator({ drivers, ...replicationOptions(config), logger, ...overrides });
+  const replicator: Replicator = createReplicator({
+    drivers,
+    ...replicationOptions(config),
+    logger,
+    ...overrides,
+  });
   return { replicator, drivers };
 }
 
-export async function startNodeServer(config: Config, options: { logger?: Logger; source?: string } = {}): Promise<RunningServer> {
+export async function startNodeServer(
+  config: Config,
+  options: { logger?: Logger; source?: string } = {},
+): Promise<RunningServer> {
   const logger = options.logger ?? createNodeLogger(config.log);
   if (config.generated.credentials) {
-    logger.warn({}, 'username/password are not set: a random password was generated and is not shown, so admin sign-in and API writes with Basic auth are unusable until you set them');
+    logger.warn(
+      {},
+      'username/password are not set: a random password was generated and is not shown, so admin sign-in and API writes with Basic auth are unusable until you set them',
+    );
   }
-  if (config.generated.cookieKey) logger.warn({}, 'cookie_key is not set: signed cookies will not survive a restart or work across replicas');
+  if (config.generated.cookieKey)
+    logger.warn(
+      {},
+      'cookie_key is not set: signed cookies will not survive a restart or work across replicas',
+    );
 
   // Only the server keeps a snapshot: `staunch sync` and `targets check` serve nothing.
-  const { replicator, drivers } = createReplicatorFromConfig(config, logger, config.snapshot === false ? {} : { snapshot: fileSnapshotStore(config.snapshot) });
+  const { replicator, drivers } = createReplicatorFromConfig(
+    config,
+    logger,
+    config.snapshot === false ? {} : { snapshot: fileSnapshotStore(config.snapshot) },
+  );
   // Serve at once: the view fills as targets answer, and pages never wait for a slow target.
   void replicator.start();
   // Except for the local snapshot: the first answer is then the last known state, not "unknown".
   await replicator.restored;
-  const app = createApp({ config, store: replicator, logger, startedAt: new Date(), version: VERSION });
+  const app = createApp({
+    config,
+    store: replicator,
+    logger,
+    startedAt: new Date(),
+    version: VERSION,
+  });
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const tls = config.tls;
@@ -62,7 +97,10 @@ export async function startNodeServer(config: Config, options: { logger?: Logger
         hostname: config.listen.host,
         port: config.listen.port,
         ...(tls
-          ? { createServer: createHttpsServer, serverOptions: { cert: readFileSync(tls.cert_file), key: readFileSync(tls.key_file) } }
+          ? {
+              createServer: createHttpsServer,
+              serverOptions: { cert: readFileSync(tls.cert_file), key: readFileSync(tls.key_file) },
+            }
           : {}),
       },
       () => resolve(started),
@@ -72,7 +110,10 @@ export async function startNodeServer(config: Config, options: { logger?: Logger
   const { port } = server.address() as AddressInfo;
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
   const url = `${config.tls ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-  logger.info({ url, config: options.source, targets: replicator.targets().map((t) => t.location) }, 'staunch is serving');
+  logger.info(
+    { url, config: options.source, targets: replicator.targets().map((t) => t.location) },
+    'staunch is serving',
+  );
 
   let closing: Promise<void> | undefined;
   const close = () =>

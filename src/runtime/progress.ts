@@ -5,11 +5,18 @@
 import type { SyncProgress } from '../replication/types.ts';
 import { formatSyncProgress } from './sync-report.ts';
 
-export function throttledProgress(print: (line: string) => void, intervalMs = 1000, now: () => number = Date.now): (event: SyncProgress) => void {
+export function throttledProgress(
+  print: (line: string) => void,
+  intervalMs = 1000,
+  now: () => number = Date.now,
+): (event: SyncProgress) => void {
   let lastKey = '';
   let lastAt = 0;
   return (event) => {
-    const key = event.phase === 'copy' || event.phase === 'scan' ? `${event.phase} ${event.kind} ${event.target}` : '';
+    const key =
+      event.phase === 'copy' || event.phase === 'scan'
+        ? `${event.phase} ${event.kind} ${event.target}`
+        : '';
     const finished = event.phase === 'copy' && event.copied === event.total;
     if (key && key === lastKey && !finished && now() - lastAt < intervalMs) return;
     lastKey = key;

@@ -8,4 +8,11 @@ import sqlite from '../../storage-drivers/sqlite.ts';
 import type { DriverModule } from '../../storage-drivers/types.ts';
 import { driverRegistry } from './registry.ts';
 
-export const nodeDrivers = driverRegistry({ file, memory, mysql, postgres, s3, sqlite } satisfies Record<string, DriverModule>);
+export const nodeDrivers = driverRegistry({
+  file,
+  memory,
+  mysql,
+  postgres,
+  s3,
+  sqlite,
+} satisfies Record<string, DriverModule>);

@@ -14,7 +14,10 @@ import { workerDrivers } from './registry.worker.ts';
 const DRIVERS = path.join(import.meta.dirname, '../../storage-drivers');
 
 const isDriverModule = (value: unknown): value is DriverModule =>
-  typeof value === 'object' && value !== null && Array.isArray((value as DriverModule).schemes) && Array.isArray((value as DriverModule).runtimes);
+  typeof value === 'object' &&
+  value !== null &&
+  Array.isArray((value as DriverModule).schemes) &&
+  Array.isArray((value as DriverModule).runtimes);
 
 async function driverModules(): Promise<Map<string, DriverModule>> {
   const found = new Map<string, DriverModule>();
@@ -32,14 +35,24 @@ describe('driver registries', () => {
     expect(modules.size).toBeGreaterThanOrEqual(6);
     for (const [file, module] of modules) {
       for (const scheme of module.schemes) {
-        expect({ file, scheme, node: nodeDrivers.schemes.includes(scheme) }).toEqual({ file, scheme, node: module.runtimes.includes('node') });
-        expect({ file, scheme, workerd: workerDrivers.schemes.includes(scheme) }).toEqual({ file, scheme, workerd: module.runtimes.includes('workerd') });
+        expect({ file, scheme, node: nodeDrivers.schemes.includes(scheme) }).toEqual({
+          file,
+          scheme,
+          node: module.runtimes.includes('node'),
+        });
+        expect({ file, scheme, workerd: workerDrivers.schemes.includes(scheme) }).toEqual({
+          file,
+          scheme,
+          workerd: module.runtimes.includes('workerd'),
+        });
       }
     }
   });
 
   it('know no scheme that no driver declares', async () => {
-    const declared = new Set([...(await driverModules()).values()].flatMap((module) => module.schemes));
+    const declared = new Set(
+      [...(await driverModules()).values()].flatMap((module) => module.schemes),
+    );
     expect(nodeDrivers.schemes.filter((scheme) => !declared.has(scheme))).toEqual([]);
     expect(workerDrivers.schemes.filter((scheme) => !declared.has(scheme))).toEqual([]);
   });

@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { loadNodeConfig } from './node-config.ts';
 import { fileSnapshotStore } from './snapshot-file.ts';
 
-const snapshot = (n: number) => ({ format: 1 as const, writtenAt: new Date(Date.UTC(2026, 0, 1, n)).toISOString(), records: [] });
+const snapshot = (n: number) => ({
+  format: 1 as const,
+  writtenAt: new Date(Date.UTC(2026, 0, 1, n)).toISOString(),
+  records: [],
+});
 
 describe('the view snapshot file', () => {
   it('is absent at first, then holds the last snapshot written, in a folder it creates, with no temporary file left', async () => {
@@ -24,13 +28,20 @@ describe('the view snapshot file', () => {
     await expect(fileSnapshotStore(file).read()).rejects.toThrow(SyntaxError);
   });
 
-  it('lives, when the config gives a relative path or none, in the config file\'s folder, like relative targets', () => {
+  it("lives, when the config gives a relative path or none, in the config file's folder, like relative targets", () => {
     const folder = mkdtempSync(join(tmpdir(), 'staunch-snapshot-'));
-    writeFileSync(join(folder, 'a.yml'), 'targets:\n  - sqlite://./s.db\nsnapshot: ./state/last.json\n');
+    writeFileSync(
+      join(folder, 'a.yml'),
+      'targets:\n  - sqlite://./s.db\nsnapshot: ./state/last.json\n',
+    );
     writeFileSync(join(folder, 'b.yml'), 'targets:\n  - sqlite://./s.db\n');
     writeFileSync(join(folder, 'c.yml'), 'targets:\n  - sqlite://./s.db\nsnapshot: false\n');
-    expect(loadNodeConfig(join(folder, 'a.yml'), {}).config.snapshot).toBe(join(folder, 'state', 'last.json'));
-    expect(loadNodeConfig(join(folder, 'b.yml'), {}).config.snapshot).toBe(join(folder, 'data', 'view-snapshot.json'));
+    expect(loadNodeConfig(join(folder, 'a.yml'), {}).config.snapshot).toBe(
+      join(folder, 'state', 'last.json'),
+    );
+    expect(loadNodeConfig(join(folder, 'b.yml'), {}).config.snapshot).toBe(
+      join(folder, 'data', 'view-snapshot.json'),
+    );
     expect(loadNodeConfig(join(folder, 'c.yml'), {}).config.snapshot).toBe(false);
   });
 });

@@ -12,8 +12,22 @@ describe('sync report', () => {
       viewRepaired: 0,
       unconverged: [],
       targets: [
-        { location: 'sqlite:///data/a.db', reachable: true, copied: { incident: 12, subscriber: 3 }, purged: 2, behind: 0, errors: [] },
-        { location: 'postgres://staunch:***@db/staunch', reachable: false, copied: {}, purged: 0, behind: 0, errors: ['digest: UNAVAILABLE: refused'] },
+        {
+          location: 'sqlite:///data/a.db',
+          reachable: true,
+          copied: { incident: 12, subscriber: 3 },
+          purged: 2,
+          behind: 0,
+          errors: [],
+        },
+        {
+          location: 'postgres://staunch:***@db/staunch',
+          reachable: false,
+          copied: {},
+          purged: 0,
+          behind: 0,
+          errors: ['digest: UNAVAILABLE: refused'],
+        },
       ],
     });
     expect(text).toBe(
@@ -35,7 +49,11 @@ describe('sync progress', () => {
   it('prints every phase, and thins a stream of copy counters to about one line a second', () => {
     const lines: string[] = [];
     let now = 0;
-    const report = throttledProgress((line) => lines.push(line), 1000, () => now);
+    const report = throttledProgress(
+      (line) => lines.push(line),
+      1000,
+      () => now,
+    );
     report({ phase: 'digest', target: 'sqlite://a.db', ok: true });
     report({ phase: 'digest', target: 'postgres://x:***@db/s', ok: false });
     for (let copied = 500; copied <= 5000; copied += 500) {
@@ -50,6 +68,8 @@ describe('sync progress', () => {
       'copy     incident to sqlite://a.db: 4500/5000',
       'copy     incident to sqlite://a.db: 5000/5000',
     ]);
-    expect(formatSyncProgress({ phase: 'compare', kinds: 4, differing: ['incident'] })).toBe('compare  4 kinds, 1 differ: incident');
+    expect(formatSyncProgress({ phase: 'compare', kinds: 4, differing: ['incident'] })).toBe(
+      'compare  4 kinds, 1 differ: incident',
+    );
   });
 });

@@ -20,7 +20,8 @@ export function formatSyncProgress(event: SyncProgress): string {
   }
 }
 
-const total = (target: SyncTargetReport) => Object.values(target.copied).reduce((sum, n) => sum + n, 0);
+const total = (target: SyncTargetReport) =>
+  Object.values(target.copied).reduce((sum, n) => sum + n, 0);
 
 export function formatSyncReport(report: SyncReport): string {
   const copied = report.targets.reduce((sum, t) => sum + total(t), 0);
@@ -34,15 +35,34 @@ export function formatSyncReport(report: SyncReport): string {
     t.location,
     !t.reachable ? 'unreachable' : t.errors.length ? 'errors' : 'ok',
     String(total(t)),
-    Object.entries(t.copied).map(([kind, n]) => `${kind} ${n}`).join(', ') || '-',
+    Object.entries(t.copied)
+      .map(([kind, n]) => `${kind} ${n}`)
+      .join(', ') || '-',
     String(t.purged),
   ]);
   const errors = report.targets.flatMap((t) => t.errors.map((e) => `  ${t.location}: ${e}`));
-  const unconverged = report.unconverged.length ? ['', `Still different after the pass: ${report.unconverged.join(', ')} (the targets do not hold the same records).`] : [];
-  return [summary, '', formatTable(['TARGET', 'STATUS', 'COPIED', 'BY KIND', 'PURGED'], rows, { numeric: [2, 4], rule: false }), ...(errors.length ? ['', 'Errors:', ...errors] : []), ...unconverged].join('\n');
+  const unconverged = report.unconverged.length
+    ? [
+        '',
+        `Still different after the pass: ${report.unconverged.join(', ')} (the targets do not hold the same records).`,
+      ]
+    : [];
+  return [
+    summary,
+    '',
+    formatTable(['TARGET', 'STATUS', 'COPIED', 'BY KIND', 'PURGED'], rows, {
+      numeric: [2, 4],
+      rule: false,
+    }),
+    ...(errors.length ? ['', 'Errors:', ...errors] : []),
+    ...unconverged,
+  ].join('\n');
 }
 
 /** `staunch sync` exits 1 while a target is unreachable, failed, or the digests still differ after the pass. */
 export function syncExitCode(report: SyncReport): 0 | 1 {
-  return report.unconverged.length === 0 && report.targets.every((t) => t.reachable && t.errors.length === 0) ? 0 : 1;
+  return report.unconverged.length === 0 &&
+    report.targets.every((t) => t.reachable && t.errors.length === 0)
+    ? 0
+    : 1;
 }

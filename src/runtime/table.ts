@@ -1,5 +1,9 @@
 /** Plain-text tables for the command line: columns padded to their widest cell, numbers right-aligned. */
-export function formatTable(headers: string[], rows: string[][], options: { numeric?: number[]; rule?: boolean } = {}): string {
+export function formatTable(
+  headers: string[],
+  rows: string[][],
+  options: { numeric?: number[]; rule?: boolean } = {},
+): string {
   const numeric = new Set(options.numeric ?? []);
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>

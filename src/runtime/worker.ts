@@ -31,8 +31,14 @@ interface Instance {
 let instance: Promise<Instance> | undefined;
 
 async function build(env: Env): Promise<Instance> {
-  const config = parseConfig(env.STAUNCH_CONFIG ?? '', { env, drivers: workerDrivers, source: 'STAUNCH_CONFIG' });
-  const logger = consoleLogger(config.log.level === 'debug' || config.log.level === 'trace' ? 'debug' : 'info');
+  const config = parseConfig(env.STAUNCH_CONFIG ?? '', {
+    env,
+    drivers: workerDrivers,
+    source: 'STAUNCH_CONFIG',
+  });
+  const logger = consoleLogger(
+    config.log.level === 'debug' || config.log.level === 'trace' ? 'debug' : 'info',
+  );
   const store = createReplicator({
     drivers: config.targets.map((target) => workerDrivers.create(target)),
     ...replicationOptions(config),
@@ -66,7 +72,10 @@ export default {
       return await running.app.fetch(request, env, ctx as never);
     } catch (error) {
       if (error instanceof ConfigError) {
-        return new Response(`${error.message}\n`, { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+        return new Response(`${error.message}\n`, {
+          status: 500,
+          headers: { 'content-type': 'text/plain; charset=utf-8' },
+        });
       }
       throw error;
     }

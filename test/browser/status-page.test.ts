@@ -6,9 +6,24 @@
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, fixtureConfig, seedHistory, startFixtureServer, type Running } from '../support/status-fixture.ts';
+import {
+  ADMIN,
+  fixtureConfig,
+  seedHistory,
+  startFixtureServer,
+  type Running,
+} from '../support/status-fixture.ts';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const SHOTS = 'test-results/browser';
 
 describe('status page in Chromium', { timeout: 120_000 }, () => {
@@ -31,7 +46,11 @@ describe('status page in Chromium', { timeout: 120_000 }, () => {
     return page;
   }
 
-  const noOverflow = (page: Page) => page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  const noOverflow = (page: Page) =>
+    page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+    }));
 
   async function signInThroughForm(page: Page) {
     await page.goto(`${server.url}/admin/`);
@@ -51,7 +70,14 @@ describe('status page in Chromium', { timeout: 120_000 }, () => {
         extraYaml: `theme:\n  pre_status: "Welcome to the **Acme Cloud** status page."\n  persistent_display_name: known issues\n  footer: "Questions? [Contact support](mailto:support@example.com)."\n`,
       }),
     );
-    await seedHistory(server.domain, { incidents: 60, open: 0, days: 90, now: server.clock.now, seed: 7, maintenance: false });
+    await seedHistory(server.domain, {
+      incidents: 60,
+      open: 0,
+      days: 90,
+      now: server.clock.now,
+      seed: 7,
+      maintenance: false,
+    });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
 
@@ -67,12 +93,20 @@ describe('status page in Chromium', { timeout: 120_000 }, () => {
       [1280, 'dark'],
       [360, 'dark'],
     ] as const) {
-      const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme });
-      for (const path of ['/', '/history', `/incidents/${server.domain.store.list('incident')[0]!.id}`]) {
+      const context = await browser.newContext({
+        viewport: { width, height: 900 },
+        colorScheme: scheme,
+      });
+      for (const path of [
+        '/',
+        '/history',
+        `/incidents/${server.domain.store.list('incident')[0]!.id}`,
+      ]) {
         const page = await open(context, path);
         const { scrollWidth, innerWidth } = await noOverflow(page);
         expect(scrollWidth, `${path} at ${width}px`).toBeLessThanOrEqual(innerWidth);
-        if (path === '/') await page.screenshot({ path: `${SHOTS}/status-${width}-${scheme}.png`, fullPage: true });
+        if (path === '/')
+          await page.screenshot({ path: `${SHOTS}/status-${width}-${scheme}.png`, fullPage: true });
         await page.close();
       }
       await context.close();
@@ -100,7 +134,11 @@ describe('status page in Chromium', { timeout: 120_000 }, () => {
     // A day with downtime is a link with a tooltip that shows on focus.
     const bad = page.locator('.bars a').first();
     await bad.focus();
-    const tip = await bad.evaluate((el) => ({ display: getComputedStyle(el, '::after').display, content: getComputedStyle(el, '::after').content, label: el.getAttribute('aria-label') }));
+    const tip = await bad.evaluate((el) => ({
+      display: getComputedStyle(el, '::after').display,
+      content: getComputedStyle(el, '::after').content,
+      label: el.getAttribute('aria-label'),
+    }));
     expect(tip.display).toBe('block');
     expect(tip.content).toMatch(/uptime/);
     expect(tip.label).toMatch(/\d{4}[\s\S]*uptime/);
@@ -111,7 +149,9 @@ describe('status page in Chromium', { timeout: 120_000 }, () => {
     expect(await quiet.evaluate((el) => getComputedStyle(el, '::after').display)).toBe('block');
     await page.screenshot({ path: `${SHOTS}/tooltip-quiet-1280.png` });
     // Status is in words, not only in colour.
-    expect(await page.locator('.component .state').first().textContent()).toMatch(/Operational|Outage|Degraded|Maintenance/);
+    expect(await page.locator('.component .state').first().textContent()).toMatch(
+      /Operational|Outage|Degraded|Maintenance/,
+    );
     await context.close();
     expect(consoleErrors).toEqual([]);
   });
@@ -124,7 +164,9 @@ describe('status page in Chromium', { timeout: 120_000 }, () => {
     await adminPage.screenshot({ path: `${SHOTS}/admin-incidents-1280.png`, fullPage: true });
 
     const visitorPage = await open(visitor, '/');
-    expect((await visitorPage.locator('#overall-status').textContent())?.trim()).toBe('All Systems Operational');
+    expect((await visitorPage.locator('#overall-status').textContent())?.trim()).toBe(
+      'All Systems Operational',
+    );
 
     // Report through the form, with a server-side preview first.
     await adminPage.click('text=Report an incident');
@@ -133,26 +175,39 @@ describe('status page in Chromium', { timeout: 120_000 }, () => {
     await adminPage.check('input[name=components] >> nth=1');
     await adminPage.check('input[name=impact][value="4"]');
     await adminPage.click('button[value=preview]');
-    expect((await adminPage.locator('.preview strong').textContent())?.trim()).toBe('failed payments');
+    expect((await adminPage.locator('.preview strong').textContent())?.trim()).toBe(
+      'failed payments',
+    );
     expect(await adminPage.locator('#title').inputValue()).toBe('Checkout is failing');
     await adminPage.screenshot({ path: `${SHOTS}/admin-preview-1280.png`, fullPage: true });
     await adminPage.click('button[value=save]');
     await adminPage.waitForURL(/\/admin\/incidents\/[0-9a-f-]+\?done=created$/);
 
     await visitorPage.reload();
-    expect((await visitorPage.locator('#overall-status').textContent())?.trim()).toBe('Major Service Outage');
-    expect((await visitorPage.locator('#open-title').textContent())?.trim()).toBe('Active incidents');
-    expect((await visitorPage.locator('.incident h3').first().textContent())?.trim()).toBe('Checkout is failing');
+    expect((await visitorPage.locator('#overall-status').textContent())?.trim()).toBe(
+      'Major Service Outage',
+    );
+    expect((await visitorPage.locator('#open-title').textContent())?.trim()).toBe(
+      'Active incidents',
+    );
+    expect((await visitorPage.locator('.incident h3').first().textContent())?.trim()).toBe(
+      'Checkout is failing',
+    );
     await visitorPage.screenshot({ path: `${SHOTS}/visitor-outage-360.png`, fullPage: true });
     expect((await noOverflow(visitorPage)).scrollWidth).toBeLessThanOrEqual(360);
 
     // An update.
-    await adminPage.fill('#update-message', 'The cause is a **certificate** that expired; renewing it now.');
+    await adminPage.fill(
+      '#update-message',
+      'The cause is a **certificate** that expired; renewing it now.',
+    );
     await adminPage.selectOption('#update-state', '3');
     await adminPage.click('form[action$="/updates"] button[value=save]');
     await adminPage.waitForURL(/done=posted$/);
     await visitorPage.reload();
-    const timeline = visitorPage.locator('.incident', { hasText: 'Checkout is failing' }).locator('.updates li');
+    const timeline = visitorPage
+      .locator('.incident', { hasText: 'Checkout is failing' })
+      .locator('.updates li');
     expect(await timeline.count()).toBe(2);
     expect(await timeline.first().textContent()).toContain('Identified');
     expect(await timeline.first().textContent()).toContain('certificate');
@@ -161,7 +216,9 @@ describe('status page in Chromium', { timeout: 120_000 }, () => {
     await adminPage.click('text=Resolve incident');
     await adminPage.waitForURL(/done=resolved$/);
     await visitorPage.reload();
-    expect((await visitorPage.locator('#overall-status').textContent())?.trim()).toBe('All Systems Operational');
+    expect((await visitorPage.locator('#overall-status').textContent())?.trim()).toBe(
+      'All Systems Operational',
+    );
     expect(await visitorPage.locator('#open-title').count()).toBe(0);
     const past = visitorPage.locator('.day-incidents li', { hasText: 'Checkout is failing' });
     expect(await past.textContent()).toContain('Resolved');
@@ -177,24 +234,54 @@ describe('status page in Chromium', { timeout: 120_000 }, () => {
     const page = await admin.newPage();
     await signInThroughForm(page);
     const before = server.domain.store.list('incident').length;
-    const fields = { mode: 'incident', title: 'Forged', message: '', components: server.domain.settings.components[0]!.id, impact: '4', state: '0', intent: 'save' };
+    const fields = {
+      mode: 'incident',
+      title: 'Forged',
+      message: '',
+      components: server.domain.settings.components[0]!.id,
+      impact: '4',
+      state: '0',
+      intent: 'save',
+    };
     // Same browser, same session cookie, no token.
-    const missing = await page.request.post(`${server.url}/admin/incidents/new`, { form: fields, headers: { Origin: server.url }, maxRedirects: 0 });
+    const missing = await page.request.post(`${server.url}/admin/incidents/new`, {
+      form: fields,
+      headers: { Origin: server.url },
+      maxRedirects: 0,
+    });
     expect(missing.status()).toBe(403);
-    const wrong = await page.request.post(`${server.url}/admin/incidents/new`, { form: { ...fields, _csrf: 'not-the-token' }, headers: { Origin: server.url }, maxRedirects: 0 });
+    const wrong = await page.request.post(`${server.url}/admin/incidents/new`, {
+      form: { ...fields, _csrf: 'not-the-token' },
+      headers: { Origin: server.url },
+      maxRedirects: 0,
+    });
     expect(wrong.status()).toBe(403);
     // A real form whose hidden token was tampered with in the page.
     await page.goto(`${server.url}/admin/incidents/new`);
     await page.fill('#title', 'Tampered');
     await page.check('input[name=components] >> nth=0');
-    await page.evaluate(() => document.querySelectorAll<HTMLInputElement>('input[name=_csrf]').forEach((input) => (input.value = 'tampered')));
-    const [response] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/admin/incidents/new') && r.request().method() === 'POST'), page.click('button[value=save]')]);
+    await page.evaluate(() =>
+      document
+        .querySelectorAll<HTMLInputElement>('input[name=_csrf]')
+        .forEach((input) => (input.value = 'tampered')),
+    );
+    const [response] = await Promise.all([
+      page.waitForResponse(
+        (r) => r.url().endsWith('/admin/incidents/new') && r.request().method() === 'POST',
+      ),
+      page.click('button[value=save]'),
+    ]);
     expect(response.status()).toBe(403);
     expect((await page.locator('h1').textContent())?.trim()).toBe('Forbidden');
     expect(server.domain.store.list('incident').length).toBe(before);
     // The admin pages are laid out for small screens too.
     await page.setViewportSize({ width: 360, height: 800 });
-    for (const path of ['/admin/', '/admin/incidents/new?mode=maintenance', '/admin/storage', '/admin/subscribers']) {
+    for (const path of [
+      '/admin/',
+      '/admin/incidents/new?mode=maintenance',
+      '/admin/storage',
+      '/admin/subscribers',
+    ]) {
       await page.goto(`${server.url}${path}`);
       expect((await noOverflow(page)).scrollWidth, path).toBeLessThanOrEqual(360);
     }
@@ -204,7 +291,10 @@ describe('status page in Chromium', { timeout: 120_000 }, () => {
   });
 
   it('shows times in the visitor’s own zone after one reload, without a loop, keeping the query', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Asia/Kolkata' });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      timezoneId: 'Asia/Kolkata',
+    });
     const page = await context.newPage();
     const navigations: string[] = [];
     page.on('framenavigated', (frame) => {
@@ -212,9 +302,14 @@ describe('status page in Chromium', { timeout: 120_000 }, () => {
     });
     await page.goto(`${server.url}/history?type=incidents`);
     // Chromium's ICU may call it Asia/Calcutta: the page uses the current IANA name either way.
-    expect(['Asia/Kolkata', 'Asia/Calcutta']).toContain(await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone));
+    expect(['Asia/Kolkata', 'Asia/Calcutta']).toContain(
+      await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone),
+    );
     const zone = 'Asia/Kolkata';
-    await page.waitForFunction((z) => document.documentElement.dataset.tz === z && !location.search.includes('timezone'), zone);
+    await page.waitForFunction(
+      (z) => document.documentElement.dataset.tz === z && !location.search.includes('timezone'),
+      zone,
+    );
     await page.waitForLoadState('load');
     expect(await page.evaluate(() => location.search)).toBe('?type=incidents');
     expect(await page.textContent('footer')).toContain(zone);

@@ -5,9 +5,23 @@
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, fixtureConfig, startFixtureServer, type Running } from '../support/status-fixture.ts';
+import {
+  ADMIN,
+  fixtureConfig,
+  startFixtureServer,
+  type Running,
+} from '../support/status-fixture.ts';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 // The browser's zone, as Chromium spells it (its ICU still says Asia/Calcutta), and the site's default.
 const BROWSER_ZONE = 'Asia/Kolkata';
 const SITE_ZONE = 'America/New_York';
@@ -20,14 +34,18 @@ describe('visitor time zone in Chromium', { timeout: 120_000 }, () => {
   function track(page: Page): string[] {
     const navigations: string[] = [];
     page.on('framenavigated', (frame) => {
-      if (frame === page.mainFrame()) navigations.push(new URL(frame.url()).pathname + new URL(frame.url()).search);
+      if (frame === page.mainFrame())
+        navigations.push(new URL(frame.url()).pathname + new URL(frame.url()).search);
     });
     return navigations;
   }
 
-  const footerZone = async (page: Page) => /Times are shown in (\S+)/.exec((await page.textContent('footer')) ?? '')?.[1];
-  const adminZone = async (page: Page) => /Times in (\S+)/.exec((await page.locator('main .help').last().textContent()) ?? '')?.[1];
-  const zoneCookies = async (context: BrowserContext) => (await context.cookies()).filter((c) => c.name === 'staunch_tz').map((c) => c.path);
+  const footerZone = async (page: Page) =>
+    /Times are shown in (\S+)/.exec((await page.textContent('footer')) ?? '')?.[1];
+  const adminZone = async (page: Page) =>
+    /Times in (\S+)/.exec((await page.locator('main .help').last().textContent()) ?? '')?.[1];
+  const zoneCookies = async (context: BrowserContext) =>
+    (await context.cookies()).filter((c) => c.name === 'staunch_tz').map((c) => c.path);
 
   async function signIn(page: Page) {
     await page.goto(`${server.url}/admin/`);
@@ -56,7 +74,9 @@ describe('visitor time zone in Chromium', { timeout: 120_000 }, () => {
     await page.waitForLoadState('networkidle');
     await page.waitForTimeout(300);
     expect(navigations).toEqual(['/timezone?return=%2Fhistory']);
-    const options = await page.locator('#tz-select option').evaluateAll((all) => all.map((o) => (o as HTMLOptionElement).value));
+    const options = await page
+      .locator('#tz-select option')
+      .evaluateAll((all) => all.map((o) => (o as HTMLOptionElement).value));
     expect(options).toContain('Asia/Kolkata');
     expect(options).not.toContain('Asia/Calcutta');
     expect(await page.locator('#tz-select').inputValue()).toBe('Asia/Kolkata');
@@ -92,7 +112,10 @@ describe('visitor time zone in Chromium', { timeout: 120_000 }, () => {
     const context = await browser.newContext({ timezoneId: BROWSER_ZONE });
     const page = await context.newPage();
     await page.goto(`${server.url}/history`);
-    await page.waitForFunction(() => document.documentElement.dataset.tzChosen === '1' && !location.search.includes('timezone'));
+    await page.waitForFunction(
+      () =>
+        document.documentElement.dataset.tzChosen === '1' && !location.search.includes('timezone'),
+    );
     expect(await footerZone(page)).toBe('Asia/Kolkata');
     await signIn(page);
     expect(await adminZone(page)).toBe('Asia/Kolkata');
@@ -100,7 +123,10 @@ describe('visitor time zone in Chromium', { timeout: 120_000 }, () => {
   });
 
   it('works without JavaScript: the default zone until the visitor picks one on /timezone, then everywhere', async () => {
-    const context = await browser.newContext({ timezoneId: BROWSER_ZONE, javaScriptEnabled: false });
+    const context = await browser.newContext({
+      timezoneId: BROWSER_ZONE,
+      javaScriptEnabled: false,
+    });
     const page = await context.newPage();
     await page.goto(`${server.url}/`);
     expect(await footerZone(page)).toBe(SITE_ZONE);

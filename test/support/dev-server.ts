@@ -13,6 +13,11 @@ const config = fixtureConfig({
 });
 const running = await startFixtureServer(config, { live: true });
 const t0 = Date.now();
-await seedHistory(running.domain, { incidents, open: Math.min(3, incidents), days: 90, now: running.clock.now });
+await seedHistory(running.domain, {
+  incidents,
+  open: Math.min(3, incidents),
+  days: 90,
+  now: running.clock.now,
+});
 console.log(`seeded ${incidents} incidents in ${Date.now() - t0} ms`);
 console.log(`${running.url}  (admin: ${ADMIN.username} / ${ADMIN.password})`);

@@ -42,7 +42,12 @@ export interface Replicas {
  * `writeDelayMs` makes every target answer writes that late, as a network target does: without
  * it a memory write completes before a concurrent request gets to read.
  */
-export async function startReplicas(instances = 1, targetCount = 2, now: () => number = () => TEST_NOW, writeDelayMs = 0): Promise<Replicas> {
+export async function startReplicas(
+  instances = 1,
+  targetCount = 2,
+  now: () => number = () => TEST_NOW,
+  writeDelayMs = 0,
+): Promise<Replicas> {
   const prefix = `domain-test-${process.pid}-${++run}-${Math.random().toString(36).slice(2, 8)}`;
   const targets = Array.from({ length: targetCount }, (_, i) => `${prefix}-t${i}`);
   const stores = Array.from({ length: instances }, () =>
@@ -112,6 +117,10 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 export const ADMIN: Actor = { type: 'user', name: 'admin' };
 
-export function testContext(store: DomainContext['store'], config: Config = testConfig(), now: () => number = () => TEST_NOW): DomainContext {
+export function testContext(
+  store: DomainContext['store'],
+  config: Config = testConfig(),
+  now: () => number = () => TEST_NOW,
+): DomainContext {
   return { store, settings: domainSettings(config), now };
 }

@@ -4,15 +4,38 @@
  * later), or to be slow; records can be marked corrupt, so reads skip them and report them
  * through `onBadRecord` as a real driver does with a bad row or file.
  */
-import { StorageError, type DriverOptions, type StorageDriver } from '../../storage-drivers/types.ts';
+import {
+  StorageError,
+  type DriverOptions,
+  type StorageDriver,
+} from '../../storage-drivers/types.ts';
 import { keyOf, sleep } from '../../storage-drivers/utils.ts';
 
 /** `delayMs`: answer late (and then fail, with `fail`). */
 export type FaultMode = 'ok' | 'fail' | 'hang' | { delayMs: number; fail?: boolean };
 
-export type Operation = 'init' | 'put' | 'get' | 'list' | 'changes' | 'digest' | 'putIfAbsent' | 'purgeTombstones' | 'ping';
+export type Operation =
+  | 'init'
+  | 'put'
+  | 'get'
+  | 'list'
+  | 'changes'
+  | 'digest'
+  | 'putIfAbsent'
+  | 'purgeTombstones'
+  | 'ping';
 
-const OPERATIONS: readonly Operation[] = ['init', 'put', 'get', 'list', 'changes', 'digest', 'putIfAbsent', 'purgeTombstones', 'ping'];
+const OPERATIONS: readonly Operation[] = [
+  'init',
+  'put',
+  'get',
+  'list',
+  'changes',
+  'digest',
+  'putIfAbsent',
+  'purgeTombstones',
+  'ping',
+];
 
 export interface FaultyDriver extends StorageDriver {
   readonly inner: StorageDriver;
@@ -31,7 +54,10 @@ export interface FaultyDriver extends StorageDriver {
   failureMessage: string;
 }
 
-export function createFaultyDriver(inner: StorageDriver, options: DriverOptions = {}): FaultyDriver {
+export function createFaultyDriver(
+  inner: StorageDriver,
+  options: DriverOptions = {},
+): FaultyDriver {
   const modes = new Map<Operation, FaultMode>(OPERATIONS.map((op) => [op, 'ok']));
   const queued = new Map<Operation, FaultMode[]>();
   const calls = Object.fromEntries(OPERATIONS.map((op) => [op, 0])) as Record<Operation, number>;
@@ -40,7 +66,10 @@ export function createFaultyDriver(inner: StorageDriver, options: DriverOptions 
 
   const isCorrupt = (record: { kind: string; id: string }) => {
     if (!corrupted.has(keyOf(record.kind, record.id))) return false;
-    options.onBadRecord?.({ location: `${inner.location}/${record.kind}/${record.id}`, error: 'injected corruption: body is not JSON' });
+    options.onBadRecord?.({
+      location: `${inner.location}/${record.kind}/${record.id}`,
+      error: 'injected corruption: body is not JSON',
+    });
     return true;
   };
 
@@ -48,7 +77,8 @@ export function createFaultyDriver(inner: StorageDriver, options: DriverOptions 
     calls[operation]++;
     const mode = queued.get(operation)?.shift() ?? modes.get(operation)!;
     if (typeof mode === 'object') await sleep(mode.delayMs);
-    if (mode === 'fail' || (typeof mode === 'object' && mode.fail)) throw new StorageError(inner.name, 'UNAVAILABLE', `${operation}: ${driver.failureMessage}`);
+    if (mode === 'fail' || (typeof mode === 'object' && mode.fail))
+      throw new StorageError(inner.name, 'UNAVAILABLE', `${operation}: ${driver.failureMessage}`);
     if (mode === 'hang') await new Promise<void>((resolve) => hung.push(resolve));
     return work();
   }
@@ -78,18 +108,21 @@ export function createFaultyDriver(inner: StorageDriver, options: DriverOptions 
     },
     init: () => run('init', () => inner.init()),
     put: (records) => run('put', () => inner.put(records)),
-    get: (kind, id) => run('get', async () => {
-      const record = await inner.get(kind, id);
-      return record && isCorrupt(record) ? null : record;
-    }),
-    list: (kind, listOptions) => run('list', async () => {
-      const page = await inner.list(kind, listOptions);
-      return { ...page, items: page.items.filter((r) => !isCorrupt(r)) };
-    }),
-    changes: (changeOptions) => run('changes', async () => {
-      const page = await inner.changes(changeOptions);
-      return { ...page, items: page.items.filter((r) => !isCorrupt(r)) };
-    }),
+    get: (kind, id) =>
+      run('get', async () => {
+        const record = await inner.get(kind, id);
+        return record && isCorrupt(record) ? null : record;
+      }),
+    list: (kind, listOptions) =>
+      run('list', async () => {
+        const page = await inner.list(kind, listOptions);
+        return { ...page, items: page.items.filter((r) => !isCorrupt(r)) };
+      }),
+    changes: (changeOptions) =>
+      run('changes', async () => {
+        const page = await inner.changes(changeOptions);
+        return { ...page, items: page.items.filter((r) => !isCorrupt(r)) };
+      }),
     digest: () => run('digest', () => inner.digest()),
     putIfAbsent: (record) => run('putIfAbsent', () => inner.putIfAbsent(record)),
     purgeTombstones: (beforeRev) => run('purgeTombstones', () => inner.purgeTombstones(beforeRev)),

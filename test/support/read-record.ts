@@ -7,7 +7,9 @@ if (!driverName || !uri || !kind || !id) {
   console.error('usage: read-record.ts <driver> <uri> <kind> <id>');
   process.exit(2);
 }
-const { default: driverModule } = (await import(`../../storage-drivers/${driverName}.ts`)) as { default: DriverModule };
+const { default: driverModule } = (await import(`../../storage-drivers/${driverName}.ts`)) as {
+  default: DriverModule;
+};
 const driver = driverModule.create(new URL(uri));
 try {
   await driver.init();

@@ -17,7 +17,9 @@ interface WriterJob {
 
 const job = JSON.parse(process.argv[2] ?? '{}') as WriterJob;
 // Not initialised here: a target that is down now is initialised by the replicator when it returns.
-const drivers = await Promise.all(job.targets.map((t) => createTargetDriver({ driver: t.driver, uri: new URL(t.uri) })));
+const drivers = await Promise.all(
+  job.targets.map((t) => createTargetDriver({ driver: t.driver, uri: new URL(t.uri) })),
+);
 const replicator = createReplicator({
   drivers,
   writeTimeoutMs: 1_000,
@@ -31,7 +33,10 @@ const replicator = createReplicator({
 await replicator.start();
 const acknowledged: StoredRecord[] = [];
 for (let i = 0; i < job.count; i++) {
-  const mutation = i % 10 === 9 ? { kind: job.kind, id: `r${i - 1}`, deleted: true as const } : { kind: job.kind, id: `r${i}`, body: { i } };
+  const mutation =
+    i % 10 === 9
+      ? { kind: job.kind, id: `r${i - 1}`, deleted: true as const }
+      : { kind: job.kind, id: `r${i}`, body: { i } };
   acknowledged.push(...(await replicator.write([mutation])));
 }
 await replicator.settle();

@@ -3,13 +3,17 @@
  * skips the suite with a message; in CI (`CI=true`) it fails the run, since a skipped storage
  * suite would let a broken driver land.
  */
-export async function serverAvailable(what: string, probe: () => Promise<unknown>): Promise<boolean> {
+export async function serverAvailable(
+  what: string,
+  probe: () => Promise<unknown>,
+): Promise<boolean> {
   try {
     await probe();
     return true;
   } catch (error) {
     const reason = `${what} is not reachable: ${(error as Error).message}`;
-    if (process.env.CI === 'true') throw new Error(`${reason} (CI=true: storage suites may not skip)`, { cause: error });
+    if (process.env.CI === 'true')
+      throw new Error(`${reason} (CI=true: storage suites may not skip)`, { cause: error });
     console.warn(`skipping: ${reason}`);
     return false;
   }

@@ -128,7 +128,10 @@ export async function startS3rver(options: { buckets?: string[] } = {}): Promise
       host,
       port,
       directory,
-      freshTarget: () => new URL(`s3://${S3RVER_KEY}:${S3RVER_SECRET}@${host}/${DEFAULT_BUCKET}/t-${uniqueSuffix()}?tls=false`),
+      freshTarget: () =>
+        new URL(
+          `s3://${S3RVER_KEY}:${S3RVER_SECRET}@${host}/${DEFAULT_BUCKET}/t-${uniqueSuffix()}?tls=false`,
+        ),
       async close() {
         child.stdin?.end();
         const timer = setTimeout(() => child.kill('SIGKILL'), 5000);

@@ -34,8 +34,36 @@ export interface FixtureOptions {
   targets?: number;
 }
 
-const GROUP_NAMES = ['Website', 'API', 'Payments', 'Data', 'Messaging', 'Identity', 'Infrastructure', 'Support', 'Search', 'Storage'];
-const COMPONENT_NAMES = ['Frontend', 'REST API', 'GraphQL', 'Webhooks', 'Workers', 'Database', 'Cache', 'Queue', 'CDN', 'DNS', 'Auth', 'Billing', 'Email', 'SMS', 'Search index', 'Object storage'];
+const GROUP_NAMES = [
+  'Website',
+  'API',
+  'Payments',
+  'Data',
+  'Messaging',
+  'Identity',
+  'Infrastructure',
+  'Support',
+  'Search',
+  'Storage',
+];
+const COMPONENT_NAMES = [
+  'Frontend',
+  'REST API',
+  'GraphQL',
+  'Webhooks',
+  'Workers',
+  'Database',
+  'Cache',
+  'Queue',
+  'CDN',
+  'DNS',
+  'Auth',
+  'Billing',
+  'Email',
+  'SMS',
+  'Search index',
+  'Object storage',
+];
 
 export function fixtureConfig(options: FixtureOptions = {}): Config {
   const count = options.components ?? 6;
@@ -100,16 +128,22 @@ const sites = new WeakMap<Config, Site>();
 /** The Site a fixture app built for this config and store, for tests that look at its render cache. */
 export function siteFor(deps: { config: Config; store: RecordStore; logger?: unknown }): Site {
   const site = sites.get(deps.config);
-  if (!site || site.store !== deps.store) throw new Error('no fixture app was created for this config and store');
+  if (!site || site.store !== deps.store)
+    throw new Error('no fixture app was created for this config and store');
   return site;
 }
 
 /** The real app (createApp) over memory targets wrapped in fault-injecting drivers; timers off unless asked. */
-export async function createFixtureApp(config: Config, options: FixtureAppOptions = {}): Promise<FixtureApp> {
+export async function createFixtureApp(
+  config: Config,
+  options: FixtureAppOptions = {},
+): Promise<FixtureApp> {
   const clock: TestClock = options.live ? liveClock : { now: options.now ?? TEST_NOW };
   const now = readClock(clock);
   const prefix = `page-fixture-${process.pid}-${++serial}-${Math.random().toString(36).slice(2, 8)}`;
-  const drivers = Array.from({ length: options.targets ?? 2 }, (_, i) => createFaultyDriver(createMemoryDriver(new URL(`memory://${prefix}-t${i}`))));
+  const drivers = Array.from({ length: options.targets ?? 2 }, (_, i) =>
+    createFaultyDriver(createMemoryDriver(new URL(`memory://${prefix}-t${i}`))),
+  );
   const store = createReplicator({
     drivers,
     pollIntervalMs: 0,
@@ -119,8 +153,20 @@ export async function createFixtureApp(config: Config, options: FixtureAppOption
     now,
   });
   await store.start();
-  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
-  const { app, site } = buildApp({ config, store, logger: silent as never, startedAt: new Date(clock.now), version: 'test', now });
+  const silent = {
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+    debug: () => undefined,
+  };
+  const { app, site } = buildApp({
+    config,
+    store,
+    logger: silent as never,
+    startedAt: new Date(clock.now),
+    version: 'test',
+    now,
+  });
   sites.set(config, site);
   return {
     app,
@@ -139,7 +185,10 @@ export interface Running extends FixtureApp {
 }
 
 /** createFixtureApp, listening on 127.0.0.1 port 0. */
-export async function startFixtureServer(config: Config, options: FixtureAppOptions = {}): Promise<Running> {
+export async function startFixtureServer(
+  config: Config,
+  options: FixtureAppOptions = {},
+): Promise<Running> {
   const fixture = await createFixtureApp(config, options);
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: fixture.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
@@ -199,7 +248,16 @@ export function random(seed: number): () => number {
   };
 }
 
-const TITLES = ['Elevated error rates', 'Increased latency', 'Partial outage', 'Degraded performance', 'Connectivity issues', 'Delayed processing', 'Failed logins for some users', 'Timeouts on uploads'];
+const TITLES = [
+  'Elevated error rates',
+  'Increased latency',
+  'Partial outage',
+  'Degraded performance',
+  'Connectivity issues',
+  'Delayed processing',
+  'Failed logins for some users',
+  'Timeouts on uploads',
+];
 const UPDATES = [
   'We are investigating reports of **elevated errors**.',
   'The cause has been identified: a bad deploy of the `edge` service. A rollback is in progress.',
@@ -227,7 +285,9 @@ export async function seedHistory(domain: DomainContext, options: SeedOptions): 
   const closed = options.incidents - options.open;
   for (let i = 0; i < options.incidents; i++) {
     const isOpen = i >= closed;
-    const start = isOpen ? options.now - Math.floor(rnd() * 6 * 3_600_000) - 60_000 : options.now - Math.floor(rnd() * options.days * 86_400_000) - 3_600_000;
+    const start = isOpen
+      ? options.now - Math.floor(rnd() * 6 * 3_600_000) - 60_000
+      : options.now - Math.floor(rnd() * options.days * 86_400_000) - 3_600_000;
     const length = Math.floor(5 * 60_000 + rnd() * 6 * 3_600_000);
     const components = [...new Set([pick(), ...(rnd() < 0.4 ? [pick()] : [])])];
     const impact = ([2, 3, 3, 4] as ComponentState[])[Math.floor(rnd() * 4)]!;
@@ -236,15 +296,31 @@ export async function seedHistory(domain: DomainContext, options: SeedOptions): 
       component_state: impact,
       components,
       created_at: at(start),
-      messages: [{ title: `${TITLES[i % TITLES.length]} on ${components.join(', ')}`, content: UPDATES[0]!, created_at: at(start) }],
+      messages: [
+        {
+          title: `${TITLES[i % TITLES.length]} on ${components.join(', ')}`,
+          content: UPDATES[0]!,
+          created_at: at(start),
+        },
+      ],
     });
     if (rnd() < 0.6) {
       const when = Math.min(start + length / 2, options.now - 30_000);
-      await addMessage(domain, ACTOR, incident.guid, { title: '', content: UPDATES[1 + Math.floor(rnd() * 3)]!, created_at: at(when), state: isOpen ? ((rnd() < 0.5 ? 3 : 2) as IncidentState) : 3 });
+      await addMessage(domain, ACTOR, incident.guid, {
+        title: '',
+        content: UPDATES[1 + Math.floor(rnd() * 3)]!,
+        created_at: at(when),
+        state: isOpen ? ((rnd() < 0.5 ? 3 : 2) as IncidentState) : 3,
+      });
     }
     if (!isOpen) {
       const end = Math.min(start + length, options.now - 10_000);
-      await addMessage(domain, ACTOR, incident.guid, { title: '', content: 'This incident has been resolved.', created_at: at(end), state: 1 });
+      await addMessage(domain, ACTOR, incident.guid, {
+        title: '',
+        content: 'This incident has been resolved.',
+        created_at: at(end),
+        state: 1,
+      });
     }
   }
   if (options.maintenance !== false) {
@@ -257,10 +333,20 @@ export async function seedHistory(domain: DomainContext, options: SeedOptions): 
         components: [ids[0]!, ids[1 % ids.length]!],
         created_at: at(start),
         scheduled_end: at(end),
-        messages: [{ title, content: 'We will upgrade the database cluster. Short interruptions are possible.', created_at: at(options.now - 86_400_000) }],
+        messages: [
+          {
+            title,
+            content: 'We will upgrade the database cluster. Short interruptions are possible.',
+            created_at: at(options.now - 86_400_000),
+          },
+        ],
       });
     await maintenance(base - hour, base + 2 * hour, 'Database upgrade');
-    await maintenance(base + 2 * 86_400_000, base + 2 * 86_400_000 + 3 * hour, 'Network maintenance in eu-west');
+    await maintenance(
+      base + 2 * 86_400_000,
+      base + 2 * 86_400_000 + 3 * hour,
+      'Network maintenance in eu-west',
+    );
   }
   for (let i = 0; i < (options.knownIssues ?? 1); i++) {
     await createIncident(domain, ACTOR, {
@@ -269,21 +355,39 @@ export async function seedHistory(domain: DomainContext, options: SeedOptions): 
       persistent: true,
       components: [ids[ids.length - 1]!],
       created_at: at(options.now - 20 * 86_400_000),
-      messages: [{ title: 'Exports larger than 2 GB may time out', content: 'Split large exports into several smaller ones until the fix ships.' }],
+      messages: [
+        {
+          title: 'Exports larger than 2 GB may time out',
+          content: 'Split large exports into several smaller ones until the fix ships.',
+        },
+      ],
     });
   }
 }
 
 /** Sign in to the admin UI through its form (login token, origin header); returns the cookie jar holding the session. */
-export async function signIn(app: Hono, origin = 'http://status.test', credentials = ADMIN): Promise<{ jar: CookieJar; csrf: string; response: Response }> {
+export async function signIn(
+  app: Hono,
+  origin = 'http://status.test',
+  credentials = ADMIN,
+): Promise<{ jar: CookieJar; csrf: string; response: Response }> {
   const jar = new CookieJar();
   const page = await app.request(`${origin}/admin/login`);
   jar.update(page);
   const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
   const response = await app.request(`${origin}/admin/login`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin, Cookie: jar.header() },
-    body: new URLSearchParams({ _csrf: token, username: credentials.username, password: credentials.password, next: '/admin/' }).toString(),
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Origin: origin,
+      Cookie: jar.header(),
+    },
+    body: new URLSearchParams({
+      _csrf: token,
+      username: credentials.username,
+      password: credentials.password,
+      next: '/admin/',
+    }).toString(),
   });
   jar.update(response);
   const list = await app.request(`${origin}/admin/`, { headers: { Cookie: jar.header() } });
@@ -292,15 +396,26 @@ export async function signIn(app: Hono, origin = 'http://status.test', credentia
 }
 
 /** A form post to the admin UI with the session cookie, the origin header and (unless overridden) the session's CSRF token. */
-export function adminPost(app: Hono, path: string, session: { jar: CookieJar; csrf: string }, fields: Record<string, string | string[]>, options: { origin?: string; csrf?: string | null } = {}): Promise<Response> {
+export function adminPost(
+  app: Hono,
+  path: string,
+  session: { jar: CookieJar; csrf: string },
+  fields: Record<string, string | string[]>,
+  options: { origin?: string; csrf?: string | null } = {},
+): Promise<Response> {
   const body = new URLSearchParams();
   const token = options.csrf === undefined ? session.csrf : options.csrf;
   if (token !== null) body.append('_csrf', token);
-  for (const [key, value] of Object.entries(fields)) for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
+  for (const [key, value] of Object.entries(fields))
+    for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
   return Promise.resolve(
     app.request(`http://status.test${path}`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: options.origin ?? 'http://status.test', Cookie: session.jar.header() },
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Origin: options.origin ?? 'http://status.test',
+        Cookie: session.jar.header(),
+      },
       body: body.toString(),
     }),
   );

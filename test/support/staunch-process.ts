@@ -18,14 +18,19 @@ export interface StaunchProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-export function startStaunch(args: string[], options: { cwd: string; env?: Record<string, string>; node?: string }): Promise<StaunchProcess> {
+export function startStaunch(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; node?: string },
+): Promise<StaunchProcess> {
   const child = spawn(options.node ?? process.execPath, [STAUNCH_BIN, ...args], {
     cwd: options.cwd,
     env: { ...process.env, PORT: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -47,12 +52,17 @@ export function startStaunch(args: string[], options: { cwd: string; env?: Recor
     };
     child.stderr.on('data', onData);
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    void exited.then((code) => reject(new Error(`staunch exited (${code}) before serving:\n${output}`)));
+    void exited.then((code) =>
+      reject(new Error(`staunch exited (${code}) before serving:\n${output}`)),
+    );
   });
 }
 
 /** Poll until `check` returns a value (not undefined) or the deadline passes. */
-export async function eventually<T>(check: () => Promise<T | undefined>, { timeoutMs = 10_000, intervalMs = 200 } = {}): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  { timeoutMs = 10_000, intervalMs = 200 } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -62,7 +72,10 @@ export async function eventually<T>(check: () => Promise<T | undefined>, { timeo
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`,
+      );
     await sleep(intervalMs);
   }
 }

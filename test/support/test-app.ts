@@ -5,7 +5,14 @@
 import { createApp } from '../../src/app.ts';
 import type { Config } from '../../src/config/parse.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { readClock, startReplicas, TEST_NOW, testConfig, type Replicas, type TestClock } from './domain-fixtures.ts';
+import {
+  readClock,
+  startReplicas,
+  TEST_NOW,
+  testConfig,
+  type Replicas,
+  type TestClock,
+} from './domain-fixtures.ts';
 
 export const AUTH = {
   admin: `Basic ${btoa('admin:s3cret-password')}`,
@@ -24,18 +31,36 @@ export interface TestApp {
   app: ReturnType<typeof createApp>;
   /** Moves every app's clock (TEST_NOW unless `now` is given). */
   clock: TestClock;
-  request(path: string, init?: RequestInit & { auth?: string; json?: unknown }, instance?: number): Promise<Response>;
+  request(
+    path: string,
+    init?: RequestInit & { auth?: string; json?: unknown },
+    instance?: number,
+  ): Promise<Response>;
   stop(): Promise<void>;
 }
 
 /** `writeDelayMs`: every target answers writes that late (see startReplicas). */
-export async function startTestApp(options: { instances?: number; config?: Config; now?: number; writeDelayMs?: number } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { instances?: number; config?: Config; now?: number; writeDelayMs?: number } = {},
+): Promise<TestApp> {
   const clock: TestClock = { now: options.now ?? TEST_NOW };
-  const replicas = await startReplicas(options.instances ?? 1, 2, readClock(clock), options.writeDelayMs);
+  const replicas = await startReplicas(
+    options.instances ?? 1,
+    2,
+    readClock(clock),
+    options.writeDelayMs,
+  );
   const config = options.config ?? testConfig();
   // Instances started at different moments, as real ones do.
   const apps = replicas.stores.map((store, i) =>
-    createApp({ config, store, logger: silentLogger, startedAt: new Date(clock.now - i * 60_000), version: 'test', now: readClock(clock) }),
+    createApp({
+      config,
+      store,
+      logger: silentLogger,
+      startedAt: new Date(clock.now - i * 60_000),
+      version: 'test',
+      now: readClock(clock),
+    }),
   );
   return {
     replicas,
@@ -50,7 +75,9 @@ export async function startTestApp(options: { instances?: number; config?: Confi
         if (!headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
         rest.body = JSON.stringify(json);
       }
-      return Promise.resolve(apps[instance]!.request(`http://localhost${path}`, { ...rest, headers }));
+      return Promise.resolve(
+        apps[instance]!.request(`http://localhost${path}`, { ...rest, headers }),
+      );
     },
     stop: () => replicas.stop(),
   };

@@ -19,7 +19,9 @@ export interface Tmpfs {
 export function mountTmpfs(sizeBytes: number): Tmpfs | { skipped: string } {
   const path = mkdtempSync(join(tmpdir(), 'staunch-tmpfs-'));
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeBytes}`, 'tmpfs', path], { stdio: 'pipe' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeBytes}`, 'tmpfs', path], {
+      stdio: 'pipe',
+    });
   } catch (error) {
     rmSync(path, { recursive: true, force: true });
     const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();

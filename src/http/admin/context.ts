@@ -61,16 +61,40 @@ export function createAdminContext(deps: PageDeps): AdminContext {
     const session = c.get('session');
     const zone = await visitorZone(c, config.cookie_key, config.base_info.time_zone);
     // The same one cookie as the public pages: a zone picked here (or detected) holds on every page.
-    if (zone.remember) c.header('Set-Cookie', await zoneCookie(config.cookie_key, zone.zone, secure(c)), { append: true });
+    if (zone.remember)
+      c.header('Set-Cookie', await zoneCookie(config.cookie_key, zone.zone, secure(c)), {
+        append: true,
+      });
     const fmt = timeFormat(zone.zone);
     const now = site.now();
     const done = c.req.query('done');
     const all = [...notices];
     if (done && DONE[done]) all.unshift({ tone: 'ok', title: DONE[done]! });
     const down = site.storage.check();
-    if (down !== null) all.unshift({ tone: 'warn', title: `Storage unreachable since ${fmt.short(down, now)}.`, text: 'Changes cannot be saved until a storage target is back.' });
-    return { site: site.info, zone: { name: zone.zone, label: fmt.zoneName(now), chosen: zone.chosen }, user: session.user, csrf: session.csrf, persistentName, notices: all, fmt, now };
+    if (down !== null)
+      all.unshift({
+        tone: 'warn',
+        title: `Storage unreachable since ${fmt.short(down, now)}.`,
+        text: 'Changes cannot be saved until a storage target is back.',
+      });
+    return {
+      site: site.info,
+      zone: { name: zone.zone, label: fmt.zoneName(now), chosen: zone.chosen },
+      user: session.user,
+      csrf: session.csrf,
+      persistentName,
+      notices: all,
+      fmt,
+      now,
+    };
   }
 
-  return { site, sessions, persistentName, secure, actor: (c) => ({ type: 'user', name: c.get('session').user }), page };
+  return {
+    site,
+    sessions,
+    persistentName,
+    secure,
+    actor: (c) => ({ type: 'user', name: c.get('session').user }),
+    page,
+  };
 }

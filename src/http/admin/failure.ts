@@ -22,7 +22,10 @@ export interface FailurePages {
 }
 
 /** Runs a change, answering its response, or the screen's page for the way it failed. */
-export async function changeOr(change: () => Promise<Response>, pages: FailurePages): Promise<Response> {
+export async function changeOr(
+  change: () => Promise<Response>,
+  pages: FailurePages,
+): Promise<Response> {
   try {
     return await change();
   } catch (error) {
@@ -35,9 +38,16 @@ export async function changeOr(change: () => Promise<Response>, pages: FailurePa
 function pageFor(error: unknown, pages: FailurePages): (() => Page) | undefined {
   if (error instanceof QuorumError) return pages.unavailable;
   if (!(error instanceof DomainError)) return undefined;
-  const own = error.code === 'invalid' ? pages.invalid && (() => pages.invalid!(error.details)) : pages.notFound;
+  const own =
+    error.code === 'invalid'
+      ? pages.invalid && (() => pages.invalid!(error.details))
+      : pages.notFound;
   return own ?? (pages.refused && (() => pages.refused!(error)));
 }
 
 /** The notice of a change that storage could not take: `title` says what did not happen. */
-export const storageDown = (title: string): Notice => ({ tone: 'error', title, text: 'Storage is unavailable; try again in a moment.' });
+export const storageDown = (title: string): Notice => ({
+  tone: 'error',
+  title,
+  text: 'Storage is unavailable; try again in a moment.',
+});

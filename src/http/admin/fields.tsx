@@ -15,16 +15,28 @@ export function ErrorText({ id, error }: { id: string; error?: string | undefine
   ) : null;
 }
 
-export const describedBy = (id: string, error?: string, hint?: boolean) => [error ? `${id}-error` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
+export const describedBy = (id: string, error?: string, hint?: boolean) =>
+  [error ? `${id}-error` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
 
 export interface ComponentChoice {
   group: string;
   items: Array<{ id: string; name: string }>;
 }
 
-export function ComponentsField({ choices, selected, error }: { choices: readonly ComponentChoice[]; selected: readonly string[]; error?: string | undefined }) {
+export function ComponentsField({
+  choices,
+  selected,
+  error,
+}: {
+  choices: readonly ComponentChoice[];
+  selected: readonly string[];
+  error?: string | undefined;
+}) {
   return (
-    <fieldset aria-describedby={describedBy('components', error)} aria-invalid={error ? 'true' : undefined}>
+    <fieldset
+      aria-describedby={describedBy('components', error)}
+      aria-invalid={error ? 'true' : undefined}
+    >
       <legend>Affected components</legend>
       {choices.map((group) => (
         <div class="field">
@@ -32,7 +44,12 @@ export function ComponentsField({ choices, selected, error }: { choices: readonl
           <div class="choices">
             {group.items.map((c) => (
               <label>
-                <input type="checkbox" name="components" value={c.id} checked={selected.includes(c.id)} />
+                <input
+                  type="checkbox"
+                  name="components"
+                  value={c.id}
+                  checked={selected.includes(c.id)}
+                />
                 {c.name}
               </label>
             ))}
@@ -51,7 +68,17 @@ export const IMPACTS: Array<{ value: ComponentState; label: string }> = [
   { value: 0, label: 'No impact' },
 ];
 
-export function ImpactField({ value, error, name = 'impact', keep = false }: { value: string; error?: string | undefined; name?: string; keep?: boolean }) {
+export function ImpactField({
+  value,
+  error,
+  name = 'impact',
+  keep = false,
+}: {
+  value: string;
+  error?: string | undefined;
+  name?: string;
+  keep?: boolean;
+}) {
   return (
     <fieldset aria-invalid={error ? 'true' : undefined}>
       <legend>Impact on the components</legend>
@@ -64,7 +91,12 @@ export function ImpactField({ value, error, name = 'impact', keep = false }: { v
         ) : null}
         {IMPACTS.map((i) => (
           <label>
-            <input type="radio" name={name} value={String(i.value)} checked={value === String(i.value)} />
+            <input
+              type="radio"
+              name={name}
+              value={String(i.value)}
+              checked={value === String(i.value)}
+            />
             {i.label}
           </label>
         ))}
@@ -88,11 +120,30 @@ export const MAINTENANCE_STATUSES = [
   { value: '4', label: 'Cancelled' },
 ];
 
-export function StatusSelect({ id, value, options, error, keep = false, hint }: { id: string; value: string; options: typeof INCIDENT_STATUSES; error?: string | undefined; keep?: boolean; hint?: string }) {
+export function StatusSelect({
+  id,
+  value,
+  options,
+  error,
+  keep = false,
+  hint,
+}: {
+  id: string;
+  value: string;
+  options: typeof INCIDENT_STATUSES;
+  error?: string | undefined;
+  keep?: boolean;
+  hint?: string;
+}) {
   return (
     <div class="field">
       <label for={id}>Status</label>
-      <select id={id} name="state" aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy(id, error, Boolean(hint))}>
+      <select
+        id={id}
+        name="state"
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(id, error, Boolean(hint))}
+      >
         {keep ? (
           <option value="" selected={value === ''}>
             Unchanged
@@ -114,7 +165,17 @@ export function StatusSelect({ id, value, options, error, keep = false, hint }: 
   );
 }
 
-export function TextField(props: { id: string; name: string; label: string; value: string; error?: string | undefined; hint?: string; required?: boolean; type?: string; maxlength?: number }) {
+export function TextField(props: {
+  id: string;
+  name: string;
+  label: string;
+  value: string;
+  error?: string | undefined;
+  hint?: string;
+  required?: boolean;
+  type?: string;
+  maxlength?: number;
+}) {
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>
@@ -138,11 +199,23 @@ export function TextField(props: { id: string; name: string; label: string; valu
   );
 }
 
-export function MessageField(props: { id: string; label: string; value: string; error?: string | undefined; required?: boolean }) {
+export function MessageField(props: {
+  id: string;
+  label: string;
+  value: string;
+  error?: string | undefined;
+  required?: boolean;
+}) {
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>
-      <textarea id={props.id} name="message" required={props.required} aria-invalid={props.error ? 'true' : undefined} aria-describedby={describedBy(props.id, props.error, true)}>
+      <textarea
+        id={props.id}
+        name="message"
+        required={props.required}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy(props.id, props.error, true)}
+      >
         {props.value}
       </textarea>
       <div class="hint" id={`${props.id}-hint`}>

@@ -11,7 +11,10 @@ export type FormBody = Record<string, string | File | (string | File)[]>;
  * The body of a form post. Repeated fields (checkboxes) are kept as lists, of which `str` reads
  * the first; with `all: false` (forms without lists) the last of a repeated field counts.
  */
-export const formBody = async (c: Context, options: { all: boolean } = { all: true }): Promise<FormBody> => (await c.req.parseBody(options)) as FormBody;
+export const formBody = async (
+  c: Context,
+  options: { all: boolean } = { all: true },
+): Promise<FormBody> => (await c.req.parseBody(options)) as FormBody;
 
 /** The first value of a text field, at most `max` characters; '' when it is absent. */
 export function str(form: FormBody, name: string, max = 100_000): string {

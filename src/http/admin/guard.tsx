@@ -21,7 +21,10 @@ export function forbidden(c: Context): Response {
         </head>
         <body>
           <h1>Forbidden</h1>
-          <p>This form did not come from this site, or it has expired. Go back, reload the page and try again.</p>
+          <p>
+            This form did not come from this site, or it has expired. Go back, reload the page and
+            try again.
+          </p>
           <p>
             <a href="/admin/">Admin</a>
           </p>
@@ -43,11 +46,18 @@ export function requireSession(admin: AdminContext): MiddlewareHandler<AdminEnv>
     if (!session) {
       if (c.req.method === 'GET' || c.req.method === 'HEAD') {
         const url = new URL(c.req.url);
-        return c.redirect(`/admin/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
+        return c.redirect(
+          `/admin/login?next=${encodeURIComponent(url.pathname + url.search)}`,
+          303,
+        );
       }
       return forbidden(c);
     }
-    if (c.req.method === 'POST' && !constantTimeEqual(str(await formBody(c), '_csrf', 200), session.csrf)) return forbidden(c);
+    if (
+      c.req.method === 'POST' &&
+      !constantTimeEqual(str(await formBody(c), '_csrf', 200), session.csrf)
+    )
+      return forbidden(c);
     c.set('session', session);
     await next();
   };

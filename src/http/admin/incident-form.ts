@@ -17,7 +17,8 @@ import { list, str, type FormBody } from './form-body.ts';
 
 export type IncidentMode = 'incident' | 'maintenance' | 'persistent';
 
-export type FieldName = 'title' | 'message' | 'components' | 'impact' | 'state' | 'start' | 'end' | 'general';
+export type FieldName =
+  'title' | 'message' | 'components' | 'impact' | 'state' | 'start' | 'end' | 'general';
 export type FieldErrors = Partial<Record<FieldName, string>>;
 
 export interface IncidentFormValues {
@@ -40,13 +41,16 @@ export interface FormClock {
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
-export const isMode = (value: string): value is IncidentMode => value === 'incident' || value === 'maintenance' || value === 'persistent';
-export const modeOf = (incident: Incident): IncidentMode => (incident.persistent ? 'persistent' : incident.is_scheduled ? 'maintenance' : 'incident');
+export const isMode = (value: string): value is IncidentMode =>
+  value === 'incident' || value === 'maintenance' || value === 'persistent';
+export const modeOf = (incident: Incident): IncidentMode =>
+  incident.persistent ? 'persistent' : incident.is_scheduled ? 'maintenance' : 'incident';
 /** The mode asked for, or an incident when the value is not one. */
 export const modeFrom = (value: string): IncidentMode => (isMode(value) ? value : 'incident');
 
 /** The states a form may set: scheduled maintenance can also be cancelled (4). */
-export const stateChoices = (scheduled: boolean): readonly string[] => (scheduled ? ['0', '1', '2', '3', '4'] : ['0', '1', '2', '3']);
+export const stateChoices = (scheduled: boolean): readonly string[] =>
+  scheduled ? ['0', '1', '2', '3', '4'] : ['0', '1', '2', '3'];
 /** The impacts an incident can set; maintenance (1) is set by scheduling one. */
 export const IMPACT_CHOICES: readonly string[] = ['0', '2', '3', '4'];
 
@@ -63,12 +67,32 @@ export function readIncidentForm(form: FormBody): IncidentFormValues {
 }
 
 /** A new form: maintenance on the next full hour for two hours, anything else starting now. */
-export function defaultIncidentValues(mode: IncidentMode, fmt: TimeFormat, now: number): IncidentFormValues {
+export function defaultIncidentValues(
+  mode: IncidentMode,
+  fmt: TimeFormat,
+  now: number,
+): IncidentFormValues {
   if (mode === 'maintenance') {
     const start = Math.ceil((now + 60_000) / 3_600_000) * 3_600_000;
-    return { title: '', message: '', components: [], impact: '1', state: '3', start: fmt.local(start), end: fmt.local(start + 2 * 3_600_000) };
+    return {
+      title: '',
+      message: '',
+      components: [],
+      impact: '1',
+      state: '3',
+      start: fmt.local(start),
+      end: fmt.local(start + 2 * 3_600_000),
+    };
   }
-  return { title: '', message: '', components: [], impact: mode === 'persistent' ? '0' : '4', state: '0', start: fmt.local(now), end: '' };
+  return {
+    title: '',
+    message: '',
+    components: [],
+    impact: mode === 'persistent' ? '0' : '4',
+    state: '0',
+    start: fmt.local(now),
+    end: '',
+  };
 }
 
 /** The edit form of an incident: its main message and its fields, dates in the admin's zone. */
@@ -96,8 +120,10 @@ function parse(values: IncidentFormValues, mode: IncidentMode, zone: string): Ch
   const errors: FieldErrors = {};
   if (!values.title.trim()) errors.title = 'Give it a title.';
   if (values.components.length === 0) errors.components = 'Choose at least one component.';
-  if (!stateChoices(mode === 'maintenance').includes(values.state)) errors.state = 'Choose a status.';
-  if (mode !== 'maintenance' && !IMPACT_CHOICES.includes(values.impact)) errors.impact = 'Choose the impact.';
+  if (!stateChoices(mode === 'maintenance').includes(values.state))
+    errors.state = 'Choose a status.';
+  if (mode !== 'maintenance' && !IMPACT_CHOICES.includes(values.impact))
+    errors.impact = 'Choose the impact.';
   let start: number | null = null;
   if (values.start.trim()) {
     start = parseLocal(values.start, zone);
@@ -110,16 +136,31 @@ function parse(values: IncidentFormValues, mode: IncidentMode, zone: string): Ch
     else if (start !== null && end <= start) errors.end = 'The end must be after the start.';
   }
   if (Object.keys(errors).length) return { ok: false, errors };
-  return { ok: true, value: { state: Number(values.state) as IncidentState, impact: Number(values.impact) as ComponentState, start, end } };
+  return {
+    ok: true,
+    value: {
+      state: Number(values.state) as IncidentState,
+      impact: Number(values.impact) as ComponentState,
+      start,
+      end,
+    },
+  };
 }
 
 /** The domain input of a new incident, maintenance or known issue. */
-export function incidentInput(values: IncidentFormValues, mode: IncidentMode, clock: FormClock): Checked<IncidentInput> {
+export function incidentInput(
+  values: IncidentFormValues,
+  mode: IncidentMode,
+  clock: FormClock,
+): Checked<IncidentInput> {
   const parsed = parse(values, mode, clock.zone);
   if (!parsed.ok) return parsed;
   const { state, impact, start, end } = parsed.value;
   // An unchanged "started" field means now: the form showed the minute it was opened.
-  const startText = start !== null && !(mode !== 'maintenance' && values.start === clock.fmt.local(clock.now)) ? formatInstant(start, clock.zone) : undefined;
+  const startText =
+    start !== null && !(mode !== 'maintenance' && values.start === clock.fmt.local(clock.now))
+      ? formatInstant(start, clock.zone)
+      : undefined;
   return {
     ok: true,
     value: {
@@ -129,7 +170,9 @@ export function incidentInput(values: IncidentFormValues, mode: IncidentMode, cl
       messages: [{ title: values.title.trim(), content: values.message }],
       is_scheduled: mode === 'maintenance',
       ...(startText ? { created_at: startText } : {}),
-      ...(mode === 'maintenance' && end !== null ? { scheduled_end: formatInstant(end, clock.zone) } : {}),
+      ...(mode === 'maintenance' && end !== null
+        ? { scheduled_end: formatInstant(end, clock.zone) }
+        : {}),
       persistent: mode === 'persistent',
     },
   };
@@ -139,7 +182,11 @@ export function incidentInput(values: IncidentFormValues, mode: IncidentMode, cl
  * The patch an edit form makes to `incident`. Dates left as the form showed them are not sent,
  * so an edit does not round a start or end to the minute the form displays.
  */
-export function incidentPatch(incident: Incident, values: IncidentFormValues, clock: Omit<FormClock, 'now'>): Checked<IncidentPatch> {
+export function incidentPatch(
+  incident: Incident,
+  values: IncidentFormValues,
+  clock: Omit<FormClock, 'now'>,
+): Checked<IncidentPatch> {
   const mode = modeOf(incident);
   const parsed = parse(values, mode, clock.zone);
   if (!parsed.ok) return parsed;
@@ -152,9 +199,15 @@ export function incidentPatch(incident: Incident, values: IncidentFormValues, cl
       state,
       components: values.components,
       ...(mode !== 'maintenance' ? { component_state: impact } : {}),
-      ...(start !== null && values.start !== shown.start ? { created_at: formatInstant(start, clock.zone) } : {}),
-      ...(mode === 'maintenance' && end !== null && values.end !== shown.end ? { scheduled_end: formatInstant(end, clock.zone) } : {}),
-      ...(main ? { edit_message: { guid: main.guid, title: values.title.trim(), content: values.message } } : { messages: [{ title: values.title.trim(), content: values.message }] }),
+      ...(start !== null && values.start !== shown.start
+        ? { created_at: formatInstant(start, clock.zone) }
+        : {}),
+      ...(mode === 'maintenance' && end !== null && values.end !== shown.end
+        ? { scheduled_end: formatInstant(end, clock.zone) }
+        : {}),
+      ...(main
+        ? { edit_message: { guid: main.guid, title: values.title.trim(), content: values.message } }
+        : { messages: [{ title: values.title.trim(), content: values.message }] }),
     },
   };
 }
@@ -183,6 +236,14 @@ export function fieldErrorsFrom(problems: readonly FieldProblem[]): FieldErrors 
 }
 
 /** The section of the admin UI an incident of this mode is listed in, and what the pages call it. */
-export const sectionOf = (mode: IncidentMode) => (mode === 'maintenance' ? 'maintenance' : mode === 'persistent' ? 'persistent' : 'incidents') as 'incidents' | 'maintenance' | 'persistent';
-export const nounOf = (mode: IncidentMode, persistentName: string) => (mode === 'maintenance' ? 'maintenance' : mode === 'persistent' ? persistentName : 'incident');
-export const listHref = (mode: IncidentMode) => (mode === 'maintenance' ? '/admin/maintenance' : mode === 'persistent' ? '/admin/known-issues' : '/admin/');
+export const sectionOf = (mode: IncidentMode) =>
+  (mode === 'maintenance' ? 'maintenance' : mode === 'persistent' ? 'persistent' : 'incidents') as
+    'incidents' | 'maintenance' | 'persistent';
+export const nounOf = (mode: IncidentMode, persistentName: string) =>
+  mode === 'maintenance' ? 'maintenance' : mode === 'persistent' ? persistentName : 'incident';
+export const listHref = (mode: IncidentMode) =>
+  mode === 'maintenance'
+    ? '/admin/maintenance'
+    : mode === 'persistent'
+      ? '/admin/known-issues'
+      : '/admin/';

@@ -6,7 +6,18 @@ import { AdminMessagePage } from './shell.tsx';
 
 export async function incidentNotFound(admin: AdminContext, c: AdminRequest): Promise<Response> {
   const base = await admin.page(c);
-  return sendHtml(c, html(<AdminMessagePage {...base} current="incidents" heading="Not found" text="There is no incident, maintenance or known issue with this id. It may have been deleted." />), 404);
+  return sendHtml(
+    c,
+    html(
+      <AdminMessagePage
+        {...base}
+        current="incidents"
+        heading="Not found"
+        text="There is no incident, maintenance or known issue with this id. It may have been deleted."
+      />,
+    ),
+    404,
+  );
 }
 
 /** A handler for the incident of the route's `:id`, answering 404 when there is none. */

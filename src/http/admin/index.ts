@@ -28,7 +28,15 @@ import { subscribers } from './screens/subscribers.routes.tsx';
 type Screen = (admin: AdminContext) => Hono<AdminEnv>;
 
 /** The screens behind the session guard; `incidentEditor` before `incidentDetail` (`/admin/incidents/new`). */
-const SCREENS: readonly Screen[] = [signOut, incidentLists, incidentEditor, incidentDetail, componentOverrides, subscribers, storage];
+const SCREENS: readonly Screen[] = [
+  signOut,
+  incidentLists,
+  incidentEditor,
+  incidentDetail,
+  componentOverrides,
+  subscribers,
+  storage,
+];
 
 /** statusetat's admin addresses, which keep working whether or not one is signed in. */
 function statusetatAddresses(): Hono<AdminEnv> {

@@ -2,4 +2,7 @@
 import { md, mdInline } from '../site/page-model.ts';
 import type { Preview } from './fields.tsx';
 
-export const previewOf = (values: { title: string; message: string }): Preview => ({ titleHtml: mdInline(values.title), messageHtml: md(values.message) });
+export const previewOf = (values: { title: string; message: string }): Preview => ({
+  titleHtml: mdInline(values.title),
+  messageHtml: md(values.message),
+});

@@ -21,7 +21,11 @@ export interface Session {
 }
 
 /** Checks a username and password against the config's, in constant time over their HMACs (so lengths do not leak either). */
-export async function credentialsMatch(secret: string, expected: { username: string; password: string }, given: { username: string; password: string }): Promise<boolean> {
+export async function credentialsMatch(
+  secret: string,
+  expected: { username: string; password: string },
+  given: { username: string; password: string },
+): Promise<boolean> {
   const [eu, ep, gu, gp] = await Promise.all([
     hmac(secret, `u:${expected.username}`),
     hmac(secret, `p:${expected.password}`),
@@ -57,7 +61,10 @@ export class Sessions {
     const sid = randomToken();
     const expiresAt = this.now() + SESSION_TTL_MS;
     const value = `${encodeURIComponent(user)}:${sid}:${expiresAt}`;
-    const cookie = await generateSignedCookie(SESSION_COOKIE, value, this.secret, { ...this.cookieOptions(secure), maxAge: SESSION_TTL_MS / 1000 });
+    const cookie = await generateSignedCookie(SESSION_COOKIE, value, this.secret, {
+      ...this.cookieOptions(secure),
+      maxAge: SESSION_TTL_MS / 1000,
+    });
     return { cookie, session: { user, sid, expiresAt, csrf: await this.csrfToken(sid) } };
   }
 
@@ -91,7 +98,13 @@ export class Sessions {
   /** A token for the sign-in form, bound to a random nonce kept in a short-lived cookie (login CSRF). */
   async loginChallenge(secure: boolean): Promise<{ cookie: string; token: string }> {
     const nonce = randomToken();
-    const cookie = await generateSignedCookie(LOGIN_COOKIE, nonce, this.secret, { path: '/admin', httpOnly: true, sameSite: 'Strict', secure, maxAge: 30 * 60 });
+    const cookie = await generateSignedCookie(LOGIN_COOKIE, nonce, this.secret, {
+      path: '/admin',
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure,
+      maxAge: 30 * 60,
+    });
     return { cookie, token: await hmac(this.secret, `login:${nonce}`) };
   }
 

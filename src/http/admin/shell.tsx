@@ -4,9 +4,17 @@
  * section here once, so the navigation lists it.
  */
 import type { Child } from 'hono/jsx';
-import { Notices, PageShell, SiteHeader, type Notice, type SiteInfo, type ZoneInfo } from '../site/layout.tsx';
+import {
+  Notices,
+  PageShell,
+  SiteHeader,
+  type Notice,
+  type SiteInfo,
+  type ZoneInfo,
+} from '../site/layout.tsx';
 
-export type AdminSection = 'incidents' | 'maintenance' | 'persistent' | 'components' | 'subscribers' | 'storage';
+export type AdminSection =
+  'incidents' | 'maintenance' | 'persistent' | 'components' | 'subscribers' | 'storage';
 
 /** What every signed-in page shows around its content. */
 export interface AdminChrome {
@@ -28,7 +36,9 @@ export const NO_INDEX = <meta name="robots" content="noindex" />;
 
 export const adminTitle = (title: string, site: SiteInfo) => `${title} · Admin · ${site.title}`;
 
-export function AdminLayout(props: AdminChrome & { title: string; current: AdminSection; children?: Child }) {
+export function AdminLayout(
+  props: AdminChrome & { title: string; current: AdminSection; children?: Child },
+) {
   const link = (section: AdminSection, href: string, label: string) => (
     <li>
       <a href={href} aria-current={props.current === section ? 'page' : undefined}>
@@ -65,7 +75,8 @@ export function AdminLayout(props: AdminChrome & { title: string; current: Admin
             {props.notices?.length ? <Notices notices={props.notices} /> : null}
             {props.children}
             <p class="help">
-              Times in {props.zone.name} ({props.zone.label}). <a href={`/timezone?return=${encodeURIComponent('/admin/')}`}>Change</a>
+              Times in {props.zone.name} ({props.zone.label}).{' '}
+              <a href={`/timezone?return=${encodeURIComponent('/admin/')}`}>Change</a>
             </p>
           </main>
         </div>
@@ -92,7 +103,14 @@ export function AdminTable(props: { caption: string; columns: Child; children?: 
 }
 
 /** A form of one small button posting one value, such as "Remove" in a row of a table. */
-export function ButtonForm(props: { action: string; csrf: string; name: string; value: string; label: string; children?: Child }) {
+export function ButtonForm(props: {
+  action: string;
+  csrf: string;
+  name: string;
+  value: string;
+  label: string;
+  children?: Child;
+}) {
   return (
     <form method="post" action={props.action}>
       <Csrf token={props.csrf} />
@@ -105,7 +123,9 @@ export function ButtonForm(props: { action: string; csrf: string; name: string; 
 }
 
 /** A page with one message, such as "not found". */
-export function AdminMessagePage(props: AdminChrome & { heading: string; text: string; current: AdminSection }) {
+export function AdminMessagePage(
+  props: AdminChrome & { heading: string; text: string; current: AdminSection },
+) {
   return (
     <AdminLayout {...props} title={props.heading}>
       <div class="card">

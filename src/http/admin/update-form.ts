@@ -14,18 +14,30 @@ export interface UpdateFormValues {
   impact: string;
 }
 
-export const emptyUpdate = (): UpdateFormValues => ({ title: '', message: '', state: '', impact: '' });
+export const emptyUpdate = (): UpdateFormValues => ({
+  title: '',
+  message: '',
+  state: '',
+  impact: '',
+});
 
 export function readUpdateForm(form: FormBody): UpdateFormValues {
-  return { title: str(form, 'title', 1000), message: str(form, 'message'), state: str(form, 'state', 2), impact: str(form, 'impact', 2) };
+  return {
+    title: str(form, 'title', 1000),
+    message: str(form, 'message'),
+    state: str(form, 'state', 2),
+    impact: str(form, 'impact', 2),
+  };
 }
 
 /** The message the update adds to `incident`; maintenance keeps its impact whatever was sent. */
 export function updateMessage(incident: Incident, values: UpdateFormValues): Checked<UpdateInput> {
   const errors: FieldErrors = {};
   if (!values.message.trim()) errors.message = 'Write what changed.';
-  if (values.state !== '' && !stateChoices(incident.is_scheduled).includes(values.state)) errors.state = 'Choose a status.';
-  if (values.impact !== '' && !IMPACT_CHOICES.includes(values.impact)) errors.impact = 'Choose the impact.';
+  if (values.state !== '' && !stateChoices(incident.is_scheduled).includes(values.state))
+    errors.state = 'Choose a status.';
+  if (values.impact !== '' && !IMPACT_CHOICES.includes(values.impact))
+    errors.impact = 'Choose the impact.';
   if (Object.keys(errors).length) return { ok: false, errors };
   return {
     ok: true,
@@ -33,7 +45,9 @@ export function updateMessage(incident: Incident, values: UpdateFormValues): Che
       title: values.title.trim(),
       content: values.message,
       ...(values.state !== '' ? { state: Number(values.state) as IncidentState } : {}),
-      ...(values.impact !== '' && !incident.is_scheduled ? { component_state: Number(values.impact) as ComponentState } : {}),
+      ...(values.impact !== '' && !incident.is_scheduled
+        ? { component_state: Number(values.impact) as ComponentState }
+        : {}),
     },
   };
 }

@@ -10,16 +10,32 @@ import type { ComponentState } from '../../domain/types.ts';
 import { type PageDeps, type Site } from '../site/site.ts';
 import { knownState, UNKNOWN_HEADERS } from '../known-state.ts';
 
-const COLORS: Record<ComponentState, string> = { 0: '#2b9a4f', 1: '#2f6fde', 2: '#c99a06', 3: '#e0690b', 4: '#d0312d' };
-const MESSAGES: Record<ComponentState, string> = { 0: 'operational', 1: 'maintenance', 2: 'degraded', 3: 'partial outage', 4: 'major outage' };
+const COLORS: Record<ComponentState, string> = {
+  0: '#2b9a4f',
+  1: '#2f6fde',
+  2: '#c99a06',
+  3: '#e0690b',
+  4: '#d0312d',
+};
+const MESSAGES: Record<ComponentState, string> = {
+  0: 'operational',
+  1: 'maintenance',
+  2: 'degraded',
+  3: 'partial outage',
+  4: 'major outage',
+};
 
-export const escapeXml = (text: string) => text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch]!);
+export const escapeXml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch]!,
+  );
 
 /** Approximate Verdana 11px advance widths, good enough to size the boxes. */
 function textWidth(text: string): number {
   let width = 0;
   for (const ch of text) {
-    if ('iljI.,:;!|\'`'.includes(ch)) width += 3.6;
+    if ("iljI.,:;!|'`".includes(ch)) width += 3.6;
     else if (ch === ' ') width += 3.9;
     else if ('frt()[]{}-/'.includes(ch)) width += 4.9;
     else if ('mwMW%@'.includes(ch)) width += 10.5;
@@ -52,7 +68,12 @@ export function badgeSvg(label: string, message: string, color: string): string 
 
 const UNKNOWN_COLOR = '#9f9f9f';
 
-function send(c: Context, svg: string, status = 200, extra: Readonly<Record<string, string>> = {}): Response {
+function send(
+  c: Context,
+  svg: string,
+  status = 200,
+  extra: Readonly<Record<string, string>> = {},
+): Response {
   return new Response(svg, {
     status,
     headers: {
@@ -72,12 +93,17 @@ function labelFrom(c: Context, fallback: string): string {
 }
 
 /** Component states, computed once per store version and minute (maintenance windows follow the clock). */
-function statesOf(site: Site, memo: { key: string; states: Map<string, ComponentState> }): Map<string, ComponentState> {
+function statesOf(
+  site: Site,
+  memo: { key: string; states: Map<string, ComponentState> },
+): Map<string, ComponentState> {
   const now = site.now();
   const key = `${site.store.version}|${Math.floor(now / 60_000)}`;
   if (memo.key !== key) {
     memo.key = key;
-    memo.states = new Map(componentStatuses(site.view(), now).map((s) => [s.component.id, s.state]));
+    memo.states = new Map(
+      componentStatuses(site.view(), now).map((s) => [s.component.id, s.state]),
+    );
   }
   return memo.states;
 }
@@ -88,12 +114,16 @@ export function badgeRoutes(deps: PageDeps): Hono {
   const memo = { key: '', states: new Map<string, ComponentState>() };
 
   // A grey "unknown" rather than an error: an <img> shows what it gets, and the next view retries.
-  const unknown = (c: Context, label: string) => send(c, badgeSvg(labelFrom(c, label), 'unknown', UNKNOWN_COLOR), 200, UNKNOWN_HEADERS);
+  const unknown = (c: Context, label: string) =>
+    send(c, badgeSvg(labelFrom(c, label), 'unknown', UNKNOWN_COLOR), 200, UNKNOWN_HEADERS);
 
   app.get('/badge.svg', (c) => {
     if (!knownState(site.store).known) return unknown(c, 'status');
     const overall = overallStatus(site.view(), site.now());
-    return send(c, badgeSvg(labelFrom(c, 'status'), MESSAGES[overall.state], COLORS[overall.state]));
+    return send(
+      c,
+      badgeSvg(labelFrom(c, 'status'), MESSAGES[overall.state], COLORS[overall.state]),
+    );
   });
 
   app.get('/badge/:file{.+\\.svg}', (c) => {
@@ -103,8 +133,19 @@ export function badgeRoutes(deps: PageDeps): Hono {
     const match =
       components.find((x) => x.id === asked) ??
       components.find((x) => x.id.toLowerCase() === lower) ??
-      (components.filter((x) => x.name.toLowerCase() === lower).length === 1 ? components.find((x) => x.name.toLowerCase() === lower) : undefined);
-    if (!match) return send(c, badgeSvg(labelFrom(c, asked.slice(0, 60) || 'component'), 'unknown component', UNKNOWN_COLOR), 404);
+      (components.filter((x) => x.name.toLowerCase() === lower).length === 1
+        ? components.find((x) => x.name.toLowerCase() === lower)
+        : undefined);
+    if (!match)
+      return send(
+        c,
+        badgeSvg(
+          labelFrom(c, asked.slice(0, 60) || 'component'),
+          'unknown component',
+          UNKNOWN_COLOR,
+        ),
+        404,
+      );
     if (!knownState(site.store).known) return unknown(c, match.name);
     const state = statesOf(site, memo).get(match.id) ?? 0;
     return send(c, badgeSvg(labelFrom(c, match.name), MESSAGES[state], COLORS[state]));

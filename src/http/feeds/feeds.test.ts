@@ -9,12 +9,18 @@ import { addMessage, createIncident } from '../../domain/incidents.ts';
 import { TEST_NOW } from '../../../test/support/domain-fixtures.ts';
 import { formatInstant } from '../../domain/time.ts';
 import type { Incident } from '../../domain/types.ts';
-import { ACTOR, createFixtureApp, fixtureConfig, type FixtureApp } from '../../../test/support/status-fixture.ts';
+import {
+  ACTOR,
+  createFixtureApp,
+  fixtureConfig,
+  type FixtureApp,
+} from '../../../test/support/status-fixture.ts';
 
 const BASE = 'http://status.example.test';
 const at = (ms: number) => formatInstant(ms, 'UTC');
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' });
-const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const asArray = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 describe('feeds', () => {
   let f: FixtureApp;
@@ -31,17 +37,32 @@ describe('feeds', () => {
       components: [c0],
       component_state: 4,
       created_at: at(now - 5 * 3_600_000),
-      messages: [{ title: 'Login failures & <timeouts>', content: 'We are **investigating**.\n\n<script>alert(1)</script>' }],
+      messages: [
+        {
+          title: 'Login failures & <timeouts>',
+          content: 'We are **investigating**.\n\n<script>alert(1)</script>',
+        },
+      ],
     });
-    await addMessage(f.domain, ACTOR, resolved.guid, { title: '', content: 'Resolved by rolling back.', state: 1 });
-    open = await createIncident(f.domain, ACTOR, { components: [c1], component_state: 3, messages: [{ title: 'Slow API', content: 'Looking.' }] });
+    await addMessage(f.domain, ACTOR, resolved.guid, {
+      title: '',
+      content: 'Resolved by rolling back.',
+      state: 1,
+    });
+    open = await createIncident(f.domain, ACTOR, {
+      components: [c1],
+      component_state: 3,
+      messages: [{ title: 'Slow API', content: 'Looking.' }],
+    });
     upcoming = await createIncident(f.domain, ACTOR, {
       is_scheduled: true,
       state: 3,
       components: [c0, c1],
       created_at: at(now + 86_400_000),
       scheduled_end: at(now + 86_400_000 + 2 * 3_600_000),
-      messages: [{ title: 'Database upgrade; with, special\\chars', content: 'Expect short interruptions.' }],
+      messages: [
+        { title: 'Database upgrade; with, special\\chars', content: 'Expect short interruptions.' },
+      ],
     });
     cancelled = await createIncident(f.domain, ACTOR, {
       is_scheduled: true,
@@ -79,7 +100,9 @@ describe('feeds', () => {
     expect(content).toContain('<strong>investigating</strong>');
     expect(content).toContain('Resolved by rolling back.');
     expect(content).not.toMatch(/<script/i);
-    expect(items.find((i) => i.link === `${BASE}/incidents/${upcoming.guid}`)!.title).toMatch(/^Maintenance: /);
+    expect(items.find((i) => i.link === `${BASE}/incidents/${upcoming.guid}`)!.title).toMatch(
+      /^Maintenance: /,
+    );
   });
 
   it('serves valid Atom with ids, links and authors', async () => {
@@ -93,7 +116,12 @@ describe('feeds', () => {
     expect(feed.title['#text'] ?? feed.title).toBe('Acme Cloud status');
     expect(Number.isNaN(Date.parse(feed.updated))).toBe(false);
     expect(feed.author.name).toBe('Acme Cloud');
-    const entries = asArray(feed.entry) as Array<{ id: string; updated: string; link: unknown; content: string | { '#text'?: string } }>;
+    const entries = asArray(feed.entry) as Array<{
+      id: string;
+      updated: string;
+      link: unknown;
+      content: string | { '#text'?: string };
+    }>;
     expect(entries).toHaveLength(4);
     for (const entry of entries) {
       expect(entry.id).toMatch(new RegExp(`^${BASE}/incidents/`));
@@ -102,7 +130,9 @@ describe('feeds', () => {
       expect(Number.isNaN(Date.parse(entry.updated))).toBe(false);
     }
     const content = entries.find((e) => e.id.endsWith(resolved.guid))!.content;
-    expect(typeof content === 'string' ? content : (content['#text'] ?? '')).not.toMatch(/<script/i);
+    expect(typeof content === 'string' ? content : (content['#text'] ?? '')).not.toMatch(
+      /<script/i,
+    );
   });
 
   it('serves maintenance as VEVENTs in valid iCalendar', async () => {
@@ -110,7 +140,9 @@ describe('feeds', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/calendar/);
     const text = await res.text();
-    expect(text.split('\r\n').every((line) => new TextEncoder().encode(line).length <= 75)).toBe(true);
+    expect(text.split('\r\n').every((line) => new TextEncoder().encode(line).length <= 75)).toBe(
+      true,
+    );
     const calendar = new ICAL.Component(ICAL.parse(text) as unknown[]);
     expect(calendar.name).toBe('vcalendar');
     expect(calendar.getFirstPropertyValue('version')).toBe('2.0');
@@ -119,10 +151,16 @@ describe('feeds', () => {
     expect(events).toHaveLength(2);
     const planned = events.find((e) => e.uid.startsWith(upcoming.guid))!;
     expect(planned.summary).toBe('Database upgrade; with, special\\chars');
-    expect(planned.startDate.toJSDate().getTime()).toBe(Math.floor((now + 86_400_000) / 1000) * 1000);
-    expect(planned.endDate.toJSDate().getTime() - planned.startDate.toJSDate().getTime()).toBe(2 * 3_600_000);
+    expect(planned.startDate.toJSDate().getTime()).toBe(
+      Math.floor((now + 86_400_000) / 1000) * 1000,
+    );
+    expect(planned.endDate.toJSDate().getTime() - planned.startDate.toJSDate().getTime()).toBe(
+      2 * 3_600_000,
+    );
     expect(planned.location).toContain('Frontend');
-    expect(planned.component.getFirstPropertyValue('url')).toBe(`${BASE}/incidents/${upcoming.guid}`);
+    expect(planned.component.getFirstPropertyValue('url')).toBe(
+      `${BASE}/incidents/${upcoming.guid}`,
+    );
     expect(planned.component.getFirstPropertyValue('status')).toBe('CONFIRMED');
     const gone = events.find((e) => e.uid.startsWith(cancelled.guid))!;
     expect(gone.component.getFirstPropertyValue('status')).toBe('CANCELLED');
@@ -132,7 +170,10 @@ describe('feeds', () => {
     const a = await f.app.request('http://status.test/rss.xml');
     const b = await f.app.request('http://status.test/rss.xml');
     expect(a.headers.get('etag')).toBe(b.headers.get('etag'));
-    await addMessage(f.domain, ACTOR, open.guid, { title: '', content: 'New update for the feed.' });
+    await addMessage(f.domain, ACTOR, open.guid, {
+      title: '',
+      content: 'New update for the feed.',
+    });
     const c = await f.app.request('http://status.test/rss.xml');
     expect(c.headers.get('etag')).not.toBe(a.headers.get('etag'));
     expect(await c.text()).toContain('New update for the feed.');

@@ -22,7 +22,11 @@ const DAY = 86_400_000;
 export const FEED_WINDOW_DAYS = 30;
 const FEED_LIMIT = 50;
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
+  );
 
 /**
  * Newest change first, then newest announcement (RSS's pubDate). Items are dated by when they
@@ -34,15 +38,25 @@ function feedIncidents(view: DomainView, now: number): Incident[] {
   return view.incidents
     .filter((i) => isOpenState(i.state) || changed.get(i)! >= from || instant(i.created_at) >= from)
     .filter((i) => !(i.is_scheduled && i.state === 4 && changed.get(i)! < from))
-    .sort((a, b) => changed.get(b)! - changed.get(a)! || announcedAt(b) - announcedAt(a) || (a.guid < b.guid ? -1 : 1))
+    .sort(
+      (a, b) =>
+        changed.get(b)! - changed.get(a)! ||
+        announcedAt(b) - announcedAt(a) ||
+        (a.guid < b.guid ? -1 : 1),
+    )
     .slice(0, FEED_LIMIT);
 }
 
 function itemHtml(incident: Incident, ctx: ModelContext): string {
   const v = incidentView(incident, ctx);
   const parts: string[] = [];
-  parts.push(`<p><strong>Status:</strong> ${escapeHtml(v.status)}${v.kind === 'maintenance' ? ` (maintenance, ${escapeHtml(v.start.text)}${v.end ? ` – ${escapeHtml(v.end.text)}` : ''})` : ''}</p>`);
-  if (v.components.length) parts.push(`<p><strong>Affected components:</strong></p><ul>${v.components.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>`);
+  parts.push(
+    `<p><strong>Status:</strong> ${escapeHtml(v.status)}${v.kind === 'maintenance' ? ` (maintenance, ${escapeHtml(v.start.text)}${v.end ? ` – ${escapeHtml(v.end.text)}` : ''})` : ''}</p>`,
+  );
+  if (v.components.length)
+    parts.push(
+      `<p><strong>Affected components:</strong></p><ul>${v.components.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>`,
+    );
   for (const u of v.updates) {
     parts.push(`<h3>${escapeHtml(u.status ?? 'Update')} · ${escapeHtml(u.at.text)}</h3>`);
     if (u.titleHtml) parts.push(`<p><strong>${u.titleHtml}</strong></p>`);
@@ -64,7 +78,8 @@ function summary(incident: Incident, ctx: ModelContext): string {
 function itemTitle(incident: Incident, view: DomainView, now: number): string {
   const title = incidentTitle(incident) || 'Untitled incident';
   const role = incidentRole(incident, view, now);
-  const prefix = role === 'maintenance' ? 'Maintenance: ' : role === 'persistent' ? 'Known issue: ' : '';
+  const prefix =
+    role === 'maintenance' ? 'Maintenance: ' : role === 'persistent' ? 'Known issue: ' : '';
   return escapeHtml(`${prefix}${title}`);
 }
 
@@ -112,7 +127,8 @@ export function buildFeed(site: Site, now: number): Feed {
 const calendarText = (text: string) => text.replace(/</g, '‹').replace(/>/g, '›');
 
 /** Seconds since 2024 of the last change: a SEQUENCE that grows on every edit, so calendars pick changes up. */
-const sequenceOf = (incident: Incident) => Math.max(0, Math.floor((instant(incident.updated_at) - Date.UTC(2024, 0, 1)) / 1000));
+const sequenceOf = (incident: Incident) =>
+  Math.max(0, Math.floor((instant(incident.updated_at) - Date.UTC(2024, 0, 1)) / 1000));
 
 export function buildCalendar(site: Site, now: number): string {
   const view = site.view();
@@ -135,14 +151,23 @@ export function buildCalendar(site: Site, now: number): string {
   const ctx: ModelContext = { view, now, fmt: timeFormat('UTC') };
   const from = now - 60 * DAY;
   const maintenances = view.incidents
-    .filter((i) => i.is_scheduled && !i.persistent && (isZeroTime(i.scheduled_end) ? instant(i.created_at) : instant(i.scheduled_end)) >= from)
+    .filter(
+      (i) =>
+        i.is_scheduled &&
+        !i.persistent &&
+        (isZeroTime(i.scheduled_end) ? instant(i.created_at) : instant(i.scheduled_end)) >= from,
+    )
     .sort((a, b) => instant(a.created_at) - instant(b.created_at));
   for (const m of maintenances) {
     const start = instant(m.created_at);
-    const end = isZeroTime(m.scheduled_end) ? start + 3_600_000 : Math.max(instant(m.scheduled_end), start + 60_000);
+    const end = isZeroTime(m.scheduled_end)
+      ? start + 3_600_000
+      : Math.max(instant(m.scheduled_end), start + 60_000);
     const phase = maintenancePhase(m, now);
     const components = m.components.map((c) => componentName(ctx, c));
-    const updates = m.messages.map((msg) => [msg.title, msg.content].filter(Boolean).join('\n')).filter(Boolean);
+    const updates = m.messages
+      .map((msg) => [msg.title, msg.content].filter(Boolean).join('\n'))
+      .filter(Boolean);
     calendar.createEvent({
       id: `${m.guid}@${host}`,
       start: new Date(start),
@@ -151,8 +176,18 @@ export function buildCalendar(site: Site, now: number): string {
       created: new Date(announcedAt(m)),
       lastModified: new Date(lastChangeAt(m, now)),
       sequence: sequenceOf(m),
-      summary: calendarText(`${incidentTitle(m) || 'Maintenance'}${m.state === 4 ? ' (cancelled)' : ''}`),
-      description: calendarText([`Status: ${m.state === 4 ? 'cancelled' : phase.replace('_', ' ')}`, components.length ? `Affected: ${components.join(', ')}` : '', ...updates.reverse()].filter(Boolean).join('\n\n')),
+      summary: calendarText(
+        `${incidentTitle(m) || 'Maintenance'}${m.state === 4 ? ' (cancelled)' : ''}`,
+      ),
+      description: calendarText(
+        [
+          `Status: ${m.state === 4 ? 'cancelled' : phase.replace('_', ' ')}`,
+          components.length ? `Affected: ${components.join(', ')}` : '',
+          ...updates.reverse(),
+        ]
+          .filter(Boolean)
+          .join('\n\n'),
+      ),
       location: calendarText(components.join(', ')),
       url: `${base}/incidents/${encodeURIComponent(m.guid)}`,
       status: m.state === 4 ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
@@ -167,22 +202,34 @@ export function feedRoutes(deps: PageDeps): Hono {
   const hourOf = (ms: number) => Math.floor(ms / 3_600_000);
   const cacheControl = 'public, max-age=60, stale-if-error=86400';
   // An empty feed would read as "nothing happened"; on a 503 readers keep their items and retry.
-  for (const path of ['/rss.xml', '/atom.xml', '/cal.ics']) app.use(path, whileUnknown(site.store, unknownText));
+  for (const path of ['/rss.xml', '/atom.xml', '/cal.ics'])
+    app.use(path, whileUnknown(site.store, unknownText));
   app.get('/rss.xml', (c) => {
     const now = site.now();
-    const rendered = site.cache.get(`rss|${site.store.version}|${hourOf(now)}`, () => ({ body: buildFeed(site, now).rss2() }));
+    const rendered = site.cache.get(`rss|${site.store.version}|${hourOf(now)}`, () => ({
+      body: buildFeed(site, now).rss2(),
+    }));
     return sendRendered(c, rendered, { type: 'application/rss+xml; charset=utf-8', cacheControl });
   });
   app.get('/atom.xml', (c) => {
     const now = site.now();
-    const rendered = site.cache.get(`atom|${site.store.version}|${hourOf(now)}`, () => ({ body: buildFeed(site, now).atom1() }));
+    const rendered = site.cache.get(`atom|${site.store.version}|${hourOf(now)}`, () => ({
+      body: buildFeed(site, now).atom1(),
+    }));
     return sendRendered(c, rendered, { type: 'application/atom+xml; charset=utf-8', cacheControl });
   });
   app.get('/cal.ics', (c) => {
     const now = site.now();
     // The status words (scheduled, in progress, completed) follow the clock: re-render every minute.
-    const rendered = site.cache.get(`ics|${site.store.version}|${Math.floor(now / 60_000)}`, () => ({ body: buildCalendar(site, now) }));
-    return sendRendered(c, rendered, { type: 'text/calendar; charset=utf-8', cacheControl, headers: { 'Content-Disposition': 'inline; filename="maintenance.ics"' } });
+    const rendered = site.cache.get(
+      `ics|${site.store.version}|${Math.floor(now / 60_000)}`,
+      () => ({ body: buildCalendar(site, now) }),
+    );
+    return sendRendered(c, rendered, {
+      type: 'text/calendar; charset=utf-8',
+      cacheControl,
+      headers: { 'Content-Disposition': 'inline; filename="maintenance.ics"' },
+    });
   });
   return app;
 }

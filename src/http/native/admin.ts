@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { listAudit } from '../../domain/audit.ts';
 import { listSubscribers, subscribe, unsubscribe } from '../../domain/subscribers.ts';
 import { defineRoute, Reply } from './define.ts';
-import { auditPage, auditQuery, subscriberBody, subscriberResource, subscriberResult } from './schemas.ts';
+import {
+  auditPage,
+  auditQuery,
+  subscriberBody,
+  subscriberResource,
+  subscriberResult,
+} from './schemas.ts';
 
 export const adminRoutes = [
   defineRoute({

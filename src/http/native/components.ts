@@ -10,7 +10,9 @@ import { componentResource, overrideBody, statusResource } from './schemas.ts';
 
 function componentResources(deps: ApiDeps) {
   const view = deps.read.view();
-  return componentStatuses(view, deps.now(), deps.extraComponentStates?.()).map((s) => componentResourceOf(s, view.overrides.get(s.component.id)));
+  return componentStatuses(view, deps.now(), deps.extraComponentStates?.()).map((s) =>
+    componentResourceOf(s, view.overrides.get(s.component.id)),
+  );
 }
 
 export const componentRoutes = [
@@ -24,7 +26,11 @@ export const componentRoutes = [
     status: 200,
     handle({ deps }) {
       const status = overallStatus(deps.read.view(), deps.now(), deps.extraComponentStates?.());
-      return { indicator: status.indicator, description: status.description, components: componentResources(deps) };
+      return {
+        indicator: status.indicator,
+        description: status.description,
+        components: componentResources(deps),
+      };
     },
   }),
   defineRoute({
@@ -47,7 +53,10 @@ export const componentRoutes = [
     response: componentResource,
     status: 200,
     async handle({ deps, actor, params, body }) {
-      await setComponentOverride(deps.domain, actor, params.id!, { state: componentStateFromStatuspage(body.status), note: body.note });
+      await setComponentOverride(deps.domain, actor, params.id!, {
+        state: componentStateFromStatuspage(body.status),
+        note: body.note,
+      });
       return componentResources(deps).find((c) => c.id === params.id)!;
     },
   }),

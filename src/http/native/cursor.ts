@@ -23,7 +23,8 @@ export function parseCursor(value: string): Cursor | null {
   return id === undefined ? { at: instant(at) } : { at: instant(at), id };
 }
 
-export const formatCursor = (incident: { created_at: string; guid: string }) => `${incident.created_at},${incident.guid}`;
+export const formatCursor = (incident: { created_at: string; guid: string }) =>
+  `${incident.created_at},${incident.guid}`;
 
 /** True when `incident` comes after the cursor in the view's order (newest start first, then id). */
 export function isAfter(incident: { created_at: string; guid: string }, cursor: Cursor): boolean {

@@ -44,7 +44,11 @@ export interface NativeRoute {
 }
 
 export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown>(
-  route: Omit<NativeRoute, 'handle' | 'body' | 'query'> & { body?: B; query?: Q; handle(input: RouteInput<z.output<B>, z.output<Q>>): unknown },
+  route: Omit<NativeRoute, 'handle' | 'body' | 'query'> & {
+    body?: B;
+    query?: Q;
+    handle(input: RouteInput<z.output<B>, z.output<Q>>): unknown;
+  },
 ): NativeRoute {
   return route as NativeRoute;
 }

@@ -1,7 +1,21 @@
 /** Incidents, maintenance and known issues, and their updates. */
-import { addMessage, createIncident, deleteIncident, deleteMessage, resolveIncident, updateIncident, updateMessage, type IncidentPatch } from '../../domain/incidents.ts';
+import {
+  addMessage,
+  createIncident,
+  deleteIncident,
+  deleteMessage,
+  resolveIncident,
+  updateIncident,
+  updateMessage,
+  type IncidentPatch,
+} from '../../domain/incidents.ts';
 import { findIncident, mainMessage } from '../../domain/status.ts';
-import { componentStateFromStatuspage, incidentStateByName, isOpenState, type IncidentState } from '../../domain/types.ts';
+import {
+  componentStateFromStatuspage,
+  incidentStateByName,
+  isOpenState,
+  type IncidentState,
+} from '../../domain/types.ts';
 import { ApiError } from '../errors.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { formatCursor, isAfter, parseCursor } from './cursor.ts';
@@ -19,7 +33,8 @@ import {
 } from './schemas.ts';
 
 const stateOf = (name: string): IncidentState => incidentStateByName(name)!;
-const metadataList = (record: Record<string, string> | undefined) => (record ? Object.entries(record).map(([key, value]) => ({ key, value })) : undefined);
+const metadataList = (record: Record<string, string> | undefined) =>
+  record ? Object.entries(record).map(([key, value]) => ({ key, value })) : undefined;
 
 function existing(deps: ApiDeps, id: string) {
   const incident = findIncident(deps.read.view(), id);
@@ -27,7 +42,8 @@ function existing(deps: ApiDeps, id: string) {
   return incident;
 }
 
-const present = (deps: ApiDeps) => (incident: Parameters<typeof incidentResourceOf>[0]) => incidentResourceOf(incident, deps.now());
+const present = (deps: ApiDeps) => (incident: Parameters<typeof incidentResourceOf>[0]) =>
+  incidentResourceOf(incident, deps.now());
 
 export const incidentRoutes = [
   defineRoute({
@@ -41,15 +57,20 @@ export const incidentRoutes = [
     status: 200,
     handle({ deps, query }) {
       const cursor = query.before === undefined ? null : parseCursor(query.before);
-      const matching = deps.read.view().incidents.filter(
-        (i) =>
-          (query.type === undefined || typeOf(i) === query.type) &&
-          (query.state === 'all' || isOpenState(i.state) === (query.state === 'open')) &&
-          (cursor === null || isAfter(i, cursor)),
-      );
+      const matching = deps.read
+        .view()
+        .incidents.filter(
+          (i) =>
+            (query.type === undefined || typeOf(i) === query.type) &&
+            (query.state === 'all' || isOpenState(i.state) === (query.state === 'open')) &&
+            (cursor === null || isAfter(i, cursor)),
+        );
       const page = matching.slice(0, query.limit);
       const more = matching.length > query.limit;
-      return { incidents: page.map(present(deps)), next_before: more ? formatCursor(page[page.length - 1]!) : null };
+      return {
+        incidents: page.map(present(deps)),
+        next_before: more ? formatCursor(page[page.length - 1]!) : null,
+      };
     },
   }),
   defineRoute({
@@ -100,12 +121,15 @@ export const incidentRoutes = [
       const patch: IncidentPatch = {
         ...(body.type !== undefined && flagsOf(body.type)),
         ...(body.state !== undefined && { state: stateOf(body.state) }),
-        ...(body.component_status !== undefined && { component_state: componentStateFromStatuspage(body.component_status) }),
+        ...(body.component_status !== undefined && {
+          component_state: componentStateFromStatuspage(body.component_status),
+        }),
         ...(body.components !== undefined && { components: body.components }),
         ...(body.starts_at !== undefined && { created_at: body.starts_at }),
         ...(body.ends_at !== undefined && { scheduled_end: body.ends_at }),
         ...(body.metadata !== undefined && { metadata: metadataList(body.metadata) }),
-        ...(body.title !== undefined && opening && { edit_message: { guid: opening.guid, title: body.title } }),
+        ...(body.title !== undefined &&
+          opening && { edit_message: { guid: opening.guid, title: body.title } }),
       };
       return present(deps)(await updateIncident(deps.domain, actor, current.guid, patch));
     },
@@ -136,7 +160,10 @@ export const incidentRoutes = [
         content: body.content,
         created_at: body.created_at,
         state: body.state === undefined ? undefined : stateOf(body.state),
-        component_state: body.component_status === undefined ? undefined : componentStateFromStatuspage(body.component_status),
+        component_state:
+          body.component_status === undefined
+            ? undefined
+            : componentStateFromStatuspage(body.component_status),
       });
       return present(deps)(incident);
     },
@@ -154,7 +181,10 @@ export const incidentRoutes = [
       const message = existing(deps, params.id!).messages.find((m) => m.guid === params.update_id);
       if (!message) throw new ApiError('not_found', `update "${params.update_id}" not found`);
       // What is not sent is filled in by the domain under the incident's lock, so a concurrent edit of it stays.
-      const incident = await updateMessage(deps.domain, actor, params.id!, message.guid, { title: body.title, content: body.content });
+      const incident = await updateMessage(deps.domain, actor, params.id!, message.guid, {
+        title: body.title,
+        content: body.content,
+      });
       return present(deps)(incident);
     },
   }),
@@ -166,7 +196,8 @@ export const incidentRoutes = [
     scope: 'write:incidents',
     response: incidentResource,
     status: 200,
-    handle: async ({ deps, actor, params }) => present(deps)(await deleteMessage(deps.domain, actor, params.id!, params.update_id!)),
+    handle: async ({ deps, actor, params }) =>
+      present(deps)(await deleteMessage(deps.domain, actor, params.id!, params.update_id!)),
   }),
   defineRoute({
     method: 'post',
@@ -178,6 +209,7 @@ export const incidentRoutes = [
     bodyOptional: true,
     response: incidentResource,
     status: 200,
-    handle: async ({ deps, actor, params, body }) => present(deps)(await resolveIncident(deps.domain, actor, params.id!, body)),
+    handle: async ({ deps, actor, params, body }) =>
+      present(deps)(await resolveIncident(deps.domain, actor, params.id!, body)),
   }),
 ];

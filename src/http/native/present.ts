@@ -11,7 +11,12 @@ import {
   type ComponentOverride,
   type Incident,
 } from '../../domain/types.ts';
-import type { auditResource, componentResource, incidentResource, incidentType } from './schemas.ts';
+import type {
+  auditResource,
+  componentResource,
+  incidentResource,
+  incidentType,
+} from './schemas.ts';
 
 export type IncidentType = z.infer<typeof incidentType>;
 
@@ -19,16 +24,25 @@ export const typeOf = (incident: Pick<Incident, 'persistent' | 'is_scheduled'>):
   incident.persistent ? 'known_issue' : incident.is_scheduled ? 'maintenance' : 'incident';
 
 /** The domain flags for a resource type. */
-export const flagsOf = (type: IncidentType) => ({ is_scheduled: type === 'maintenance', persistent: type === 'known_issue' });
+export const flagsOf = (type: IncidentType) => ({
+  is_scheduled: type === 'maintenance',
+  persistent: type === 'known_issue',
+});
 
-export function incidentResourceOf(incident: Incident, now: number): z.infer<typeof incidentResource> {
+export function incidentResourceOf(
+  incident: Incident,
+  now: number,
+): z.infer<typeof incidentResource> {
   const type = typeOf(incident);
   return {
     id: incident.guid,
     type,
     title: incidentTitle(incident),
     state: incidentStateRow(incident.state).name,
-    status: type === 'maintenance' ? maintenancePhase(incident, now) : incidentStateToStatuspage(incident.state),
+    status:
+      type === 'maintenance'
+        ? maintenancePhase(incident, now)
+        : incidentStateToStatuspage(incident.state),
     component_status: componentStateToStatuspage(incident.component_state),
     components: incident.components,
     starts_at: incident.created_at,
@@ -46,15 +60,29 @@ export function incidentResourceOf(incident: Incident, now: number): z.infer<typ
   };
 }
 
-export function componentResourceOf(status: ComponentStatus, override: ComponentOverride | undefined): z.infer<typeof componentResource> {
+export function componentResourceOf(
+  status: ComponentStatus,
+  override: ComponentOverride | undefined,
+): z.infer<typeof componentResource> {
   return {
     id: status.component.id,
     name: status.component.name,
     group: status.component.group || null,
     description: status.component.description,
     status: componentStateToStatuspage(status.state),
-    sources: status.sources.map((s) => ({ kind: s.kind, id: s.id, status: componentStateToStatuspage(s.state) })),
-    override: override ? { status: componentStateToStatuspage(override.state), note: override.note, updated_at: override.updated_at, updated_by: override.updated_by } : null,
+    sources: status.sources.map((s) => ({
+      kind: s.kind,
+      id: s.id,
+      status: componentStateToStatuspage(s.state),
+    })),
+    override: override
+      ? {
+          status: componentStateToStatuspage(override.state),
+          note: override.note,
+          updated_at: override.updated_at,
+          updated_by: override.updated_by,
+        }
+      : null,
   };
 }
 

@@ -10,12 +10,22 @@ import { LIMITS, textProblem } from '../../domain/validation.ts';
 
 const names = <T extends string>(values: readonly T[]) => values as unknown as [T, ...T[]];
 
-export const incidentStateName = z.enum(names(INCIDENT_STATES.map((r) => r.name))).meta({ description: 'Incident state (statusetat 0..4: unresolved, resolved, monitoring, idle, cancelled).' });
-export const componentStatus = z.enum(names(COMPONENT_STATES.map((r) => r.statuspage))).meta({ description: 'Component status, as in the Statuspage API.' });
+export const incidentStateName = z
+  .enum(names(INCIDENT_STATES.map((r) => r.name)))
+  .meta({
+    description:
+      'Incident state (statusetat 0..4: unresolved, resolved, monitoring, idle, cancelled).',
+  });
+export const componentStatus = z
+  .enum(names(COMPONENT_STATES.map((r) => r.statuspage)))
+  .meta({ description: 'Component status, as in the Statuspage API.' });
 export const incidentType = z.enum(['incident', 'maintenance', 'known_issue']).meta({
-  description: 'incident; maintenance (scheduled, with a window); known_issue (a persistent incident, listed apart).',
+  description:
+    'incident; maintenance (scheduled, with a window); known_issue (a persistent incident, listed apart).',
 });
-const dateTime = z.iso.datetime({ offset: true }).meta({ description: 'RFC3339 time; the offset given is kept.' });
+const dateTime = z.iso
+  .datetime({ offset: true })
+  .meta({ description: 'RFC3339 time; the offset given is kept.' });
 /** A string without control characters (Markdown: but for tab and line breaks) and well-formed, or an issue naming why. */
 const text = (options: { markdown?: boolean } = {}) =>
   z.string().superRefine((value, ctx) => {
@@ -24,8 +34,17 @@ const text = (options: { markdown?: boolean } = {}) =>
   });
 const title = text().max(LIMITS.title);
 const content = text({ markdown: true }).max(LIMITS.content).meta({ description: 'Markdown.' });
-const metadata = z.record(text().min(1).max(LIMITS.metadataKey), text({ markdown: true }).max(LIMITS.metadataValue));
-const components = z.array(text().min(1)).min(1).max(LIMITS.components).meta({ description: 'Component ids from the config, `"group - name"` (or `name` without a group).' });
+const metadata = z.record(
+  text().min(1).max(LIMITS.metadataKey),
+  text({ markdown: true }).max(LIMITS.metadataValue),
+);
+const components = z
+  .array(text().min(1))
+  .min(1)
+  .max(LIMITS.components)
+  .meta({
+    description: 'Component ids from the config, `"group - name"` (or `name` without a group).',
+  });
 
 const somethingToChange = (value: object) => Object.keys(value).length > 0;
 
@@ -34,10 +53,19 @@ export const createIncidentBody = z.strictObject({
   title: title.min(1),
   content: content.default(''),
   state: incidentStateName.default('unresolved'),
-  component_status: componentStatus.default('partial_outage').meta({ description: 'Status of the affected components while open; maintenances always use under_maintenance.' }),
+  component_status: componentStatus
+    .default('partial_outage')
+    .meta({
+      description:
+        'Status of the affected components while open; maintenances always use under_maintenance.',
+    }),
   components,
-  starts_at: dateTime.optional().meta({ description: 'Start of the incident or maintenance window; now when absent.' }),
-  ends_at: dateTime.optional().meta({ description: 'End of the maintenance window; required for maintenance.' }),
+  starts_at: dateTime
+    .optional()
+    .meta({ description: 'Start of the incident or maintenance window; now when absent.' }),
+  ends_at: dateTime
+    .optional()
+    .meta({ description: 'End of the maintenance window; required for maintenance.' }),
   metadata: metadata.optional(),
 });
 
@@ -58,15 +86,25 @@ export const postUpdateBody = z
   .strictObject({
     title: title.default(''),
     content: content.default(''),
-    state: incidentStateName.optional().meta({ description: 'The state this update announces; the incident moves to it.' }),
+    state: incidentStateName
+      .optional()
+      .meta({ description: 'The state this update announces; the incident moves to it.' }),
     component_status: componentStatus.optional(),
     created_at: dateTime.optional(),
   })
-  .refine((body) => body.title !== '' || body.content !== '', { message: 'an update needs a title or content', path: ['content'] });
+  .refine((body) => body.title !== '' || body.content !== '', {
+    message: 'an update needs a title or content',
+    path: ['content'],
+  });
 
-export const editUpdateBody = z.strictObject({ title: title.optional(), content: content.optional() }).refine(somethingToChange, { message: 'nothing to change' });
+export const editUpdateBody = z
+  .strictObject({ title: title.optional(), content: content.optional() })
+  .refine(somethingToChange, { message: 'nothing to change' });
 
-export const resolveBody = z.strictObject({ title: title.default('Resolved'), content: content.default('') });
+export const resolveBody = z.strictObject({
+  title: title.default('Resolved'),
+  content: content.default(''),
+});
 
 export const listIncidentsQuery = z.strictObject({
   type: incidentType.optional(),
@@ -74,9 +112,14 @@ export const listIncidentsQuery = z.strictObject({
   before: z
     .string()
     .max(300)
-    .refine((value) => parseCursor(value) !== null, { message: 'must be an RFC3339 time, or next_before from the previous page' })
+    .refine((value) => parseCursor(value) !== null, {
+      message: 'must be an RFC3339 time, or next_before from the previous page',
+    })
     .optional()
-    .meta({ description: 'Only incidents after this point: an RFC3339 time (incidents starting before it), or `next_before` for the next page.' }),
+    .meta({
+      description:
+        'Only incidents after this point: an RFC3339 time (incidents starting before it), or `next_before` for the next page.',
+    }),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
@@ -88,7 +131,11 @@ export const overrideBody = z.strictObject({
 export const subscriberBody = z.strictObject({ email: text().min(3).max(254) });
 
 export const auditQuery = z.strictObject({
-  before: z.string().max(100).optional().meta({ description: 'Pass `next` from the previous page.' }),
+  before: z
+    .string()
+    .max(100)
+    .optional()
+    .meta({ description: 'Pass `next` from the previous page.' }),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
@@ -108,22 +155,39 @@ export const incidentResource = z.object({
   type: incidentType,
   title: z.string(),
   state: incidentStateName,
-  status: z.string().meta({ description: 'The Statuspage status (investigating..resolved, or scheduled..completed for maintenance).' }),
+  status: z
+    .string()
+    .meta({
+      description:
+        'The Statuspage status (investigating..resolved, or scheduled..completed for maintenance).',
+    }),
   component_status: componentStatus,
   components: z.array(z.string()),
   starts_at: z.string(),
   ends_at: z.string().nullable(),
   updated_at: z.string(),
   metadata: z.record(z.string(), z.string()),
-  updates: z.array(updateResource).meta({ description: 'Newest first; the last one opened the incident.' }),
+  updates: z
+    .array(updateResource)
+    .meta({ description: 'Newest first; the last one opened the incident.' }),
 });
 
 export const incidentList = z.object({
   incidents: z.array(incidentResource),
-  next_before: z.string().nullable().meta({ description: 'Pass as `before` for the next page (the last start time and id); null on the last page.' }),
+  next_before: z
+    .string()
+    .nullable()
+    .meta({
+      description:
+        'Pass as `before` for the next page (the last start time and id); null on the last page.',
+    }),
 });
 
-const statusSource = z.object({ kind: z.enum(['incident', 'maintenance', 'override', 'extra']), id: z.string(), status: componentStatus });
+const statusSource = z.object({
+  kind: z.enum(['incident', 'maintenance', 'override', 'extra']),
+  id: z.string(),
+  status: componentStatus,
+});
 
 export const componentResource = z.object({
   id: z.string(),
@@ -132,7 +196,14 @@ export const componentResource = z.object({
   description: z.string(),
   status: componentStatus,
   sources: z.array(statusSource),
-  override: z.object({ status: componentStatus, note: z.string(), updated_at: z.string(), updated_by: z.string() }).nullable(),
+  override: z
+    .object({
+      status: componentStatus,
+      note: z.string(),
+      updated_at: z.string(),
+      updated_by: z.string(),
+    })
+    .nullable(),
 });
 
 export const statusResource = z.object({

@@ -3,13 +3,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMessage, createIncident } from '../../domain/incidents.ts';
 import { formatInstant } from '../../domain/time.ts';
 import { STYLE } from '../site/assets/index.ts';
-import { ACTOR, CookieJar, createFixtureApp, fixtureConfig, seedHistory, type FixtureApp } from '../../../test/support/status-fixture.ts';
+import {
+  ACTOR,
+  CookieJar,
+  createFixtureApp,
+  fixtureConfig,
+  seedHistory,
+  type FixtureApp,
+} from '../../../test/support/status-fixture.ts';
 
 const at = (ms: number) => formatInstant(ms, 'UTC');
 
 describe('public pages', () => {
   let f: FixtureApp;
-  const get = (path: string, headers: Record<string, string> = {}) => f.app.request(`http://status.test${path}`, { headers });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    f.app.request(`http://status.test${path}`, { headers });
 
   beforeAll(async () => {
     f = await createFixtureApp(
@@ -65,11 +73,17 @@ describe('public pages', () => {
       const empty = await page();
       expect(empty).toContain('No data yet');
       expect(empty).not.toMatch(/% uptime/);
-      expect(/<div class="bars">(.*?)<\/div>/.exec(empty)![1]!.match(/<i class="un"><\/i>/g)).toHaveLength(90);
+      expect(
+        /<div class="bars">(.*?)<\/div>/.exec(empty)![1]!.match(/<i class="un"><\/i>/g),
+      ).toHaveLength(90);
       // Five minutes of partial outage on a page that started an hour ago: 1 − 0.3 × 5 ÷ 60.
       const start = fresh.clock.now;
       const component = fresh.domain.settings.components[0]!.id;
-      const outage = await createIncident(fresh.domain, ACTOR, { components: [component], component_state: 3, messages: [{ title: 'Slow', content: '' }] });
+      const outage = await createIncident(fresh.domain, ACTOR, {
+        components: [component],
+        component_state: 3,
+        messages: [{ title: 'Slow', content: '' }],
+      });
       fresh.clock.now = start + 5 * 60_000;
       await addMessage(fresh.domain, ACTOR, outage.guid, { title: 'Fixed', content: '', state: 1 });
       fresh.clock.now = start + 60 * 60_000;
@@ -87,7 +101,13 @@ describe('public pages', () => {
     try {
       const component = clean.domain.settings.components[0]!.id;
       const date = new Date(clean.clock.now - 86_400_000).toISOString().slice(0, 10);
-      await clean.store.write([{ kind: 'health_day', id: `${component}/${date}`, body: { component, date, major: 90, partial: 0, degraded: 0, maintenance: 0 } }]);
+      await clean.store.write([
+        {
+          kind: 'health_day',
+          id: `${component}/${date}`,
+          body: { component, date, major: 90, partial: 0, degraded: 0, maintenance: 0 },
+        },
+      ]);
       const body = await (await clean.app.request('http://status.test/')).text();
       expect(body).toContain(`#day-${date}" aria-label="`);
       expect(body).toContain('1 h 30 min major outage');
@@ -110,7 +130,11 @@ describe('public pages', () => {
     const b = await get('/');
     expect(b.headers.get('etag')).toBe(a.headers.get('etag'));
     expect((await get('/', { 'If-None-Match': a.headers.get('etag')! })).status).toBe(304);
-    await createIncident(f.domain, ACTOR, { components: [f.domain.settings.components[0]!.id], component_state: 4, messages: [{ title: 'Cache buster', content: '' }] });
+    await createIncident(f.domain, ACTOR, {
+      components: [f.domain.settings.components[0]!.id],
+      component_state: 4,
+      messages: [{ title: 'Cache buster', content: '' }],
+    });
     const c = await get('/');
     expect(c.headers.get('etag')).not.toBe(a.headers.get('etag'));
     expect(await c.text()).toContain('Cache buster');
@@ -132,7 +156,14 @@ describe('public pages', () => {
     const zipped = new Uint8Array(await second.arrayBuffer());
     expect(zipped.length).toBeLessThan(bytes.length / 3);
     expect(new Uint8Array(gunzipSync(zipped))).toEqual(bytes);
-    expect((await get('/history?type=incidents', { 'Accept-Encoding': 'gzip', 'If-None-Match': second.headers.get('etag')! })).status).toBe(304);
+    expect(
+      (
+        await get('/history?type=incidents', {
+          'Accept-Encoding': 'gzip',
+          'If-None-Match': second.headers.get('etag')!,
+        })
+      ).status,
+    ).toBe(304);
   });
 
   it('shows times in the zone from the query, remembers it in a signed cookie, and needs no redirect', async () => {
@@ -165,16 +196,27 @@ describe('public pages', () => {
   });
 
   it('ignores a forged zone cookie', async () => {
-    const body = await (await get('/', { Cookie: 'staunch_tz=Asia%2FTokyo.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D' })).text();
+    const body = await (
+      await get('/', {
+        Cookie: 'staunch_tz=Asia%2FTokyo.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D',
+      })
+    ).text();
     expect(body).toContain('data-tz="Europe/Paris" data-tz-chosen="0"');
   });
 
   it('sets the zone from the picker and returns to a same-site path only', async () => {
-    const res = await get(`/timezone?timezone=Asia/Tokyo&return=${encodeURIComponent('/history?month=2026-01&type=all')}`);
+    const res = await get(
+      `/timezone?timezone=Asia/Tokyo&return=${encodeURIComponent('/history?month=2026-01&type=all')}`,
+    );
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/history?month=2026-01&type=all');
     expect(res.headers.get('set-cookie')).toContain('staunch_tz=Asia%2FTokyo.');
-    for (const evil of ['//evil.example', 'https://evil.example/', '/\\evil.example', 'javascript:alert(1)']) {
+    for (const evil of [
+      '//evil.example',
+      'https://evil.example/',
+      '/\\evil.example',
+      'javascript:alert(1)',
+    ]) {
       const r = await get(`/timezone?timezone=UTC&return=${encodeURIComponent(evil)}`);
       expect(r.headers.get('location')).toBe('/');
     }
@@ -184,7 +226,11 @@ describe('public pages', () => {
   });
 
   it('paginates the history by month and filters by component and type', async () => {
-    const current = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit' }).format(f.clock.now);
+    const current = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Europe/Paris',
+      year: 'numeric',
+      month: '2-digit',
+    }).format(f.clock.now);
     const page = await (await get('/history')).text();
     expect(page).toContain('Incident history');
     expect(page).toContain('rel="prev"');
@@ -195,7 +241,11 @@ describe('public pages', () => {
     const older = await (await get(`/history?month=${previous}`)).text();
     expect(older).toContain('rel="next"');
     const component = f.domain.settings.components[1]!;
-    const filtered = await (await get(`/history?month=${current}&component=${encodeURIComponent(component.id)}&type=incidents`)).text();
+    const filtered = await (
+      await get(
+        `/history?month=${current}&component=${encodeURIComponent(component.id)}&type=incidents`,
+      )
+    ).text();
     expect(filtered).toContain(`<option value="${component.id}" selected="">`);
     expect(filtered).not.toContain('Database upgrade'); // maintenance is filtered out
     // Nonsense parameters fall back instead of failing.
@@ -209,7 +259,11 @@ describe('public pages', () => {
       created_at: at(f.clock.now - 3_600_000),
       messages: [{ title: 'Slow checkout', content: 'Looking into it.' }],
     });
-    await addMessage(f.domain, ACTOR, incident.guid, { title: '', content: 'Fixed by a restart.', state: 1 });
+    await addMessage(f.domain, ACTOR, incident.guid, {
+      title: '',
+      content: 'Fixed by a restart.',
+      state: 1,
+    });
     const res = await get(`/incidents/${incident.guid}`);
     expect(res.status).toBe(200);
     const body = await res.text();
@@ -228,7 +282,9 @@ describe('public pages', () => {
     expect(overall.status).toBe(200);
     expect(overall.headers.get('content-type')).toMatch(/image\/svg\+xml/);
     const component = f.domain.settings.components[0]!;
-    const one = await get(`/badge/${encodeURIComponent(component.id)}.svg?label=${encodeURIComponent('<b>&"x"')}`);
+    const one = await get(
+      `/badge/${encodeURIComponent(component.id)}.svg?label=${encodeURIComponent('<b>&"x"')}`,
+    );
     expect(one.status).toBe(200);
     const svg = await one.text();
     expect(svg).toContain('&lt;b&gt;&amp;&quot;x&quot;');
@@ -237,16 +293,31 @@ describe('public pages', () => {
   });
 
   it('subscribes an email address honestly and re-shows the form on a bad one', async () => {
-    const headers = { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://status.test' };
-    const ok = await f.app.request('http://status.test/subscribe', { method: 'POST', headers, body: 'email=ops%40example.com' });
+    const headers = {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Origin: 'http://status.test',
+    };
+    const ok = await f.app.request('http://status.test/subscribe', {
+      method: 'POST',
+      headers,
+      body: 'email=ops%40example.com',
+    });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('does not send email yet');
-    const bad = await f.app.request('http://status.test/subscribe', { method: 'POST', headers, body: 'email=not-an-address' });
+    const bad = await f.app.request('http://status.test/subscribe', {
+      method: 'POST',
+      headers,
+      body: 'email=not-an-address',
+    });
     expect(bad.status).toBe(400);
     const body = await bad.text();
     expect(body).toContain('value="not-an-address"');
     expect(body).toContain('valid email address');
-    const crossSite = await f.app.request('http://status.test/subscribe', { method: 'POST', headers: { ...headers, Origin: 'https://evil.example' }, body: 'email=x%40example.com' });
+    const crossSite = await f.app.request('http://status.test/subscribe', {
+      method: 'POST',
+      headers: { ...headers, Origin: 'https://evil.example' },
+      body: 'email=x%40example.com',
+    });
     expect(crossSite.status).toBe(403);
   });
 });
@@ -255,7 +326,11 @@ describe('when every storage target is down', () => {
   it('keeps serving the last known state with a notice saying since when', async () => {
     const f = await createFixtureApp(fixtureConfig({ components: 4, groups: 2 }));
     try {
-      await createIncident(f.domain, ACTOR, { components: [f.domain.settings.components[0]!.id], component_state: 4, messages: [{ title: 'Known before the outage', content: 'Still shown.' }] });
+      await createIncident(f.domain, ACTOR, {
+        components: [f.domain.settings.components[0]!.id],
+        component_state: 4,
+        messages: [{ title: 'Known before the outage', content: 'Still shown.' }],
+      });
       const before = await (await f.app.request('http://status.test/')).text();
       expect(before).not.toContain('Storage unreachable');
 

@@ -5,7 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIncident } from '../../domain/incidents.ts';
 import { renderMarkdown, renderThemeMarkdown } from '../../domain/markdown.ts';
-import { ACTOR, createFixtureApp, fixtureConfig, type FixtureApp } from '../../../test/support/status-fixture.ts';
+import {
+  ACTOR,
+  createFixtureApp,
+  fixtureConfig,
+  type FixtureApp,
+} from '../../../test/support/status-fixture.ts';
 
 const THEME = `theme:
   pre_status: "![Acme logo](https://cdn.example.com/brand/logo.png?v=2&size=big) Welcome."
@@ -13,11 +18,13 @@ const THEME = `theme:
 `;
 
 /** The sources of `img-src`, sorted. */
-const imgSrc = (csp: string | null) => (/img-src ([^;]+)/.exec(csp ?? '')?.[1] ?? '').split(' ').sort();
+const imgSrc = (csp: string | null) =>
+  (/img-src ([^;]+)/.exec(csp ?? '')?.[1] ?? '').split(' ').sort();
 
 describe('images in theme Markdown', () => {
   let f: FixtureApp;
-  const get = (path: string) => f.app.request(`http://status.test${path}`, { headers: { accept: 'text/html' } });
+  const get = (path: string) =>
+    f.app.request(`http://status.test${path}`, { headers: { accept: 'text/html' } });
 
   beforeAll(async () => {
     f = await createFixtureApp(fixtureConfig({ components: 2, groups: 1, extraYaml: THEME }));
@@ -31,7 +38,9 @@ describe('images in theme Markdown', () => {
 
   it('shows https images with their alt text, and drops the others', async () => {
     const body = await (await get('/')).text();
-    expect(body).toContain('<img src="https://cdn.example.com/brand/logo.png?v=2&amp;size=big" alt="Acme logo" />');
+    expect(body).toContain(
+      '<img src="https://cdn.example.com/brand/logo.png?v=2&amp;size=big" alt="Acme logo" />',
+    );
     expect(body).toContain('<img src="https://img.example.org:8443/b.svg" alt="Uptime badge" />');
     expect(body).not.toContain('plain.example');
     expect(body).not.toContain('src="/x.png"');
@@ -42,7 +51,11 @@ describe('images in theme Markdown', () => {
   it('allows exactly the theme’s image origins in the CSP, on every public page', async () => {
     for (const path of ['/', '/history', '/timezone', '/no-such-page']) {
       const response = await get(path);
-      expect(imgSrc(response.headers.get('content-security-policy')), path).toEqual(["'self'", 'https://cdn.example.com', 'https://img.example.org:8443']);
+      expect(imgSrc(response.headers.get('content-security-policy')), path).toEqual([
+        "'self'",
+        'https://cdn.example.com',
+        'https://img.example.org:8443',
+      ]);
     }
   });
 
@@ -60,7 +73,9 @@ describe('images in theme Markdown', () => {
     expect(renderThemeMarkdown('![x](javascript:alert(1))')).not.toContain('<img');
     expect(renderThemeMarkdown('![x](data:image/png;base64,AAAA)')).not.toContain('<img');
     expect(renderThemeMarkdown('![x](//evil.example/a.png)')).not.toContain('<img');
-    expect(renderThemeMarkdown('![a" onerror="alert(1)](https://cdn.example.com/a.png)')).not.toMatch(/onerror="/);
+    expect(
+      renderThemeMarkdown('![a" onerror="alert(1)](https://cdn.example.com/a.png)'),
+    ).not.toMatch(/onerror="/);
     expect(renderMarkdown('![x](https://cdn.example.com/a.png)')).not.toContain('<img');
   });
 });

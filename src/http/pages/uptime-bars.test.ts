@@ -2,7 +2,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createReadModel, domainSettings, type ReadModel } from '../../domain/read-model.ts';
 import { KIND } from '../../domain/records.ts';
-import { startReplicas, TEST_NOW, testConfig, type Replicas } from '../../../test/support/domain-fixtures.ts';
+import {
+  startReplicas,
+  TEST_NOW,
+  testConfig,
+  type Replicas,
+} from '../../../test/support/domain-fixtures.ts';
 import { timeFormat } from '../site/format.ts';
 import { createUptimeBars } from './uptime-bars.ts';
 
@@ -22,7 +27,11 @@ async function counted(): Promise<{ read: ReadModel; reads: { audit: number; hea
   return { read, reads };
 }
 
-const ctxAt = (read: ReadModel, now: number, zone = 'UTC') => ({ view: read.view(), now, fmt: timeFormat(zone) });
+const ctxAt = (read: ReadModel, now: number, zone = 'UTC') => ({
+  view: read.view(),
+  now,
+  fmt: timeFormat(zone),
+});
 
 describe('uptime bars', () => {
   it('draws one bar row per component and reuses it within the quarter hour', async () => {
@@ -43,7 +52,20 @@ describe('uptime bars', () => {
     const bars = createUptimeBars(read);
     const day = new Date(TEST_NOW - 86_400_000).toISOString().slice(0, 10);
     const before = bars.html(ctxAt(read, TEST_NOW)).get('Public - API');
-    await replicas!.stores[0]!.write([{ kind: KIND.healthDay, id: `Public - API/${day}`, body: { component: 'Public - API', date: day, major: 600, partial: 0, degraded: 0, maintenance: 0 } }]);
+    await replicas!.stores[0]!.write([
+      {
+        kind: KIND.healthDay,
+        id: `Public - API/${day}`,
+        body: {
+          component: 'Public - API',
+          date: day,
+          major: 600,
+          partial: 0,
+          degraded: 0,
+          maintenance: 0,
+        },
+      },
+    ]);
     const after = bars.html(ctxAt(read, TEST_NOW)).get('Public - API');
     expect(after).not.toBe(before);
     expect(after).not.toEqual(before);

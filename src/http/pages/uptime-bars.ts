@@ -22,7 +22,8 @@ export function createUptimeBars(read: ReadModel): UptimeBars {
   // dataSince() scans the incidents and the audit log: once per store version.
   let since: { version: number; value: number | undefined } | undefined;
   const sinceOf = (ctx: ModelContext) => {
-    if (since?.version !== ctx.view.version) since = { version: ctx.view.version, value: dataSince(ctx.view, read.auditRevs()) };
+    if (since?.version !== ctx.view.version)
+      since = { version: ctx.view.version, value: dataSince(ctx.view, read.auditRevs()) };
     return since.value;
   };
   const rendered = new Map<string, ReadonlyMap<string, string>>();
@@ -33,7 +34,9 @@ export function createUptimeBars(read: ReadModel): UptimeBars {
       const hit = rendered.get(key);
       if (hit) return hit;
       const series = uptimeSeries(ctx, from, read.healthDays());
-      const html = new Map(ctx.view.settings.components.map((c) => [c.id, uptimeBarsHtml(series.get(c.id)!, c.name)]));
+      const html = new Map(
+        ctx.view.settings.components.map((c) => [c.id, uptimeBarsHtml(series.get(c.id)!, c.name)]),
+      );
       if (rendered.size >= MAX_ENTRIES) rendered.delete(rendered.keys().next().value!);
       rendered.set(key, html);
       return html;

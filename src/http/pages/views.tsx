@@ -58,21 +58,34 @@ export function SubscribePanel(props: SubscribeProps) {
               </p>
             ) : null}
             <p class="help" id="subscribe-hint">
-              {props.emailDelivery ? 'Incident and maintenance notices by email. Unsubscribe any time.' : 'Your address is kept on the subscriber list; this site does not send email yet.'}
+              {props.emailDelivery
+                ? 'Incident and maintenance notices by email. Unsubscribe any time.'
+                : 'Your address is kept on the subscriber list; this site does not send email yet.'}
             </p>
           </div>
         </div>
-        <LinkCard title="Feeds" help="Follow incidents in a feed reader." links={[{ href: '/rss.xml', label: 'RSS' }, { href: '/atom.xml', label: 'Atom' }]} />
+        <LinkCard
+          title="Feeds"
+          help="Follow incidents in a feed reader."
+          links={[
+            { href: '/rss.xml', label: 'RSS' },
+            { href: '/atom.xml', label: 'Atom' },
+          ]}
+        />
         <LinkCard
           title="Calendar"
           help="Scheduled maintenance in your calendar app."
-          links={[...(host ? [{ href: `webcal://${host}/cal.ics`, label: 'Subscribe' }] : []), { href: '/cal.ics', label: 'Download .ics' }]}
+          links={[
+            ...(host ? [{ href: `webcal://${host}/cal.ics`, label: 'Subscribe' }] : []),
+            { href: '/cal.ics', label: 'Download .ics' },
+          ]}
         />
         <div class="card">
           <div class="card-body">
             <h3>Webhook &amp; chat</h3>
             <p class="help">
-              Webhook, Slack and other chat notifications are set up by the operators of this page. Machine-readable status: <a href="/api/v2/summary.json">summary.json</a>.
+              Webhook, Slack and other chat notifications are set up by the operators of this page.
+              Machine-readable status: <a href="/api/v2/summary.json">summary.json</a>.
             </p>
           </div>
         </div>
@@ -82,7 +95,15 @@ export function SubscribePanel(props: SubscribeProps) {
 }
 
 /** A card of the subscribe panel that only links somewhere (feeds, calendar). */
-function LinkCard({ title, help, links }: { title: string; help: string; links: { href: string; label: string }[] }) {
+function LinkCard({
+  title,
+  help,
+  links,
+}: {
+  title: string;
+  help: string;
+  links: { href: string; label: string }[];
+}) {
   return (
     <div class="card">
       <div class="card-body">
@@ -133,7 +154,9 @@ export function IndexPage(props: IndexProps) {
       {maintenance.length || theme.pre_maintenance || theme.post_maintenance ? (
         <section aria-labelledby="maintenance-title">
           <div class="section-head">
-            <h2 id="maintenance-title">{props.activeMaintenance.length ? 'Maintenance' : 'Scheduled maintenance'}</h2>
+            <h2 id="maintenance-title">
+              {props.activeMaintenance.length ? 'Maintenance' : 'Scheduled maintenance'}
+            </h2>
             <a href="/cal.ics">Add to calendar</a>
           </div>
           <Block html={theme.pre_maintenance} />
@@ -231,7 +254,10 @@ export function HistoryPage(props: HistoryProps) {
       <section aria-labelledby="month-title" class="month">
         <div class="section-head">
           <h2 id="month-title">
-            {props.monthLabel} <span class="count help">({props.count === 0 ? 'nothing reported' : `${props.count} reported`})</span>
+            {props.monthLabel}{' '}
+            <span class="count help">
+              ({props.count === 0 ? 'nothing reported' : `${props.count} reported`})
+            </span>
           </h2>
           <nav class="pager" aria-label="Months">
             {props.previous ? (
@@ -246,7 +272,11 @@ export function HistoryPage(props: HistoryProps) {
             ) : null}
           </nav>
         </div>
-        {props.days.length ? <DayList days={props.days} /> : <p class="help">No incidents reported in {props.monthLabel}.</p>}
+        {props.days.length ? (
+          <DayList days={props.days} />
+        ) : (
+          <p class="help">No incidents reported in {props.monthLabel}.</p>
+        )}
       </section>
     </Layout>
   );
@@ -283,7 +313,14 @@ export function NotFoundPage(props: Chrome & { what: string }) {
   );
 }
 
-export function MessagePage(props: Chrome & { heading: string; text: string; back?: { href: string; label: string }; link?: { text: string; href: string; label: string } }) {
+export function MessagePage(
+  props: Chrome & {
+    heading: string;
+    text: string;
+    back?: { href: string; label: string };
+    link?: { text: string; href: string; label: string };
+  },
+) {
   return (
     <Layout {...props} current="other" title={props.heading}>
       <div class="card">
@@ -340,12 +377,14 @@ export function UnsubscribePage(props: Chrome & UnsubscribeProps) {
           <h1>Unsubscribe</h1>
           {props.badLink ? (
             <p class="notice warn" role="alert">
-              This unsubscribe link is not the one for {props.email}: it may have been cut short or changed. Nothing was removed.
+              This unsubscribe link is not the one for {props.email}: it may have been cut short or
+              changed. Nothing was removed.
             </p>
           ) : null}
           <p>
-            <strong>{props.email}</strong> was not removed. Only the person the address belongs to, with their personal unsubscribe link, or an operator of this site can remove an address; otherwise
-            anyone could remove anyone&apos;s.
+            <strong>{props.email}</strong> was not removed. Only the person the address belongs to,
+            with their personal unsubscribe link, or an operator of this site can remove an address;
+            otherwise anyone could remove anyone&apos;s.
           </p>
           <p>
             {props.emailDelivery
@@ -355,7 +394,8 @@ export function UnsubscribePage(props: Chrome & UnsubscribeProps) {
           <p>
             {props.contactHref ? (
               <>
-                Without the link, ask the operators to remove the address: <a href={props.contactHref}>contact them</a>.
+                Without the link, ask the operators to remove the address:{' '}
+                <a href={props.contactHref}>contact them</a>.
               </>
             ) : (
               'Without the link, ask the operators of this site to remove the address.'
@@ -370,13 +410,17 @@ export function UnsubscribePage(props: Chrome & UnsubscribeProps) {
   );
 }
 
-export function TimezonePage(props: Chrome & { zones: readonly string[]; returnTo: string; selected: string }) {
+export function TimezonePage(
+  props: Chrome & { zones: readonly string[]; returnTo: string; selected: string },
+) {
   return (
     <Layout {...props} current="other" title="Time zone">
       <div class="card">
         <div class="card-body">
           <h1>Time zone</h1>
-          <p class="help">Times on this site will be shown in the zone you choose. It is remembered in a cookie.</p>
+          <p class="help">
+            Times on this site will be shown in the zone you choose. It is remembered in a cookie.
+          </p>
           <form method="get" action="/timezone" class="inline-form">
             <input type="hidden" name="return" value={props.returnTo} />
             <div class="field">

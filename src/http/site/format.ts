@@ -33,15 +33,53 @@ function parts(format: Intl.DateTimeFormat, ms: number): Record<string, string> 
 export function timeFormat(zone: string): TimeFormat {
   const cached = cache.get(zone);
   if (cached) return cached;
-  const full = new Intl.DateTimeFormat('en-GB', { timeZone: zone, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  const noYear = new Intl.DateTimeFormat('en-GB', { timeZone: zone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  const day = new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
-  const time = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  const month = new Intl.DateTimeFormat('en-GB', { timeZone: zone, month: 'long', year: 'numeric' });
+  const full = new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone,
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const noYear = new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone,
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const day = new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+  });
+  const time = new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const month = new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone,
+    month: 'long',
+    year: 'numeric',
+  });
   const year = new Intl.DateTimeFormat('en-GB', { timeZone: zone, year: 'numeric' });
   const zoneUs = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' });
   const zoneGb = new Intl.DateTimeFormat('en-GB', { timeZone: zone, timeZoneName: 'short' });
-  const local = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const local = new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
   // Zone abbreviations change only at DST transitions (on the hour, or the half hour): one lookup per zone and half hour.
   const names = new LruCache<number, string>(20_000);
   const zoneName = (ms: number) => {
@@ -71,7 +109,10 @@ export function timeFormat(zone: string): TimeFormat {
     const key = `${Math.floor(ms / 60_000)}|${yearText}`;
     let text = shorts.get(key);
     if (text === undefined) {
-      text = year.format(ms) === yearText ? `${noYear.format(ms).replace(' at ', ', ')} ${zoneName(ms)}` : `${full.format(ms).replace(' at ', ', ')} ${zoneName(ms)}`;
+      text =
+        year.format(ms) === yearText
+          ? `${noYear.format(ms).replace(' at ', ', ')} ${zoneName(ms)}`
+          : `${full.format(ms).replace(' at ', ', ')} ${zoneName(ms)}`;
       shorts.set(key, text);
     }
     return text;
@@ -149,7 +190,14 @@ export function parseLocal(value: string, zone: string): number | null {
   if (!match) return null;
   const [, y, mo, d, h, mi, s = '0'] = match;
   const asUtc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi));
-  if (Number(s) > 59 || Number.isNaN(asUtc) || new Date(asUtc).getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59) return null;
+  if (
+    Number(s) > 59 ||
+    Number.isNaN(asUtc) ||
+    new Date(asUtc).getUTCDate() !== Number(d) ||
+    Number(h) > 23 ||
+    Number(mi) > 59
+  )
+    return null;
   const f = timeFormat(zone);
   // Two passes of "guess the offset at the guess" converge for every real zone.
   let guess = asUtc;

@@ -16,7 +16,13 @@ const paths: Record<ComponentState, string> = {
 
 export function StateIcon({ state, class: className }: { state: ComponentState; class?: string }) {
   return (
-    <svg class={className} viewBox="0 0 16 16" aria-hidden="true" focusable="false" fill="currentColor">
+    <svg
+      class={className}
+      viewBox="0 0 16 16"
+      aria-hidden="true"
+      focusable="false"
+      fill="currentColor"
+    >
       <path d={paths[state]} />
     </svg>
   );

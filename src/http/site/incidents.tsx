@@ -45,7 +45,13 @@ export function Time({ t, class: className }: { t: TimeView; class?: string }) {
   );
 }
 
-export function UpdateTimeline({ updates, label }: { updates: readonly UpdateView[]; label: string }) {
+export function UpdateTimeline({
+  updates,
+  label,
+}: {
+  updates: readonly UpdateView[];
+  label: string;
+}) {
   if (updates.length === 0) return null;
   return (
     <ol class="updates" aria-label={label}>
@@ -67,7 +73,9 @@ function Meta({ incident }: { incident: IncidentView }) {
   const kind = incident.kind === 'maintenance' ? 'Maintenance' : null;
   return (
     <div class="incident-meta">
-      <span class={`pill ${incident.open ? `c${incident.impact}` : 'neutral'}`}>{incident.status}</span>
+      <span class={`pill ${incident.open ? `c${incident.impact}` : 'neutral'}`}>
+        {incident.status}
+      </span>
       {kind ? <span class="pill neutral">{kind}</span> : null}
       {incident.kind === 'maintenance' ? (
         <span>
@@ -90,15 +98,30 @@ function Meta({ incident }: { incident: IncidentView }) {
 }
 
 /** A full card: title, status, impact, affected components, every update. */
-export function IncidentCard({ incident, headingLevel = 3, link = true }: { incident: IncidentView; headingLevel?: 1 | 2 | 3; link?: boolean }) {
+export function IncidentCard({
+  incident,
+  headingLevel = 3,
+  link = true,
+}: {
+  incident: IncidentView;
+  headingLevel?: 1 | 2 | 3;
+  link?: boolean;
+}) {
   const Heading = headingLevel === 1 ? 'h1' : headingLevel === 2 ? 'h2' : 'h3';
   const title = <Markdown html={incident.titleHtml || 'Untitled'} class="md" inline />;
   return (
-    <article class={`card incident i${incident.open ? incident.impact : 0}`} aria-label={incident.titleText || 'Untitled incident'}>
+    <article
+      class={`card incident i${incident.open ? incident.impact : 0}`}
+      aria-label={incident.titleText || 'Untitled incident'}
+    >
       <div class="card-body">
         <div class="incident-head">
-          <Heading>{link ? <a href={`/incidents/${encodeURIComponent(incident.guid)}`}>{title}</a> : title}</Heading>
-          {incident.kind !== 'maintenance' && incident.open && incident.impact > 0 ? <StateLabel state={incident.impact} /> : null}
+          <Heading>
+            {link ? <a href={`/incidents/${encodeURIComponent(incident.guid)}`}>{title}</a> : title}
+          </Heading>
+          {incident.kind !== 'maintenance' && incident.open && incident.impact > 0 ? (
+            <StateLabel state={incident.impact} />
+          ) : null}
         </div>
         <Meta incident={incident} />
         {incident.components.length ? (
@@ -109,7 +132,10 @@ export function IncidentCard({ incident, headingLevel = 3, link = true }: { inci
             ))}
           </div>
         ) : null}
-        <UpdateTimeline updates={incident.updates} label={`Updates for ${incident.titleText || 'this incident'}`} />
+        <UpdateTimeline
+          updates={incident.updates}
+          label={`Updates for ${incident.titleText || 'this incident'}`}
+        />
       </div>
     </article>
   );
@@ -121,12 +147,17 @@ export function PastIncident({ incident }: { incident: IncidentView }) {
   return (
     <li id={`incident-${incident.guid}`}>
       <div class="past-title">
-        <a href={`/incidents/${encodeURIComponent(incident.guid)}`} class={`c${incident.open ? incident.impact : 0}`}>
+        <a
+          href={`/incidents/${encodeURIComponent(incident.guid)}`}
+          class={`c${incident.open ? incident.impact : 0}`}
+        >
           <Markdown html={incident.titleHtml || 'Untitled'} class="md" inline />
         </a>
       </div>
       <div class="incident-meta">
-        <span class={`pill ${incident.open ? `c${incident.impact}` : 'neutral'}`}>{incident.status}</span>
+        <span class={`pill ${incident.open ? `c${incident.impact}` : 'neutral'}`}>
+          {incident.status}
+        </span>
         {incident.kind === 'maintenance' ? <span class="pill neutral">Maintenance</span> : null}
         <Time t={incident.start} />
         {incident.durationText ? <span>· {incident.durationText}</span> : null}
@@ -144,7 +175,13 @@ export interface DayView {
   incidents: IncidentView[];
 }
 
-export function DayList({ days, empty = 'No incidents reported.' }: { days: readonly DayView[]; empty?: string }) {
+export function DayList({
+  days,
+  empty = 'No incidents reported.',
+}: {
+  days: readonly DayView[];
+  empty?: string;
+}) {
   return (
     <ol class="days card card-body">
       {days.map((day) => (

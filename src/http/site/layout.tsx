@@ -62,7 +62,10 @@ export function Notices({ notices }: { notices: readonly Notice[] }) {
   return (
     <div class="notices">
       {notices.map((n) => (
-        <div class={`notice ${n.tone}`} role={n.tone === 'error' || n.tone === 'warn' ? 'alert' : 'status'}>
+        <div
+          class={`notice ${n.tone}`}
+          role={n.tone === 'error' || n.tone === 'warn' ? 'alert' : 'status'}
+        >
           <div>
             <strong>{n.title}</strong>
             {n.text ? <> {n.text}</> : null}
@@ -78,10 +81,19 @@ export function Notices({ notices }: { notices: readonly Notice[] }) {
  * (which the script reads to offer the visitor's own), the head and the skip link. `head` adds
  * a page's own meta tags and links; a page without a zone (sign-in) gets no script.
  */
-export function PageShell(props: { title: string; zone?: ZoneInfo | undefined; head?: Child; children?: Child }) {
+export function PageShell(props: {
+  title: string;
+  zone?: ZoneInfo | undefined;
+  head?: Child;
+  children?: Child;
+}) {
   const { zone } = props;
   return (
-    <html lang="en" data-tz={zone?.name} data-tz-chosen={zone ? (zone.chosen ? '1' : '0') : undefined}>
+    <html
+      lang="en"
+      data-tz={zone?.name}
+      data-tz-chosen={zone ? (zone.chosen ? '1' : '0') : undefined}
+    >
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -103,7 +115,12 @@ export function PageShell(props: { title: string; zone?: ZoneInfo | undefined; h
 }
 
 /** The band at the top of every page: the brand, linking home, and the page's own navigation. */
-export function SiteHeader(props: { home: string; name: string; wide?: boolean; children?: Child }) {
+export function SiteHeader(props: {
+  home: string;
+  name: string;
+  wide?: boolean;
+  children?: Child;
+}) {
   return (
     <header class="site-header">
       <div class={props.wide ? 'wrap wide' : 'wrap'}>
@@ -123,11 +140,27 @@ export function Layout(props: LayoutProps) {
   const tzHref = `/timezone?return=${encodeURIComponent(props.path)}`;
   const head = (
     <>
-      <meta name="description" content={props.description ?? `Current status, incidents and scheduled maintenance for ${site.title}.`} />
+      <meta
+        name="description"
+        content={
+          props.description ??
+          `Current status, incidents and scheduled maintenance for ${site.title}.`
+        }
+      />
       <meta name="theme-color" content="#ffffff" media="(prefers-color-scheme: light)" />
       <meta name="theme-color" content="#0e1116" media="(prefers-color-scheme: dark)" />
-      <link rel="alternate" type="application/rss+xml" title={`${site.title} incidents (RSS)`} href="/rss.xml" />
-      <link rel="alternate" type="application/atom+xml" title={`${site.title} incidents (Atom)`} href="/atom.xml" />
+      <link
+        rel="alternate"
+        type="application/rss+xml"
+        title={`${site.title} incidents (RSS)`}
+        href="/rss.xml"
+      />
+      <link
+        rel="alternate"
+        type="application/atom+xml"
+        title={`${site.title} incidents (Atom)`}
+        href="/atom.xml"
+      />
     </>
   );
   return (
@@ -161,13 +194,19 @@ export function Layout(props: LayoutProps) {
             <a href="/atom.xml">Atom</a>
             <a href="/cal.ics">Maintenance calendar</a>
             {safeHref(site.support) ? <a href={safeHref(site.support)}>Support</a> : null}
-            {safeHref(site.contact) && site.contact !== site.support ? <a href={safeHref(site.contact)}>Contact</a> : null}
+            {safeHref(site.contact) && site.contact !== site.support ? (
+              <a href={safeHref(site.contact)}>Contact</a>
+            ) : null}
             <a href="/admin/">Admin</a>
           </nav>
           <p>
-            Times are shown in <strong>{zone.name}</strong> ({zone.label}). <a href={tzHref}>Change time zone</a>
+            Times are shown in <strong>{zone.name}</strong> ({zone.label}).{' '}
+            <a href={tzHref}>Change time zone</a>
           </p>
-          <p>Powered by Staunch, a status page that stays up when the infrastructure it reports on goes down.</p>
+          <p>
+            Powered by Staunch, a status page that stays up when the infrastructure it reports on
+            goes down.
+          </p>
         </div>
       </footer>
     </PageShell>

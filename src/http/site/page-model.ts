@@ -18,8 +18,21 @@ import {
   type IncidentRole,
 } from '../../domain/status.ts';
 import { instant, isZeroTime } from '../../domain/time.ts';
-import { incidentStateToStatuspage, isOpenState, type Component, type Incident, type IncidentState } from '../../domain/types.ts';
-import { computeUptime, dayStarts, incidentEnd, localDate, type HealthDayLookup, type UptimeSeries } from '../../domain/uptime.ts';
+import {
+  incidentStateToStatuspage,
+  isOpenState,
+  type Component,
+  type Incident,
+  type IncidentState,
+} from '../../domain/types.ts';
+import {
+  computeUptime,
+  dayStarts,
+  incidentEnd,
+  localDate,
+  type HealthDayLookup,
+  type UptimeSeries,
+} from '../../domain/uptime.ts';
 import type { DomainView } from '../../domain/read-model.ts';
 import { duration, relative, type TimeFormat } from './format.ts';
 import type { DayView, IncidentView, TimeView, UpdateView } from './incidents.tsx';
@@ -28,7 +41,11 @@ import type { GroupRow } from './status.tsx';
 /** Rendered Markdown, memoised by source text: the same messages are rendered again every minute. */
 const markdownCache = new LruCache<string, string>(5000);
 const inlineCache = new LruCache<string, string>(5000);
-function memo(cache: LruCache<string, string>, render: (text: string) => string, text: string): string {
+function memo(
+  cache: LruCache<string, string>,
+  render: (text: string) => string,
+  text: string,
+): string {
   return text ? cache.getOrSet(text, () => render(text)) : '';
 }
 export const md = (text: string) => memo(markdownCache, renderMarkdown, text);
@@ -54,13 +71,23 @@ export function componentName(ctx: ModelContext, id: string): string {
   if (!labels) {
     const counts = new Map<string, number>();
     for (const c of components) counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
-    labels = new Map(components.map((c) => [c.id, counts.get(c.name)! > 1 && c.group ? `${c.name} (${c.group})` : c.name]));
+    labels = new Map(
+      components.map((c) => [
+        c.id,
+        counts.get(c.name)! > 1 && c.group ? `${c.name} (${c.group})` : c.name,
+      ]),
+    );
     labelCache.set(components, labels);
   }
   return labels.get(id) ?? id;
 }
 
-const PHASE_TEXT = { scheduled: 'Scheduled', in_progress: 'In progress', verifying: 'Verifying', completed: 'Completed' } as const;
+const PHASE_TEXT = {
+  scheduled: 'Scheduled',
+  in_progress: 'In progress',
+  verifying: 'Verifying',
+  completed: 'Completed',
+} as const;
 
 function incidentStatusText(state: IncidentState): string {
   if (state === 4) return 'Cancelled';
@@ -69,10 +96,20 @@ function incidentStatusText(state: IncidentState): string {
 
 function maintenanceUpdateStatus(state: IncidentState | undefined): string | undefined {
   if (state === undefined) return undefined;
-  return state === 1 ? 'Completed' : state === 4 ? 'Cancelled' : state === 2 ? 'Verifying' : undefined;
+  return state === 1
+    ? 'Completed'
+    : state === 4
+      ? 'Cancelled'
+      : state === 2
+        ? 'Verifying'
+        : undefined;
 }
 
-export function incidentView(incident: Incident, ctx: ModelContext, role: IncidentRole = incidentRole(incident, ctx.view, ctx.now)): IncidentView {
+export function incidentView(
+  incident: Incident,
+  ctx: ModelContext,
+  role: IncidentRole = incidentRole(incident, ctx.view, ctx.now),
+): IncidentView {
   const { now } = ctx;
   const start = instant(incident.created_at);
   const isMaintenance = role === 'maintenance';
@@ -84,13 +121,24 @@ export function incidentView(incident: Incident, ctx: ModelContext, role: Incide
   if (phase) {
     status = incident.state === 4 ? 'Cancelled' : PHASE_TEXT[phase];
     open = phase === 'in_progress' || phase === 'verifying';
-    const plannedEnd = isZeroTime(incident.scheduled_end) ? undefined : instant(incident.scheduled_end);
+    const plannedEnd = isZeroTime(incident.scheduled_end)
+      ? undefined
+      : instant(incident.scheduled_end);
     end = plannedEnd;
-    if (phase === 'scheduled') durationText = `starts ${relative(start, now)}${plannedEnd ? `, lasts ${duration(plannedEnd - start)}` : ''}`;
-    else if (open && plannedEnd) durationText = plannedEnd > now ? `ends ${relative(plannedEnd, now)}` : `overran by ${duration(now - plannedEnd)}`;
-    else if (plannedEnd && incident.state !== 4) durationText = `took ${duration(Math.max(0, Math.min(plannedEnd, incidentEnd(incident) ?? plannedEnd) - start))}`;
+    if (phase === 'scheduled')
+      durationText = `starts ${relative(start, now)}${plannedEnd ? `, lasts ${duration(plannedEnd - start)}` : ''}`;
+    else if (open && plannedEnd)
+      durationText =
+        plannedEnd > now
+          ? `ends ${relative(plannedEnd, now)}`
+          : `overran by ${duration(now - plannedEnd)}`;
+    else if (plannedEnd && incident.state !== 4)
+      durationText = `took ${duration(Math.max(0, Math.min(plannedEnd, incidentEnd(incident) ?? plannedEnd) - start))}`;
   } else {
-    status = role === 'persistent' && isOpenState(incident.state) ? 'Known issue' : incidentStatusText(incident.state);
+    status =
+      role === 'persistent' && isOpenState(incident.state)
+        ? 'Known issue'
+        : incidentStatusText(incident.state);
     open = isOpenState(incident.state);
     const closed = incidentEnd(incident);
     if (closed !== null && incident.state !== 4) {
@@ -153,7 +201,10 @@ export function dataSince(view: DomainView, auditRevs: readonly string[]): numbe
 }
 
 /** Components by group with their current state; the 90-day bars as series or as pre-rendered HTML per component id. */
-export function groupRows(ctx: ModelContext, bars: { series?: Map<string, UptimeSeries>; html?: ReadonlyMap<string, string> } = {}): GroupRow[] {
+export function groupRows(
+  ctx: ModelContext,
+  bars: { series?: Map<string, UptimeSeries>; html?: ReadonlyMap<string, string> } = {},
+): GroupRow[] {
   const statuses = componentStatuses(ctx.view, ctx.now);
   const row = (component: Component, state: (typeof statuses)[number]['state']) => ({
     id: component.id,
@@ -171,7 +222,11 @@ export function groupRows(ctx: ModelContext, bars: { series?: Map<string, Uptime
     const group = groups.get(status.component.group);
     if (group) {
       groups.delete(group.group.name);
-      rows.push({ name: group.group.name, state: group.state, components: group.components.map((s) => row(s.component, s.state)) });
+      rows.push({
+        name: group.group.name,
+        state: group.state,
+        components: group.components.map((s) => row(s.component, s.state)),
+      });
     } else if (!status.component.group) {
       const last = rows[rows.length - 1];
       if (last && last.name === null) last.components.push(row(status.component, status.state));
@@ -181,7 +236,11 @@ export function groupRows(ctx: ModelContext, bars: { series?: Map<string, Uptime
   return rows;
 }
 
-export function uptimeSeries(ctx: ModelContext, since: number | undefined, healthDays?: HealthDayLookup): Map<string, UptimeSeries> {
+export function uptimeSeries(
+  ctx: ModelContext,
+  since: number | undefined,
+  healthDays?: HealthDayLookup,
+): Map<string, UptimeSeries> {
   return computeUptime({
     incidents: ctx.view.incidents,
     components: ctx.view.settings.components.map((c) => c.id),
@@ -215,7 +274,11 @@ export function recentDays(ctx: ModelContext, count = 7): DayView[] {
     .reverse()
     .map((start) => {
       const date = localDate(start, ctx.fmt.zone);
-      return { date, label: ctx.fmt.day(start + 12 * 3_600_000), incidents: (byDate.get(date) ?? []).map((i) => incidentView(i, ctx)) };
+      return {
+        date,
+        label: ctx.fmt.day(start + 12 * 3_600_000),
+        incidents: (byDate.get(date) ?? []).map((i) => incidentView(i, ctx)),
+      };
     });
 }
 

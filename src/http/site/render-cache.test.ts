@@ -1,6 +1,11 @@
 /** `?timezone=` per request: the render cache stays within its bound and keeps the site zone's pages. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFixtureApp, fixtureConfig, siteFor, type FixtureApp } from '../../../test/support/status-fixture.ts';
+import {
+  createFixtureApp,
+  fixtureConfig,
+  siteFor,
+  type FixtureApp,
+} from '../../../test/support/status-fixture.ts';
 import { allZones } from './zone.ts';
 
 describe('render cache under many time zones', () => {
@@ -12,12 +17,17 @@ describe('render cache under many time zones', () => {
 
   it('does not grow past its bound, and the default page stays cached', async () => {
     const cache = siteFor({ config: f.config, store: f.store, logger: undefined as never }).cache;
-    const zones = allZones().filter((z) => z !== 'Europe/Paris').slice(0, 400);
+    const zones = allZones()
+      .filter((z) => z !== 'Europe/Paris')
+      .slice(0, 400);
     expect(zones.length).toBe(400);
 
     expect((await f.app.request('http://status.test/')).status).toBe(200);
     const misses = cache.misses;
-    for (const zone of zones) expect((await f.app.request(`http://status.test/?timezone=${encodeURIComponent(zone)}`)).status).toBe(200);
+    for (const zone of zones)
+      expect(
+        (await f.app.request(`http://status.test/?timezone=${encodeURIComponent(zone)}`)).status,
+      ).toBe(200);
     expect(cache.misses).toBe(misses + zones.length);
     expect(cache.chosenSize).toBeLessThanOrEqual(200);
     expect(cache.size).toBeLessThanOrEqual(201);

@@ -19,7 +19,9 @@ export interface Rendered {
 }
 
 // Cloudflare compresses responses itself (and would compress already-gzipped bytes again).
-const compressHere = typeof CompressionStream === 'function' && !(typeof navigator !== 'undefined' && navigator.userAgent === 'Cloudflare-Workers');
+const compressHere =
+  typeof CompressionStream === 'function' &&
+  !(typeof navigator !== 'undefined' && navigator.userAgent === 'Cloudflare-Workers');
 
 async function gzip(body: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
   const stream = new Blob([body]).stream().pipeThrough(new CompressionStream('gzip'));
@@ -94,7 +96,11 @@ export class RenderCache {
     }
     this.misses++;
     const { body, status = 200 } = render();
-    const rendered: Rendered = { body: encoder.encode(body), status, etag: `W/"${BOOT}-${contentHash(key)}"` };
+    const rendered: Rendered = {
+      body: encoder.encode(body),
+      status,
+      etag: `W/"${BOOT}-${contentHash(key)}"`,
+    };
     lane.put(key, rendered);
     return rendered;
   }

@@ -108,7 +108,11 @@ export function createSite(deps: SiteDeps): Site {
 export const HTML_TYPE = 'text/html; charset=UTF-8';
 
 /** Send a rendered page, answering 304 when the browser already has these bytes. */
-export function sendRendered(c: Context, rendered: Rendered, options: { type?: string; cacheControl?: string; headers?: Record<string, string> } = {}): Response {
+export function sendRendered(
+  c: Context,
+  rendered: Rendered,
+  options: { type?: string; cacheControl?: string; headers?: Record<string, string> } = {},
+): Response {
   const headers: Record<string, string> = {
     ...DEFAULT_SECURITY_HEADERS,
     'Content-Type': options.type ?? HTML_TYPE,
@@ -118,19 +122,32 @@ export function sendRendered(c: Context, rendered: Rendered, options: { type?: s
     Vary: 'Cookie, Accept-Encoding',
     ...options.headers,
   };
-  const compressed = /\bgzip\b/.test(c.req.header('accept-encoding') ?? '') ? gzipped(rendered) : undefined;
+  const compressed = /\bgzip\b/.test(c.req.header('accept-encoding') ?? '')
+    ? gzipped(rendered)
+    : undefined;
   // Each encoding is its own representation, with its own ETag.
   if (compressed) headers.ETag = `${rendered.etag.slice(0, -1)}-gz"`;
   const etag = headers.ETag ?? rendered.etag;
-  if (rendered.status === 200 && etagMatches(c.req.header('if-none-match'), etag)) return new Response(null, { status: 304, headers });
-  if (compressed) return new Response(compressed, { status: rendered.status, headers: { ...headers, 'Content-Encoding': 'gzip' } });
+  if (rendered.status === 200 && etagMatches(c.req.header('if-none-match'), etag))
+    return new Response(null, { status: 304, headers });
+  if (compressed)
+    return new Response(compressed, {
+      status: rendered.status,
+      headers: { ...headers, 'Content-Encoding': 'gzip' },
+    });
   return new Response(rendered.body, { status: rendered.status, headers });
 }
 
 /** For pages that are never cached: forms, admin, per-visitor answers. */
-export function sendHtml(c: Context, body: string, status = 200, headers: Record<string, string> = {}): Response {
+export function sendHtml(
+  c: Context,
+  body: string,
+  status = 200,
+  headers: Record<string, string> = {},
+): Response {
   c.header('Cache-Control', 'no-store');
-  for (const [name, value] of Object.entries({ ...DEFAULT_SECURITY_HEADERS, ...headers })) c.header(name, value);
+  for (const [name, value] of Object.entries({ ...DEFAULT_SECURITY_HEADERS, ...headers }))
+    c.header(name, value);
   return c.html(body, status as 200);
 }
 

@@ -53,11 +53,19 @@ export interface GroupRow {
   components: ComponentRow[];
 }
 
-const labelFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+const labelFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+});
 const labels = new LruCache<string, string>(2000);
 /** `Mon 30 Mar 2026` for a `YYYY-MM-DD` calendar date (no zone: the date is already local). */
 export function dateLabel(date: string): string {
-  return labels.getOrSet(date, () => labelFormat.format(Date.parse(`${date}T12:00:00Z`)).replace(',', ''));
+  return labels.getOrSet(date, () =>
+    labelFormat.format(Date.parse(`${date}T12:00:00Z`)).replace(',', ''),
+  );
 }
 
 function dayTip(day: UptimeDay): string {
@@ -67,12 +75,25 @@ function dayTip(day: UptimeDay): string {
   if (m.partial >= 0.5) lines.push(`${minutes(m.partial)} partial outage`);
   if (m.degraded >= 0.5) lines.push(`${minutes(m.degraded)} degraded performance`);
   if (m.maintenance >= 0.5) lines.push(`${minutes(m.maintenance)} maintenance`);
-  const last = [day.uptime !== null ? `${percent(day.uptime)} uptime` : '', day.incidents.length ? `${day.incidents.length} incident${day.incidents.length === 1 ? '' : 's'}` : ''].filter(Boolean).join(' · ');
+  const last = [
+    day.uptime !== null ? `${percent(day.uptime)} uptime` : '',
+    day.incidents.length
+      ? `${day.incidents.length} incident${day.incidents.length === 1 ? '' : 's'}`
+      : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
   if (last) lines.push(last);
   return lines.join('\n');
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
 
 /**
@@ -97,7 +118,8 @@ export function uptimeBarsHtml(series: UptimeSeries, name: string): string {
   for (const day of series.days) {
     if (day.worst === null) bars += '<i class="un"></i>';
     else if (day.worst === 0 && day.incidents.length === 0) bars += '<i></i>';
-    else bars += `<a class="u${day.worst}" href="/history?month=${day.date.slice(0, 7)}&amp;component=${component}#day-${day.date}" aria-label="${escapeHtml(dayTip(day))}"></a>`;
+    else
+      bars += `<a class="u${day.worst}" href="/history?month=${day.date.slice(0, 7)}&amp;component=${component}#day-${day.date}" aria-label="${escapeHtml(dayTip(day))}"></a>`;
   }
   const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
   const gap = noData === 0 ? '' : ` No data for the ${days(noData)} before.`;
@@ -127,7 +149,11 @@ function ComponentItem({ row }: { row: ComponentRow }) {
         </div>
         <StateLabel state={row.state} />
       </div>
-      {row.barsHtml !== undefined ? raw(row.barsHtml) : row.series ? <UptimeBars series={row.series} name={row.name} /> : null}
+      {row.barsHtml !== undefined ? (
+        raw(row.barsHtml)
+      ) : row.series ? (
+        <UptimeBars series={row.series} name={row.name} />
+      ) : null}
     </li>
   );
 }

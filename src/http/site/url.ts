@@ -9,7 +9,8 @@ export function safeHref(value: string | undefined | null): string | undefined {
   if (/^[^\s@/:]+@[^\s@/]+\.[^\s@/]+$/.test(text)) return `mailto:${text}`;
   try {
     const url = new URL(text);
-    if (url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'mailto:') return url.href;
+    if (url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'mailto:')
+      return url.href;
   } catch {
     return undefined;
   }
@@ -20,6 +21,7 @@ export function safeHref(value: string | undefined | null): string | undefined {
 export function safeReturnPath(value: string | undefined | null, fallback = '/'): string {
   const text = (value ?? '').trim();
   const hasControl = [...text].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
-  if (!text.startsWith('/') || text.startsWith('//') || text.startsWith('/\\') || hasControl) return fallback;
+  if (!text.startsWith('/') || text.startsWith('//') || text.startsWith('/\\') || hasControl)
+    return fallback;
   return text;
 }

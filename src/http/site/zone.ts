@@ -36,7 +36,9 @@ const RENAMED: Readonly<Record<string, string>> = {
   'Pacific/Ponape': 'Pacific/Pohnpei',
   'Pacific/Truk': 'Pacific/Chuuk',
 };
-const renamedByLowerCase = new Map(Object.entries(RENAMED).map(([old, current]) => [old.toLowerCase(), current]));
+const renamedByLowerCase = new Map(
+  Object.entries(RENAMED).map(([old, current]) => [old.toLowerCase(), current]),
+);
 const current = (zone: string) => renamedByLowerCase.get(zone.toLowerCase()) ?? zone;
 
 const canonical = new LruCache<string, string | null>(5000);
@@ -51,7 +53,10 @@ export function canonicalZone(name: string | undefined | null): string | null {
   if (known !== undefined) return known;
   const resolved = resolvedTimeZone(name);
   const lower = current(name).toLowerCase();
-  const result = resolved === null ? null : (allZones().find((z) => z.toLowerCase() === lower) ?? current(resolved));
+  const result =
+    resolved === null
+      ? null
+      : (allZones().find((z) => z.toLowerCase() === lower) ?? current(resolved));
   canonical.set(name, result);
   return result;
 }
@@ -60,7 +65,9 @@ let zoneList: string[] | undefined;
 /** Every zone the runtime knows, by its current name, for the picker: UTC first, then alphabetical. */
 export function allZones(): readonly string[] {
   if (!zoneList) {
-    const supported = (Intl as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
+    const supported =
+      (Intl as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.('timeZone') ??
+      [];
     zoneList = ['UTC', ...[...new Set(supported.map(current))].filter((z) => z !== 'UTC').sort()];
   }
   return zoneList;
@@ -89,13 +96,22 @@ async function cookieZone(c: Context, secret: string): Promise<string | null> {
   return zone;
 }
 
-export async function visitorZone(c: Context, secret: string, fallback: string): Promise<VisitorZone> {
+export async function visitorZone(
+  c: Context,
+  secret: string,
+  fallback: string,
+): Promise<VisitorZone> {
   const asked = c.req.query('timezone');
   const fromCookie = await cookieZone(c, secret);
   if (asked !== undefined && asked !== '') {
     const zone = canonicalZone(asked);
     if (zone) return { zone, chosen: true, remember: zone !== fromCookie };
-    return { zone: fromCookie ?? fallback, chosen: true, invalid: asked.slice(0, 80), remember: false };
+    return {
+      zone: fromCookie ?? fallback,
+      chosen: true,
+      invalid: asked.slice(0, 80),
+      remember: false,
+    };
   }
   if (fromCookie) return { zone: fromCookie, chosen: true, remember: false };
   return { zone: fallback, chosen: false, remember: false };
@@ -103,10 +119,20 @@ export async function visitorZone(c: Context, secret: string, fallback: string):
 
 /** The `Set-Cookie` value that remembers a zone. */
 export function zoneCookie(secret: string, zone: string, secure: boolean): Promise<string> {
-  return generateSignedCookie(ZONE_COOKIE, zone, secret, { path: '/', maxAge: ZONE_COOKIE_MAX_AGE, httpOnly: true, sameSite: 'Lax', secure });
+  return generateSignedCookie(ZONE_COOKIE, zone, secret, {
+    path: '/',
+    maxAge: ZONE_COOKIE_MAX_AGE,
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure,
+  });
 }
 
 /** True when cookies must carry `Secure`: the request came over https, directly or through a proxy, or the site is https. */
 export function isSecureRequest(c: Context, baseUrl: string): boolean {
-  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https' || baseUrl.startsWith('https:');
+  return (
+    new URL(c.req.url).protocol === 'https:' ||
+    c.req.header('x-forwarded-proto') === 'https' ||
+    baseUrl.startsWith('https:')
+  );
 }

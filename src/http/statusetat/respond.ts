@@ -33,21 +33,38 @@ export class V1Error extends Error {
 }
 
 export function v1Json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8' },
+  });
 }
 
 export function v1ErrorResponse(error: V1Error): Response {
   if (error.asText) {
-    return new Response(`${error.status} ${STATUS_TEXT[error.status] ?? ''}: ${error.detail}`, { status: error.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+    return new Response(`${error.status} ${STATUS_TEXT[error.status] ?? ''}: ${error.detail}`, {
+      status: error.status,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    });
   }
-  const body = JSON.stringify({ description: STATUS_TEXT[error.status] ?? 'Error', detail: error.detail, status: error.status });
-  return new Response(`${body}\n`, { status: error.status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'X-Content-Type-Options': 'nosniff' } });
+  const body = JSON.stringify({
+    description: STATUS_TEXT[error.status] ?? 'Error',
+    detail: error.detail,
+    status: error.status,
+  });
+  return new Response(`${body}\n`, {
+    status: error.status,
+    headers: {
+      'Content-Type': 'application/json; charset=utf-8',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  });
 }
 
 /** Domain and storage failures in statusetat's codes: 404 unknown, 412 invalid, 503 when storage cannot take the write. */
 export function toV1Error(error: unknown): V1Error | undefined {
   if (error instanceof V1Error) return error;
-  if (error instanceof DomainError) return new V1Error(error.code === 'not_found' ? 404 : 412, error.message);
+  if (error instanceof DomainError)
+    return new V1Error(error.code === 'not_found' ? 404 : 412, error.message);
   if (error instanceof QuorumError) return new V1Error(503, error.message);
   // Nothing was stored: a value the storage contract refuses is the client's to fix.
   if (error instanceof InvalidRecordError) return new V1Error(400, error.message);
@@ -56,6 +73,12 @@ export function toV1Error(error: unknown): V1Error | undefined {
 
 /** statusetat answers every unreadable or undecodable body with 428. */
 export function bodyProblemToV1(problem: BodyProblem): V1Error {
-  if (problem.kind === 'too_large') return new V1Error(413, `the body is larger than ${problem.limit} bytes`);
-  return new V1Error(428, problem.kind === 'unsupported_media_type' ? `unsupported content type ${problem.contentType}` : problem.message);
+  if (problem.kind === 'too_large')
+    return new V1Error(413, `the body is larger than ${problem.limit} bytes`);
+  return new V1Error(
+    428,
+    problem.kind === 'unsupported_media_type'
+      ? `unsupported content type ${problem.contentType}`
+      : problem.message,
+  );
 }

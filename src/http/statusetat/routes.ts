@@ -8,11 +8,27 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { z } from 'zod';
-import { addMessage, createIncident, deleteIncident, deleteMessage, requestNotification, updateIncident, updateMessage, type IncidentPatch, type MessageInput } from '../../domain/incidents.ts';
+import {
+  addMessage,
+  createIncident,
+  deleteIncident,
+  deleteMessage,
+  requestNotification,
+  updateIncident,
+  updateMessage,
+  type IncidentPatch,
+  type MessageInput,
+} from '../../domain/incidents.ts';
 import { renderMarkdown } from '../../domain/markdown.ts';
 import { findIncident, incidentsBetween, persistentIncidents } from '../../domain/status.ts';
 import { emailAddress, listSubscribers, subscribe, unsubscribe } from '../../domain/subscribers.ts';
-import { COMPONENT_STATES, INCIDENT_STATES, type Actor, type ComponentState, type IncidentState } from '../../domain/types.ts';
+import {
+  COMPONENT_STATES,
+  INCIDENT_STATES,
+  type Actor,
+  type ComponentState,
+  type IncidentState,
+} from '../../domain/types.ts';
 import type { DomainContext } from '../../domain/context.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { ApiDeps } from '../api-deps.ts';
@@ -28,7 +44,13 @@ import { fromThisOrigin } from '../same-origin.ts';
 import { UNKNOWN_DETAIL, UNKNOWN_TITLE, whileUnknown } from '../known-state.ts';
 import { v1Incident, v1Message } from './format.ts';
 import { bodyProblemToV1, toV1Error, V1Error, v1ErrorResponse, v1Json } from './respond.ts';
-import { describeDecodingError, v1IncidentCreate, v1IncidentUpdate, v1Message as v1MessageSchema, type V1MessageBody } from './schemas.ts';
+import {
+  describeDecodingError,
+  v1IncidentCreate,
+  v1IncidentUpdate,
+  v1Message as v1MessageSchema,
+  type V1MessageBody,
+} from './schemas.ts';
 import { incidentWindow } from './window.ts';
 import { isTimeZone } from '../../config/time-zone.ts';
 
@@ -47,12 +69,15 @@ const toMessageInput = (m: V1MessageBody): MessageInput => ({
   created_at: m.created_at ?? undefined,
 });
 
-const toMetadata = (metadata: { key?: string | null; value?: string | null }[] | null | undefined) =>
-  metadata?.map((m) => ({ key: m.key ?? '', value: m.value ?? '' }));
+const toMetadata = (
+  metadata: { key?: string | null; value?: string | null }[] | null | undefined,
+) => metadata?.map((m) => ({ key: m.key ?? '', value: m.value ?? '' }));
 
 /** Out-of-range integers go through as they are: the domain rejects them with a 412 naming the field. */
-const state = (value: number | null | undefined) => (value ?? undefined) as IncidentState | undefined;
-const componentState = (value: number | null | undefined) => (value ?? undefined) as ComponentState | undefined;
+const state = (value: number | null | undefined) =>
+  (value ?? undefined) as IncidentState | undefined;
+const componentState = (value: number | null | undefined) =>
+  (value ?? undefined) as ComponentState | undefined;
 
 const empty = (status = 200) => new Response(null, { status });
 
@@ -61,19 +86,48 @@ export function statusetatApi(deps: ApiDeps, pageDeps: PageDeps): Hono<V1Env> {
   const app = new Hono<V1Env>();
 
   // statusetat sends `*` with credentials, which browsers refuse; scripts send Authorization explicitly instead.
-  app.use('/v1/*', cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE'], allowHeaders: ['Authorization', 'Content-Type'], maxAge: 600 }));
+  app.use(
+    '/v1/*',
+    cors({
+      origin: '*',
+      allowMethods: ['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE'],
+      allowHeaders: ['Authorization', 'Content-Type'],
+      maxAge: 600,
+    }),
+  );
   // An empty list or a 404 would tell a client "nothing is wrong" or "no such incident": neither is known yet.
-  app.use('/v1/*', whileUnknown(deps.store, () => v1ErrorResponse(new V1Error(503, `${UNKNOWN_TITLE}: ${UNKNOWN_DETAIL}`))));
+  app.use(
+    '/v1/*',
+    whileUnknown(deps.store, () =>
+      v1ErrorResponse(new V1Error(503, `${UNKNOWN_TITLE}: ${UNKNOWN_DETAIL}`)),
+    ),
+  );
 
   const requireScope =
     (scope: Scope): MiddlewareHandler<V1Env> =>
     async (c, next) => {
-      const { principal, ...refusal } = await authenticateRequest(c, deps.auth, deps.limits.credentials);
+      const { principal, ...refusal } = await authenticateRequest(
+        c,
+        deps.auth,
+        deps.limits.credentials,
+      );
       if ('retryAfterSeconds' in refusal) {
-        return new Response('Too many failed attempts; try again later\n', { status: 429, headers: { 'Retry-After': String(refusal.retryAfterSeconds), 'Content-Type': 'text/plain; charset=utf-8' } });
+        return new Response('Too many failed attempts; try again later\n', {
+          status: 429,
+          headers: {
+            'Retry-After': String(refusal.retryAfterSeconds),
+            'Content-Type': 'text/plain; charset=utf-8',
+          },
+        });
       }
       if (!principal || !hasScope(principal, scope)) {
-        return new Response('Unauthorized\n', { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="Restricted"', 'Content-Type': 'text/plain; charset=utf-8' } });
+        return new Response('Unauthorized\n', {
+          status: 401,
+          headers: {
+            'WWW-Authenticate': 'Basic realm="Restricted"',
+            'Content-Type': 'text/plain; charset=utf-8',
+          },
+        });
       }
       c.set('principal', principal);
       await next();
@@ -104,36 +158,66 @@ export function statusetatApi(deps: ApiDeps, pageDeps: PageDeps): Hono<V1Env> {
 
   app.get('/v1/components', () => v1Json(deps.domain.settings.components.map((c) => c.id)));
   app.get('/v1/flags/incident_states', () =>
-    v1Json(INCIDENT_FLAG_ORDER.map((value) => INCIDENT_STATES.find((r) => r.value === value)!).map((r) => ({ value: r.value, description: r.description }))),
+    v1Json(
+      INCIDENT_FLAG_ORDER.map((value) => INCIDENT_STATES.find((r) => r.value === value)!).map(
+        (r) => ({ value: r.value, description: r.description }),
+      ),
+    ),
   );
   app.get('/v1/flags/component_states', () =>
-    v1Json(COMPONENT_FLAG_ORDER.map((value) => COMPONENT_STATES.find((r) => r.value === value)!).map((r) => ({ value: r.value, description: r.description }))),
+    v1Json(
+      COMPONENT_FLAG_ORDER.map((value) => COMPONENT_STATES.find((r) => r.value === value)!).map(
+        (r) => ({ value: r.value, description: r.description }),
+      ),
+    ),
   );
 
   // The answer is HTML chosen by the caller on this origin: only this site's own pages or the admin may ask,
   // and it carries the pages' headers, so it can neither be framed nor load or run anything.
   app.post('/v1/markdown/preview', async (c) => {
     if (!fromThisOrigin(c)) {
-      const { principal, ...refusal } = await authenticateRequest(c, deps.auth, deps.limits.credentials);
-      if ('retryAfterSeconds' in refusal) throw new V1Error(429, 'too many failed attempts; try again later');
-      if (!principal || !hasScope(principal, 'admin')) throw new V1Error(403, 'previews are for this site\'s own pages, or the admin user (Basic)');
+      const { principal, ...refusal } = await authenticateRequest(
+        c,
+        deps.auth,
+        deps.limits.credentials,
+      );
+      if ('retryAfterSeconds' in refusal)
+        throw new V1Error(429, 'too many failed attempts; try again later');
+      if (!principal || !hasScope(principal, 'admin'))
+        throw new V1Error(403, "previews are for this site's own pages, or the admin user (Basic)");
     }
     const text = await readText(c.req.raw);
     if (!text.ok) throw bodyProblemToV1(text.problem);
-    return new Response(renderMarkdown(text.value), { headers: { ...DEFAULT_SECURITY_HEADERS, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' } });
+    return new Response(renderMarkdown(text.value), {
+      headers: {
+        ...DEFAULT_SECURITY_HEADERS,
+        'Content-Type': 'text/html; charset=utf-8',
+        'Cache-Control': 'no-store',
+      },
+    });
   });
 
   app.get('/v1/incidents', (c) => {
     const timeZone = domainFor(c).settings.timeZone;
-    const { from, to } = incidentWindow({ from: c.req.query('from'), to: c.req.query('to') }, deps.now(), timeZone);
+    const { from, to } = incidentWindow(
+      { from: c.req.query('from'), to: c.req.query('to') },
+      deps.now(),
+      timeZone,
+    );
     const allTypes = Boolean(c.req.query('all_types'));
     return v1Json(incidentsBetween(view(), from, to, deps.now(), { allTypes }).map(v1Incident));
   });
-  app.get('/v1/persistent_incidents', () => v1Json(persistentIncidents(view(), { includeResolved: true }).map(v1Incident)));
+  app.get('/v1/persistent_incidents', () =>
+    v1Json(persistentIncidents(view(), { includeResolved: true }).map(v1Incident)),
+  );
   app.get('/v1/incidents/:guid', (c) => v1Json(v1Incident(incidentOr404(c.req.param('guid')))));
-  app.get('/v1/incidents/:guid/messages', (c) => v1Json(incidentOr404(c.req.param('guid')).messages.map(v1Message)));
+  app.get('/v1/incidents/:guid/messages', (c) =>
+    v1Json(incidentOr404(c.req.param('guid')).messages.map(v1Message)),
+  );
   app.get('/v1/incidents/:guid/messages/:message', (c) => {
-    const message = incidentOr404(c.req.param('guid')).messages.find((m) => m.guid === c.req.param('message'));
+    const message = incidentOr404(c.req.param('guid')).messages.find(
+      (m) => m.guid === c.req.param('message'),
+    );
     if (!message) throw new V1Error(404, 'message not found');
     return v1Json(v1Message(message));
   });
@@ -170,10 +254,19 @@ export function statusetatApi(deps: ApiDeps, pageDeps: PageDeps): Hono<V1Env> {
       // statusetat: with ?partial_update_message and exactly one message with a guid, only that message's text changes.
       const [only] = body.messages;
       const partial = new URL(c.req.url).searchParams.has('partial_update_message');
-      if (partial && body.messages.length === 1 && only?.guid) patch.edit_message = { guid: only.guid, title: only.title ?? '', content: only.content ?? '' };
+      if (partial && body.messages.length === 1 && only?.guid)
+        patch.edit_message = {
+          guid: only.guid,
+          title: only.title ?? '',
+          content: only.content ?? '',
+        };
       else patch.messages = body.messages.map(toMessageInput);
     }
-    return v1Json(v1Incident(await updateIncident(domainFor(c), c.get('principal').actor, c.req.param('guid'), patch)));
+    return v1Json(
+      v1Incident(
+        await updateIncident(domainFor(c), c.get('principal').actor, c.req.param('guid'), patch),
+      ),
+    );
   });
 
   app.delete('/v1/incidents/:guid', writer, async (c) => {
@@ -190,7 +283,11 @@ export function statusetatApi(deps: ApiDeps, pageDeps: PageDeps): Hono<V1Env> {
     const guid = c.req.param('guid');
     incidentOr404(guid);
     const body = await decode(c, v1MessageSchema);
-    const incident = await addMessage(domainFor(c), c.get('principal').actor, guid, { title: body.title ?? '', content: body.content ?? '', created_at: body.created_at ?? undefined });
+    const incident = await addMessage(domainFor(c), c.get('principal').actor, guid, {
+      title: body.title ?? '',
+      content: body.content ?? '',
+      created_at: body.created_at ?? undefined,
+    });
     return v1Json(v1Incident(incident), 201);
   });
 
@@ -198,26 +295,42 @@ export function statusetatApi(deps: ApiDeps, pageDeps: PageDeps): Hono<V1Env> {
     const guid = c.req.param('guid');
     incidentOr404(guid);
     const body = await decode(c, v1MessageSchema);
-    const incident = await updateMessage(deps.domain, c.get('principal').actor, guid, c.req.param('message'), { title: body.title ?? '', content: body.content ?? '' });
+    const incident = await updateMessage(
+      deps.domain,
+      c.get('principal').actor,
+      guid,
+      c.req.param('message'),
+      { title: body.title ?? '', content: body.content ?? '' },
+    );
     return v1Json(v1Incident(incident));
   });
 
   app.delete('/v1/incidents/:guid/messages/:message', writer, async (c) => {
-    const incident = await deleteMessage(deps.domain, c.get('principal').actor, c.req.param('guid'), c.req.param('message'));
+    const incident = await deleteMessage(
+      deps.domain,
+      c.get('principal').actor,
+      c.req.param('guid'),
+      c.req.param('message'),
+    );
     return v1Json(v1Incident(incident));
   });
 
-  app.get('/v1/subscribers', requireScope('admin'), () => v1Json(listSubscribers(deps.domain).map((s) => s.email)));
+  app.get('/v1/subscribers', requireScope('admin'), () =>
+    v1Json(listSubscribers(deps.domain).map((s) => s.email)),
+  );
 
   app.on(['GET', 'PATCH', 'POST', 'PUT'], '/v1/subscribe', async (c) => {
     const email = c.req.query('email');
     if (!email) throw new V1Error(428, 'you must set an email');
-    if (!emailAddress(email)) throw new V1Error(400, `${JSON.stringify(email)} is not an email address`);
+    if (!emailAddress(email))
+      throw new V1Error(400, `${JSON.stringify(email)} is not an email address`);
     // An anonymous GET that writes: limited per client like the page's form, with which it shares the count.
     const client = clientKey(clientAddress(c));
     const wait = deps.limits.subscriptions.blockedFor(client);
     if (wait > 0) {
-      const refused = v1ErrorResponse(new V1Error(429, 'too many subscriptions from this address; try again later'));
+      const refused = v1ErrorResponse(
+        new V1Error(429, 'too many subscriptions from this address; try again later'),
+      );
       refused.headers.set('Retry-After', String(Math.ceil(wait / 1000)));
       return refused;
     }
@@ -238,19 +351,32 @@ export function statusetatApi(deps: ApiDeps, pageDeps: PageDeps): Hono<V1Env> {
     const admin = principal && hasScope(principal, 'admin') ? principal : null;
     const signed = !admin && (await unsubscribeTokenValid(deps.config.cookie_key, address, token));
     // Someone who opened a link without (or with a wrong) token is shown how an address is removed.
-    if (!admin && !signed) return unsubscribePage(c, pageDeps, { outcome: 'help', email: address, badLink: Boolean(token) });
+    if (!admin && !signed)
+      return unsubscribePage(c, pageDeps, {
+        outcome: 'help',
+        email: address,
+        badLink: Boolean(token),
+      });
     // Whether the address was subscribed is not revealed.
-    await unsubscribe(deps.domain, admin ? admin.actor : VISITOR, address).catch((error: unknown) => {
-      if (!(error instanceof DomainError && error.code === 'not_found')) throw error;
+    await unsubscribe(deps.domain, admin ? admin.actor : VISITOR, address).catch(
+      (error: unknown) => {
+        if (!(error instanceof DomainError && error.code === 'not_found')) throw error;
+      },
+    );
+    if ((c.req.header('accept') ?? '').includes('text/html'))
+      return unsubscribePage(c, pageDeps, { outcome: 'removed', email: address, badLink: false });
+    return new Response('you have successfully unsubscribed', {
+      headers: { 'Content-Type': 'text/plain; charset=utf-8' },
     });
-    if ((c.req.header('accept') ?? '').includes('text/html')) return unsubscribePage(c, pageDeps, { outcome: 'removed', email: address, badLink: false });
-    return new Response('you have successfully unsubscribed', { headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
   });
 
   app.onError((error, c) => {
     const known = toV1Error(error);
     if (known) return v1ErrorResponse(known);
-    deps.logger.error({ err: { message: error.message, stack: error.stack }, path: c.req.path }, 'unhandled error in /v1');
+    deps.logger.error(
+      { err: { message: error.message, stack: error.stack }, path: c.req.path },
+      'unhandled error in /v1',
+    );
     return v1ErrorResponse(new V1Error(500, 'internal error; the details are in the server log'));
   });
   return app;

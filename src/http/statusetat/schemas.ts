@@ -7,7 +7,9 @@ import { z } from 'zod';
 import { isRfc3339 } from '../../domain/time.ts';
 import { formatPath } from '../../config/parse.ts';
 
-const time = z.string().refine(isRfc3339, { message: 'must be an RFC3339 time such as 2026-11-20T10:00:00Z' });
+const time = z
+  .string()
+  .refine(isRfc3339, { message: 'must be an RFC3339 time such as 2026-11-20T10:00:00Z' });
 const int = z.int();
 
 export const v1Message = z.looseObject({

@@ -4,7 +4,13 @@
  */
 import { afterAll, beforeEach, beforeAll, describe, expect, it } from 'vitest';
 import { listSubscribers, subscribe } from '../../domain/subscribers.ts';
-import { ACTOR, ADMIN, createFixtureApp, fixtureConfig, type FixtureApp } from '../../../test/support/status-fixture.ts';
+import {
+  ACTOR,
+  ADMIN,
+  createFixtureApp,
+  fixtureConfig,
+  type FixtureApp,
+} from '../../../test/support/status-fixture.ts';
 import { unsubscribeToken } from '../unsubscribe-link.ts';
 
 const ADDRESS = 'ops@example.com';
@@ -13,12 +19,16 @@ const BASIC = { authorization: `Basic ${btoa(`${ADMIN.username}:${ADMIN.password
 
 describe('/v1/unsubscribe', () => {
   let f: FixtureApp;
-  const request = (path: string, headers: Record<string, string> = {}, method = 'GET') => f.app.request(`http://status.example.test${path}`, { method, headers });
+  const request = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+    f.app.request(`http://status.example.test${path}`, { method, headers });
   const subscribed = () => listSubscribers(f.domain).map((s) => s.email);
 
   beforeAll(async () => {
     const config = fixtureConfig();
-    f = await createFixtureApp({ ...config, base_info: { ...config.base_info, contact: 'mailto:ops-team@example.com' } });
+    f = await createFixtureApp({
+      ...config,
+      base_info: { ...config.base_info, contact: 'mailto:ops-team@example.com' },
+    });
   });
   beforeEach(async () => {
     await subscribe(f.domain, ACTOR, ADDRESS);
@@ -26,7 +36,11 @@ describe('/v1/unsubscribe', () => {
   afterAll(() => f.stop());
 
   it('does not remove an address for an anonymous call: a page says how it can be removed', async () => {
-    for (const [method, headers] of [['GET', HTML], ['POST', {}], ['PUT', {}]] as const) {
+    for (const [method, headers] of [
+      ['GET', HTML],
+      ['POST', {}],
+      ['PUT', {}],
+    ] as const) {
       const response = await request(`/v1/unsubscribe?email=${ADDRESS}`, headers, method);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/html/);
@@ -41,8 +55,14 @@ describe('/v1/unsubscribe', () => {
 
   it('does not remove an address with a token that is not its own', async () => {
     const other = await unsubscribeToken(f.config.cookie_key, 'someone-else@example.com');
-    for (const token of [other, 'forged', `${(await unsubscribeToken(f.config.cookie_key, ADDRESS)).slice(0, -2)}xx`]) {
-      const body = await (await request(`/v1/unsubscribe?email=${ADDRESS}&token=${encodeURIComponent(token)}`, HTML)).text();
+    for (const token of [
+      other,
+      'forged',
+      `${(await unsubscribeToken(f.config.cookie_key, ADDRESS)).slice(0, -2)}xx`,
+    ]) {
+      const body = await (
+        await request(`/v1/unsubscribe?email=${ADDRESS}&token=${encodeURIComponent(token)}`, HTML)
+      ).text();
       expect(body).toContain('This unsubscribe link is not the one for ops@example.com');
       expect(subscribed()).toEqual([ADDRESS]);
     }
@@ -53,17 +73,27 @@ describe('/v1/unsubscribe', () => {
     const page = await (
       await f.app.request('http://status.example.test/subscribe', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://status.example.test' },
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Origin: 'http://status.example.test',
+        },
         body: `email=${encodeURIComponent(fresh)}`,
       })
     ).text();
-    const link = /To unsubscribe later, keep this personal link: <a href="([^"]+)">unsubscribe<\/a>/.exec(page)?.[1]?.replace(/&amp;/g, '&');
-    expect(link).toMatch(/^http:\/\/status\.example\.test\/v1\/unsubscribe\?email=new\.subscriber%40example\.com&token=[\w-]{43}$/);
+    const link = /To unsubscribe later, keep this personal link: <a href="([^"]+)">unsubscribe<\/a>/
+      .exec(page)?.[1]
+      ?.replace(/&amp;/g, '&');
+    expect(link).toMatch(
+      /^http:\/\/status\.example\.test\/v1\/unsubscribe\?email=new\.subscriber%40example\.com&token=[\w-]{43}$/,
+    );
     // The same address again is "already subscribed", and gets no link: nobody can obtain one for someone else's address.
     const again = await (
       await f.app.request('http://status.example.test/subscribe', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://status.example.test' },
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Origin: 'http://status.example.test',
+        },
         body: `email=${encodeURIComponent(fresh)}`,
       })
     ).text();
@@ -71,19 +101,27 @@ describe('/v1/unsubscribe', () => {
     expect(subscribed()).toContain(fresh);
     const done = await request(new URL(link!).pathname + new URL(link!).search, HTML);
     expect(done.status).toBe(200);
-    expect(await done.text()).toContain(`<strong>${fresh}</strong> is no longer on the subscriber list`);
+    expect(await done.text()).toContain(
+      `<strong>${fresh}</strong> is no longer on the subscriber list`,
+    );
     expect(subscribed()).not.toContain(fresh);
   });
 
   it('removes it for an admin, with statusetat’s text answer', async () => {
     const response = await request(`/v1/unsubscribe?email=${ADDRESS}`, BASIC, 'POST');
-    expect([response.status, await response.text()]).toEqual([200, 'you have successfully unsubscribed']);
+    expect([response.status, await response.text()]).toEqual([
+      200,
+      'you have successfully unsubscribed',
+    ]);
     expect(subscribed()).toEqual([]);
   });
 
   it('still answers a missing or malformed address with statusetat’s text errors', async () => {
     const missing = await request('/v1/unsubscribe');
-    expect([missing.status, await missing.text()]).toEqual([428, '428 Precondition Required: you must set an email']);
+    expect([missing.status, await missing.text()]).toEqual([
+      428,
+      '428 Precondition Required: you must set an email',
+    ]);
     const invalid = await request('/v1/unsubscribe?email=nope');
     expect(invalid.status).toBe(400);
   });

@@ -50,7 +50,10 @@ const latest = (times: number[]) => isoOf(Math.max(...times));
  * ETags); the process start is used only while there is no data.
  */
 function baseline(ctx: StatuspageContext): number {
-  const times = [...ctx.view.incidents.map(announcedAt), ...[...ctx.view.overrides.values()].map((o) => instant(o.updated_at))];
+  const times = [
+    ...ctx.view.incidents.map(announcedAt),
+    ...[...ctx.view.overrides.values()].map((o) => instant(o.updated_at)),
+  ];
   return times.length ? Math.min(...times) : ctx.startedAt.getTime();
 }
 
@@ -75,7 +78,9 @@ export function pageObject(ctx: StatuspageContext) {
 
 function componentUpdatedAt(ctx: StatuspageContext, status: ComponentStatus): string {
   const override = ctx.view.overrides.get(status.component.id);
-  const touching = ctx.view.incidents.filter((i) => i.components.includes(status.component.id)).map((i) => lastChangeAt(i, ctx.now));
+  const touching = ctx.view.incidents
+    .filter((i) => i.components.includes(status.component.id))
+    .map((i) => lastChangeAt(i, ctx.now));
   return latest([baseline(ctx), ...touching, ...(override ? [instant(override.updated_at)] : [])]);
 }
 
@@ -130,7 +135,12 @@ export function componentObjects(ctx: StatuspageContext) {
 
 type UpdateStatus = (message: Message) => string;
 
-function updateObjects(ctx: StatuspageContext, incident: Incident, statusOf: UpdateStatus, components: Record<string, unknown>[]) {
+function updateObjects(
+  ctx: StatuspageContext,
+  incident: Incident,
+  statusOf: UpdateStatus,
+  components: Record<string, unknown>[],
+) {
   const opening = incident.messages[incident.messages.length - 1];
   return incident.messages.map((message) => ({
     id: message.guid,
@@ -143,7 +153,12 @@ function updateObjects(ctx: StatuspageContext, incident: Incident, statusOf: Upd
     display_at: iso(message.created_at),
     affected_components:
       message === opening
-        ? components.map((c) => ({ code: c.id, name: c.name, old_status: 'operational', new_status: componentStateToStatuspage(impactSteps(incident)[0]!.state) }))
+        ? components.map((c) => ({
+            code: c.id,
+            name: c.name,
+            old_status: 'operational',
+            new_status: componentStateToStatuspage(impactSteps(incident)[0]!.state),
+          }))
         : null,
     deliver_notifications: true,
     custom_tweet: null,
@@ -157,7 +172,9 @@ function affectedComponents(incident: Incident, all: Record<string, unknown>[]) 
 }
 
 function firstTimeIn(incident: Incident, states: number[]): string | null {
-  const matching = incident.messages.filter((m) => m.incident_state !== undefined && states.includes(m.incident_state));
+  const matching = incident.messages.filter(
+    (m) => m.incident_state !== undefined && states.includes(m.incident_state),
+  );
   return matching.length ? iso(matching[matching.length - 1]!.created_at) : null;
 }
 
@@ -169,7 +186,9 @@ function baseObject(ctx: StatuspageContext, incident: Incident, all: Record<stri
     // created_at is when it was announced and started_at when it began: a maintenance's window is in scheduled_for.
     created_at: isoOf(announcedAt(incident)),
     updated_at: isoOf(lastChangeAt(incident, ctx.now)),
-    monitoring_at: firstTimeIn(incident, [2]) ?? (incident.state === 2 ? isoOf(lastChangeAt(incident, ctx.now)) : null),
+    monitoring_at:
+      firstTimeIn(incident, [2]) ??
+      (incident.state === 2 ? isoOf(lastChangeAt(incident, ctx.now)) : null),
     resolved_at: open ? null : isoOf(closedAt(incident, ctx.now)!),
     shortlink: `${ctx.baseUrl}/incidents/${encodeURIComponent(incident.guid)}`,
     started_at: isoOf(startedAt(incident, ctx.now)),
@@ -178,9 +197,14 @@ function baseObject(ctx: StatuspageContext, incident: Incident, all: Record<stri
   };
 }
 
-export function incidentObject(ctx: StatuspageContext, incident: Incident, all: Record<string, unknown>[]) {
+export function incidentObject(
+  ctx: StatuspageContext,
+  incident: Incident,
+  all: Record<string, unknown>[],
+) {
   const base = baseObject(ctx, incident, all);
-  const statusOf: UpdateStatus = (m) => incidentStateToStatuspage(m.incident_state ?? incident.state);
+  const statusOf: UpdateStatus = (m) =>
+    incidentStateToStatuspage(m.incident_state ?? incident.state);
   return {
     ...base,
     status: incidentStateToStatuspage(incident.state),
@@ -190,10 +214,17 @@ export function incidentObject(ctx: StatuspageContext, incident: Incident, all: 
   };
 }
 
-export function maintenanceObject(ctx: StatuspageContext, incident: Incident, all: Record<string, unknown>[]) {
+export function maintenanceObject(
+  ctx: StatuspageContext,
+  incident: Incident,
+  all: Record<string, unknown>[],
+) {
   const base = baseObject(ctx, incident, all);
   const start = instant(incident.created_at);
-  const statusOf: UpdateStatus = (m) => (instant(m.created_at) < start && isOpenState(m.incident_state ?? incident.state) ? 'scheduled' : incidentStateRow(m.incident_state ?? incident.state).maintenance);
+  const statusOf: UpdateStatus = (m) =>
+    instant(m.created_at) < start && isOpenState(m.incident_state ?? incident.state)
+      ? 'scheduled'
+      : incidentStateRow(m.incident_state ?? incident.state).maintenance;
   const status = maintenancePhase(incident, ctx.now);
   return {
     ...base,
@@ -214,17 +245,33 @@ export function statuspageDocuments(ctx: StatuspageContext) {
   const components = componentObjects(ctx);
   const status = overallStatus(ctx.view, ctx.now, ctx.extra);
   const statusObject = { indicator: status.indicator, description: status.description };
-  const incidentsAll = ctx.view.incidents.filter((i) => incidentRole(i, ctx.view, ctx.now) !== 'maintenance');
-  const incidents = incidentsAll.slice(0, RECENT_LIMIT).map((i) => incidentObject(ctx, i, components));
-  const unresolved = incidentsAll.filter((i) => isOpenState(i.state)).map((i) => incidentObject(ctx, i, components));
+  const incidentsAll = ctx.view.incidents.filter(
+    (i) => incidentRole(i, ctx.view, ctx.now) !== 'maintenance',
+  );
+  const incidents = incidentsAll
+    .slice(0, RECENT_LIMIT)
+    .map((i) => incidentObject(ctx, i, components));
+  const unresolved = incidentsAll
+    .filter((i) => isOpenState(i.state))
+    .map((i) => incidentObject(ctx, i, components));
   const maintenances = ctx.view.incidents
     .filter((i) => incidentRole(i, ctx.view, ctx.now) === 'maintenance')
     .slice(0, RECENT_LIMIT)
     .map((i) => maintenanceObject(ctx, i, components));
-  const upcoming = upcomingMaintenance(ctx.view, ctx.now).map((i) => maintenanceObject(ctx, i, components));
-  const active = activeMaintenance(ctx.view, ctx.now).map((i) => maintenanceObject(ctx, i, components));
+  const upcoming = upcomingMaintenance(ctx.view, ctx.now).map((i) =>
+    maintenanceObject(ctx, i, components),
+  );
+  const active = activeMaintenance(ctx.view, ctx.now).map((i) =>
+    maintenanceObject(ctx, i, components),
+  );
   return {
-    'summary.json': { page, status: statusObject, components, incidents: unresolved, scheduled_maintenances: [...active, ...upcoming] },
+    'summary.json': {
+      page,
+      status: statusObject,
+      components,
+      incidents: unresolved,
+      scheduled_maintenances: [...active, ...upcoming],
+    },
     'status.json': { page, status: statusObject },
     'components.json': { page, components },
     'incidents.json': { page, incidents },

@@ -20,23 +20,44 @@ const PREFLIGHT_HEADERS = {
   'Access-Control-Max-Age': '86400',
 };
 
-export function statuspageApi(deps: ApiDeps, cache: StatuspageCache = createStatuspageCache(deps)): Hono {
+export function statuspageApi(
+  deps: ApiDeps,
+  cache: StatuspageCache = createStatuspageCache(deps),
+): Hono {
   const app = new Hono();
   // Public, credential-free GETs: one constant header instead of a CORS middleware on the hot path.
   app.options('/api/v2/*', () => new Response(null, { status: 204, headers: PREFLIGHT_HEADERS }));
   for (const endpoint of STATUSPAGE_ENDPOINTS) {
     app.get(`/api/v2/${endpoint}`, (c) => {
       if (!knownState(deps.store).known) {
-        const ctx = { view: deps.read.view(), now: deps.now(), title: deps.config.base_info.title, baseUrl: deps.config.base_info.base_url, startedAt: deps.startedAt, extra: [] };
+        const ctx = {
+          view: deps.read.view(),
+          now: deps.now(),
+          title: deps.config.base_info.title,
+          baseUrl: deps.config.base_info.base_url,
+          startedAt: deps.startedAt,
+          extra: [],
+        };
         return new Response(JSON.stringify(unknownStatuspageDocument(endpoint, ctx)), {
           status: 503,
-          headers: { ...UNKNOWN_HEADERS, 'Access-Control-Allow-Origin': '*', 'Content-Type': 'application/json; charset=utf-8' },
+          headers: {
+            ...UNKNOWN_HEADERS,
+            'Access-Control-Allow-Origin': '*',
+            'Content-Type': 'application/json; charset=utf-8',
+          },
         });
       }
       const { body, etag } = cache.render(endpoint);
-      const headers = { ETag: etag, 'Cache-Control': CACHE_CONTROL, 'Access-Control-Allow-Origin': '*' };
-      if (etagMatches(c.req.header('if-none-match'), etag)) return new Response(null, { status: 304, headers });
-      return new Response(body, { headers: { ...headers, 'Content-Type': 'application/json; charset=utf-8' } });
+      const headers = {
+        ETag: etag,
+        'Cache-Control': CACHE_CONTROL,
+        'Access-Control-Allow-Origin': '*',
+      };
+      if (etagMatches(c.req.header('if-none-match'), etag))
+        return new Response(null, { status: 304, headers });
+      return new Response(body, {
+        headers: { ...headers, 'Content-Type': 'application/json; charset=utf-8' },
+      });
     });
   }
   return app;

@@ -8,16 +8,34 @@ const dateTime = { type: 'string', format: 'date-time' };
 const nullableDateTime = { anyOf: [dateTime, { type: 'null' }] };
 const id = { type: 'string', minLength: 1 };
 
-export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved', 'postmortem'];
+export const INCIDENT_STATUSES = [
+  'investigating',
+  'identified',
+  'monitoring',
+  'resolved',
+  'postmortem',
+];
 export const MAINTENANCE_STATUSES = ['scheduled', 'in_progress', 'verifying', 'completed'];
-export const COMPONENT_STATUSES = ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'];
+export const COMPONENT_STATUSES = [
+  'operational',
+  'degraded_performance',
+  'partial_outage',
+  'major_outage',
+  'under_maintenance',
+];
 export const INDICATORS = ['none', 'minor', 'major', 'critical'];
 
 const page = {
   type: 'object',
   additionalProperties: false,
   required: ['id', 'name', 'url', 'time_zone', 'updated_at'],
-  properties: { id: { type: 'string', pattern: '^[a-z0-9]{12}$' }, name: { type: 'string' }, url: { type: 'string' }, time_zone: { type: 'string', minLength: 1 }, updated_at: dateTime },
+  properties: {
+    id: { type: 'string', pattern: '^[a-z0-9]{12}$' },
+    name: { type: 'string' },
+    url: { type: 'string' },
+    time_zone: { type: 'string', minLength: 1 },
+    updated_at: dateTime,
+  },
 };
 
 const status = {
@@ -30,7 +48,21 @@ const status = {
 const component = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'name', 'status', 'created_at', 'updated_at', 'position', 'description', 'showcase', 'start_date', 'group_id', 'page_id', 'group', 'only_show_if_degraded'],
+  required: [
+    'id',
+    'name',
+    'status',
+    'created_at',
+    'updated_at',
+    'position',
+    'description',
+    'showcase',
+    'start_date',
+    'group_id',
+    'page_id',
+    'group',
+    'only_show_if_degraded',
+  ],
   properties: {
     id,
     name: { type: 'string' },
@@ -40,7 +72,9 @@ const component = {
     position: { type: 'integer', minimum: 0 },
     description: { type: ['string', 'null'] },
     showcase: { type: 'boolean' },
-    start_date: { anyOf: [{ type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' }, { type: 'null' }] },
+    start_date: {
+      anyOf: [{ type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' }, { type: 'null' }],
+    },
     group_id: { type: ['string', 'null'] },
     page_id: id,
     group: { type: 'boolean' },
@@ -56,13 +90,30 @@ const affectedComponent = {
   type: 'object',
   additionalProperties: false,
   required: ['code', 'name', 'old_status', 'new_status'],
-  properties: { code: id, name: { type: 'string' }, old_status: { enum: COMPONENT_STATUSES }, new_status: { enum: COMPONENT_STATUSES } },
+  properties: {
+    code: id,
+    name: { type: 'string' },
+    old_status: { enum: COMPONENT_STATUSES },
+    new_status: { enum: COMPONENT_STATUSES },
+  },
 };
 
 const update = (statuses: string[]) => ({
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'status', 'body', 'incident_id', 'created_at', 'updated_at', 'display_at', 'affected_components', 'deliver_notifications', 'custom_tweet', 'tweet_id'],
+  required: [
+    'id',
+    'status',
+    'body',
+    'incident_id',
+    'created_at',
+    'updated_at',
+    'display_at',
+    'affected_components',
+    'deliver_notifications',
+    'custom_tweet',
+    'tweet_id',
+  ],
   properties: {
     id,
     status: { enum: statuses },
@@ -91,7 +142,21 @@ const incidentProperties = {
   components: { type: 'array', items: component },
   reminder_intervals: { type: ['string', 'null'] },
 };
-const incidentRequired = ['id', 'name', 'status', 'created_at', 'updated_at', 'monitoring_at', 'resolved_at', 'impact', 'shortlink', 'started_at', 'page_id', 'incident_updates', 'components'];
+const incidentRequired = [
+  'id',
+  'name',
+  'status',
+  'created_at',
+  'updated_at',
+  'monitoring_at',
+  'resolved_at',
+  'impact',
+  'shortlink',
+  'started_at',
+  'page_id',
+  'incident_updates',
+  'components',
+];
 
 const incident = {
   type: 'object',
@@ -138,7 +203,16 @@ export const STATUSPAGE_V2_SCHEMAS: Record<string, object> = {
   'components.json': document({ page, components: { type: 'array', items: component } }),
   'incidents.json': document({ page, incidents: { type: 'array', maxItems: 50, items: incident } }),
   'incidents/unresolved.json': document({ page, incidents: { type: 'array', items: incident } }),
-  'scheduled-maintenances.json': document({ page, scheduled_maintenances: { type: 'array', maxItems: 50, items: scheduledMaintenance } }),
-  'scheduled-maintenances/upcoming.json': document({ page, scheduled_maintenances: { type: 'array', items: scheduledMaintenance } }),
-  'scheduled-maintenances/active.json': document({ page, scheduled_maintenances: { type: 'array', items: scheduledMaintenance } }),
+  'scheduled-maintenances.json': document({
+    page,
+    scheduled_maintenances: { type: 'array', maxItems: 50, items: scheduledMaintenance },
+  }),
+  'scheduled-maintenances/upcoming.json': document({
+    page,
+    scheduled_maintenances: { type: 'array', items: scheduledMaintenance },
+  }),
+  'scheduled-maintenances/active.json': document({
+    page,
+    scheduled_maintenances: { type: 'array', items: scheduledMaintenance },
+  }),
 };

@@ -14,10 +14,14 @@ import { UNKNOWN_DETAIL, UNKNOWN_TITLE } from '../known-state.ts';
 import { pageObject, type StatuspageContext } from './format.ts';
 import type { StatuspageEndpoint } from './format.ts';
 
-export function unknownStatuspageDocument(endpoint: StatuspageEndpoint, ctx: StatuspageContext): unknown {
+export function unknownStatuspageDocument(
+  endpoint: StatuspageEndpoint,
+  ctx: StatuspageContext,
+): unknown {
   const page = pageObject(ctx);
   const status = { indicator: 'major', description: UNKNOWN_TITLE };
-  if (endpoint === 'summary.json') return { page, status, components: [], incidents: [], scheduled_maintenances: [] };
+  if (endpoint === 'summary.json')
+    return { page, status, components: [], incidents: [], scheduled_maintenances: [] };
   if (endpoint === 'status.json') return { page, status };
   return errorBody('state_unknown', UNKNOWN_DETAIL);
 }

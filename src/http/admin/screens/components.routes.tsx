@@ -23,7 +23,12 @@ export function componentOverrides(admin: AdminContext): Hono<AdminEnv> {
   const { site } = admin;
   const app = new Hono<AdminEnv>();
 
-  async function componentsPage(c: AdminRequest, draft?: OverrideDraft, status = 200, notices: Notice[] = []) {
+  async function componentsPage(
+    c: AdminRequest,
+    draft?: OverrideDraft,
+    status = 200,
+    notices: Notice[] = [],
+  ) {
     const base = await admin.page(c, notices);
     const view = site.view();
     const rows: ComponentOverrideRow[] = componentStatuses(view, base.now).map((s) => {
@@ -33,8 +38,21 @@ export function componentOverrides(admin: AdminContext): Hono<AdminEnv> {
         name: s.component.name,
         group: s.component.group,
         state: s.state,
-        ...(override ? { override: { state: override.state, note: override.note, by: override.updated_by, since: isZeroTime(override.updated_at) ? '' : base.fmt.short(instant(override.updated_at), base.now) } } : {}),
-        ...(draft?.component === s.component.id ? { draft: { state: draft.state, note: draft.note, error: draft.error } } : {}),
+        ...(override
+          ? {
+              override: {
+                state: override.state,
+                note: override.note,
+                by: override.updated_by,
+                since: isZeroTime(override.updated_at)
+                  ? ''
+                  : base.fmt.short(instant(override.updated_at), base.now),
+              },
+            }
+          : {}),
+        ...(draft?.component === s.component.id
+          ? { draft: { state: draft.state, note: draft.note, error: draft.error } }
+          : {}),
       };
     });
     return sendHtml(c, html(<ComponentsPage {...base} rows={rows} />), status);
@@ -45,17 +63,42 @@ export function componentOverrides(admin: AdminContext): Hono<AdminEnv> {
   app.post('/admin/components/override', async (c) => {
     const form = await formBody(c, { all: false });
     const component = str(form, 'component', 300);
-    const draft = { component, state: str(form, 'state', 2), note: str(form, 'note', 2000), error: '' };
-    if (!site.settings.components.some((x) => x.id === component)) return componentsPage(c, undefined, 400, [{ tone: 'error', title: 'Not saved.', text: 'That component is not in the configuration.' }]);
-    if (!OVERRIDE_VALUES.includes(draft.state)) return componentsPage(c, { ...draft, error: 'Choose a status.' }, 400);
+    const draft = {
+      component,
+      state: str(form, 'state', 2),
+      note: str(form, 'note', 2000),
+      error: '',
+    };
+    if (!site.settings.components.some((x) => x.id === component))
+      return componentsPage(c, undefined, 400, [
+        { tone: 'error', title: 'Not saved.', text: 'That component is not in the configuration.' },
+      ]);
+    if (!OVERRIDE_VALUES.includes(draft.state))
+      return componentsPage(c, { ...draft, error: 'Choose a status.' }, 400);
     return changeOr(
       async () => {
-        await setComponentOverride(site.domain(), admin.actor(c), component, { state: Number(draft.state) as ComponentState, note: draft.note.trim() });
+        await setComponentOverride(site.domain(), admin.actor(c), component, {
+          state: Number(draft.state) as ComponentState,
+          note: draft.note.trim(),
+        });
         return c.redirect('/admin/components?done=override_set', 303);
       },
       {
-        invalid: (problems) => componentsPage(c, { ...draft, error: problems.map((p) => `${p.path}: ${p.message}`).join('; ') }, 400),
-        unavailable: () => componentsPage(c, { ...draft, error: 'Storage is unavailable, so the status was not set. Try again in a moment.' }, 503),
+        invalid: (problems) =>
+          componentsPage(
+            c,
+            { ...draft, error: problems.map((p) => `${p.path}: ${p.message}`).join('; ') },
+            400,
+          ),
+        unavailable: () =>
+          componentsPage(
+            c,
+            {
+              ...draft,
+              error: 'Storage is unavailable, so the status was not set. Try again in a moment.',
+            },
+            503,
+          ),
       },
     );
   });

@@ -23,7 +23,15 @@ const OVERRIDE_STATES: ReadonlyArray<{ value: ComponentState; label: string }> =
   { value: 1, label: 'Under maintenance' },
 ];
 
-function OverrideForm({ row, csrf, index }: { row: ComponentOverrideRow; csrf: string; index: number }) {
+function OverrideForm({
+  row,
+  csrf,
+  index,
+}: {
+  row: ComponentOverrideRow;
+  csrf: string;
+  index: number;
+}) {
   const id = `override-${index}`;
   const chosen = row.draft?.state ?? String(row.override?.state ?? 2);
   const error = row.draft?.error;
@@ -33,7 +41,12 @@ function OverrideForm({ row, csrf, index }: { row: ComponentOverrideRow; csrf: s
       <input type="hidden" name="component" value={row.id} />
       <div class="field">
         <label for={`${id}-state`}>Manual status</label>
-        <select id={`${id}-state`} name="state" aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy(`${id}-state`, error)}>
+        <select
+          id={`${id}-state`}
+          name="state"
+          aria-invalid={error ? 'true' : undefined}
+          aria-describedby={describedBy(`${id}-state`, error)}
+        >
           {OVERRIDE_STATES.map((o) => (
             <option value={String(o.value)} selected={chosen === String(o.value)}>
               {o.label}
@@ -43,7 +56,12 @@ function OverrideForm({ row, csrf, index }: { row: ComponentOverrideRow; csrf: s
       </div>
       <div class="field">
         <label for={`${id}-note`}>Note</label>
-        <input id={`${id}-note`} name="note" maxlength={1000} value={row.draft?.note ?? row.override?.note ?? ''} />
+        <input
+          id={`${id}-note`}
+          name="note"
+          maxlength={1000}
+          value={row.draft?.note ?? row.override?.note ?? ''}
+        />
       </div>
       <button type="submit" class="small" aria-label={`Set the manual status of ${row.name}`}>
         Set
@@ -60,8 +78,8 @@ export function ComponentsPage(props: AdminChrome & { rows: ComponentOverrideRow
         <h1>Components</h1>
       </div>
       <p class="help">
-        A manual status counts like an open incident: in the component's status, in the overall status and in uptime, from when it is set until it is changed or
-        cleared.
+        A manual status counts like an open incident: in the component's status, in the overall
+        status and in uptime, from when it is set until it is changed or cleared.
       </p>
       <AdminTable
         caption="Components and their manual status"
@@ -90,9 +108,16 @@ export function ComponentsPage(props: AdminChrome & { rows: ComponentOverrideRow
                 <div>
                   <StateLabel state={row.override.state} />
                   <div class="help">
-                    {row.override.note ? `${row.override.note} · ` : ''}set by {row.override.by}, {row.override.since}
+                    {row.override.note ? `${row.override.note} · ` : ''}set by {row.override.by},{' '}
+                    {row.override.since}
                   </div>
-                  <ButtonForm action="/admin/components/clear" csrf={props.csrf} name="component" value={row.id} label={`Clear the manual status of ${row.name}`}>
+                  <ButtonForm
+                    action="/admin/components/clear"
+                    csrf={props.csrf}
+                    name="component"
+                    value={row.id}
+                    label={`Clear the manual status of ${row.name}`}
+                  >
                     Clear
                   </ButtonForm>
                 </div>

@@ -16,7 +16,12 @@ import { formBody, str } from '../form-body.ts';
 import { fieldErrorsFrom, listHref, modeOf, type FieldErrors } from '../incident-form.ts';
 import { withIncident } from '../incident-lookup.tsx';
 import { previewOf } from '../preview.ts';
-import { emptyUpdate, readUpdateForm, updateMessage, type UpdateFormValues } from '../update-form.ts';
+import {
+  emptyUpdate,
+  readUpdateForm,
+  updateMessage,
+  type UpdateFormValues,
+} from '../update-form.ts';
 import { IncidentDetailPage } from './incident-detail.view.tsx';
 
 type UpdateForm = { values: UpdateFormValues; errors: FieldErrors; preview?: Preview };
@@ -26,17 +31,34 @@ export function incidentDetail(admin: AdminContext): Hono<AdminEnv> {
   const { site } = admin;
   const app = new Hono<AdminEnv>();
 
-  const detailPage = async (c: AdminRequest, incident: Incident, update: UpdateForm, status = 200, notices: Notice[] = []) => {
+  const detailPage = async (
+    c: AdminRequest,
+    incident: Incident,
+    update: UpdateForm,
+    status = 200,
+    notices: Notice[] = [],
+  ) => {
     const base = await admin.page(c, notices);
     const ctx: ModelContext = { view: site.view(), now: base.now, fmt: base.fmt };
     const v = incidentView(incident, ctx, incidentRole(incident, ctx.view, ctx.now));
     return sendHtml(
       c,
-      html(<IncidentDetailPage {...base} guid={incident.guid} incident={v} mode={modeOf(incident)} open={isOpenState(incident.state)} metadata={incident.metadata.map((m) => ({ key: m.key, value: m.value }))} update={update} />),
+      html(
+        <IncidentDetailPage
+          {...base}
+          guid={incident.guid}
+          incident={v}
+          mode={modeOf(incident)}
+          open={isOpenState(incident.state)}
+          metadata={incident.metadata.map((m) => ({ key: m.key, value: m.value }))}
+          update={update}
+        />,
+      ),
       status,
     );
   };
-  const done = (c: AdminRequest, incident: Incident, what: string) => c.redirect(`/admin/incidents/${encodeURIComponent(incident.guid)}?done=${what}`, 303);
+  const done = (c: AdminRequest, incident: Incident, what: string) =>
+    c.redirect(`/admin/incidents/${encodeURIComponent(incident.guid)}?done=${what}`, 303);
 
   app.get(
     '/admin/incidents/:id',
@@ -48,7 +70,8 @@ export function incidentDetail(admin: AdminContext): Hono<AdminEnv> {
     withIncident(admin, async (c, incident) => {
       const body = await formBody(c);
       const values = readUpdateForm(body);
-      if (str(body, 'intent', 20) === 'preview') return detailPage(c, incident, { values, errors: {}, preview: previewOf(values) });
+      if (str(body, 'intent', 20) === 'preview')
+        return detailPage(c, incident, { values, errors: {}, preview: previewOf(values) });
       const message = updateMessage(incident, values);
       if (!message.ok) return detailPage(c, incident, { values, errors: message.errors }, 400);
       return changeOr(
@@ -57,8 +80,21 @@ export function incidentDetail(admin: AdminContext): Hono<AdminEnv> {
           return done(c, incident, 'posted');
         },
         {
-          invalid: (problems) => detailPage(c, incident, { values, errors: fieldErrorsFrom(problems) }, 400),
-          unavailable: () => detailPage(c, incident, { values, errors: { general: 'Storage is unavailable, so the update was not posted. Your text is kept below.' } }, 503),
+          invalid: (problems) =>
+            detailPage(c, incident, { values, errors: fieldErrorsFrom(problems) }, 400),
+          unavailable: () =>
+            detailPage(
+              c,
+              incident,
+              {
+                values,
+                errors: {
+                  general:
+                    'Storage is unavailable, so the update was not posted. Your text is kept below.',
+                },
+              },
+              503,
+            ),
         },
       );
     }),
@@ -70,12 +106,20 @@ export function incidentDetail(admin: AdminContext): Hono<AdminEnv> {
       const message = str(await formBody(c, { all: false }), 'message').trim();
       return changeOr(
         async () => {
-          await resolveIncident(site.domain(), admin.actor(c), incident.guid, message ? { title: '', content: message } : undefined);
+          await resolveIncident(
+            site.domain(),
+            admin.actor(c),
+            incident.guid,
+            message ? { title: '', content: message } : undefined,
+          );
           return done(c, incident, 'resolved');
         },
         {
           unavailable: () => detailPage(c, incident, blank(), 503, [storageDown('Not resolved.')]),
-          refused: (error) => detailPage(c, incident, blank(), 400, [{ tone: 'error', title: 'Not resolved.', text: error.message }]),
+          refused: (error) =>
+            detailPage(c, incident, blank(), 400, [
+              { tone: 'error', title: 'Not resolved.', text: error.message },
+            ]),
         },
       );
     }),
@@ -85,7 +129,9 @@ export function incidentDetail(admin: AdminContext): Hono<AdminEnv> {
     '/admin/incidents/:id/delete',
     withIncident(admin, async (c, incident) => {
       if (str(await formBody(c, { all: false }), 'confirm', 10) !== 'yes') {
-        return detailPage(c, incident, blank(), 400, [{ tone: 'error', title: 'Not deleted.', text: 'Tick the box to confirm the deletion.' }]);
+        return detailPage(c, incident, blank(), 400, [
+          { tone: 'error', title: 'Not deleted.', text: 'Tick the box to confirm the deletion.' },
+        ]);
       }
       return changeOr(
         async () => {

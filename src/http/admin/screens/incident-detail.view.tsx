@@ -2,7 +2,17 @@
 import { IncidentCard, type IncidentView } from '../../site/incidents.tsx';
 import { nounOf, sectionOf, type FieldErrors, type IncidentMode } from '../incident-form.ts';
 import type { UpdateFormValues } from '../update-form.ts';
-import { GeneralError, ImpactField, INCIDENT_STATUSES, MAINTENANCE_STATUSES, MessageField, PreviewBox, StatusSelect, TextField, type Preview } from '../fields.tsx';
+import {
+  GeneralError,
+  ImpactField,
+  INCIDENT_STATUSES,
+  MAINTENANCE_STATUSES,
+  MessageField,
+  PreviewBox,
+  StatusSelect,
+  TextField,
+  type Preview,
+} from '../fields.tsx';
 import { AdminLayout, Csrf, type AdminChrome } from '../shell.tsx';
 
 export interface IncidentDetailProps extends AdminChrome {
@@ -22,7 +32,13 @@ export function IncidentDetailPage(props: IncidentDetailProps) {
   return (
     <AdminLayout {...props} title={props.incident.titleText || 'Incident'} current={section}>
       <div class="section-head">
-        <h1>{mode === 'maintenance' ? 'Maintenance' : mode === 'persistent' ? props.persistentName : 'Incident'}</h1>
+        <h1>
+          {mode === 'maintenance'
+            ? 'Maintenance'
+            : mode === 'persistent'
+              ? props.persistentName
+              : 'Incident'}
+        </h1>
         <div class="actions">
           <a class="btn secondary small" href={`${base}/edit`}>
             Edit
@@ -55,12 +71,33 @@ export function IncidentDetailPage(props: IncidentDetailProps) {
           <h2 id="update-title">Post an update</h2>
           <GeneralError errors={update.errors} />
           <Csrf token={props.csrf} />
-          <TextField id="update-title-field" name="title" label="Title (optional)" value={update.values.title} error={update.errors.title} maxlength={1000} />
-          <MessageField id="update-message" label="Message" value={update.values.message} error={update.errors.message} required />
+          <TextField
+            id="update-title-field"
+            name="title"
+            label="Title (optional)"
+            value={update.values.title}
+            error={update.errors.title}
+            maxlength={1000}
+          />
+          <MessageField
+            id="update-message"
+            label="Message"
+            value={update.values.message}
+            error={update.errors.message}
+            required
+          />
           <div class="grid-2">
-            <StatusSelect id="update-state" value={update.values.state} options={mode === 'maintenance' ? MAINTENANCE_STATUSES : INCIDENT_STATUSES} error={update.errors.state} keep />
+            <StatusSelect
+              id="update-state"
+              value={update.values.state}
+              options={mode === 'maintenance' ? MAINTENANCE_STATUSES : INCIDENT_STATUSES}
+              error={update.errors.state}
+              keep
+            />
           </div>
-          {mode !== 'maintenance' ? <ImpactField value={update.values.impact} error={update.errors.impact} keep /> : null}
+          {mode !== 'maintenance' ? (
+            <ImpactField value={update.values.impact} error={update.errors.impact} keep />
+          ) : null}
           <PreviewBox preview={update.preview} />
           <div class="actions">
             <button type="submit" name="intent" value="save">
@@ -77,9 +114,23 @@ export function IncidentDetailPage(props: IncidentDetailProps) {
           <form method="post" action={`${base}/resolve`} class="card-body">
             <h2 id="resolve-title">{mode === 'maintenance' ? 'Complete' : 'Resolve'}</h2>
             <Csrf token={props.csrf} />
-            <p class="help">Marks the {noun} {mode === 'maintenance' ? 'completed' : 'resolved'} with a closing update.</p>
-            <TextField id="resolve-message" name="message" label="Closing message" value={mode === 'maintenance' ? 'The maintenance is complete.' : 'This incident has been resolved.'} />
-            <button type="submit">{mode === 'maintenance' ? 'Mark as completed' : 'Resolve incident'}</button>
+            <p class="help">
+              Marks the {noun} {mode === 'maintenance' ? 'completed' : 'resolved'} with a closing
+              update.
+            </p>
+            <TextField
+              id="resolve-message"
+              name="message"
+              label="Closing message"
+              value={
+                mode === 'maintenance'
+                  ? 'The maintenance is complete.'
+                  : 'This incident has been resolved.'
+              }
+            />
+            <button type="submit">
+              {mode === 'maintenance' ? 'Mark as completed' : 'Resolve incident'}
+            </button>
           </form>
         </section>
       ) : null}
@@ -87,7 +138,10 @@ export function IncidentDetailPage(props: IncidentDetailProps) {
         <form method="post" action={`${base}/delete`} class="card-body">
           <h2 id="delete-title">Delete</h2>
           <Csrf token={props.csrf} />
-          <p class="help">Removes the {noun} and its updates from the status page and the feeds. This cannot be undone.</p>
+          <p class="help">
+            Removes the {noun} and its updates from the status page and the feeds. This cannot be
+            undone.
+          </p>
           <div class="choices field">
             <label>
               <input type="checkbox" name="confirm" value="yes" required /> Yes, delete this {noun}

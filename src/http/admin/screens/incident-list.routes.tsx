@@ -54,9 +54,18 @@ export function incidentLists(admin: AdminContext): Hono<AdminEnv> {
     if (status === 'open') items = items.filter((i) => isOpenState(i.state));
     if (status === 'resolved') items = items.filter((i) => !isOpenState(i.state));
     if (component) items = items.filter((i) => i.components.includes(component));
-    if (q) items = items.filter((i) => i.messages.some((m) => m.title.toLowerCase().includes(q) || m.content.toLowerCase().includes(q)));
+    if (q)
+      items = items.filter((i) =>
+        i.messages.some(
+          (m) => m.title.toLowerCase().includes(q) || m.content.toLowerCase().includes(q),
+        ),
+      );
     const { slice, page } = paginate(c, items);
-    const labels = { incidents: 'Incidents', maintenance: 'Maintenance', persistent: persistentName } as const;
+    const labels = {
+      incidents: 'Incidents',
+      maintenance: 'Maintenance',
+      persistent: persistentName,
+    } as const;
     return sendHtml(
       c,
       html(
@@ -65,9 +74,23 @@ export function incidentLists(admin: AdminContext): Hono<AdminEnv> {
           section={section}
           heading={labels[section]}
           newHref={`/admin/incidents/new?mode=${section === 'incidents' ? 'incident' : section}`}
-          newLabel={section === 'maintenance' ? 'Schedule maintenance' : section === 'persistent' ? `Report a ${persistentName.toLowerCase()}` : 'Report an incident'}
+          newLabel={
+            section === 'maintenance'
+              ? 'Schedule maintenance'
+              : section === 'persistent'
+                ? `Report a ${persistentName.toLowerCase()}`
+                : 'Report an incident'
+          }
           rows={rows(slice, ctx)}
-          filters={{ status, component, q, choices: site.settings.components.map((x) => ({ id: x.id, label: x.group ? `${x.group} › ${x.name}` : x.name })) }}
+          filters={{
+            status,
+            component,
+            q,
+            choices: site.settings.components.map((x) => ({
+              id: x.id,
+              label: x.group ? `${x.group} › ${x.name}` : x.name,
+            })),
+          }}
           page={page}
         />,
       ),

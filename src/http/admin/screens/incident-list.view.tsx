@@ -24,7 +24,12 @@ export interface IncidentListProps extends AdminChrome {
   newHref: string;
   newLabel: string;
   rows: IncidentRow[];
-  filters?: { status: string; component: string; q: string; choices: Array<{ id: string; label: string }> };
+  filters?: {
+    status: string;
+    component: string;
+    q: string;
+    choices: Array<{ id: string; label: string }>;
+  };
   page: { number: number; previous?: string; next?: string; total: number };
 }
 
@@ -101,7 +106,13 @@ export function IncidentListPage(props: IncidentListProps) {
                   <Markdown html={row.titleHtml || 'Untitled'} inline />
                 </a>
               </td>
-              <td>{row.open && !isMaintenance ? <StateLabel state={row.impact} text={row.status} /> : <span class="pill neutral">{row.status}</span>}</td>
+              <td>
+                {row.open && !isMaintenance ? (
+                  <StateLabel state={row.impact} text={row.status} />
+                ) : (
+                  <span class="pill neutral">{row.status}</span>
+                )}
+              </td>
               <td>{row.components.join(', ')}</td>
               <td>
                 {row.start}

@@ -25,11 +25,27 @@ export function signIn(admin: AdminContext): Hono<AdminEnv> {
   const { config } = site;
   const app = new Hono<AdminEnv>();
 
-  const signInPage = async (c: Context, status: number, options: { username?: string; next?: string; error?: string } = {}) => {
+  const signInPage = async (
+    c: Context,
+    status: number,
+    options: { username?: string; next?: string; error?: string } = {},
+  ) => {
     const challenge = await sessions.loginChallenge(admin.secure(c));
     c.header('Set-Cookie', challenge.cookie, { append: true });
     const next = adminPath(options.next ?? c.req.query('next'));
-    return sendHtml(c, html(<SignInPage site={site.info} token={challenge.token} username={options.username ?? ''} next={next} {...(options.error ? { error: options.error } : {})} />), status);
+    return sendHtml(
+      c,
+      html(
+        <SignInPage
+          site={site.info}
+          token={challenge.token}
+          username={options.username ?? ''}
+          next={next}
+          {...(options.error ? { error: options.error } : {})}
+        />,
+      ),
+      status,
+    );
   };
 
   app.get('/admin/login', async (c) => {
@@ -47,12 +63,26 @@ export function signIn(admin: AdminContext): Hono<AdminEnv> {
     const wait = site.limits.credentials.blockedFor(address);
     if (wait > 0) {
       c.header('Retry-After', String(Math.ceil(wait / 1000)));
-      return signInPage(c, 429, { username, next, error: `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60_000)} minute${wait > 60_000 ? 's' : ''}.` });
+      return signInPage(c, 429, {
+        username,
+        next,
+        error: `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60_000)} minute${wait > 60_000 ? 's' : ''}.`,
+      });
     }
     if (!(await sessions.loginTokenValid(c, str(form, '_csrf', 200)))) {
-      return signInPage(c, 403, { username, next, error: 'The sign-in form expired or did not come from this site. Please try again.' });
+      return signInPage(c, 403, {
+        username,
+        next,
+        error: 'The sign-in form expired or did not come from this site. Please try again.',
+      });
     }
-    if (!(await credentialsMatch(config.cookie_key, { username: config.username, password: config.password }, { username, password }))) {
+    if (
+      !(await credentialsMatch(
+        config.cookie_key,
+        { username: config.username, password: config.password },
+        { username, password },
+      ))
+    ) {
       site.limits.credentials.failed(address, userAccount(username));
       return signInPage(c, 401, { username, next, error: 'Wrong username or password.' });
     }
@@ -60,7 +90,10 @@ export function signIn(admin: AdminContext): Hono<AdminEnv> {
     const { cookie } = await sessions.create(config.username, admin.secure(c));
     const headers = new Headers({ Location: adminPath(next), 'Cache-Control': 'no-store' });
     headers.append('Set-Cookie', cookie);
-    headers.append('Set-Cookie', `${LOGIN_COOKIE}=; Max-Age=0; Path=/admin; HttpOnly; SameSite=Strict`);
+    headers.append(
+      'Set-Cookie',
+      `${LOGIN_COOKIE}=; Max-Age=0; Path=/admin; HttpOnly; SameSite=Strict`,
+    );
     return new Response(null, { status: 303, headers });
   });
 
@@ -74,7 +107,12 @@ export function signOut(admin: AdminContext): Hono<AdminEnv> {
     // If the storage cannot take the revocation, the cookie is still cleared in this browser.
     await admin.sessions
       .revoke(c, c.get('session'), admin.secure(c))
-      .catch((error: unknown) => admin.site.deps.logger.warn({ err: (error as Error).message }, 'sign-out not recorded in storage'));
+      .catch((error: unknown) =>
+        admin.site.deps.logger.warn(
+          { err: (error as Error).message },
+          'sign-out not recorded in storage',
+        ),
+      );
     return c.redirect('/admin/login', 303);
   });
   return app;

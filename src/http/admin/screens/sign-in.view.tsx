@@ -29,11 +29,25 @@ export function SignInPage(props: SignInProps) {
               <input type="hidden" name="next" value={props.next} />
               <div class="field">
                 <label for="username">Username</label>
-                <input id="username" name="username" type="text" autocomplete="username" required value={props.username} autofocus />
+                <input
+                  id="username"
+                  name="username"
+                  type="text"
+                  autocomplete="username"
+                  required
+                  value={props.username}
+                  autofocus
+                />
               </div>
               <div class="field">
                 <label for="password">Password</label>
-                <input id="password" name="password" type="password" autocomplete="current-password" required />
+                <input
+                  id="password"
+                  name="password"
+                  type="password"
+                  autocomplete="current-password"
+                  required
+                />
               </div>
               <button type="submit">Sign in</button>
             </form>

@@ -24,7 +24,17 @@ export function storage(admin: AdminContext): Hono<AdminEnv> {
       lastError: t.lastError,
     }));
     const summary = `${up} of ${targets.length} target${targets.length === 1 ? '' : 's'} up. Pages are served from memory and stay up with the last known state even when every target is down.`;
-    return sendHtml(c, html(<StoragePage {...base} rows={rows} quorum={String(site.config.replication.write_quorum)} summary={summary} />));
+    return sendHtml(
+      c,
+      html(
+        <StoragePage
+          {...base}
+          rows={rows}
+          quorum={String(site.config.replication.write_quorum)}
+          summary={summary}
+        />,
+      ),
+    );
   });
 
   return app;

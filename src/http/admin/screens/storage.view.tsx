@@ -13,7 +13,9 @@ export interface TargetRow {
   lastError?: string | undefined;
 }
 
-export function StoragePage(props: AdminChrome & { rows: TargetRow[]; quorum: string; summary: string }) {
+export function StoragePage(
+  props: AdminChrome & { rows: TargetRow[]; quorum: string; summary: string },
+) {
   const stateClass = { up: 'c0', down: 'c4', unknown: 'c2' } as const;
   const stateText = { up: 'Up', down: 'Down', unknown: 'Unknown' } as const;
   return (
@@ -56,7 +58,8 @@ export function StoragePage(props: AdminChrome & { rows: TargetRow[]; quorum: st
         ))}
       </AdminTable>
       <p class="help">
-        Lag: records the merged view holds at a newer version than the target. Queued hints: writes waiting to be delivered to a target that missed them. The sync repairs everything else.
+        Lag: records the merged view holds at a newer version than the target. Queued hints: writes
+        waiting to be delivered to a target that missed them. The sync repairs everything else.
       </p>
     </AdminLayout>
   );

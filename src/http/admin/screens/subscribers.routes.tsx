@@ -14,8 +14,14 @@ export function subscribers(admin: AdminContext): Hono<AdminEnv> {
 
   app.get('/admin/subscribers', async (c) => {
     const base = await admin.page(c);
-    const rows = listSubscribers(site.domain()).map((s) => ({ email: s.email, since: isZeroTime(s.created_at) ? '' : base.fmt.short(instant(s.created_at), base.now) }));
-    return sendHtml(c, html(<SubscribersPage {...base} rows={rows} emailDelivery={site.emailDelivery} />));
+    const rows = listSubscribers(site.domain()).map((s) => ({
+      email: s.email,
+      since: isZeroTime(s.created_at) ? '' : base.fmt.short(instant(s.created_at), base.now),
+    }));
+    return sendHtml(
+      c,
+      html(<SubscribersPage {...base} rows={rows} emailDelivery={site.emailDelivery} />),
+    );
   });
 
   app.post('/admin/subscribers/remove', async (c) => {

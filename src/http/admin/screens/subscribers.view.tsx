@@ -6,14 +6,20 @@ export interface SubscriberRow {
   since: string;
 }
 
-export function SubscribersPage(props: AdminChrome & { rows: SubscriberRow[]; emailDelivery: boolean }) {
+export function SubscribersPage(
+  props: AdminChrome & { rows: SubscriberRow[]; emailDelivery: boolean },
+) {
   return (
     <AdminLayout {...props} title="Subscribers" current="subscribers">
       <div class="section-head">
         <h1>Subscribers</h1>
         <span class="help">{props.rows.length} in total</span>
       </div>
-      {props.emailDelivery ? null : <div class="notice info">Staunch does not send email yet: subscribers are collected but receive nothing.</div>}
+      {props.emailDelivery ? null : (
+        <div class="notice info">
+          Staunch does not send email yet: subscribers are collected but receive nothing.
+        </div>
+      )}
       <AdminTable
         caption="Email subscribers"
         columns={
@@ -36,7 +42,13 @@ export function SubscribersPage(props: AdminChrome & { rows: SubscriberRow[]; em
               <td>{row.email}</td>
               <td>{row.since}</td>
               <td>
-                <ButtonForm action="/admin/subscribers/remove" csrf={props.csrf} name="email" value={row.email} label={`Remove ${row.email}`}>
+                <ButtonForm
+                  action="/admin/subscribers/remove"
+                  csrf={props.csrf}
+                  name="email"
+                  value={row.email}
+                  label={`Remove ${row.email}`}
+                >
                   Remove
                 </ButtonForm>
               </td>
