@@ -10,12 +10,10 @@ import { LIMITS, textProblem } from '../../domain/validation.ts';
 
 const names = <T extends string>(values: readonly T[]) => values as unknown as [T, ...T[]];
 
-export const incidentStateName = z
-  .enum(names(INCIDENT_STATES.map((r) => r.name)))
-  .meta({
-    description:
-      'Incident state (statusetat 0..4: unresolved, resolved, monitoring, idle, cancelled).',
-  });
+export const incidentStateName = z.enum(names(INCIDENT_STATES.map((r) => r.name))).meta({
+  description:
+    'Incident state (statusetat 0..4: unresolved, resolved, monitoring, idle, cancelled).',
+});
 export const componentStatus = z
   .enum(names(COMPONENT_STATES.map((r) => r.statuspage)))
   .meta({ description: 'Component status, as in the Statuspage API.' });
@@ -38,13 +36,9 @@ const metadata = z.record(
   text().min(1).max(LIMITS.metadataKey),
   text({ markdown: true }).max(LIMITS.metadataValue),
 );
-const components = z
-  .array(text().min(1))
-  .min(1)
-  .max(LIMITS.components)
-  .meta({
-    description: 'Component ids from the config, `"group - name"` (or `name` without a group).',
-  });
+const components = z.array(text().min(1)).min(1).max(LIMITS.components).meta({
+  description: 'Component ids from the config, `"group - name"` (or `name` without a group).',
+});
 
 const somethingToChange = (value: object) => Object.keys(value).length > 0;
 
@@ -53,12 +47,10 @@ export const createIncidentBody = z.strictObject({
   title: title.min(1),
   content: content.default(''),
   state: incidentStateName.default('unresolved'),
-  component_status: componentStatus
-    .default('partial_outage')
-    .meta({
-      description:
-        'Status of the affected components while open; maintenances always use under_maintenance.',
-    }),
+  component_status: componentStatus.default('partial_outage').meta({
+    description:
+      'Status of the affected components while open; maintenances always use under_maintenance.',
+  }),
   components,
   starts_at: dateTime
     .optional()
@@ -155,12 +147,10 @@ export const incidentResource = z.object({
   type: incidentType,
   title: z.string(),
   state: incidentStateName,
-  status: z
-    .string()
-    .meta({
-      description:
-        'The Statuspage status (investigating..resolved, or scheduled..completed for maintenance).',
-    }),
+  status: z.string().meta({
+    description:
+      'The Statuspage status (investigating..resolved, or scheduled..completed for maintenance).',
+  }),
   component_status: componentStatus,
   components: z.array(z.string()),
   starts_at: z.string(),
@@ -174,13 +164,10 @@ export const incidentResource = z.object({
 
 export const incidentList = z.object({
   incidents: z.array(incidentResource),
-  next_before: z
-    .string()
-    .nullable()
-    .meta({
-      description:
-        'Pass as `before` for the next page (the last start time and id); null on the last page.',
-    }),
+  next_before: z.string().nullable().meta({
+    description:
+      'Pass as `before` for the next page (the last start time and id); null on the last page.',
+  }),
 });
 
 const statusSource = z.object({
