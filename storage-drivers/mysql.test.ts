@@ -1,6 +1,11 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createMysqlDatabase, createMysqlUserWithPassword, mysqlAvailable, withMysql } from '../test/support/mysql.ts';
+import {
+  createMysqlDatabase,
+  createMysqlUserWithPassword,
+  mysqlAvailable,
+  withMysql,
+} from '../test/support/mysql.ts';
 import { startTcpProxy } from '../test/support/tcp-proxy.ts';
 import { describeStorageDriver, record } from './_contract.ts';
 import { describeSqlDriver, tableOf } from './_sql-contract.ts';
@@ -10,7 +15,12 @@ import type { StorageError } from './types.ts';
 
 describe('mysql statements', () => {
   it('reads the URI as mysql2 reads one, query parameters included', () => {
-    const options = mysqlOptions(new URL('mariadb://us%40er:p%3Ass@db.example:3307/st%20db?table=t&timeout_ms=5&ssl={"rejectUnauthorized":true}&charset=utf8mb4'), 2500);
+    const options = mysqlOptions(
+      new URL(
+        'mariadb://us%40er:p%3Ass@db.example:3307/st%20db?table=t&timeout_ms=5&ssl={"rejectUnauthorized":true}&charset=utf8mb4',
+      ),
+      2500,
+    );
     expect(options).toMatchObject({
       host: 'db.example',
       port: 3307,
@@ -23,13 +33,21 @@ describe('mysql statements', () => {
     });
     expect(options).not.toHaveProperty('table');
     expect(options).not.toHaveProperty('timeout_ms');
-    expect(() => mysqlOptions(new URL('mysql://root@127.0.0.1:3306/'), 1000)).toThrow(/no database/);
+    expect(() => mysqlOptions(new URL('mysql://root@127.0.0.1:3306/'), 1000)).toThrow(
+      /no database/,
+    );
   });
 
   it('splits a batch into statements below the size limit, a huge row going alone', () => {
-    const rows = [1, 2, 3, 4, 5].map((n) => toRow(record(`r${n}`, n, { text: 'x'.repeat(n === 3 ? 5000 : 100) })));
+    const rows = [1, 2, 3, 4, 5].map((n) =>
+      toRow(record(`r${n}`, n, { text: 'x'.repeat(n === 3 ? 5000 : 100) })),
+    );
     const chunks = chunkRows(rows, 1000);
-    expect(chunks.map((chunk) => chunk.map((row) => row.id))).toEqual([['r1', 'r2'], ['r3'], ['r4', 'r5']]);
+    expect(chunks.map((chunk) => chunk.map((row) => row.id))).toEqual([
+      ['r1', 'r2'],
+      ['r3'],
+      ['r4', 'r5'],
+    ]);
     expect(chunkRows(rows, 1_000_000, 2).map((chunk) => chunk.length)).toEqual([2, 2, 1]);
     // Quotes and backslashes are escaped, so they count twice; other characters by their UTF-8 bytes.
     const row = toRow(record('q', 1));
@@ -62,10 +80,26 @@ if (await mysqlAvailable()) {
     module: mysql,
     freshTarget,
     failures: [
-      { what: 'a port nothing listens on', uri: variant((u) => (u.port = '1')), code: 'UNAVAILABLE' },
-      { what: 'a wrong password', uri: variant((u) => ((u.username = user.name), (u.password = 'wrong'))), code: 'AUTH' },
-      { what: 'a database that does not exist', uri: variant((u) => (u.pathname = `/${database.name}_missing`)), code: 'NOT_FOUND' },
-      { what: 'a server that accepts and never answers', uri: () => new URL(hung.via(database.freshTarget().href)), code: 'TIMEOUT' },
+      {
+        what: 'a port nothing listens on',
+        uri: variant((u) => (u.port = '1')),
+        code: 'UNAVAILABLE',
+      },
+      {
+        what: 'a wrong password',
+        uri: variant((u) => ((u.username = user.name), (u.password = 'wrong'))),
+        code: 'AUTH',
+      },
+      {
+        what: 'a database that does not exist',
+        uri: variant((u) => (u.pathname = `/${database.name}_missing`)),
+        code: 'NOT_FOUND',
+      },
+      {
+        what: 'a server that accepts and never answers',
+        uri: () => new URL(hung.via(database.freshTarget().href)),
+        code: 'TIMEOUT',
+      },
     ],
   });
 
@@ -75,7 +109,10 @@ if (await mysqlAvailable()) {
     freshTarget,
     insertRawRow: (target, row) =>
       withMysql(target, (connection) =>
-        connection.query(`INSERT INTO \`${tableOf(target)}\` (kind, id, rev, deleted, body) VALUES (?)`, [[row.kind, row.id, row.rev, row.deleted, row.body]]),
+        connection.query(
+          `INSERT INTO \`${tableOf(target)}\` (kind, id, rev, deleted, body) VALUES (?)`,
+          [[row.kind, row.id, row.rev, row.deleted, row.body]],
+        ),
       ).then(() => undefined),
     rejectWritesOf: (target, id) =>
       withMysql(target, async (connection) => {
@@ -96,7 +133,8 @@ if (await mysqlAvailable()) {
         const [sessions] = await connection.query<RowDataPacket[]>(
           'SELECT id FROM information_schema.PROCESSLIST WHERE db = DATABASE() AND id <> CONNECTION_ID()',
         );
-        for (const { id } of sessions) await connection.query('KILL ?', [id]).catch(() => undefined);
+        for (const { id } of sessions)
+          await connection.query('KILL ?', [id]).catch(() => undefined);
       }),
     proxy: () => startTcpProxy(server),
   });
@@ -118,8 +156,64 @@ if (await mysqlAvailable()) {
     });
 
     it('accepts the bodies the contract needs under the server max_allowed_packet', async () => {
-      const [[{ size }]] = (await withMysql(database.url, (c) => c.query('SELECT @@max_allowed_packet AS size'))) as unknown as [[{ size: number }]];
+      const [[{ size }]] = (await withMysql(database.url, (c) =>
+        c.query('SELECT @@max_allowed_packet AS size'),
+      )) as unknown as [[{ size: number }]];
       expect(Number(size)).toBeGreaterThanOrEqual(4 * 1024 * 1024);
+    });
+
+    // Two instances writing at once: each put creates new records and updates shared ones, as
+    // creates and edits of incidents do. Locking reads of absent keys under REPEATABLE READ took
+    // gap locks, and two inserts into one gap deadlocked until the retries ran out.
+    it('takes small concurrent puts of new and shared records from two clients without refusing any', async () => {
+      // Through a proxy, as over a network: each statement's round trip keeps the locks a little longer.
+      const proxy = await startTcpProxy(server);
+      const uri = new URL(proxy.via(database.freshTarget().href));
+      const clients = [createMysqlDriver(uri), createMysqlDriver(uri)];
+      try {
+        for (const client of clients) await client.init();
+        const guids = ['a', 'b', 'c', 'd', 'e'];
+        let n = 0;
+        const failures: string[] = [];
+        const best = new Map<string, string>();
+        const kinds = ['incident', 'incident_field', 'incident_update'];
+        await Promise.all(
+          Array.from({ length: 8 }, async (_, worker) => {
+            for (let i = 0; i < 60; i++) {
+              // An edit of a shared incident: two of its field records and a new update (message) record.
+              const guid = guids[(worker + i) % guids.length]!;
+              const batch = [
+                record(`${guid}/state`, ++n, {}, { kind: 'incident_field' }),
+                record(`${guid}/updated_at`, ++n, {}, { kind: 'incident_field' }),
+                record(`${guid}/m${worker}-${i}`, ++n, {}, { kind: 'incident_update' }),
+                // And a new incident of its own, next to the other workers' new ones.
+                ...(i % 3
+                  ? []
+                  : [
+                      record(`n${i}-${worker}`, ++n),
+                      record(`n${i}-${worker}/state`, ++n, {}, { kind: 'incident_field' }),
+                    ]),
+              ];
+              for (const r of batch)
+                if ((best.get(`${r.kind} ${r.id}`) ?? '') < r.rev)
+                  best.set(`${r.kind} ${r.id}`, r.rev);
+              await clients[worker % 2]!.put(batch).catch((error: unknown) =>
+                failures.push((error as Error).message),
+              );
+            }
+          }),
+        );
+        expect(failures).toEqual([]);
+        const stored = (
+          await Promise.all(
+            kinds.map(async (kind) => (await clients[0]!.list(kind, { limit: 1000 })).items),
+          )
+        ).flat();
+        expect(new Map(stored.map((r) => [`${r.kind} ${r.id}`, r.rev]))).toEqual(best);
+      } finally {
+        await Promise.all(clients.map((c) => c.close()));
+        await proxy.close();
+      }
     });
 
     it('keeps the password out of its location and its errors', async () => {

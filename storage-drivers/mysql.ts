@@ -247,7 +247,12 @@ export function createMysqlDriver(uri: URL, options: DriverOptions = {}): Storag
   const columns = 'kind, id, rev, deleted, body';
   const values = (row: RecordRow) => [row.kind, row.id, row.rev, row.deleted, row.body];
 
-  /** Stored revs of the batch's keys, locked until the transaction ends so the plan stays true. */
+  /**
+   * Stored revs of the batch's keys, locked until the transaction ends so the plan stays true.
+   * Under READ COMMITTED (see inTransaction) this locks only rows that exist: no gap locks, so two
+   * puts creating records next to each other no longer deadlock on their inserts. A record a
+   * concurrent put creates meanwhile is settled by the insert's guard, and the re-read after it.
+   */
   const lockStoredRevs = async (
     connection: mysql.PoolConnection,
     batch: RecordRow[],
@@ -311,7 +316,14 @@ export function createMysqlDriver(uri: URL, options: DriverOptions = {}): Storag
               [chunk.map(values)],
             );
           }
-          return applied;
+          // A row the plan found absent may have been created meanwhile with a higher rev (the
+          // guard kept it): read what stands now, under the locks the inserts took.
+          const standing = await lockStoredRevs(connection, writes);
+          const wrote = new Map(writes.map((row) => [keyOf(row.kind, row.id), row.rev]));
+          return applied.map((done, i) => {
+            const key = keyOf(batch[i]!.kind, batch[i]!.id);
+            return done && standing.get(key) === wrote.get(key);
+          });
         }),
       );
     },
@@ -385,6 +397,10 @@ async function inTransaction<T>(
     pool.query('KILL ?', [connection.threadId]).catch(() => undefined);
   }, timeoutMs);
   try {
+    // Not InnoDB's REPEATABLE READ: its locking reads of absent keys take gap locks, and two puts
+    // holding the same gap deadlock as soon as both insert into it (new records of one kind are
+    // neighbours). The plan needs only the rows' own locks. Applies to the next transaction only.
+    await connection.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
     await connection.beginTransaction();
     const result = await work(connection);
     await connection.commit();
