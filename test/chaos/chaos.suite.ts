@@ -52,6 +52,13 @@ const SCALE = SCALES[scaleName];
 if (!SCALE) throw new Error(`CHAOS_SCALE must be one of ${Object.keys(SCALES).join(', ')}`);
 
 const TMPFS_BYTES = 32 * 1024 * 1024;
+/**
+ * A request sent into a hang stays stuck until the driver's own timeout (10 s by default), also
+ * once the hang is over, and writes queued behind it on that target fail with it. The next fault
+ * waits this tail out, so that two faults never overlap.
+ */
+const HANG_TAIL_MS = 11_000;
+const hangTail = () => new Promise((resolve) => setTimeout(resolve, HANG_TAIL_MS));
 const ANCHOR_TITLE = 'Chaos anchor: major outage';
 
 let lab: ReplicationLab;
@@ -252,6 +259,7 @@ describe('chaos: faults, kills and races through the HTTP API', () => {
       mysql.proxy!.silence();
       await plain();
       mysql.proxy!.restore();
+      await hangTail();
     });
     await phase('s3', 'slowed by 300 ms a chunk, then refused', async () => {
       s3.proxy!.slow(300);
@@ -259,6 +267,7 @@ describe('chaos: faults, kills and races through the HTTP API', () => {
         if (n === third) s3.proxy!.cut();
       });
       s3.proxy!.restore();
+      await hangTail();
     });
     if ('path' in tmpfs) {
       const disk = tmpfs;

@@ -23,7 +23,11 @@ export interface ChaosInstance {
   name: string;
   /** False between a kill and the restart's first answer. */
   readonly alive: boolean;
-  request(method: string, path: string, options?: { body?: unknown; admin?: boolean; accept?: string }): Promise<Answer>;
+  request(
+    method: string,
+    path: string,
+    options?: { body?: unknown; admin?: boolean; accept?: string },
+  ): Promise<Answer>;
   kill(): Promise<void>;
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -39,7 +43,10 @@ export async function startInstance(name: string, config: string): Promise<Chaos
     process = await startStaunch(['serve'], { cwd });
   };
   await launch();
-  await eventually(async () => ((await fetch(`${process!.url}/readyz`)).status === 200 ? true : undefined), { timeoutMs: 30_000 });
+  await eventually(
+    async () => ((await fetch(`${process!.url}/readyz`)).status === 200 ? true : undefined),
+    { timeoutMs: 30_000 },
+  );
   return {
     name,
     get alive() {

@@ -58,7 +58,8 @@ export function outcomeOf(status: number): Outcome {
   return status >= 200 && status < 300 ? 'ack' : 'refused';
 }
 
-const encode = (field: Field, value: unknown) => JSON.stringify(field === 'components' ? [...(value as string[])].sort() : value);
+const encode = (field: Field, value: unknown) =>
+  JSON.stringify(field === 'components' ? [...(value as string[])].sort() : value);
 
 export class Ledger {
   private ticks = 0;
@@ -98,7 +99,9 @@ export class Ledger {
 
   fieldSet(guid: string, start: number, outcome: Outcome, field: Field, value: unknown): void {
     this.count(outcome);
-    this.incidents.get(guid)!.fields.push({ start, end: this.tick(), outcome, field, value: encode(field, value) });
+    this.incidents
+      .get(guid)!
+      .fields.push({ start, end: this.tick(), outcome, field, value: encode(field, value) });
   }
 
   messageAdded(guid: string, start: number, outcome: Outcome, content: string): void {
@@ -113,55 +116,99 @@ export class Ledger {
 
   /** Incidents the stream may still write to: created, and no delete sent that may have landed. */
   writable(): string[] {
-    return [...this.incidents.values()].filter((t) => !this.reserved.has(t.guid) && t.deletes.every((d) => d.outcome === 'refused')).map((t) => t.guid);
+    return [...this.incidents.values()]
+      .filter((t) => !this.reserved.has(t.guid) && t.deletes.every((d) => d.outcome === 'refused'))
+      .map((t) => t.guid);
   }
 
   judge(final: readonly FinalIncident[]): Verdict {
-    const verdict: Verdict = { ...this.counts, lost: 0, resurrected: 0, reverted: 0, ghosts: 0, duplicates: 0, findings: [] };
-    const found = (what: 'lost' | 'resurrected' | 'reverted' | 'ghosts' | 'duplicates', line: string) => {
+    const verdict: Verdict = {
+      ...this.counts,
+      lost: 0,
+      resurrected: 0,
+      reverted: 0,
+      ghosts: 0,
+      duplicates: 0,
+      findings: [],
+    };
+    const found = (
+      what: 'lost' | 'resurrected' | 'reverted' | 'ghosts' | 'duplicates',
+      line: string,
+    ) => {
       verdict[what] += 1;
       verdict.findings.push(`${what}: ${line}`);
     };
     const byGuid = new Map(final.map((i) => [i.guid, i]));
     const contents = new Map<string, number>();
-    for (const incident of final) for (const m of incident.messages) contents.set(m.content, (contents.get(m.content) ?? 0) + 1);
+    for (const incident of final)
+      for (const m of incident.messages)
+        contents.set(m.content, (contents.get(m.content) ?? 0) + 1);
 
     for (const create of this.anonymousCreates) {
-      if (create.outcome === 'refused' && contents.has(create.content)) found('ghosts', `a refused create is visible (${create.content})`);
+      if (create.outcome === 'refused' && contents.has(create.content))
+        found('ghosts', `a refused create is visible (${create.content})`);
     }
     for (const tracked of this.incidents.values()) {
       const incident = byGuid.get(tracked.guid);
       const ackedDelete = tracked.deletes.find((d) => d.outcome === 'ack');
       if (ackedDelete) {
-        if (incident) found('resurrected', `${tracked.guid} was deleted (acknowledged) and is back`);
-        const after = [...tracked.fields, ...tracked.messages].filter((op) => op.outcome === 'ack' && op.start > ackedDelete.end);
-        if (after.length) found('lost', `${tracked.guid}: ${after.length} write(s) acknowledged after its delete was`);
+        if (incident)
+          found('resurrected', `${tracked.guid} was deleted (acknowledged) and is back`);
+        const after = [...tracked.fields, ...tracked.messages].filter(
+          (op) => op.outcome === 'ack' && op.start > ackedDelete.end,
+        );
+        if (after.length)
+          found(
+            'lost',
+            `${tracked.guid}: ${after.length} write(s) acknowledged after its delete was`,
+          );
         continue;
       }
       if (!incident) {
-        if (!tracked.deletes.some((d) => d.outcome === 'unanswered')) found(tracked.deletes.length ? 'ghosts' : 'lost', `${tracked.guid} is gone${tracked.deletes.length ? ' after a refused delete' : ''}`);
+        if (!tracked.deletes.some((d) => d.outcome === 'unanswered'))
+          found(
+            tracked.deletes.length ? 'ghosts' : 'lost',
+            `${tracked.guid} is gone${tracked.deletes.length ? ' after a refused delete' : ''}`,
+          );
         continue;
       }
-      for (const field of FIELDS) this.judgeField(tracked, field, encode(field, incident[field]), found);
+      for (const field of FIELDS)
+        this.judgeField(tracked, field, encode(field, incident[field]), found);
       for (const message of tracked.messages) {
         const seen = contents.get(message.content) ?? 0;
-        if (seen > 1) found('duplicates', `${tracked.guid}: message ${message.content} is there ${seen} times`);
-        if (message.outcome === 'ack' && !incident.messages.some((m) => m.content === message.content)) found('lost', `${tracked.guid}: acknowledged message ${message.content} is missing`);
-        if (message.outcome === 'refused' && seen > 0) found('ghosts', `${tracked.guid}: refused message ${message.content} is visible`);
+        if (seen > 1)
+          found('duplicates', `${tracked.guid}: message ${message.content} is there ${seen} times`);
+        if (
+          message.outcome === 'ack' &&
+          !incident.messages.some((m) => m.content === message.content)
+        )
+          found('lost', `${tracked.guid}: acknowledged message ${message.content} is missing`);
+        if (message.outcome === 'refused' && seen > 0)
+          found('ghosts', `${tracked.guid}: refused message ${message.content} is visible`);
       }
     }
     return verdict;
   }
 
-  private judgeField(tracked: Tracked, field: Field, final: string, found: (what: 'lost' | 'reverted' | 'ghosts', line: string) => void): void {
+  private judgeField(
+    tracked: Tracked,
+    field: Field,
+    final: string,
+    found: (what: 'lost' | 'reverted' | 'ghosts', line: string) => void,
+  ): void {
     const ops = tracked.fields.filter((op) => op.field === field);
     const acked = ops.filter((op) => op.outcome === 'ack');
     const superseded = (op: FieldOp) => acked.some((later) => later.start > op.end);
     const allowed = ops.filter((op) => op.outcome !== 'refused' && !superseded(op));
     if (allowed.some((op) => op.value === final)) return;
     const expected = allowed.map((op) => op.value).join(' or ');
-    if (acked.some((op) => op.value === final)) found('reverted', `${tracked.guid}: ${field} is back to ${final}, acknowledged ${expected}`);
-    else if (ops.some((op) => op.value === final)) found('ghosts', `${tracked.guid}: ${field} is ${final}, from a refused write (acknowledged ${expected})`);
+    if (acked.some((op) => op.value === final))
+      found('reverted', `${tracked.guid}: ${field} is back to ${final}, acknowledged ${expected}`);
+    else if (ops.some((op) => op.value === final))
+      found(
+        'ghosts',
+        `${tracked.guid}: ${field} is ${final}, from a refused write (acknowledged ${expected})`,
+      );
     else found('lost', `${tracked.guid}: ${field} is ${final}, acknowledged ${expected}`);
   }
 }

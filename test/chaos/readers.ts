@@ -34,26 +34,48 @@ export function surfaces(anchor: { guid: string; title: string }): Surface[] {
       path: '/api/v2/summary.json',
       accept: 'application/json',
       wrong(text) {
-        const indicator = (JSON.parse(text) as { status?: { indicator?: string } }).status?.indicator;
-        return indicator === 'critical' ? undefined : `indicator ${indicator} with a major outage open`;
+        const indicator = (JSON.parse(text) as { status?: { indicator?: string } }).status
+          ?.indicator;
+        return indicator === 'critical'
+          ? undefined
+          : `indicator ${indicator} with a major outage open`;
       },
     },
     {
       path: '/v1/incidents',
       accept: 'application/json',
-      wrong: (text) => ((JSON.parse(text) as Array<{ guid: string }>).some((i) => i.guid === anchor.guid) ? undefined : 'the open major outage is not listed'),
+      wrong: (text) =>
+        (JSON.parse(text) as Array<{ guid: string }>).some((i) => i.guid === anchor.guid)
+          ? undefined
+          : 'the open major outage is not listed',
     },
     {
       path: '/',
       accept: 'text/html',
-      wrong: (text) => (text.includes('All Systems Operational') ? 'all systems operational' : text.includes(anchor.title) ? undefined : 'the open major outage is not shown'),
+      wrong: (text) =>
+        text.includes('All Systems Operational')
+          ? 'all systems operational'
+          : text.includes(anchor.title)
+            ? undefined
+            : 'the open major outage is not shown',
     },
   ];
 }
 
 /** Poll every surface of every instance until `stop()`; the counts are live. */
-export function startReaders(instances: readonly ChaosInstance[], anchor: { guid: string; title: string }, intervalMs: number): { counts: ReadCounts; stop(): Promise<void> } {
-  const counts: ReadCounts = { reads: 0, wrong: 0, unknown: 0, serverErrors: 0, unreachable: 0, samples: [] };
+export function startReaders(
+  instances: readonly ChaosInstance[],
+  anchor: { guid: string; title: string },
+  intervalMs: number,
+): { counts: ReadCounts; stop(): Promise<void> } {
+  const counts: ReadCounts = {
+    reads: 0,
+    wrong: 0,
+    unknown: 0,
+    serverErrors: 0,
+    unreachable: 0,
+    samples: [],
+  };
   const note = (line: string) => {
     if (counts.samples.length < 20) counts.samples.push(line);
   };
@@ -85,7 +107,9 @@ export function startReaders(instances: readonly ChaosInstance[], anchor: { guid
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   };
-  const loops = instances.flatMap((instance) => surfaces(anchor).map((surface) => loop(instance, surface)));
+  const loops = instances.flatMap((instance) =>
+    surfaces(anchor).map((surface) => loop(instance, surface)),
+  );
   return {
     counts,
     async stop() {
@@ -95,4 +119,5 @@ export function startReaders(instances: readonly ChaosInstance[], anchor: { guid
   };
 }
 
-export const isUnknownAnswer = (status: number, text: string): boolean => status === 503 && UNKNOWN.test(text);
+export const isUnknownAnswer = (status: number, text: string): boolean =>
+  status === 503 && UNKNOWN.test(text);

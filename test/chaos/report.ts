@@ -37,14 +37,44 @@ export interface ChaosResult {
 }
 
 /** Columns where anything but zero fails the suite. */
-export const MUST_BE_ZERO = ['lost', 'resurrected', 'reverted', 'ghosts', 'duplicates', 'serverErrors', 'readErrors', 'disagreements'] as const;
+export const MUST_BE_ZERO = [
+  'lost',
+  'resurrected',
+  'reverted',
+  'ghosts',
+  'duplicates',
+  'serverErrors',
+  'readErrors',
+  'disagreements',
+] as const;
 
 const markdownTable = (headers: string[], rows: Array<Array<string | number>>) =>
-  [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  [
+    `| ${headers.join(' | ')} |`,
+    `|${headers.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
 
-export function chaosReport(result: ChaosResult, phases: readonly PhaseRow[], notes: readonly string[]): string {
+export function chaosReport(
+  result: ChaosResult,
+  phases: readonly PhaseRow[],
+  notes: readonly string[],
+): string {
   const totals = markdownTable(
-    ['acknowledged', 'lost', 'resurrected', 'reverted', 'ghosts', 'duplicates', '5xx', '503 unknown (allowed)', '503 no quorum (allowed)', 'read errors / reads', 'instances disagree', 'convergence'],
+    [
+      'acknowledged',
+      'lost',
+      'resurrected',
+      'reverted',
+      'ghosts',
+      'duplicates',
+      '5xx',
+      '503 unknown (allowed)',
+      '503 no quorum (allowed)',
+      'read errors / reads',
+      'instances disagree',
+      'convergence',
+    ],
     [
       [
         result.acknowledged,
@@ -64,14 +94,31 @@ export function chaosReport(result: ChaosResult, phases: readonly PhaseRow[], no
   );
   const steps = markdownTable(
     ['phase', 'fault', 'acknowledged', 'refused', 'unanswered', 'seconds'],
-    phases.map((p) => [p.phase, p.fault, p.acknowledged, p.refused, p.unanswered, p.seconds.toFixed(1)]),
+    phases.map((p) => [
+      p.phase,
+      p.fault,
+      p.acknowledged,
+      p.refused,
+      p.unanswered,
+      p.seconds.toFixed(1),
+    ]),
   );
-  return [`Chaos suite (scale ${result.scale})`, '', totals, '', steps, '', ...notes.map((n) => `- ${n}`), ''].join('\n');
+  return [
+    `Chaos suite (scale ${result.scale})`,
+    '',
+    totals,
+    '',
+    steps,
+    '',
+    ...notes.map((n) => `- ${n}`),
+    '',
+  ].join('\n');
 }
 
 /** The report, and each instance's log beside it (chaos-<name>.log) for what went wrong. */
 export function writeReport(text: string, logs: Record<string, string>): void {
   mkdirSync(dirname(REPORT_FILE), { recursive: true });
   writeFileSync(REPORT_FILE, text);
-  for (const [name, log] of Object.entries(logs)) writeFileSync(join(dirname(REPORT_FILE), `chaos-${name}.log`), log);
+  for (const [name, log] of Object.entries(logs))
+    writeFileSync(join(dirname(REPORT_FILE), `chaos-${name}.log`), log);
 }
