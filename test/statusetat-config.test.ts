@@ -8,38 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startStaunch, type StaunchProcess } from './support/staunch-process.ts';
+import { statusetatReadmeConfig } from './support/statusetat-readme.ts';
 
 const running: StaunchProcess[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((p) => p.stop('SIGKILL')));
 });
 
-// statusetat's README, as published, with `timezone` as its reference section spells it.
-const README_CONFIG = `listen: 0.0.0.0:8080 # this will listen in http on port 8080
-targets:
-- sqlite://./store.db
-log:
-  level: debug
-components:
-- name: my-service
-  description: description of my service
-  group: ~
-notifiers:
-- type: slack
-  params:
-    endpoint: http://my-mattermost.com/hooks/aj6na7hz5ib1mfs3eggc1bu8tk
-- type: plugin
-  params:
-    path: /path/to/my/plugin.so
-username: admin
-password: admin
-cookie_key: encryption-key-for-cookies
-base_info:
-  base_url: http://localhost:8080
-  support: https://doc.to.my.service.com
-  contact: http://my-mattermost.com/channel/town
-  timezone: UTC
-`;
+const README_CONFIG = statusetatReadmeConfig('timezone');
 
 async function servesPage(server: StaunchProcess, component: string): Promise<void> {
   const page = await fetch(`${server.url}/`, { headers: { Accept: 'text/html' } });

@@ -6,6 +6,7 @@ import { ConfigError, parseConfig, parseConfigValue, type ParseOptions } from '.
 import { nodeDrivers } from '../runtime/registry.node.ts';
 import { configSchema } from './schema.ts';
 import { vcapConfig } from './vcap.ts';
+import { statusetatReadmeConfig } from '../../test/support/statusetat-readme.ts';
 
 const parse = (text: string, options: ParseOptions = {}) =>
   parseConfig(text, {
@@ -24,33 +25,12 @@ const problemsOf = (text: string, options: ParseOptions = {}): string[] => {
   throw new Error('expected a ConfigError');
 };
 
-// The development config from statusetat's README, unchanged (including `group: ~`).
-const STATUSETAT_README_CONFIG = `
-listen: 0.0.0.0:8080 # this will listen in http on port 8080
-targets:
-- sqlite://./store.db
-log:
-  level: debug
-components:
-- name: my-service
-  description: description of my service
-  group: ~
-notifiers:
-- type: slack
-  params:
-    endpoint: http://my-mattermost.com/hooks/aj6na7hz5ib1mfs3eggc1bu8tk
-- type: plugin
-  params:
-    path: /path/to/my/plugin.so
-username: admin
-password: admin
-cookie_key: encryption-key-for-cookies
-base_info:
-  base_url: http://localhost:8080/
-  support: https://doc.to.my.service.com
-  contact: http://my-mattermost.com/channel/town
-  time_zone: UTC
-`;
+// statusetat's README config with Staunch's spelling of the zone key, and a base URL whose
+// trailing slash must go.
+const STATUSETAT_README_CONFIG = statusetatReadmeConfig('time_zone').replace(
+  'base_url: http://localhost:8080',
+  'base_url: http://localhost:8080/',
+);
 
 describe('parseConfig', () => {
   it('accepts a statusetat config.yml unchanged', () => {

@@ -4,7 +4,7 @@
  * and a visitor sees it appear, get an update and get resolved. Screenshots go to test-results/.
  */
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN,
@@ -13,17 +13,8 @@ import {
   startFixtureServer,
   type Running,
 } from '../support/status-fixture.ts';
+import { launchChromium } from '../support/chromium.ts';
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const SHOTS = 'test-results/browser';
 
 describe('status page in Chromium', { timeout: 120_000 }, () => {
@@ -78,7 +69,7 @@ describe('status page in Chromium', { timeout: 120_000 }, () => {
       seed: 7,
       maintenance: false,
     });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -3,7 +3,7 @@
  * script, remembered in one cookie (path `/`) by the public pages and the admin UI alike, chosen
  * by hand on `/timezone` (which never sends a fresh browser away), and all of it without JS too.
  */
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN,
@@ -11,17 +11,8 @@ import {
   startFixtureServer,
   type Running,
 } from '../support/status-fixture.ts';
+import { launchChromium } from '../support/chromium.ts';
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 // The browser's zone, as Chromium spells it (its ICU still says Asia/Calcutta), and the site's default.
 const BROWSER_ZONE = 'Asia/Kolkata';
 const SITE_ZONE = 'America/New_York';
@@ -57,7 +48,7 @@ describe('visitor time zone in Chromium', { timeout: 120_000 }, () => {
 
   beforeAll(async () => {
     server = await startFixtureServer(fixtureConfig({ timeZone: SITE_ZONE }));
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
