@@ -31,8 +31,9 @@ export function resolveClient(
   forwardedFor: string | undefined,
   ranges: readonly ProxyRange[],
 ): string {
+  if (ranges.length === 0 || !forwardedFor) return peer;
   let current = normalised(peer);
-  if (!current || ranges.length === 0 || !forwardedFor) return peer;
+  if (!current) return peer;
   const hops = forwardedFor.split(',');
   while (inRanges(current, ranges) && hops.length > 0) {
     const next = normalised(hops.pop()!);
@@ -49,20 +50,21 @@ function peerAddress(c: Context): string {
   return env?.incoming?.socket?.remoteAddress ?? c.req.header('cf-connecting-ip') ?? 'unknown';
 }
 
-const CLIENT = 'staunch.clientAddress';
+const RANGES = 'staunch.trustedProxies';
 
-/** Resolves the client once per request, so every throttle counts the same address. */
+/**
+ * Hands the parsed `trusted_proxies` to the request; the client is resolved only by the routes
+ * that throttle (`clientAddress`), so page and API reads pay nothing for it.
+ */
 export function clientAddressMiddleware(trustedProxies: readonly string[]): MiddlewareHandler {
   const ranges = trustedProxies.map(parseProxyRange);
   return async (c, next) => {
-    c.set(
-      CLIENT as never,
-      resolveClient(peerAddress(c), c.req.header('x-forwarded-for'), ranges) as never,
-    );
+    c.set(RANGES as never, ranges as never);
     await next();
   };
 }
 
 export function clientAddress(c: Context): string {
-  return (c.get(CLIENT as never) as string | undefined) ?? peerAddress(c);
+  const ranges = (c.get(RANGES as never) as readonly ProxyRange[] | undefined) ?? [];
+  return resolveClient(peerAddress(c), c.req.header('x-forwarded-for'), ranges);
 }
