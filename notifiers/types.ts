@@ -108,9 +108,21 @@ export interface Notifier {
   wants(notification: Notification): boolean;
   /** Deliver once. Throw NotifierError on failure. */
   send(notification: Notification, context: DeliveryContext): Promise<DeliveryReceipt>;
+  /**
+   * A message that is not an incident event (a subscriber's confirmation mail): only channels that
+   * mail implement it, and the outbox sends such messages through the first one.
+   */
+  sendMail?(mail: DirectMail, context: DeliveryContext): Promise<DeliveryReceipt>;
   /** statusetat's plugin pre-check: a rejection refuses the write (412). */
   preCheck?(notification: Notification): Promise<void>;
   close?(): Promise<void>;
+}
+
+/** A ready-made mail to one recipient (`context.recipient`). */
+export interface DirectMail {
+  subject: string;
+  text: string;
+  html: string;
 }
 
 /** What the app lends a channel: everything from the outside world comes through here, so tests can inject it. */
