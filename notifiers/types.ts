@@ -20,7 +20,7 @@ export interface NotificationMessage {
 /** An incident or a maintenance as the channels see it: statusetat's model with ISO times. */
 export interface NotificationIncident {
   guid: string;
-  /** statusetat's state number (0 resolved, 1 unresolved, 2 monitoring, 3 idle, 4 cancelled) and its text. */
+  /** statusetat's state number (0 unresolved, 1 resolved, 2 monitoring, 3 idle, 4 cancelled) and its text. */
   state: number;
   stateText: IncidentStateText;
   /** Statuspage's string for the same state: investigating, identified, monitoring, resolved, scheduled, in_progress, completed, ... */
@@ -89,6 +89,11 @@ export interface DeliveryContext {
   signal: AbortSignal;
   /** Present for per-recipient channels. */
   recipient?: Recipient;
+  /**
+   * statusetat's NotifyRequest.subscribers for channels that are not per-recipient (plugins): the
+   * confirmed subscribers' addresses, when the outbox supplies them; absent means none.
+   */
+  subscribers?: readonly string[];
 }
 
 export interface DeliveryReceipt {
@@ -115,6 +120,12 @@ export interface Notifier {
   sendMail?(mail: DirectMail, context: DeliveryContext): Promise<DeliveryReceipt>;
   /** statusetat's plugin pre-check: a rejection refuses the write (412). */
   preCheck?(notification: Notification): Promise<void>;
+  /**
+   * Called once at start, before any delivery, by channels that need to get ready (a plugin's
+   * process and handshake). A rejection with NotifierStartError stops the start with a config error
+   * naming the param; a channel that was never started starts on first use.
+   */
+  start?(): Promise<void>;
   close?(): Promise<void>;
 }
 
@@ -167,5 +178,21 @@ export class NotifierError extends Error {
   ) {
     super(`[notifier:${notifier}] ${message}`, options);
     this.status = options?.status;
+  }
+}
+
+/**
+ * A channel that cannot get ready at start (a plugin executable missing, or silent past its
+ * handshake timeout). `key` is the param at fault under `params` (`path`); the app reports it as
+ * `notifiers[N].params.<key>: <message>` and exits with the config error code.
+ */
+export class NotifierStartError extends Error {
+  override readonly name = 'NotifierStartError';
+  constructor(
+    readonly key: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
   }
 }
