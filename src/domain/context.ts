@@ -4,6 +4,7 @@
  */
 import type { RecordStore } from '../replication/types.ts';
 import { formatInstant } from './time.ts';
+import type { NotificationHooks } from './notify-hooks.ts';
 import { domainView, type DomainSettings, type DomainView } from './read-model.ts';
 
 export interface DomainContext {
@@ -13,6 +14,8 @@ export interface DomainContext {
   now?: () => number;
   /** UUIDv4 generator; defaults to crypto.randomUUID. */
   randomId?: () => string;
+  /** The notification outbox (none: changes notify nobody). */
+  notifications?: NotificationHooks;
 }
 
 export const nowOf = (ctx: DomainContext) => (ctx.now ?? Date.now)();

@@ -9,7 +9,8 @@ export interface FieldProblem {
   message: string;
 }
 
-export type DomainErrorCode = 'not_found' | 'invalid';
+/** `refused`: a notifier's pre-check (a plugin) refused the change; nothing was written. */
+export type DomainErrorCode = 'not_found' | 'invalid' | 'refused';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

@@ -11,6 +11,7 @@ import type { Mutation } from '../replication/types.ts';
 import { auditMutation } from './audit.ts';
 import { newId, nowOf, nowText, type DomainContext } from './context.ts';
 import { invalid, notFound } from './errors.ts';
+import type { ChangeOptions, DomainEvent } from './notify-hooks.ts';
 import { deleteFieldMutations, fieldMutations, storedIncident } from './incident-fields.ts';
 import { underIncidentLock } from './incident-lock.ts';
 import {
@@ -138,6 +139,21 @@ function assertValid(
 const kindName = (doc: IncidentDocument) =>
   doc.persistent ? 'known issue' : doc.is_scheduled ? 'maintenance' : 'incident';
 
+/**
+ * The outbox's share of a change: the pre-check first (a refusal throws before anything is
+ * written), then the records to add to the change's own write; none when the change is silent.
+ */
+async function notifying(
+  ctx: DomainContext,
+  event: DomainEvent,
+  options: ChangeOptions = {},
+): Promise<Mutation[]> {
+  const hooks = ctx.notifications;
+  if (!hooks) return [];
+  await hooks.preCheck(event);
+  return options.silent ? [] : hooks.mutations(event);
+}
+
 export async function createIncident(
   ctx: DomainContext,
   actor: Actor,
@@ -169,6 +185,8 @@ export async function createIncident(
   };
   const messages = toMessageDocuments(ctx, guid, input.messages, doc, now, doc.updated_at);
   assertValid(ctx, doc, messages);
+  const incident = assembleIncident(doc, messages);
+  const outbox = await notifying(ctx, { type: 'created', incident });
   await ctx.store.write([
     incidentMutation(doc),
     ...messages.map(messageMutation),
@@ -177,8 +195,9 @@ export async function createIncident(
       target: { kind: KIND.incident, id: guid },
       summary: `created ${kindName(doc)}`,
     }),
+    ...outbox,
   ]);
-  return assembleIncident(doc, messages);
+  return incident;
 }
 
 export function updateIncident(
@@ -186,8 +205,9 @@ export function updateIncident(
   actor: Actor,
   guid: string,
   patch: IncidentPatch,
+  options: ChangeOptions = {},
 ): Promise<Incident> {
-  return underIncidentLock(ctx, guid, () => applyPatch(ctx, actor, guid, patch));
+  return underIncidentLock(ctx, guid, () => applyPatch(ctx, actor, guid, patch, options));
 }
 
 async function applyPatch(
@@ -195,6 +215,7 @@ async function applyPatch(
   actor: Actor,
   guid: string,
   patch: IncidentPatch,
+  options: ChangeOptions,
 ): Promise<Incident> {
   const { doc: before, messages: beforeMessages } = current(ctx, guid);
   const doc: IncidentDocument = {
@@ -254,6 +275,7 @@ async function applyPatch(
   }
   // A state change leaves a timeline entry, as an update posted with a state does, unless a new message sent with it announces it.
   const known = new Set(beforeMessages.map((m) => m.guid));
+  let posted = messages.find((m) => !known.has(m.guid))?.guid ?? patch.edit_message?.guid;
   // An invalid state gets no entry: validation below names it.
   if (
     doc.state !== before.state &&
@@ -263,17 +285,25 @@ async function applyPatch(
     const entry = stateChangeEntry(ctx, doc, messages);
     messages = [...messages, entry];
     mutations.push(messageMutation(entry));
+    posted = entry.guid;
   }
   assertValid(ctx, doc, messages);
+  const incident = assembleIncident(doc, messages);
+  const outbox = await notifying(
+    ctx,
+    { type: 'updated', incident, previousState: before.state, messageGuid: posted },
+    options,
+  );
   mutations.push(
     auditMutation(ctx, actor, {
       action: 'incident.update',
       target: { kind: KIND.incident, id: guid },
-      summary: describePatch(patch),
+      summary: describePatch(patch) + (options.silent ? ' (silently)' : ''),
     }),
+    ...outbox,
   );
   await ctx.store.write(mutations);
-  return assembleIncident(doc, messages);
+  return incident;
 }
 
 /** Within one millisecond of an earlier message, a later one must still come first (newest first). */
@@ -306,8 +336,9 @@ export function addMessage(
   actor: Actor,
   guid: string,
   input: UpdateInput,
+  options: ChangeOptions = {},
 ): Promise<Incident> {
-  return underIncidentLock(ctx, guid, () => postMessage(ctx, actor, guid, input));
+  return underIncidentLock(ctx, guid, () => postMessage(ctx, actor, guid, input, options));
 }
 
 async function postMessage(
@@ -315,6 +346,7 @@ async function postMessage(
   actor: Actor,
   guid: string,
   input: UpdateInput,
+  options: ChangeOptions,
 ): Promise<Incident> {
   const { doc: before, messages } = current(ctx, guid);
   const changesState =
@@ -339,6 +371,12 @@ async function postMessage(
   const message = { ...posted!, position: newestPosition(messages) };
   const withNew = [...messages, message];
   assertValid(ctx, doc, withNew);
+  const incident = assembleIncident(doc, withNew);
+  const outbox = await notifying(
+    ctx,
+    { type: 'updated', incident, previousState: before.state, messageGuid: message.guid },
+    options,
+  );
   const mutations: Mutation[] = [messageMutation(message)];
   if (changesState) mutations.push(...fieldMutations(before, doc));
   mutations.push(
@@ -347,9 +385,10 @@ async function postMessage(
       target: { kind: KIND.update, id: `${guid}/${message.guid}` },
       summary: changesState ? 'posted an update and changed the state' : 'posted an update',
     }),
+    ...outbox,
   );
   await ctx.store.write(mutations);
-  return assembleIncident(doc, withNew);
+  return incident;
 }
 
 export function updateMessage(
@@ -358,8 +397,11 @@ export function updateMessage(
   guid: string,
   messageGuid: string,
   input: MessageEdit,
+  options: ChangeOptions = {},
 ): Promise<Incident> {
-  return underIncidentLock(ctx, guid, () => editMessage(ctx, actor, guid, messageGuid, input));
+  return underIncidentLock(ctx, guid, () =>
+    editMessage(ctx, actor, guid, messageGuid, input, options),
+  );
 }
 
 async function editMessage(
@@ -368,6 +410,7 @@ async function editMessage(
   guid: string,
   messageGuid: string,
   input: MessageEdit,
+  options: ChangeOptions,
 ): Promise<Incident> {
   const { doc, messages } = current(ctx, guid);
   const target = messages.find((m) => m.guid === messageGuid);
@@ -380,6 +423,16 @@ async function editMessage(
   };
   const problems = messageProblems(edited, 'message');
   if (problems.length > 0) throw invalid(problems);
+  const incident = assembleIncident(
+    doc,
+    messages.map((m) => (m.guid === messageGuid ? edited : m)),
+  );
+  // An edit is not a new message: its notification id is the change's own.
+  const outbox = await notifying(
+    ctx,
+    { type: 'updated', incident, previousState: doc.state },
+    options,
+  );
   await ctx.store.write([
     messageMutation(edited),
     auditMutation(ctx, actor, {
@@ -387,11 +440,9 @@ async function editMessage(
       target: { kind: KIND.update, id: `${guid}/${messageGuid}` },
       summary: 'edited an update',
     }),
+    ...outbox,
   ]);
-  return assembleIncident(
-    doc,
-    messages.map((m) => (m.guid === messageGuid ? edited : m)),
-  );
+  return incident;
 }
 
 /** Refuses to remove the last message: an incident without one has no title and broke statusetat's pages and feeds. */
@@ -400,8 +451,9 @@ export function deleteMessage(
   actor: Actor,
   guid: string,
   messageGuid: string,
+  options: ChangeOptions = {},
 ): Promise<Incident> {
-  return underIncidentLock(ctx, guid, () => removeMessage(ctx, actor, guid, messageGuid));
+  return underIncidentLock(ctx, guid, () => removeMessage(ctx, actor, guid, messageGuid, options));
 }
 
 async function removeMessage(
@@ -409,6 +461,7 @@ async function removeMessage(
   actor: Actor,
   guid: string,
   messageGuid: string,
+  options: ChangeOptions,
 ): Promise<Incident> {
   const { doc: before, messages } = current(ctx, guid);
   if (!messages.some((m) => m.guid === messageGuid)) throw notFound('message', messageGuid);
@@ -421,6 +474,12 @@ async function removeMessage(
       },
     ]);
   const doc = { ...before, updated_at: nowText(ctx) };
+  const incident = assembleIncident(doc, remaining);
+  const outbox = await notifying(
+    ctx,
+    { type: 'updated', incident, previousState: before.state },
+    options,
+  );
   await ctx.store.write([
     deleteMessageMutation(guid, messageGuid),
     ...fieldMutations(before, doc),
@@ -429,8 +488,9 @@ async function removeMessage(
       target: { kind: KIND.update, id: `${guid}/${messageGuid}` },
       summary: 'deleted an update',
     }),
+    ...outbox,
   ]);
-  return assembleIncident(doc, remaining);
+  return incident;
 }
 
 /** Marks the incident resolved, optionally with a closing update, in one write. */
@@ -455,6 +515,11 @@ export function deleteIncident(ctx: DomainContext, actor: Actor, guid: string): 
 
 async function removeIncident(ctx: DomainContext, actor: Actor, guid: string): Promise<void> {
   const { doc, messages } = current(ctx, guid);
+  // statusetat pre-checks and notifies a deletion as the incident Cancelled.
+  const outbox = await notifying(ctx, {
+    type: 'deleted',
+    incident: assembleIncident({ ...doc, state: 4 }, messages),
+  });
   await ctx.store.write([
     { kind: KIND.incident, id: guid, deleted: true },
     ...deleteFieldMutations(ctx.store, guid),
@@ -464,24 +529,33 @@ async function removeIncident(ctx: DomainContext, actor: Actor, guid: string): P
       target: { kind: KIND.incident, id: guid },
       summary: `deleted ${kindName(doc)}`,
     }),
+    ...outbox,
   ]);
 }
 
 /**
- * statusetat's "notify again" (`PUT /v1/incidents/{guid}/notify`): recorded in the audit log,
- * where the notification outbox picks it up.
+ * statusetat's "notify again" (`PUT /v1/incidents/{guid}/notify`, the admin's Notify button):
+ * the incident as it is now, to every channel that takes it, triggered by a user; with its audit
+ * entry in the same write. Nothing is pre-checked: nothing about the incident changes.
  */
 export async function requestNotification(
   ctx: DomainContext,
   actor: Actor,
   guid: string,
-): Promise<void> {
-  current(ctx, guid);
+): Promise<number> {
+  const { doc, messages } = current(ctx, guid);
+  const outbox =
+    ctx.notifications?.mutations({
+      type: 'manual',
+      incident: assembleIncident(doc, messages),
+    }) ?? [];
   await ctx.store.write([
     auditMutation(ctx, actor, {
       action: 'incident.notify',
       target: { kind: KIND.incident, id: guid },
       summary: 'asked to notify again',
     }),
+    ...outbox,
   ]);
+  return outbox.filter((m) => m.kind === 'outbox').length;
 }

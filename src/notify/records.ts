@@ -27,8 +27,10 @@ export interface OutboxEntry {
   message: OutboxMessage;
   channel: string;
   recipient?: Recipient;
-  /** ISO; retries stop `retry_for` after it. */
+  /** ISO; retries stop `retry_for` after it (or after `retryFrom`). */
   createdAt: string;
+  /** ISO; set by "retry now", which opens a new retry window. */
+  retryFrom?: string;
   state: OutboxState;
   attempts: number;
   /** ISO; a pending entry is not attempted before it. */

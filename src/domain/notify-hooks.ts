@@ -1,0 +1,34 @@
+/**
+ * How a change tells the notification outbox about itself without the domain knowing any
+ * channel: the app hands the domain these hooks in its context. `mutations` joins the change's
+ * own `store.write` (a change is never stored without its messages, nor its messages without the
+ * change), `preCheck` runs before anything is written and refuses the change by throwing.
+ */
+import type { Mutation } from '../replication/types.ts';
+import type { Incident, IncidentState } from './types.ts';
+
+export type DomainEvent =
+  | { type: 'created'; incident: Incident }
+  | {
+      type: 'updated';
+      incident: Incident;
+      /** The state before the change, to tell a resolution from an update. */
+      previousState: IncidentState;
+      /** The message this change posted or edited, when there is one: it makes the message id. */
+      messageGuid?: string;
+    }
+  /** statusetat shows a deleted incident as Cancelled, triggered by a user. */
+  | { type: 'deleted'; incident: Incident }
+  /** `PUT /v1/incidents/:id/notify`, the admin's Notify button. */
+  | { type: 'manual'; incident: Incident };
+
+export interface NotificationHooks {
+  /** Throws a DomainError (`refused`) naming the channel that refused. */
+  preCheck(event: DomainEvent): Promise<void>;
+  mutations(event: DomainEvent): Mutation[];
+}
+
+/** Options of a change: `silent` (statusetat's `no_notify`, the admin's "edit silently") enqueues nothing. */
+export interface ChangeOptions {
+  silent?: boolean;
+}

@@ -1,0 +1,38 @@
+/**
+ * Settled outbox entries, their claims and event markers are deleted once they are older than
+ * the retention (the admin screen shows what is left). Pending entries are never pruned.
+ */
+import type { Mutation, RecordStore } from '../replication/types.ts';
+import { decodeClaim, decodeOutbox, OUTBOX_KIND } from './records.ts';
+
+export function pruneMutations(
+  store: Pick<RecordStore, 'list'>,
+  now: number,
+  retentionMs: number,
+): Mutation[] {
+  const before = now - retentionMs;
+  const old = (iso: string | undefined) => iso !== undefined && Date.parse(iso) < before;
+  const mutations: Mutation[] = [];
+  const pending = new Set<string>();
+  for (const record of store.list(OUTBOX_KIND.outbox)) {
+    const entry = decodeOutbox(record);
+    if (!entry) continue;
+    if (entry.state === 'pending') pending.add(entry.id);
+    else if (old(entry.sentAt ?? entry.nextAttemptAt))
+      mutations.push({ kind: OUTBOX_KIND.outbox, id: entry.id, deleted: true });
+  }
+  for (const record of store.list(OUTBOX_KIND.claim)) {
+    const claim = decodeClaim(record);
+    const entryId = record.id.slice(0, record.id.lastIndexOf('/'));
+    if (claim && claim.expiresAt < before && !pending.has(entryId))
+      mutations.push({ kind: OUTBOX_KIND.claim, id: record.id, deleted: true });
+  }
+  for (const kind of [OUTBOX_KIND.event, OUTBOX_KIND.eventClaim]) {
+    for (const record of store.list(kind)) {
+      const at = (record.body as { at?: unknown } | null)?.at;
+      if (typeof at === 'string' ? old(at) : false)
+        mutations.push({ kind, id: record.id, deleted: true });
+    }
+  }
+  return mutations;
+}
