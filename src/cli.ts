@@ -85,6 +85,16 @@ program
     process.exitCode = syncExitCode(report);
   });
 
+// Commands used now and then load their code only when run (one file each in src/commands/).
+program
+  .command('mirror')
+  .description('publish the static mirror once to every folder and bucket under mirror:')
+  .option('-c, --config <file>', 'configuration file')
+  .action(async (options: { config?: string }) => {
+    const { mirrorCommand } = await import('./commands/mirror.ts');
+    process.exitCode = await mirrorCommand(options);
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { applyAliases, keySuggestion, type ConfigWarning } from './keys.ts';
 import { checkNotifiers } from './notifiers.ts';
 import { configSchema, type ParsedConfig } from './schema.ts';
-import { checkTargets, type TargetChecker } from './targets.ts';
+import { checkMirrors, checkTargets, type TargetChecker } from './targets.ts';
 
 export type { ConfigWarning } from './keys.ts';
 export { normalizeTarget, type TargetChecker } from './targets.ts';
@@ -146,8 +146,10 @@ export function parseConfigValue(value: unknown, options: ParseOptions = {}): Co
     targets?: unknown;
     components?: unknown;
     notifiers?: unknown;
+    mirror?: unknown;
   };
   const targets = checkTargets(fields.targets, options.drivers, options.baseDir, problems);
+  const mirrors = checkMirrors(fields.mirror, options.drivers, options.baseDir, problems);
   componentProblems(fields.components, problems);
   checkNotifiers(fields.notifiers, problems, warnings);
   if (
@@ -169,6 +171,7 @@ export function parseConfigValue(value: unknown, options: ParseOptions = {}): Co
   if (!result.success || all.length > 0) throw new ConfigError(all);
   const config = result.data;
   config.targets = targets;
+  config.mirror.forEach((entry, i) => (entry.to = mirrors[i] ?? entry.to));
 
   // statusetat: PORT always replaces the port, even when `listen` is given.
   if (env.PORT) {

@@ -80,6 +80,33 @@ const notifier = z.strictObject({
   for: forFilter,
 });
 
+/** Delivery of notifications (src/notify/): leases, retries, limits, retention. */
+const outbox = z
+  .strictObject({
+    lease: duration('2m', 5000, 'a claim must outlast a send and the write of its outcome'),
+    timeout: duration('10s', 500, 'no receiver answers faster, so every send would time out'),
+    retry_for: duration('24h', 60_000, 'a receiver down for a minute would lose its messages'),
+    retry_base: duration('10s', 100, 'retries would hammer a receiver that is down'),
+    retry_max: duration('1h', 1000, 'retries would hammer a receiver that is down'),
+    concurrency: z.number().int().min(1).max(100).default(4),
+    poll_interval: duration(
+      '1s',
+      100,
+      'each pass reads the outbox; 0 would repeat it without pause',
+    ),
+    retention: duration('7d', 3_600_000, 'sent entries would vanish before anyone could look'),
+    catch_up: duration('6h', 0, 'maintenance transitions older than this are not announced'),
+  })
+  .prefault({})
+  .superRefine((value, ctx) => {
+    if (value.lease < 2 * value.timeout)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lease'],
+        message: `must be at least twice outbox.timeout (${formatDuration(value.timeout)}): a claim that expires during a send lets another instance send the same message`,
+      });
+  });
+
 const markdownBlock = z.string().default('');
 
 const theme = z
@@ -112,6 +139,22 @@ const apiToken = z
   .refine((token) => Boolean(token.sha256) !== Boolean(token.token), {
     message: 'give either sha256 or token (exactly one)',
   });
+
+/** One static copy of the public pages: a folder (`file://`) or a bucket (`s3://`). */
+const mirror = z.strictObject({
+  to: z.string().min(1, 'give a file:// folder or an s3:// bucket'),
+  debounce: duration('2s', 0, 'a publication follows each change after this pause'),
+  interval: duration(
+    '5m',
+    10_000,
+    'each publication renders and writes every page; shorter would keep the disk or bucket busy',
+  ),
+  stale_after: duration(
+    '10m',
+    60_000,
+    'a mirrored page older than this says "as of"; shorter would say it between two publications',
+  ),
+});
 
 const agent = z.strictObject({
   cluster: z.string().min(1),
@@ -159,6 +202,7 @@ export const configSchema = z
       ])
       .default('./data/view-snapshot.json'),
     notifiers: z.array(notifier).default([]),
+    outbox,
     disable_maintenance_to_incident: z.boolean().default(false),
     replication: z
       .strictObject({
@@ -185,8 +229,21 @@ export const configSchema = z
         ),
       })
       .prefault({}),
+    // Sign-ups from the page and the APIs: how long a confirmation link works, and whether webhook
+    // subscribers may point at private addresses (a lab; never on a public page).
+    subscriptions: z
+      .strictObject({
+        confirm_within: duration(
+          '48h',
+          600_000,
+          'a confirmation mail can take minutes to arrive and to be read',
+        ),
+        webhooks: z.strictObject({ allow_private: z.boolean().default(false) }).prefault({}),
+      })
+      .prefault({}),
     api_tokens: z.array(apiToken).default([]),
     agents: z.array(agent).default([]),
+    mirror: z.array(mirror).default([]),
   })
   .strict();
 
@@ -194,3 +251,5 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 export type ComponentConfig = z.output<typeof component>;
 export type NotifierConfig = z.output<typeof notifier>;
+export type OutboxConfig = z.output<typeof outbox>;
+export type MirrorConfig = z.output<typeof mirror>;

@@ -55,3 +55,33 @@ export function checkTargets(
     return result.target;
   });
 }
+
+const MIRROR_SCHEMES = ['file', 's3'];
+
+/**
+ * `mirror[i].to`: a folder or a bucket, checked by the file or s3 driver's own URI rules (relative
+ * folders resolved like targets'). A mirror is not a target: it may sit in a target's bucket, under
+ * another prefix, but never in the same folder or prefix, which would mix pages into records.
+ */
+export function checkMirrors(
+  mirrors: unknown,
+  checker: TargetChecker | undefined,
+  baseDir: string | undefined,
+  problems: string[],
+): Array<string | undefined> {
+  if (!Array.isArray(mirrors)) return [];
+  return mirrors.map((entry: unknown, i) => {
+    const to = (entry as { to?: unknown } | null)?.to;
+    if (typeof to !== 'string' || to === '') return undefined;
+    const scheme = /^([a-z0-9+.-]+):/i.exec(to.trim())?.[1]?.toLowerCase();
+    if (!scheme || !MIRROR_SCHEMES.includes(scheme)) {
+      problems.push(
+        `mirror[${i}].to: ${scheme ? `scheme "${scheme}" cannot hold a mirror` : 'not a URI'}; use file:///folder or s3://KEY:SECRET@host/bucket[/prefix]`,
+      );
+      return undefined;
+    }
+    const result = checker ? checker.check(to.trim(), { baseDir }) : parseOnly(to.trim());
+    for (const problem of result.problems) problems.push(`mirror[${i}].to: ${problem}`);
+    return result.problems.length === 0 ? result.target : undefined;
+  });
+}

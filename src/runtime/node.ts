@@ -6,7 +6,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { createApp } from '../app.ts';
+import { buildApp } from '../app.ts';
 import type { Config } from '../config/parse.ts';
 import type { Logger } from '../logger.ts';
 import type { StorageDriver } from '../../storage-drivers/types.ts';
@@ -18,6 +18,7 @@ import {
 import { createNodeLogger } from './node-logger.ts';
 import { nodeDrivers } from './registry.node.ts';
 import { replicationOptions } from './replication-options.ts';
+import { prepareMirrors } from './mirrors.ts';
 import { fileSnapshotStore } from './snapshot-file.ts';
 import { VERSION } from './version.ts';
 
@@ -77,17 +78,21 @@ export async function startNodeServer(
     logger,
     config.snapshot === false ? {} : { snapshot: fileSnapshotStore(config.snapshot) },
   );
+  // Before start: the mirrors follow the state rev from the first record loaded.
+  const mirrors = config.mirror.length > 0 ? prepareMirrors(config, replicator, logger) : undefined;
   // Serve at once: the view fills as targets answer, and pages never wait for a slow target.
   void replicator.start();
   // Except for the local snapshot: the first answer is then the last known state, not "unknown".
   await replicator.restored;
-  const app = createApp({
+  const built = buildApp({
     config,
     store: replicator,
     logger,
     startedAt: new Date(),
     version: VERSION,
   });
+  const app = built.app;
+  mirrors?.start(built);
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const tls = config.tls;
@@ -124,6 +129,7 @@ export async function startNodeServer(
         // Keep-alive connections would hold close() open; idle ones can go now.
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       });
+      await mirrors?.stop();
       await replicator.stop();
       await Promise.all(drivers.map((driver) => driver.close().catch(() => undefined)));
     })());

@@ -1,0 +1,32 @@
+/**
+ * Pre-compressed variants of a mirrored file, so a static server sends them without compressing
+ * on each request (nginx `gzip_static`, a brotli module's `brotli_static`, a CDN origin). Only
+ * worth it above a few hundred bytes.
+ */
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import type { MirrorFile } from '../mirror/types.ts';
+
+const MIN_BYTES = 256;
+
+export interface Variant {
+  suffix: '.gz' | '.br';
+  encoding: 'gzip' | 'br';
+  body: Uint8Array;
+}
+
+export function compressedVariants(file: MirrorFile): Variant[] {
+  if (!file.compressible || file.body.length < MIN_BYTES) return [];
+  return [
+    { suffix: '.gz', encoding: 'gzip', body: gzipSync(file.body, { level: 9 }) },
+    {
+      suffix: '.br',
+      encoding: 'br',
+      body: brotliCompressSync(file.body, {
+        params: {
+          [constants.BROTLI_PARAM_QUALITY]: 11,
+          [constants.BROTLI_PARAM_SIZE_HINT]: file.body.length,
+        },
+      }),
+    },
+  ];
+}
