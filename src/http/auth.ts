@@ -24,7 +24,7 @@ export interface Authenticator {
 
 const encoder = new TextEncoder();
 
-async function sha256(text: string): Promise<Uint8Array> {
+export async function sha256(text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
 }
 
@@ -33,7 +33,7 @@ function hexToBytes(hex: string): Uint8Array {
 }
 
 /** Equal-length digests compared without an early exit. */
-function digestsEqual(a: Uint8Array, b: Uint8Array): boolean {
+export function digestsEqual(a: Uint8Array, b: Uint8Array): boolean {
   let difference = a.length ^ b.length;
   for (let i = 0; i < a.length; i++) difference |= a[i]! ^ (b[i] ?? 0);
   return difference === 0;

@@ -14,14 +14,23 @@ export type BodyProblem =
 
 export type BodyResult<T> = { ok: true; value: T } | { ok: false; problem: BodyProblem };
 
-export async function readText(
+/** The body's bytes, at most `limit` of them (counted while streaming, whatever Content-Length says). */
+export async function readBytes(
   request: Request,
   limit = DEFAULT_BODY_LIMIT,
-): Promise<BodyResult<string>> {
+): Promise<BodyResult<Uint8Array>> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (declared > limit) return { ok: false, problem: { kind: 'too_large', limit } };
-  if (!request.body) return { ok: true, value: '' };
-  const reader = request.body.getReader();
+  if (!request.body) return { ok: true, value: new Uint8Array() };
+  return collect(request.body, limit);
+}
+
+/** A stream's bytes, cancelled as soon as they pass `limit` (also used on inflated streams). */
+export async function collect(
+  stream: ReadableStream<Uint8Array>,
+  limit: number,
+): Promise<BodyResult<Uint8Array>> {
+  const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
@@ -50,11 +59,24 @@ export async function readText(
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
+  return { ok: true, value: bytes };
+}
+
+/** Bytes as UTF-8 text, refusing anything that is not well-formed. */
+export function decodeUtf8(bytes: Uint8Array): BodyResult<string> {
   try {
     return { ok: true, value: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {
     return { ok: false, problem: { kind: 'unreadable', message: 'the body is not UTF-8' } };
   }
+}
+
+export async function readText(
+  request: Request,
+  limit = DEFAULT_BODY_LIMIT,
+): Promise<BodyResult<string>> {
+  const bytes = await readBytes(request, limit);
+  return bytes.ok ? decodeUtf8(bytes.value) : bytes;
 }
 
 export function parseJson(text: string): BodyResult<unknown> {
