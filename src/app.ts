@@ -14,10 +14,16 @@ import { transportSecurity } from './http/transport-security.ts';
 import { healthRoutes } from './http/health.ts';
 import { incidentApis } from './http/incident-apis.ts';
 import { adminUi } from './http/admin/index.ts';
+import { agentApi } from './http/agent/index.ts';
+import { createAgentTokens } from './http/agent/agent-tokens.ts';
+import { ClusterRecorder } from './cluster/recorder.ts';
+import { ClusterRegistry } from './cluster/registry.ts';
 import { badgeRoutes, feedRoutes } from './http/feeds/index.ts';
 import { notFoundPage, publicPages } from './http/pages/index.ts';
 import { createSite, type Site } from './http/site/site.ts';
+import { createSubscriptions, type SubscriptionOptions } from './http/subscriptions.ts';
 import { createReadModel, domainSettings, type ReadModel } from './domain/read-model.ts';
+import type { NotificationService } from './domain/notify-hooks.ts';
 import type { Logger } from './logger.ts';
 import { InvalidRecordError, type RecordStore } from './replication/types.ts';
 
@@ -29,6 +35,10 @@ export interface AppServices {
   version: string;
   /** Milliseconds since the epoch (default Date.now): every surface reads the time here, so tests can pin the date. */
   now?: () => number;
+  /** The notification outbox (none: changes notify nobody, the page offers no email subscriptions). */
+  notifications?: NotificationService;
+  /** How sign-ups queue their mails (the outbox's mailMutations) and resolve webhook hosts (Node's DNS). */
+  subscriptions?: Omit<SubscriptionOptions, 'now'>;
 }
 
 /** What buildApp made: the app, and the parts it built once and handed to every surface. */
@@ -36,6 +46,8 @@ export interface BuiltApp {
   app: Hono;
   read: ReadModel;
   site: Site;
+  /** The latest snapshot of every cluster, as the agents pushed them. */
+  clusters: ClusterRegistry;
 }
 
 export function createApp(services: AppServices): Hono {
@@ -70,13 +82,19 @@ export function buildApp(services: AppServices): BuiltApp {
     }),
   );
   const read = createReadModel(services.store, domainSettings(services.config));
+  const subscriptions = createSubscriptions(services.config, { ...services.subscriptions, now });
+  const agentTokens = createAgentTokens(services.config);
+  const clusters = new ClusterRegistry(agentTokens.clusters, now);
   const site = createSite({
+    clusters,
     config: services.config,
     store: services.store,
     logger: services.logger,
     now,
     limits,
     read,
+    subscriptions,
+    ...(services.notifications ? { notifications: services.notifications } : {}),
   });
   const pageDeps = { site };
   // Everything people and feed readers look at shares one Site (render cache, storage watch, rendered theme).
@@ -84,7 +102,17 @@ export function buildApp(services: AppServices): BuiltApp {
   app.route('/', feedRoutes(pageDeps));
   app.route('/', badgeRoutes(pageDeps));
   app.route('/', adminUi(pageDeps));
-  app.route('/', incidentApis({ ...services, now, limits, read, pages: pageDeps }));
+  app.route('/', incidentApis({ ...services, now, limits, read, subscriptions, pages: pageDeps }));
+  app.route(
+    '/',
+    agentApi({
+      tokens: agentTokens,
+      registry: clusters,
+      recorder: new ClusterRecorder({ store: services.store, now }),
+      throttle: limits.credentials,
+      logger: services.logger,
+    }),
+  );
 
   app.notFound((c) =>
     wantsPage(c)
@@ -114,7 +142,7 @@ export function buildApp(services: AppServices): BuiltApp {
     );
     return c.json(errorBody('internal', 'internal error; the details are in the server log'), 500);
   });
-  return { app, read, site };
+  return { app, read, site, clusters };
 }
 
 /** A browser asking for a page (not an API client) gets an HTML error page. */

@@ -333,7 +333,7 @@ describe('subscribers and component overrides', () => {
     const ctx = await single();
     expect(await subscribe(ctx, { type: 'public', name: 'visitor' }, 'Bob <bob@x.io>')).toBe(true);
     expect(await subscribe(ctx, { type: 'public', name: 'visitor' }, 'BOB@x.io')).toBe(false);
-    expect(listSubscribers(ctx).map((s) => s.email)).toEqual(['Bob <bob@x.io>']);
+    expect(listSubscribers(ctx).map((s) => s.display)).toEqual(['Bob <bob@x.io>']);
     await expect(subscribe(ctx, ADMIN, 'not an address')).rejects.toMatchObject({
       code: 'invalid',
     });

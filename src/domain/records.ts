@@ -199,10 +199,42 @@ export function decodeOverrideChange(record: StoredRecord): OverrideChange | und
     : { component: body.component, at: instant(at), state: body.state };
 }
 
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+
+/**
+ * A record without `state` is confirmed and one without `kind` is an email subscriber with every
+ * notice: that is what statusetat's subscribers and those of earlier Staunch versions were (they
+ * had no confirmation step and no scope), and they keep receiving what they signed up for.
+ */
 export function decodeSubscriber(record: StoredRecord): Subscriber | undefined {
   const body = record.body;
   if (!isObject(body)) return undefined;
-  return { email: str(body.email, record.id), created_at: str(body.created_at) };
+  const kind = body.kind === 'webhook' ? 'webhook' : 'email';
+  const display = kind === 'webhook' ? str(body.address) : str(body.email, record.id);
+  if (!display) return undefined;
+  const scope = isObject(body.scope) ? body.scope : {};
+  const subscriber: Subscriber = {
+    id: record.id,
+    kind,
+    address: kind === 'webhook' ? display : str(body.address, record.id),
+    display,
+    state: body.state === 'pending' ? 'pending' : 'confirmed',
+    scope: { components: strings(scope.components), groups: strings(scope.groups) },
+    created_at: str(body.created_at),
+    nonce: str(body.nonce),
+  };
+  if (subscriber.state === 'pending') subscriber.expires_at = str(body.expires_at);
+  if (typeof body.confirmed_at === 'string') subscriber.confirmed_at = body.confirmed_at;
+  return subscriber;
+}
+
+/** The record of a subscriber: statusetat's `email` field (as given) for email, so older readers still see the address. */
+export function subscriberMutation(subscriber: Subscriber): Mutation {
+  const { id, kind, display, address, ...rest } = subscriber;
+  const body =
+    kind === 'webhook' ? { kind, address, ...rest } : { email: display, address, ...rest };
+  return { kind: KIND.subscriber, id, body: body as unknown as Json };
 }
 
 export function decodeAudit(record: StoredRecord): AuditEntry | undefined {

@@ -107,10 +107,38 @@ export interface AuditEntry {
   summary: string;
 }
 
+export type SubscriberKind = 'email' | 'webhook';
+/** `pending` until the link sent to the address is followed; only `confirmed` subscribers receive notices. */
+export type SubscriberState = 'pending' | 'confirmed';
+
+/** What a subscriber hears about: both lists empty means everything. */
+export interface SubscriberScope {
+  /** Component ids (`"group - name"`). */
+  components: string[];
+  /** Group names: every component of the group, including ones added to it later. */
+  groups: string[];
+}
+
 export interface Subscriber {
-  /** As given (statusetat keeps display-name forms such as `Bob <bob@x.io>` verbatim). */
-  email: string;
+  /** The normalised address for email (lower case), `webhook~<hash>` for a webhook, so a URL (it may hold a token) never becomes a record id. */
+  id: string;
+  kind: SubscriberKind;
+  /** The bare normalised email address, or the normalised webhook URL. */
+  address: string;
+  /** Email: as given (statusetat keeps display-name forms such as `Bob <bob@x.io>` verbatim); webhook: the URL. */
+  display: string;
+  state: SubscriberState;
+  scope: SubscriberScope;
   created_at: string;
+  /** Pending only: ISO instant after which the confirmation no longer works and the record may be pruned. */
+  expires_at?: string;
+  confirmed_at?: string;
+  /**
+   * Random per subscription and part of every signed link, so the links of an address stop
+   * working when it unsubscribes, even if it subscribes again later. Empty for records written
+   * before links carried one (statusetat's, earlier Staunch versions).
+   */
+  nonce: string;
 }
 
 /** The zero time statusetat writes for "no date". */

@@ -3,10 +3,12 @@ import type { Config } from '../config/parse.ts';
 import type { DomainContext } from '../domain/context.ts';
 import type { ExtraComponentState } from '../domain/status.ts';
 import { createReadModel, domainSettings, type ReadModel } from '../domain/read-model.ts';
+import type { NotificationService } from '../domain/notify-hooks.ts';
 import type { Logger } from '../logger.ts';
 import type { RecordStore } from '../replication/types.ts';
 import { createAuthenticator, type Authenticator } from './auth.ts';
 import { createLimits, type Limits } from './limits.ts';
+import { createSubscriptions, type SubscriptionService } from './subscriptions.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -18,6 +20,8 @@ export interface ApiDeps {
   auth: Authenticator;
   /** Shared with the pages and the admin UI. */
   limits: Limits;
+  /** Sign-ups' links, mails and checks, shared with the pages. */
+  subscriptions: SubscriptionService;
   startedAt: Date;
   /** Milliseconds since the epoch; tests move it. */
   now: () => number;
@@ -35,7 +39,11 @@ export interface ApiServices {
   limits?: Limits;
   /** The app's read model (createApp shares it with the pages); a new one when absent. */
   read?: ReadModel;
+  /** createApp shares them with the pages; built from the config (no mail) when absent. */
+  subscriptions?: SubscriptionService;
   extraComponentStates?: () => readonly ExtraComponentState[];
+  /** The notification outbox: changes enqueue their messages through it. */
+  notifications?: NotificationService;
 }
 
 export function apiDeps(services: ApiServices): ApiDeps {
@@ -45,10 +53,16 @@ export function apiDeps(services: ApiServices): ApiDeps {
     config: services.config,
     store: services.store,
     logger: services.logger,
-    domain: { store: services.store, settings: read.settings, now },
+    domain: {
+      store: services.store,
+      settings: read.settings,
+      now,
+      ...(services.notifications ? { notifications: services.notifications.hooks } : {}),
+    },
     read,
     auth: createAuthenticator(services.config),
     limits: services.limits ?? createLimits(now),
+    subscriptions: services.subscriptions ?? createSubscriptions(services.config, { now }),
     startedAt: services.startedAt,
     now,
     ...(services.extraComponentStates

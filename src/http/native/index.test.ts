@@ -499,9 +499,22 @@ describe('subscribers and audit', () => {
     expect((await add()).status).toBe(201);
     const again = await add();
     expect(again.status).toBe(200);
-    expect(await again.json()).toEqual({ email: 'ops@example.com', created: false });
+    expect(await again.json()).toEqual({
+      id: 'ops@example.com',
+      email: 'ops@example.com',
+      created: false,
+    });
     expect(await (await t.request('/api/v1/subscribers', { auth: AUTH.root })).json()).toEqual([
-      { email: 'ops@example.com', created_at: expect.any(String) },
+      {
+        id: 'ops@example.com',
+        kind: 'email',
+        email: 'ops@example.com',
+        state: 'confirmed',
+        components: [],
+        groups: [],
+        created_at: expect.any(String),
+        confirmed_at: expect.any(String),
+      },
     ]);
     await expectProblem(
       await t.request('/api/v1/subscribers', {

@@ -120,7 +120,37 @@ export const overrideBody = z.strictObject({
   note: text().max(1000).default(''),
 });
 
-export const subscriberBody = z.strictObject({ email: text().min(3).max(254) });
+const scopeFields = {
+  components: z.array(text().min(1).max(200)).max(200).optional().meta({
+    description: 'Only notices about these component ids; with `groups` empty too: everything.',
+  }),
+  groups: z
+    .array(text().min(1).max(200))
+    .max(200)
+    .optional()
+    .meta({ description: 'Only notices about components of these groups.' }),
+};
+
+export const subscriberBody = z.union([
+  z.strictObject({ email: text().min(3).max(254), ...scopeFields }),
+  z.strictObject({
+    webhook: text()
+      .min(1)
+      .max(2000)
+      .meta({ description: 'http(s) URL that receives a JSON POST per notice.' }),
+    ...scopeFields,
+  }),
+]);
+
+export const subscriptionBody = z.strictObject({
+  webhook: text().min(1).max(2000).meta({
+    description:
+      'http(s) URL on a public address: it is sent a signed confirmation challenge first.',
+  }),
+  ...scopeFields,
+});
+
+export const scopeBody = z.strictObject(scopeFields);
 
 export const auditQuery = z.strictObject({
   before: z
@@ -199,8 +229,39 @@ export const statusResource = z.object({
   components: z.array(componentResource),
 });
 
-export const subscriberResource = z.object({ email: z.string(), created_at: z.string() });
-export const subscriberResult = z.object({ email: z.string(), created: z.boolean() });
+export const subscriberResource = z.object({
+  id: z.string().meta({ description: 'Use it to remove the subscriber.' }),
+  kind: z.enum(['email', 'webhook']),
+  email: z.string().optional(),
+  url: z
+    .string()
+    .optional()
+    .meta({
+      description: 'The webhook URL with its path and query hidden (they may hold a token).',
+    }),
+  state: z.enum(['pending', 'confirmed']),
+  components: z.array(z.string()),
+  groups: z.array(z.string()),
+  created_at: z.string(),
+  expires_at: z
+    .string()
+    .optional()
+    .meta({ description: 'Pending only: the confirmation is refused after this.' }),
+  confirmed_at: z.string().optional(),
+});
+export const subscriberResult = z.object({
+  id: z.string(),
+  email: z.string().optional(),
+  created: z.boolean(),
+});
+export const subscriptionResult = z.object({
+  id: z.string(),
+  state: z.enum(['pending', 'confirmed']),
+  challenge: z.string().meta({
+    description: '`delivered`, or why the confirmation challenge could not be delivered.',
+  }),
+  expires_at: z.string().optional(),
+});
 
 export const auditResource = z.object({
   id: z.string(),

@@ -7,9 +7,12 @@ import type { Context } from 'hono';
 import type { Config } from '../../config/parse.ts';
 import type { DomainContext } from '../../domain/context.ts';
 import type { DomainSettings, DomainView, ReadModel } from '../../domain/read-model.ts';
+import type { NotificationService } from '../../domain/notify-hooks.ts';
 import type { Logger } from '../../logger.ts';
 import type { RecordStore } from '../../replication/types.ts';
+import { ClusterRegistry } from '../../cluster/registry.ts';
 import type { Limits } from '../limits.ts';
+import { createSubscriptions, type SubscriptionService } from '../subscriptions.ts';
 import type { SiteInfo, ThemeHtml } from './layout.tsx';
 import { renderThemeMarkdown } from '../../domain/markdown.ts';
 import { DEFAULT_SECURITY_HEADERS, securityHeaders } from './security-headers.ts';
@@ -27,6 +30,12 @@ export interface SiteDeps {
   limits: Limits;
   /** The app's read model, shared with the APIs. */
   read: ReadModel;
+  /** Sign-ups' links, mails and checks, shared with the APIs (built from the config when absent). */
+  subscriptions?: SubscriptionService;
+  /** The clusters' latest snapshots, fed by the agents' API (none when absent). */
+  clusters?: ClusterRegistry;
+  /** The notification outbox (none: nothing is sent). */
+  notifications?: NotificationService;
 }
 
 /** What each page surface (pages, feeds, badges, admin UI) is handed by createApp. */
@@ -45,8 +54,12 @@ export interface Site {
   storage: StorageWatch;
   limits: Limits;
   read: ReadModel;
+  clusters: ClusterRegistry;
+  subscriptions: SubscriptionService;
   now: () => number;
+  /** A configured channel sends mail, so the page may promise it. */
   emailDelivery: boolean;
+  notifications?: NotificationService;
   /** Security headers of the public pages: the CSP allows the theme's image origins. */
   headers: Record<string, string>;
   view(): DomainView;
@@ -97,10 +110,17 @@ export function createSite(deps: SiteDeps): Site {
     storage: new StorageWatch(() => store.targets(), now),
     limits: deps.limits,
     read,
-    // No notifier delivers anything yet, whatever the config lists: say so rather than promise mail.
-    emailDelivery: false,
+    clusters: deps.clusters ?? new ClusterRegistry([], now),
+    subscriptions: deps.subscriptions ?? createSubscriptions(config, { now }),
+    emailDelivery: deps.notifications?.canMail ?? false,
+    ...(deps.notifications ? { notifications: deps.notifications } : {}),
     view: () => read.view(),
-    domain: () => ({ store, settings, now }),
+    domain: () => ({
+      store,
+      settings,
+      now,
+      ...(deps.notifications ? { notifications: deps.notifications.hooks } : {}),
+    }),
   };
   return site;
 }

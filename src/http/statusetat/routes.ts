@@ -315,8 +315,14 @@ export function statusetatApi(deps: ApiDeps, pageDeps: PageDeps): Hono<V1Env> {
     return v1Json(v1Incident(incident));
   });
 
+  // statusetat's list is of the addresses that get mail: confirmed email subscribers (a pending
+  // sign-up receives nothing until it is confirmed; the native API lists every state).
   app.get('/v1/subscribers', requireScope('admin'), () =>
-    v1Json(listSubscribers(deps.domain).map((s) => s.email)),
+    v1Json(
+      listSubscribers(deps.domain)
+        .filter((s) => s.kind === 'email' && s.state === 'confirmed')
+        .map((s) => s.display),
+    ),
   );
 
   app.on(['GET', 'PATCH', 'POST', 'PUT'], '/v1/subscribe', async (c) => {

@@ -21,7 +21,7 @@ describe('/v1/unsubscribe', () => {
   let f: FixtureApp;
   const request = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
     f.app.request(`http://status.example.test${path}`, { method, headers });
-  const subscribed = () => listSubscribers(f.domain).map((s) => s.email);
+  const subscribed = () => listSubscribers(f.domain).map((s) => s.display);
 
   beforeAll(async () => {
     const config = fixtureConfig();

@@ -15,7 +15,7 @@ export function subscribers(admin: AdminContext): Hono<AdminEnv> {
   app.get('/admin/subscribers', async (c) => {
     const base = await admin.page(c);
     const rows = listSubscribers(site.domain()).map((s) => ({
-      email: s.email,
+      email: s.display,
       since: isZeroTime(s.created_at) ? '' : base.fmt.short(instant(s.created_at), base.now),
     }));
     return sendHtml(
