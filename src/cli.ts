@@ -95,6 +95,32 @@ program
     process.exitCode = await mirrorCommand(options);
   });
 
+program
+  .command('export')
+  .description('write every record (of the merged view, or of one target) as JSON Lines to stdout')
+  .option('-c, --config <file>', 'configuration file')
+  .option('--target <N>', 'read only targets[N] (0 is the first)')
+  .action(async (options: { config?: string; target?: string }) => {
+    const { exportCommand } = await import('./commands/export.ts');
+    process.exitCode = await exportCommand(options);
+  });
+
+program
+  .command('import')
+  .description('load an export into every target (older revs never replace newer ones)')
+  .argument('[file]', 'a staunch export file (- for stdin)')
+  .option('-c, --config <file>', 'configuration file')
+  .option(
+    '--from-statusetat <uri>',
+    'read a statusetat store (its database, bucket or folder) instead',
+  )
+  .action(
+    async (file: string | undefined, options: { config?: string; fromStatusetat?: string }) => {
+      const { importCommand } = await import('./commands/import.ts');
+      process.exitCode = await importCommand(file, options);
+    },
+  );
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
