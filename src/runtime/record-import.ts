@@ -71,7 +71,10 @@ export async function importRecords(
         const target = summary.targets[i]!;
         try {
           const applied = await driver.put(records);
-          for (const done of applied) done ? target.applied++ : target.unchanged++;
+          for (const done of applied) {
+            if (done) target.applied++;
+            else target.unchanged++;
+          }
         } catch (error) {
           alive[i] = false;
           target.error = (error as Error).message;
