@@ -1,34 +1,51 @@
 /**
- * Notifier blocks: the type must be one the notifier registry knows (statusetat's), and since no
- * channel is implemented yet, each block is accepted with a warning that it sends nothing.
+ * Notifier blocks: the type must be a channel Staunch has (statusetat's slack, email,
+ * grafana_annotation and plugin, and webhook, discord, teams, ntfy, apprise), its params must pass
+ * that channel's own checks (each problem named `notifiers[2].params.endpoint: ...`), and the
+ * channel must run on this runtime: email and plugins are refused on Workers with the reason.
  */
-import { NOTIFIER_TYPES } from '../../notifiers/known-types.ts';
+import { CHECKED_DEFINITIONS, WORKER_REFUSALS } from '../../notifiers/checks.ts';
 import { suggestion } from '../../storage-drivers/uri-check.ts';
 import type { ConfigWarning } from './keys.ts';
+
+export type Runtime = 'node' | 'worker';
+
+// Types accepted at start that this build cannot deliver yet: they start with a warning.
+const NOT_YET_DELIVERED = new Set(['plugin']);
 
 export function checkNotifiers(
   notifiers: unknown,
   problems: string[],
   warnings: ConfigWarning[],
+  runtime: Runtime = 'node',
 ): void {
   if (!Array.isArray(notifiers)) return;
-  const types = NOTIFIER_TYPES.map((known) => known.type);
+  const types = CHECKED_DEFINITIONS.map((known) => known.type);
   notifiers.forEach((block: unknown, i) => {
     if (typeof block !== 'object' || block === null) return;
     const { type, params } = block as { type?: unknown; params?: unknown };
     if (typeof type !== 'string' || type === '') return;
     // statusetat names a plugin by `plugin` or by the name the plugin gives itself; `params.path` loads it.
     const isPlugin = typeof (params as { path?: unknown } | undefined)?.path === 'string';
-    const known =
-      NOTIFIER_TYPES.find((entry) => entry.type === type) ??
-      (isPlugin ? NOTIFIER_TYPES.find((entry) => entry.type === 'plugin') : undefined);
-    if (!known) {
+    const definition =
+      CHECKED_DEFINITIONS.find((entry) => entry.type === type) ??
+      (isPlugin ? CHECKED_DEFINITIONS.find((entry) => entry.type === 'plugin') : undefined);
+    if (!definition) {
       problems.push(
         `notifiers[${i}].type: unknown notifier "${type}"${suggestion(type, types)} (known: ${types.join(', ')}; a plugin also needs params.path)`,
       );
       return;
     }
-    if (!known.implemented) {
+    if (!definition.runtimes.includes(runtime)) {
+      problems.push(
+        `notifiers[${i}].type: ${definition.type} cannot run on Workers: ${WORKER_REFUSALS[definition.type] ?? 'it needs Node'}`,
+      );
+    }
+    const parsed = definition.parse(params ?? {});
+    if (!parsed.ok)
+      for (const problem of parsed.problems)
+        problems.push(`notifiers[${i}].params.${problem.key}: ${problem.message}`);
+    if (NOT_YET_DELIVERED.has(definition.type)) {
       warnings.push({
         key: `notifiers[${i}]`,
         message: `notifiers[${i}] (${type}): notifications are not implemented yet; this block sends nothing`,

@@ -322,16 +322,11 @@ describe('parseConfig: durations, quorum, notifiers, aliases', () => {
     ]);
   });
 
-  it('accepts the notifier types statusetat knows, warning that they send nothing, and refuses others', () => {
+  it("checks each notifier block's params through its channel, naming the key, and refuses unknown types", () => {
     const config = parse(
-      'targets: [memory://]\nnotifiers:\n  - type: slack\n  - type: log_notifier\n    params: {path: ./log-notif}',
+      'targets: [memory://]\nnotifiers:\n  - type: slack\n    params: {endpoint: https://hooks.example.com/x}\n  - type: log_notifier\n    params: {path: ./log-notif}',
     );
     expect(config.warnings).toEqual([
-      {
-        key: 'notifiers[0]',
-        message:
-          'notifiers[0] (slack): notifications are not implemented yet; this block sends nothing',
-      },
       {
         key: 'notifiers[1]',
         message:
@@ -343,6 +338,40 @@ describe('parseConfig: durations, quorum, notifiers, aliases', () => {
         /^notifiers\[0\]\.type: unknown notifier "emial" \(did you mean "email"\?\)/,
       ),
     ]);
+    expect(
+      problemsOf(
+        'targets: [memory://]\nnotifiers:\n  - type: slack\n  - type: grafana_annotation\n    params: {endpoint: ftp://grafana, dashbord_id: 3}',
+      ),
+    ).toEqual([
+      'notifiers[0].params.endpoint: is required (the incoming webhook URL)',
+      'notifiers[1].params.endpoint: must be an http or https URL, not ftp:',
+      expect.stringMatching(
+        /^notifiers\[1\]\.params\.dashbord_id: unknown param \(did you mean "dashboard_id"\?\)/,
+      ),
+    ]);
+  });
+
+  it('refuses a mail template that does not compile at start, with its line and column', () => {
+    expect(
+      problemsOf(
+        "targets: [memory://]\nnotifiers:\n  - type: email\n    params:\n      host: smtp.example.com\n      subject_incident: '{{ .IncidentTitle | shout }}'\n      txt_incident: '{{ .Incident.Nope }}'",
+      ),
+    ).toEqual([
+      'notifiers[0].params.subject_incident: template: subject_incident:1:1: function "shout" not defined',
+      "notifiers[0].params.txt_incident: template: txt_incident:1:1: can't evaluate field Nope in type models.Incident",
+    ]);
+  });
+
+  it('refuses email on Workers, saying why, and accepts the fetch-based channels there', () => {
+    const email =
+      'targets: [memory://]\nnotifiers:\n  - type: email\n    params: {host: smtp.example.com}';
+    expect(() => parseConfig(email, { runtime: 'worker' })).toThrow(
+      /notifiers\[0\]\.type: email cannot run on Workers: SMTP needs outgoing TCP connections/,
+    );
+    expect(() => parseConfig(email, { runtime: 'node' })).not.toThrow();
+    const slack =
+      'targets: [memory://]\nnotifiers:\n  - type: slack\n    params: {endpoint: https://hooks.example.com/x}';
+    expect(() => parseConfig(slack, { runtime: 'worker' })).not.toThrow();
   });
 
   it("reads statusetat's documented base_info.timezone as time_zone, with a warning", () => {

@@ -6,7 +6,7 @@
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { applyAliases, keySuggestion, type ConfigWarning } from './keys.ts';
-import { checkNotifiers } from './notifiers.ts';
+import { checkNotifiers, type Runtime } from './notifiers.ts';
 import { configSchema, type ParsedConfig } from './schema.ts';
 import { checkMirrors, checkTargets, type TargetChecker } from './targets.ts';
 
@@ -41,6 +41,8 @@ export interface ParseOptions {
   randomId?: () => string;
   /** Whether `${VAR}` is replaced (VCAP_SERVICES values are taken as they are, as statusetat does). */
   interpolate?: boolean;
+  /** Where the config runs: channels that need Node (email, plugins) are refused on `worker`. */
+  runtime?: Runtime;
 }
 
 /** `key: ~` means "not set" (see interpolate), also where nothing is interpolated. */
@@ -151,7 +153,7 @@ export function parseConfigValue(value: unknown, options: ParseOptions = {}): Co
   const targets = checkTargets(fields.targets, options.drivers, options.baseDir, problems);
   const mirrors = checkMirrors(fields.mirror, options.drivers, options.baseDir, problems);
   componentProblems(fields.components, problems);
-  checkNotifiers(fields.notifiers, problems, warnings);
+  checkNotifiers(fields.notifiers, problems, warnings, options.runtime);
   if (
     result.success &&
     result.data.replication.tombstone_retention <= result.data.replication.sync_interval

@@ -6,11 +6,18 @@
  * Isolates are suspended between requests, so the replicator's own timers are off here: a
  * request that finds the view older than `poll_interval` refreshes it in the background
  * (`waitUntil`), and the cron trigger runs the anti-entropy sync and hint delivery.
+ *
+ * The notification outbox has no timers either: what a write enqueued is delivered after the
+ * answer (`waitUntil`), and retries, expired leases and maintenance that starts or ends by the
+ * clock wait for the next cron trigger (or the next write), so they are only as punctual as the
+ * cron schedule. Only the fetch-based channels exist here (no SMTP, no plugins).
  */
 import type { Hono } from 'hono';
 import { createApp } from '../app.ts';
 import { ConfigError, parseConfig } from '../config/parse.ts';
 import { consoleLogger } from '../logger.ts';
+import { WORKER_NOTIFIER_DEFINITIONS } from '../../notifiers/index.worker.ts';
+import { createOutbox, type Outbox } from '../notify/outbox.ts';
 import { createReplicator, type Replicator } from '../replication/replicator.ts';
 import { workerDrivers } from './registry.worker.ts';
 import { replicationOptions } from './replication-options.ts';
@@ -24,6 +31,7 @@ interface ExecutionContext {
 interface Instance {
   app: Hono;
   store: Replicator;
+  outbox: Outbox;
   pollIntervalMs: number;
   lastPoll: number;
 }
@@ -34,6 +42,7 @@ async function build(env: Env): Promise<Instance> {
   const config = parseConfig(env.STAUNCH_CONFIG ?? '', {
     env,
     drivers: workerDrivers,
+    runtime: 'worker',
     source: 'STAUNCH_CONFIG',
   });
   const logger = consoleLogger(
@@ -48,8 +57,30 @@ async function build(env: Env): Promise<Instance> {
     logger,
   });
   await store.start();
-  const app = createApp({ config, store, logger, startedAt: new Date(), version: VERSION });
-  return { app, store, pollIntervalMs: config.replication.poll_interval, lastPoll: Date.now() };
+  // No timers here: deliveries run after each write (waitUntil) and on every cron trigger.
+  const outbox = createOutbox({
+    config,
+    store,
+    definitions: WORKER_NOTIFIER_DEFINITIONS,
+    logger,
+    timers: false,
+  });
+  await outbox.start();
+  const app = createApp({
+    config,
+    store,
+    logger,
+    startedAt: new Date(),
+    version: VERSION,
+    notifications: outbox.service,
+  });
+  return {
+    app,
+    store,
+    outbox,
+    pollIntervalMs: config.replication.poll_interval,
+    lastPoll: Date.now(),
+  };
 }
 
 function current(env: Env): Promise<Instance> {
@@ -69,7 +100,11 @@ export default {
         running.lastPoll = Date.now();
         ctx.waitUntil(Promise.all([running.store.pollOnce(), running.store.checkHealth()]));
       }
-      return await running.app.fetch(request, env, ctx as never);
+      const response = await running.app.fetch(request, env, ctx as never);
+      // A write may have enqueued messages: deliver them after the answer, not before it.
+      if (request.method !== 'GET' && request.method !== 'HEAD')
+        ctx.waitUntil(running.outbox.runOnce());
+      return response;
     } catch (error) {
       if (error instanceof ConfigError) {
         return new Response(`${error.message}\n`, {
@@ -83,6 +118,13 @@ export default {
 
   async scheduled(_event: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
     const running = await current(env);
-    ctx.waitUntil(Promise.all([running.store.syncOnce(), running.store.flushHints()]));
+    ctx.waitUntil(
+      Promise.all([
+        running.store.syncOnce(),
+        running.store.flushHints(),
+        // Retries and the clock's maintenance transitions happen no more often than the cron runs.
+        running.store.pollOnce().then(() => running.outbox.runOnce()),
+      ]),
+    );
   },
 };
