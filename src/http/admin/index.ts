@@ -17,6 +17,7 @@ import { Hono } from 'hono';
 import type { PageDeps } from '../site/site.ts';
 import { createAdminContext, type AdminContext, type AdminEnv } from './context.ts';
 import { fromThisSite, requireSession } from './guard.tsx';
+import { clusters } from './screens/clusters.routes.tsx';
 import { componentOverrides } from './screens/components.routes.tsx';
 import { incidentDetail } from './screens/incident-detail.routes.tsx';
 import { incidentEditor } from './screens/incident-editor.routes.tsx';
@@ -35,6 +36,7 @@ const SCREENS: readonly Screen[] = [
   incidentDetail,
   componentOverrides,
   subscribers,
+  clusters,
   storage,
 ];
 

@@ -14,7 +14,13 @@ import {
 } from '../site/layout.tsx';
 
 export type AdminSection =
-  'incidents' | 'maintenance' | 'persistent' | 'components' | 'subscribers' | 'storage';
+  | 'incidents'
+  | 'maintenance'
+  | 'persistent'
+  | 'components'
+  | 'subscribers'
+  | 'clusters'
+  | 'storage';
 
 /** What every signed-in page shows around its content. */
 export interface AdminChrome {
@@ -68,6 +74,7 @@ export function AdminLayout(
               {link('persistent', '/admin/known-issues', props.persistentName)}
               {link('components', '/admin/components', 'Components')}
               {link('subscribers', '/admin/subscribers', 'Subscribers')}
+              {link('clusters', '/admin/clusters', 'Clusters')}
               {link('storage', '/admin/storage', 'Storage')}
             </ul>
           </nav>
