@@ -14,6 +14,8 @@
  * - `pods.failing` lists only pods that are not Running+Ready or Succeeded, capped; `omitted` says
  *   how many more were left out so the snapshot stays small.
  * - Times are ISO 8601 strings.
+ * - `unsynced` (optional, added after the first version): watches that had not finished their
+ *   first list when the snapshot was made, so what they cover may be missing rather than gone.
  */
 import { z } from 'zod';
 
@@ -176,6 +178,7 @@ export const clusterSnapshotSchema = z.object({
     failing: z.array(failingWorkloadPod).max(5000),
     omitted: count.optional(),
   }),
+  unsynced: z.array(z.string().max(256)).max(200).optional(),
 });
 
 export type ClusterSnapshot = z.infer<typeof clusterSnapshotSchema>;

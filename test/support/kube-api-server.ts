@@ -364,15 +364,33 @@ export class KubeApiServer {
     }
     if (watch) return this.watch(route.resource, route.namespace, selector, url.searchParams, res);
     const type = RESOURCES[route.resource];
-    const items = this.list(route.resource).filter(
+    const all = this.list(route.resource).filter(
       (object) =>
         (route.namespace === undefined || object.metadata.namespace === route.namespace) &&
         selector(object.metadata.labels ?? {}),
     );
+    // Pages (`limit`, `continue`): the token carries the offset and the list's version.
+    const limit = Number(url.searchParams.get('limit') || '0');
+    const token = url.searchParams.get('continue');
+    const from = token
+      ? (JSON.parse(Buffer.from(token, 'base64url').toString()) as { offset: number; rv: number })
+      : { offset: 0, rv: this.rv };
+    const items = limit > 0 ? all.slice(from.offset, from.offset + limit) : all;
+    const more = limit > 0 && from.offset + limit < all.length;
     this.json(res, 200, {
       kind: `${type.kind}List`,
       apiVersion: type.group ? `${type.group}/${type.version}` : type.version,
-      metadata: { resourceVersion: String(this.rv) },
+      metadata: {
+        resourceVersion: String(from.rv),
+        ...(more
+          ? {
+              continue: Buffer.from(
+                JSON.stringify({ offset: from.offset + limit, rv: from.rv }),
+              ).toString('base64url'),
+              remainingItemCount: all.length - from.offset - limit,
+            }
+          : {}),
+      },
       items,
     });
   }
