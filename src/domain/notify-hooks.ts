@@ -4,6 +4,7 @@
  * own `store.write` (a change is never stored without its messages, nor its messages without the
  * change), `preCheck` runs before anything is written and refuses the change by throwing.
  */
+import type { DirectMail, Recipient } from '../../notifiers/types.ts';
 import type { Mutation } from '../replication/types.ts';
 import type { Incident, IncidentState } from './types.ts';
 
@@ -31,4 +32,17 @@ export interface NotificationHooks {
 /** Options of a change: `silent` (statusetat's `no_notify`, the admin's "edit silently") enqueues nothing. */
 export interface ChangeOptions {
   silent?: boolean;
+}
+
+/** What the app's surfaces get from the notification outbox (built by the runtime entry). */
+export interface NotificationService {
+  hooks: NotificationHooks;
+  /** A channel can send mail: the page offers email subscriptions. */
+  canMail: boolean;
+  /** The configured channels, for the admin screens (names and types only: no params, no secrets). */
+  channels: readonly { name: string; type: string }[];
+  /** The outbox records of a direct mail (a subscriber's confirmation), for the caller's own write; [] when nothing can mail. */
+  mail(input: { id: string; to: Recipient; mail: DirectMail; now: string }): Mutation[];
+  /** Look for due deliveries now (after "retry now"), instead of at the next poll. */
+  kick(): void;
 }

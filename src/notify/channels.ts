@@ -23,6 +23,8 @@ export interface Channel {
   type: string;
   filter: ForFilter;
   notifier: Notifier;
+  /** Position of its block in `notifiers[]`, for config errors. */
+  index: number;
   /** The block's `params.timeout`-independent delivery limits (ms, count). */
   timeoutMs: number;
   concurrency: number;
@@ -106,6 +108,7 @@ export function buildChannels(
       type: definition.type,
       filter: block.for,
       notifier: definition.create(parsed.params, environment, name),
+      index,
       timeoutMs: options.timeoutMs ?? 10_000,
       concurrency: options.concurrency ?? 4,
     });

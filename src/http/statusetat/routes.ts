@@ -264,7 +264,10 @@ export function statusetatApi(deps: ApiDeps, pageDeps: PageDeps): Hono<V1Env> {
     }
     return v1Json(
       v1Incident(
-        await updateIncident(domainFor(c), c.get('principal').actor, c.req.param('guid'), patch),
+        // statusetat's `no_notify`: the change is stored and nobody is told.
+        await updateIncident(domainFor(c), c.get('principal').actor, c.req.param('guid'), patch, {
+          silent: body.no_notify === true,
+        }),
       ),
     );
   });
