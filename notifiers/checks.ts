@@ -10,6 +10,7 @@ import grafanaAnnotation from './grafana-annotation.ts';
 import ntfy from './ntfy.ts';
 import slack from './slack.ts';
 import teams from './teams.ts';
+import { parsePluginParams } from './plugin/params.ts';
 import type { NotifierDefinition, ParseResult } from './types.ts';
 import webhook from './webhook.ts';
 
@@ -26,17 +27,6 @@ function nodeOnly<P>(
       throw new Error(`the ${type} channel runs on Node only`);
     },
   };
-}
-
-/** statusetat's plugin block: `path` and anything the plugin itself reads. */
-function parsePluginPath(params: unknown): ParseResult<unknown> {
-  const path = (params as { path?: unknown } | undefined)?.path;
-  if (typeof path !== 'string' || path === '')
-    return {
-      ok: false,
-      problems: [{ key: 'path', message: 'is required (the plugin executable or module to load)' }],
-    };
-  return { ok: true, params };
 }
 
 /** Why a Node-only type cannot run on Workers, for the config error. */
@@ -60,5 +50,5 @@ export const FETCH_DEFINITIONS: readonly NotifierDefinition[] = [
 export const CHECKED_DEFINITIONS: readonly NotifierDefinition[] = [
   ...FETCH_DEFINITIONS,
   nodeOnly('email', parseEmailParams),
-  nodeOnly('plugin', parsePluginPath),
+  nodeOnly('plugin', parsePluginParams),
 ] as NotifierDefinition[];

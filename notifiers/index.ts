@@ -10,6 +10,7 @@ import { resolveHost } from './dns-resolve.node.ts';
 import email from './email.ts';
 import grafanaAnnotation from './grafana-annotation.ts';
 import ntfy from './ntfy.ts';
+import plugin from './plugin.ts';
 import slack from './slack.ts';
 import teams from './teams.ts';
 import type { NotifierDefinition } from './types.ts';
@@ -24,5 +25,5 @@ export const NOTIFIER_DEFINITIONS: readonly NotifierDefinition[] = [
   teams,
   ntfy,
   apprise,
-  // plugin: added by notifiers/plugin.ts's pluginDefinition()
+  plugin,
 ] as NotifierDefinition[];

@@ -5,39 +5,16 @@
  * plugin: to `Init` for an executable, to the module's own `parse` for a module. A relative path is
  * resolved against the working directory, as statusetat does. Node-only (child processes).
  */
-import type { Notifier, NotifierDefinition, NotifierEnvironment, ParseResult } from './types.ts';
+import type { Notifier, NotifierDefinition, NotifierEnvironment } from './types.ts';
 import {
   DEFAULT_TIMEOUTS,
   ExecutableNotifier,
   type ExecutableTimeouts,
 } from './plugin/executable.ts';
 import { isModulePath, ModuleNotifier } from './plugin/js-module.ts';
+import { parsePluginParams, type PluginParams } from './plugin/params.ts';
 
-export interface PluginParams {
-  path: string;
-  /** Everything but `path`, as the config has it. */
-  params: Record<string, unknown>;
-}
-
-function parse(params: unknown): ParseResult<PluginParams> {
-  if (typeof params !== 'object' || params === null || Array.isArray(params))
-    return {
-      ok: false,
-      problems: [{ key: 'path', message: 'required: the plugin executable or module to load' }],
-    };
-  const { path, ...rest } = params as Record<string, unknown>;
-  if (path === undefined || path === null || path === '')
-    return {
-      ok: false,
-      problems: [{ key: 'path', message: 'required: the plugin executable or module to load' }],
-    };
-  if (typeof path !== 'string')
-    return {
-      ok: false,
-      problems: [{ key: 'path', message: `must be a file path, not ${typeof path}` }],
-    };
-  return { ok: true, params: { path, params: rest } };
-}
+export type { PluginParams };
 
 /** The definition with other timeouts (tests; the defaults suit production). */
 export function pluginDefinition(
@@ -46,7 +23,7 @@ export function pluginDefinition(
   return {
     type: 'plugin',
     runtimes: ['node'],
-    parse,
+    parse: parsePluginParams,
     create(params: PluginParams, environment: NotifierEnvironment, name: string): Notifier {
       if (isModulePath(params.path))
         return new ModuleNotifier(name, params.path, params.params, environment);

@@ -330,7 +330,7 @@ describe('parseConfig: durations, quorum, notifiers, aliases', () => {
       {
         key: 'notifiers[1]',
         message:
-          'notifiers[1] (log_notifier): notifications are not implemented yet; this block sends nothing',
+          'notifiers[1] (log_notifier): read as type plugin because it has params.path (statusetat itself only loads plugins declared as type: plugin)',
       },
     ]);
     expect(problemsOf('targets: [memory://]\nnotifiers:\n  - type: emial')).toEqual([
