@@ -109,6 +109,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     return channel.notifier.sendMail(message.mail, context);
   }
 
+  /**
+   * An instance that stalled past its lease (a long pause, a partition) must not overwrite what the
+   * instance that took over wrote: a failure is then dropped; a success is still recorded.
+   */
+  function supersededAfter(entry: OutboxRecord, generation: number): boolean {
+    const stored = store.get(OUTBOX_KIND.outbox, entry.id);
+    const current = stored ? decodeOutbox(stored) : undefined;
+    if (current && (current.generation ?? 0) > generation + 1) return true;
+    return store.get(OUTBOX_KIND.claim, `${entry.id}/${generation + 1}`) !== undefined;
+  }
+
   async function record(entry: OutboxRecord, change: Partial<OutboxEntry>): Promise<void> {
     const { id, ...body } = entry;
     const next: OutboxEntry = { ...body, ...change };
@@ -149,6 +160,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       });
     } catch (error) {
       const outcome = afterFailure(entry, error, options.now(), options.retry, options.random);
+      if (supersededAfter(entry, generation)) {
+        logger.warn(
+          { outbox: entry.id, channel: channel.name },
+          'delivery failed after another instance took it over; its outcome is kept',
+        );
+        return;
+      }
       logger.warn(
         {
           outbox: entry.id,
