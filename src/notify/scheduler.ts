@@ -61,7 +61,8 @@ export function clockTransitions(
     const fresh = (at: number) => at <= now && now - at <= catchUpMs && recorded < at;
     const start = instant(incident.created_at);
     const end = isZeroTime(incident.scheduled_end) ? null : instant(incident.scheduled_end);
-    if (fresh(start) && (end === null || end > start))
+    // A start nobody announced before the end passed is stale: only the end is.
+    if (fresh(start) && (end === null || end > now))
       found.push({
         id: `${incident.guid}.started.${start}`,
         event: 'maintenance.started',
