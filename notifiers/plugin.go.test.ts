@@ -3,7 +3,8 @@
  * the way a statusetat plugin is (hashicorp go-plugin, gRPC, BASIC_PLUGIN=hello), compiled here
  * from Debian's Go packages. It records every call it receives in a file the test reads back.
  */
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,15 @@ const CI = process.env.CI === 'true';
 it.runIf(CI && !go.available)('CI has the Go toolchain to build the plugin fixture', () => {
   throw new Error(`${go.reason}; CI needs: apt-get install ${GO_APT_PACKAGES}`);
 });
+
+/** A process that has exited but is not reaped yet (a zombie) counts as gone. */
+function alive(pid: number): boolean {
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
 
 interface Call {
   call: 'Init' | 'Notify' | 'PreCheck';
@@ -178,7 +188,29 @@ describe.skipIf(!go.available)('plugin: a statusetat go-plugin executable', () =
     await notifier.start!();
     const pid = calls()[0]!.pid;
     await notifier.close!();
-    expect(() => process.kill(pid, 0)).toThrow();
+    expect(alive(pid)).toBe(false);
+  });
+
+  it('does not outlive a Staunch process that exits without closing it', async () => {
+    const script = join(folder, 'exits.mts');
+    writeFileSync(
+      script,
+      `import { pluginDefinition } from ${JSON.stringify(new URL('./plugin.ts', import.meta.url).pathname)};
+const definition = pluginDefinition();
+const parsed = definition.parse({ path: ${JSON.stringify(executable)} });
+const logger = { info() {}, warn() {} };
+const page = { title: 't', baseUrl: 'http://x', timeZone: 'UTC' };
+const notifier = definition.create(parsed.params, { fetch, now: Date.now, page, logger }, 'p');
+await notifier.start();
+console.log(notifier.pid);
+process.exit(0);
+`,
+    );
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    const pid = Number(run.stdout.trim());
+    expect(pid).toBeGreaterThan(0);
+    await expect.poll(() => alive(pid)).toBe(false);
   });
 
   it('a plugin whose Init fails stops the start, naming the path and the reason', async () => {

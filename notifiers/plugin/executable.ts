@@ -55,6 +55,11 @@ export class ExecutableNotifier implements Notifier {
   /** What the plugin calls itself (its Name RPC), once started. */
   pluginName: string | undefined;
 
+  /** The running process's id, for logs and tests. */
+  get pid(): number | undefined {
+    return this.running?.spawned.child.pid;
+  }
+
   private running: Running | undefined;
   private starting: Promise<Running> | undefined;
   private crashes = 0;

@@ -85,8 +85,14 @@ export function spawnPlugin(options: SpawnOptions): Promise<SpawnedPlugin> {
         PLUGIN_MAX_PORT: String(MAX_PORT),
       },
     });
+    // A plugin must not outlive Staunch, even when Staunch exits without closing its channels.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
-      child.once('exit', (code, signal) => done({ code, signal })),
+      child.once('exit', (code, signal) => {
+        process.off('exit', killOnExit);
+        done({ code, signal });
+      }),
     );
     const lastStderr: string[] = [];
     let settled = false;
@@ -123,6 +129,7 @@ export function spawnPlugin(options: SpawnOptions): Promise<SpawnedPlugin> {
       }
     });
     child.once('error', (error: NodeJS.ErrnoException) => {
+      process.off('exit', killOnExit);
       if (error.code === 'ENOENT') fail('no such file (the plugin executable must exist)', error);
       else if (error.code === 'EACCES')
         fail('is not executable (chmod +x it, or name a .js/.mjs module)', error);
