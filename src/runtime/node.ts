@@ -4,6 +4,8 @@
  */
 import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { buildApp } from '../app.ts';
@@ -15,11 +17,14 @@ import {
   type Replicator,
   type ReplicatorOptions,
 } from '../replication/replicator.ts';
+import { NOTIFIER_DEFINITIONS } from '../../notifiers/index.ts';
+import { createOutbox } from '../notify/outbox.ts';
 import { createNodeLogger } from './node-logger.ts';
 import { nodeDrivers } from './registry.node.ts';
 import { replicationOptions } from './replication-options.ts';
 import { prepareMirrors } from './mirrors.ts';
 import { fileSnapshotStore } from './snapshot-file.ts';
+import { testClock } from './test-clock.ts';
 import { VERSION } from './version.ts';
 
 export interface RunningServer {
@@ -84,12 +89,25 @@ export async function startNodeServer(
   void replicator.start();
   // Except for the local snapshot: the first answer is then the last known state, not "unknown".
   await replicator.restored;
+  const now = testClock(process.env, logger) ?? Date.now;
+  // Delivery runs beside the server, never inside a request: a slow receiver delays no answer.
+  const outbox = createOutbox({
+    config,
+    store: replicator,
+    definitions: NOTIFIER_DEFINITIONS,
+    logger,
+    now,
+    instance: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+  });
+  await outbox.start();
   const built = buildApp({
     config,
     store: replicator,
     logger,
     startedAt: new Date(),
     version: VERSION,
+    now,
+    notifications: outbox.service,
   });
   const app = built.app;
   mirrors?.start(built);
@@ -130,6 +148,8 @@ export async function startNodeServer(
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       });
       await mirrors?.stop();
+      // Sends in flight are aborted and recorded as attempts, so another instance retries them.
+      await outbox.stop();
       await replicator.stop();
       await Promise.all(drivers.map((driver) => driver.close().catch(() => undefined)));
     })());
