@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 900_000,
     hookTimeout: 120_000,
     maxWorkers: 1,
+    // The processes it starts run the sources as they are now, never a dist/ build of them.
+    env: { STAUNCH_FROM_SOURCE: '1' },
   },
 });

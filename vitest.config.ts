@@ -14,5 +14,7 @@ export default defineConfig({
     // but two cores do not gain from more than two workers.
     maxWorkers: 2,
     reporters: ['default', './test/summary-reporter.ts'],
+    // Every staunch a test spawns runs the sources as they are now, never a dist/ build of them.
+    env: { STAUNCH_FROM_SOURCE: '1' },
   },
 });

@@ -4,16 +4,10 @@
  * still differing after a sync), 2 bad configuration.
  */
 import { Command } from 'commander';
-import { StorageError } from '../storage-drivers/types.ts';
-import { ConfigError } from './config/parse.ts';
-import { loadNodeConfig, logConfigWarnings } from './runtime/node-config.ts';
-import { createReplicatorFromConfig, startNodeServer } from './runtime/node.ts';
-import { createNodeLogger } from './runtime/node-logger.ts';
-import { throttledProgress } from './runtime/progress.ts';
-import { formatSyncReport, syncExitCode } from './runtime/sync-report.ts';
-import { formatTargetChecks } from './runtime/targets-check.ts';
 import { VERSION } from './runtime/version.ts';
 
+// Each command loads its code only when it runs (one file each in src/commands/): `--version`
+// and `--help` load nothing else, and `serve` never loads what only `sync` needs.
 const program = new Command('staunch')
   .version(VERSION)
   .description('A status page that stays up when the infrastructure it reports on goes down.');
@@ -26,18 +20,8 @@ program
     'configuration file (default: ./config.yml, else the embedded default)',
   )
   .action(async (options: { config?: string }) => {
-    const { config, source } = loadNodeConfig(options.config);
-    const logger = createNodeLogger(config.log);
-    logConfigWarnings(config, logger);
-    const server = await startNodeServer(config, { source, logger });
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
-        server.close().then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-      });
-    }
+    const { serveCommand } = await import('./commands/serve.ts');
+    await serveCommand(options);
   });
 
 const targets = program.command('targets').description('storage targets');
@@ -48,20 +32,8 @@ targets
   )
   .option('-c, --config <file>', 'configuration file')
   .action(async (options: { config?: string }) => {
-    const { config, source } = loadNodeConfig(options.config);
-    logConfigWarnings(config, createNodeLogger({ ...config.log, level: 'warn' }));
-    const { replicator, drivers } = createReplicatorFromConfig(
-      config,
-      createNodeLogger({ ...config.log, level: 'error' }),
-      { writeTimeoutMs: 5000 },
-    );
-    const rows = await replicator.inspect();
-    await Promise.all(drivers.map((d) => d.close().catch(() => undefined)));
-    console.log(`targets of ${source}:\n`);
-    console.log(formatTargetChecks(rows));
-    process.exitCode = rows.every((r) => r.state === 'up' && r.behind === 0 && r.queuedHints === 0)
-      ? 0
-      : 1;
+    const { targetsCheckCommand } = await import('./commands/targets-check.ts');
+    process.exitCode = await targetsCheckCommand(options);
   });
 
 program
@@ -72,17 +44,8 @@ program
   .option('-c, --config <file>', 'configuration file')
   .option('-q, --quiet', 'print only the final table')
   .action(async (options: { config?: string; quiet?: boolean }) => {
-    const { config, source } = loadNodeConfig(options.config);
-    const logger = createNodeLogger({ ...config.log, level: 'warn' });
-    logConfigWarnings(config, logger);
-    const { replicator, drivers } = createReplicatorFromConfig(config, logger);
-    console.error(`sync of ${source}: ${drivers.length} targets`);
-    const report = await replicator.syncOnce({
-      onProgress: options.quiet ? undefined : throttledProgress((line) => console.error(line)),
-    });
-    await Promise.all(drivers.map((d) => d.close().catch(() => undefined)));
-    console.log(formatSyncReport(report));
-    process.exitCode = syncExitCode(report);
+    const { syncCommand } = await import('./commands/sync.ts');
+    process.exitCode = await syncCommand(options);
   });
 
 // Commands used now and then load their code only when run (one file each in src/commands/).
@@ -125,6 +88,8 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   // A bad configuration is the user's to fix: the problems, no stack trace.
+  const { ConfigError } = await import('./config/parse.ts');
+  const { StorageError } = await import('../storage-drivers/types.ts');
   if (
     error instanceof ConfigError ||
     (error instanceof StorageError && error.code === 'INVALID_URI')

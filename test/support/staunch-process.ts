@@ -24,7 +24,8 @@ export function startStaunch(
 ): Promise<StaunchProcess> {
   const child = spawn(options.node ?? process.execPath, [STAUNCH_BIN, ...args], {
     cwd: options.cwd,
-    env: { ...process.env, PORT: '0', ...options.env },
+    // The sources as they are now, never a dist/ build of them (see bin/staunch.mjs).
+    env: { ...process.env, PORT: '0', STAUNCH_FROM_SOURCE: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
