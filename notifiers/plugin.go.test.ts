@@ -56,7 +56,12 @@ describe.skipIf(!go.available)('plugin: a statusetat go-plugin executable', () =
   function load(name: string, extra: Record<string, unknown> = {}) {
     const record = join(folder, `${name}.jsonl`);
     const environment = testEnvironment();
-    const definition = pluginDefinition({ restartMinMs: 1_000, handshakeMs: 10_000 });
+    // A long kill delay: a plugin that exits sooner did so because it was asked to.
+    const definition = pluginDefinition({
+      restartMinMs: 1_000,
+      handshakeMs: 10_000,
+      shutdownMs: 8_000,
+    });
     const parsed = definition.parse({ path: executable, record, ...extra });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
     const notifier = definition.create(parsed.params, environment, `plugin-${name}`);
@@ -187,8 +192,11 @@ describe.skipIf(!go.available)('plugin: a statusetat go-plugin executable', () =
     const { notifier, calls } = load('close');
     await notifier.start!();
     const pid = calls()[0]!.pid;
+    const started = Date.now();
     await notifier.close!();
     expect(alive(pid)).toBe(false);
+    // Well before the SIGKILL that would follow an unanswered Shutdown.
+    expect(Date.now() - started).toBeLessThan(4_000);
   });
 
   it('does not outlive a Staunch process that exits without closing it', async () => {
