@@ -6,6 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
+import { clusterSnapshot } from './support/cluster-snapshot.ts';
 import { eventually } from './support/staunch-process.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -93,7 +95,7 @@ describe('the Worker in workerd', () => {
   let worker: RunningWorker | undefined;
   beforeAll(async () => {
     worker = await startWorker(
-      '{targets: [memory://worker-test], username: admin, password: worker-password, components: [{name: API, group: Public}]}',
+      '{targets: [memory://worker-test], username: admin, password: worker-password, components: [{name: API, group: Public}], agents: [{cluster: edge, token: edge-agent-token-0123456789}]}',
     );
   }, 120_000);
   afterAll(() => stop(worker));
@@ -128,6 +130,23 @@ describe('the Worker in workerd', () => {
     const page = await fetch(`${worker!.url}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('API down');
+  });
+
+  it('takes a gzip snapshot from an agent, and ignores it sent again', async () => {
+    const push = () =>
+      fetch(`${worker!.url}/api/agent/v1/snapshots`, {
+        method: 'POST',
+        headers: {
+          authorization: 'Bearer edge-agent-token-0123456789',
+          'content-type': 'application/json',
+          'content-encoding': 'gzip',
+        },
+        body: gzipSync(JSON.stringify(clusterSnapshot({ cluster: 'edge' }))),
+      });
+    const first = await push();
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ cluster: 'edge', ignored: false, transitions: 3 });
+    expect(await (await push()).json()).toMatchObject({ ignored: true, reason: 'stale_sequence' });
   });
 
   it('runs the sync from its cron trigger', async () => {
