@@ -8,6 +8,7 @@ import { NotifierError, type DeliveryReceipt } from './types.ts';
 
 export const DEFAULT_TIMEOUT_MS = 5_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
+const USER_AGENT = 'Staunch-Notifier/1';
 
 export interface HttpCall {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -110,7 +111,7 @@ export async function httpCall(
   try {
     response = await fetchImpl(call.url, {
       method,
-      headers: call.headers,
+      headers: { 'user-agent': USER_AGENT, ...call.headers },
       body: call.body,
       signal: combined,
       redirect: call.noRedirects ? 'manual' : 'follow',
