@@ -192,8 +192,9 @@ export class ResilientWatch<T extends Slim> {
     const arm = () => {
       this.clock.clearTimeout(timer);
       timer = this.clock.setTimeout(() => {
-        connection.controller?.abort();
+        // Reported first: aborting makes the stream fail with an AbortError, which is not the cause.
         finish(new SilentWatchError(`watch silent for ${this.tuning.silenceMs} ms`));
+        connection.controller?.abort();
       }, this.tuning.silenceMs);
     };
     arm();

@@ -101,6 +101,8 @@ interface OpenWatch {
   selector: Selector;
   bookmarks: boolean;
   res: ServerResponse;
+  /** Stalled: open, and never says anything again. */
+  silent: boolean;
 }
 
 export interface KubeApiOptions {
@@ -249,8 +251,10 @@ export class KubeApiServer {
     this.failing = { count, status };
   }
 
+  /** Stalls every open watch for good; while on, new watches stall too. */
   silenceWatches(on = true): void {
     this.silent = on;
+    if (on) for (const watch of this.watches) watch.silent = true;
   }
 
   dropWatches(): void {
@@ -269,7 +273,7 @@ export class KubeApiServer {
   /** Sends a BOOKMARK to every watch that asked for them. */
   bookmark(): void {
     for (const watch of this.watches) {
-      if (!watch.bookmarks || this.silent) continue;
+      if (!watch.bookmarks || watch.silent) continue;
       const type = RESOURCES[watch.resource];
       this.write(watch, {
         type: 'BOOKMARK',
@@ -290,9 +294,9 @@ export class KubeApiServer {
 
   private emit(event: HistoryEvent): void {
     this.history.push(event);
-    if (this.silent) return;
     for (const watch of this.watches) {
-      if (this.matches(watch, event)) this.write(watch, { type: event.type, object: event.object });
+      if (!watch.silent && this.matches(watch, event))
+        this.write(watch, { type: event.type, object: event.object });
     }
   }
 
@@ -440,6 +444,7 @@ export class KubeApiServer {
       selector,
       bookmarks: query.get('allowWatchBookmarks') === 'true',
       res,
+      silent: this.silent,
     };
     if (expired) {
       this.write(open, {
