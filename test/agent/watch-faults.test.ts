@@ -23,7 +23,7 @@ async function counter(
     .filter(
       (value) =>
         (watch === '*' || value.labels.watch === watch) &&
-        (!reason || value.labels.reason === reason),
+        (!reason || (value.labels as Record<string, unknown>).reason === reason),
     )
     .reduce((sum, value) => sum + value.value, 0);
 }
