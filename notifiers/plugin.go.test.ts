@@ -90,8 +90,8 @@ describe.skipIf(!go.available)('plugin: a statusetat go-plugin executable', () =
     expect(init!.call).toBe('Init');
     expect(init!.body.base_info).toEqual({
       base_url: 'https://status.example.com',
-      support: '',
-      contact: '',
+      support: 'https://help.example.com',
+      contact: 'https://chat.example.com/ops',
       title: 'Example status',
       time_zone: 'Europe/Paris',
     });

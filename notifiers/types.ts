@@ -66,6 +66,9 @@ export interface Notification {
     baseUrl: string;
     /** IANA zone for the times channels print. */
     timeZone: string;
+    /** statusetat's `base_info.support` and `base_info.contact` (a plugin's Init gets them). */
+    support?: string;
+    contact?: string;
   };
   occurredAt: string;
 }

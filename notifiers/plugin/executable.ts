@@ -187,8 +187,8 @@ export class ExecutableNotifier implements Notifier {
       await rpc.init(
         {
           base_url: page.baseUrl,
-          support: '',
-          contact: '',
+          support: page.support ?? '',
+          contact: page.contact ?? '',
           title: page.title,
           time_zone: page.timeZone,
         },

@@ -63,6 +63,8 @@ export function createOutbox(services: OutboxServices): Outbox {
     title: config.base_info.title,
     baseUrl: config.base_info.base_url,
     timeZone: config.base_info.time_zone,
+    support: config.base_info.support,
+    contact: config.base_info.contact,
   };
   const environment: NotifierEnvironment = {
     fetch: services.fetch ?? ((input, init) => fetch(input, init)),

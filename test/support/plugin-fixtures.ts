@@ -69,6 +69,8 @@ export function testEnvironment(
       title: 'Example status',
       baseUrl: 'https://status.example.com',
       timeZone: 'Europe/Paris',
+      support: 'https://help.example.com',
+      contact: 'https://chat.example.com/ops',
     },
     lines,
     logger: {
