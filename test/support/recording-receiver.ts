@@ -1,76 +1,110 @@
 /**
- * A webhook receiver on 127.0.0.1 for end-to-end notification tests. It is `down` (503), `hang`
- * (holds each request unanswered, as a receiver that stopped answering), or `up` (200); it counts
- * only what it accepted, by path and idempotency key, as a receiver that dedupes would see it.
+ * An HTTP receiver on 127.0.0.1 port 0 that records every request (method, path with query,
+ * the headers a channel chose, the body: parsed JSON, else the text) and answers as the test
+ * says: a status and body, a body of many bytes (streamed, for size limits), or no answer at all.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type ReceiverMode = 'up' | 'down' | 'hang';
-
-export interface Accepted {
+export interface RecordedRequest {
+  method: string;
   path: string;
-  idempotencyKey: string;
+  headers: Record<string, string>;
   body: unknown;
 }
 
+export type Answer =
+  | { status: number; body?: string; headers?: Record<string, string> }
+  | { status: number; bodyBytes: number }
+  | { hang: true };
+
 export interface RecordingReceiver {
   url: string;
-  mode: ReceiverMode;
-  accepted: Accepted[];
-  /** Requests refused with 503, per idempotency key. */
-  refused: Map<string, number>;
-  /** Requests held unanswered right now. */
-  hanging(): number;
-  /** Answer every held request with 503 (the sender retries them). */
-  releaseHanging(): void;
+  requests: RecordedRequest[];
+  /** How every following request is answered (default 200 "ok"). */
+  answer(how: (request: RecordedRequest) => Answer): void;
   close(): Promise<void>;
 }
 
-export async function startRecordingReceiver(): Promise<RecordingReceiver> {
-  const held = new Set<ServerResponse>();
-  const receiver: RecordingReceiver = {
-    url: '',
-    mode: 'up',
-    accepted: [],
-    refused: new Map(),
-    hanging: () => held.size,
-    releaseHanging() {
-      for (const response of held) response.writeHead(503).end();
-      held.clear();
-    },
-    close: () =>
-      new Promise((resolve) => {
-        receiver.releaseHanging();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+// What the HTTP client adds on its own: not the channel's choice, and it varies between Node versions.
+const TRANSPORT_HEADERS = new Set([
+  'host',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+  'accept',
+  'accept-language',
+  'accept-encoding',
+  'sec-fetch-mode',
+]);
+
+function parseBody(text: string): unknown {
+  if (text === '') return '';
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function stream(response: ServerResponse, bytes: number): void {
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  let left = bytes;
+  const write = () => {
+    while (left > 0) {
+      const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+      left -= piece.length;
+      if (!response.write(piece)) {
+        response.once('drain', write);
+        return;
+      }
+    }
+    response.end();
   };
+  response.on('close', () => (left = 0));
+  write();
+}
+
+export async function startRecordingReceiver(): Promise<RecordingReceiver> {
+  let how: (request: RecordedRequest) => Answer = () => ({ status: 200, body: 'ok' });
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const key = String(request.headers['idempotency-key'] ?? '');
-      if (receiver.mode === 'down') {
-        receiver.refused.set(key, (receiver.refused.get(key) ?? 0) + 1);
-        response.writeHead(503).end('down');
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(request.headers))
+        if (!TRANSPORT_HEADERS.has(name) && value !== undefined)
+          headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      const recorded: RecordedRequest = {
+        method: request.method ?? 'GET',
+        path: request.url ?? '/',
+        headers,
+        body: parseBody(Buffer.concat(chunks).toString('utf8')),
+      };
+      receiver.requests.push(recorded);
+      const answer = how(recorded);
+      if ('hang' in answer) return;
+      if ('bodyBytes' in answer) {
+        response.writeHead(answer.status, { 'content-type': 'text/plain' });
+        stream(response, answer.bodyBytes);
         return;
       }
-      if (receiver.mode === 'hang') {
-        held.add(response);
-        // The sender gave up or died: the request was never accepted.
-        response.on('close', () => held.delete(response));
-        return;
-      }
-      receiver.accepted.push({
-        path: request.url ?? '',
-        idempotencyKey: key,
-        body: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null'),
-      });
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      response.writeHead(answer.status, answer.headers ?? { 'content-type': 'text/plain' });
+      response.end(answer.body ?? '');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const receiver: RecordingReceiver = {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests: [],
+    answer(next) {
+      how = next;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
   return receiver;
 }
