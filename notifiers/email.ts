@@ -53,7 +53,9 @@ function smtpError(name: string, error: unknown): NotifierError {
     message?: string;
   };
   const code = details.responseCode;
-  const permanent = (code !== undefined && code >= 500) || details.code === 'EENVELOPE';
+  // A refused login is the operator's to fix; the mail should still go once the password is right.
+  const permanent =
+    details.code !== 'EAUTH' && (code !== undefined ? code >= 500 : details.code === 'EENVELOPE');
   const said = (details.response ?? details.message ?? String(error))
     .replace(/\s+/g, ' ')
     .slice(0, 200);
