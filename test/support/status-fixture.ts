@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { buildApp } from '../../src/app.ts';
+import { buildApp, type AppServices } from '../../src/app.ts';
 import { parseConfig, type Config } from '../../src/config/parse.ts';
 import type { DomainContext } from '../../src/domain/context.ts';
 import { addMessage, createIncident } from '../../src/domain/incidents.ts';
@@ -112,6 +112,8 @@ export interface FixtureAppOptions {
   now?: number;
   /** The real clock instead, for the dev server and the bench, which people look at today; tests never set it. */
   live?: boolean;
+  /** How sign-ups queue their mails (see test/support/subscription-mail.ts). */
+  subscriptions?: AppServices['subscriptions'];
 }
 
 const liveClock: TestClock = {
@@ -166,6 +168,7 @@ export async function createFixtureApp(
     startedAt: new Date(clock.now),
     version: 'test',
     now,
+    ...(options.subscriptions ? { subscriptions: options.subscriptions } : {}),
   });
   sites.set(config, site);
   return {

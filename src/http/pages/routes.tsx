@@ -5,35 +5,26 @@
  * not on every request, and keeps being served when every storage target is down.
  */
 import { Hono, type Context } from 'hono';
-import { DomainError } from '../../domain/errors.ts';
 import { incidentsBetween, incidentRole } from '../../domain/status.ts';
-import { emailAddress, subscribe } from '../../domain/subscribers.ts';
 import { instant, startOfDay } from '../../domain/time.ts';
 import { localDate } from '../../domain/uptime.ts';
-import { QuorumError } from '../../replication/types.ts';
 import { ASSETS } from '../site/assets/index.ts';
 import { etagMatches } from '../site/etag.ts';
-import { relative, timeFormat } from '../site/format.ts';
+import { timeFormat } from '../site/format.ts';
 import type { DayView } from '../site/incidents.tsx';
-import type { Notice, ZoneInfo } from '../site/layout.tsx';
 import {
   HistoryPage,
   IncidentPage,
   IndexPage,
   MessagePage,
   NotFoundPage,
-  SubscribePanel,
   TimezonePage,
   UnsubscribePage,
   type UnsubscribeProps,
 } from './views.tsx';
 import { createUptimeBars, type UptimeBars } from './uptime-bars.ts';
-import { Layout } from '../site/layout.tsx';
 import { safeHref, safeReturnPath } from '../site/url.ts';
-import { unsubscribeUrl } from '../unsubscribe-link.ts';
-import { knownState, UNKNOWN_HEADERS, type KnownState } from '../known-state.ts';
-import { clientAddress, clientKey } from '../rate-limit.ts';
-import { sameOrigin } from '../same-origin.ts';
+import { knownState, UNKNOWN_HEADERS } from '../known-state.ts';
 import {
   groupRows,
   incidentView,
@@ -41,101 +32,10 @@ import {
   statusModel,
   type ModelContext,
 } from '../site/page-model.ts';
-import { minuteOf, type Rendered } from '../site/render-cache.ts';
-import { html, sendHtml, sendRendered, type PageDeps, type Site } from '../site/site.ts';
-import {
-  allZones,
-  canonicalZone,
-  isSecureRequest,
-  visitorZone,
-  zoneCookie,
-  type VisitorZone,
-} from '../site/zone.ts';
-
-interface PageRequest {
-  site: Site;
-  zone: VisitorZone;
-  now: number;
-  /** The instant every storage target was first seen down, or null. */
-  downSince: number | null;
-  known: KnownState;
-  cookie?: string;
-}
-
-async function pageRequest(c: Context, site: Site): Promise<PageRequest> {
-  const zone = await visitorZone(c, site.config.cookie_key, site.config.base_info.time_zone);
-  const now = site.now();
-  const request: PageRequest = {
-    site,
-    zone,
-    now,
-    downSince: site.storage.check(),
-    known: knownState(site.store),
-  };
-  if (zone.remember)
-    request.cookie = await zoneCookie(
-      site.config.cookie_key,
-      zone.zone,
-      isSecureRequest(c, site.config.base_info.base_url),
-    );
-  return request;
-}
-
-/** A cached page with this site's headers, and the zone cookie when it needs (re)writing. */
-function sendPage(c: Context, r: PageRequest, rendered: Rendered): Response {
-  return sendRendered(c, rendered, {
-    headers: { ...r.site.headers, ...(r.cookie ? { 'Set-Cookie': r.cookie } : {}) },
-  });
-}
-
-/** The part of a cache key every page shares. */
-function baseKey(r: PageRequest): string {
-  return `${r.site.store.version}|${r.zone.zone}|${r.zone.chosen ? 1 : 0}|${r.zone.invalid ? 1 : 0}|${minuteOf(r.now)}|${r.downSince === null ? '' : minuteOf(r.downSince)}`;
-}
-
-function zoneInfo(r: PageRequest): ZoneInfo {
-  return {
-    name: r.zone.zone,
-    label: timeFormat(r.zone.zone).zoneName(r.now),
-    chosen: r.zone.chosen,
-  };
-}
-
-function notices(r: PageRequest): Notice[] {
-  const list: Notice[] = [];
-  const fmt = timeFormat(r.zone.zone);
-  if (!r.known.known) {
-    list.push({
-      tone: 'error',
-      title: 'Status unknown.',
-      text: 'This page has not been able to load the current status from storage yet. It does not know whether anything is wrong; try again in a few seconds.',
-    });
-  } else if (r.known.asOf !== undefined) {
-    // Restored from this instance's snapshot: say how old it is, whatever the targets' state.
-    list.push({
-      tone: 'warn',
-      title: `Showing the last known state, as of ${fmt.short(r.known.asOf, r.now)} (${relative(r.known.asOf, r.now)}).`,
-      text: 'Storage has not answered since this server started; changes made since then are not shown yet.',
-    });
-  } else if (r.downSince !== null) {
-    list.push({
-      tone: 'warn',
-      title: `Storage unreachable since ${fmt.short(r.downSince, r.now)} (${relative(r.downSince, r.now)}).`,
-      text: 'Showing the last known state; changes made since then may be missing.',
-    });
-  }
-  if (r.zone.invalid)
-    list.push({
-      tone: 'info',
-      title: 'Unknown time zone.',
-      text: `The time zone you asked for is not one we know; times are shown in ${r.zone.zone}.`,
-    });
-  return list;
-}
-
-function chrome(r: PageRequest, path: string) {
-  return { site: r.site.info, zone: zoneInfo(r), notices: notices(r), path };
-}
+import { baseKey, chrome, pageRequest, sendPage, type PageRequest } from './page-request.ts';
+import { scopeOptions, subscriptionPages } from './subscription-routes.tsx';
+import { html, sendHtml, type PageDeps } from '../site/site.ts';
+import { allZones, canonicalZone, isSecureRequest, zoneCookie } from '../site/zone.ts';
 
 function modelContext(r: PageRequest): ModelContext {
   return { view: r.site.view(), now: r.now, fmt: timeFormat(r.zone.zone) };
@@ -159,7 +59,11 @@ function renderIndex(r: PageRequest, bars: UptimeBars): string {
       persistent={model.persistent}
       groups={groupRows(ctx, { html: bars.html(ctx) })}
       days={recentDays(ctx, 7)}
-      subscribe={{ emailDelivery: r.site.emailDelivery, baseUrl: r.site.info.baseUrl }}
+      subscribe={{
+        emailDelivery: r.site.subscriptions.canMail,
+        baseUrl: r.site.info.baseUrl,
+        scope: scopeOptions(r.site.settings),
+      }}
     />,
   );
 }
@@ -453,74 +357,7 @@ export function publicPages(deps: PageDeps): Hono {
     );
   };
 
-  app.post('/subscribe', sameOrigin(refuse), async (c) => {
-    const r = await pageRequest(c, site);
-    const form = await c.req.parseBody();
-    const email = typeof form.email === 'string' ? form.email.slice(0, 300) : '';
-    const again = (error: string, status: number) =>
-      sendHtml(
-        c,
-        html(
-          <Layout {...chrome(r, '/')} current="other" title="Subscribe">
-            <SubscribePanel
-              emailDelivery={site.emailDelivery}
-              baseUrl={site.info.baseUrl}
-              email={email}
-              error={error}
-            />
-          </Layout>,
-        ),
-        status,
-        site.headers,
-      );
-    const who = clientKey(clientAddress(c));
-    const subscribeLimit = site.limits.subscriptions;
-    if (subscribeLimit.blockedFor(who) > 0)
-      return again('Too many subscriptions from your network; please try again later.', 429);
-    try {
-      const added = await subscribe(site.domain(), { type: 'public', name: 'visitor' }, email);
-      subscribeLimit.hit(who);
-      const text = added
-        ? site.emailDelivery
-          ? 'This address will receive incident and maintenance notices.'
-          : 'This address is on the subscriber list. This site does not send email yet; the operators have been given your address for when it does.'
-        : 'This address was already subscribed; nothing changed.';
-      // The personal unsubscribe link, to whoever just added the address (never for one already on the list).
-      const link = added
-        ? {
-            text: 'To unsubscribe later, keep this personal link:',
-            href: await unsubscribeUrl(
-              site.info.baseUrl,
-              site.config.cookie_key,
-              emailAddress(email) ?? email,
-            ),
-            label: 'unsubscribe',
-          }
-        : undefined;
-      return sendHtml(
-        c,
-        html(
-          <MessagePage
-            {...chrome(r, '/')}
-            heading={added ? 'Subscribed' : 'Already subscribed'}
-            text={text}
-            {...(link ? { link } : {})}
-          />,
-        ),
-        200,
-        site.headers,
-      );
-    } catch (error) {
-      if (error instanceof DomainError)
-        return again('Please enter a valid email address, such as name@example.com.', 400);
-      if (error instanceof QuorumError)
-        return again(
-          'The subscription could not be saved right now because storage is unavailable. Please try again in a few minutes.',
-          503,
-        );
-      throw error;
-    }
-  });
+  app.route('/', subscriptionPages(deps, refuse));
 
   return app;
 }

@@ -3,122 +3,14 @@ import { DayList, IncidentCard, type DayView, type IncidentView } from '../site/
 import { Layout, type LayoutProps, type ThemeHtml } from '../site/layout.tsx';
 import { Markdown } from '../site/markdown.tsx';
 import { Banner, ComponentGroups, type BannerProps, type GroupRow } from '../site/status.tsx';
+import { SubscribePanel, type SubscribeProps } from './subscribe-panel.tsx';
+
+export { SubscribePanel, type SubscribeProps };
 
 type Chrome = Omit<LayoutProps, 'children' | 'current' | 'title'>;
 
 function Block({ html }: { html: string }) {
   return html ? <Markdown html={html} class="md theme-block" /> : null;
-}
-
-export interface SubscribeProps {
-  /** Whether an email notifier is configured (so the form can say honestly what happens). */
-  emailDelivery: boolean;
-  baseUrl: string;
-  csrf?: string;
-  email?: string;
-  error?: string;
-}
-
-export function SubscribePanel(props: SubscribeProps) {
-  const host = (() => {
-    try {
-      return new URL(props.baseUrl).host;
-    } catch {
-      return '';
-    }
-  })();
-  return (
-    <section class="subscribe" id="subscribe" aria-labelledby="subscribe-title">
-      <div class="section-head">
-        <h2 id="subscribe-title">Get updates</h2>
-      </div>
-      <div class="subscribe-grid">
-        <div class="card">
-          <div class="card-body">
-            <h3>Email</h3>
-            <form method="post" action="/subscribe" class="inline-form">
-              <div class="field">
-                <label for="subscribe-email">Email address</label>
-                <input
-                  id="subscribe-email"
-                  type="email"
-                  name="email"
-                  required
-                  autocomplete="email"
-                  value={props.email ?? ''}
-                  aria-invalid={props.error ? 'true' : undefined}
-                  aria-describedby={props.error ? 'subscribe-error' : 'subscribe-hint'}
-                />
-              </div>
-              <button type="submit">Subscribe</button>
-            </form>
-            {props.error ? (
-              <p class="field error-text" id="subscribe-error">
-                {props.error}
-              </p>
-            ) : null}
-            <p class="help" id="subscribe-hint">
-              {props.emailDelivery
-                ? 'Incident and maintenance notices by email. Unsubscribe any time.'
-                : 'Your address is kept on the subscriber list; this site does not send email yet.'}
-            </p>
-          </div>
-        </div>
-        <LinkCard
-          title="Feeds"
-          help="Follow incidents in a feed reader."
-          links={[
-            { href: '/rss.xml', label: 'RSS' },
-            { href: '/atom.xml', label: 'Atom' },
-          ]}
-        />
-        <LinkCard
-          title="Calendar"
-          help="Scheduled maintenance in your calendar app."
-          links={[
-            ...(host ? [{ href: `webcal://${host}/cal.ics`, label: 'Subscribe' }] : []),
-            { href: '/cal.ics', label: 'Download .ics' },
-          ]}
-        />
-        <div class="card">
-          <div class="card-body">
-            <h3>Webhook &amp; chat</h3>
-            <p class="help">
-              Webhook, Slack and other chat notifications are set up by the operators of this page.
-              Machine-readable status: <a href="/api/v2/summary.json">summary.json</a>.
-            </p>
-          </div>
-        </div>
-      </div>
-    </section>
-  );
-}
-
-/** A card of the subscribe panel that only links somewhere (feeds, calendar). */
-function LinkCard({
-  title,
-  help,
-  links,
-}: {
-  title: string;
-  help: string;
-  links: { href: string; label: string }[];
-}) {
-  return (
-    <div class="card">
-      <div class="card-body">
-        <h3>{title}</h3>
-        <p class="help">{help}</p>
-        <div class="links">
-          {links.map((link) => (
-            <a class="btn secondary small" href={link.href}>
-              {link.label}
-            </a>
-          ))}
-        </div>
-      </div>
-    </div>
-  );
 }
 
 export interface IndexProps extends Chrome {

@@ -578,12 +578,12 @@ describe('deleting and notifying', () => {
 
 describe('subscribers', () => {
   it.each(['GET', 'POST', 'PUT', 'PATCH'])(
-    'subscribes with %s (201, empty), deduplicated, and lists them',
+    'subscribes with %s as an admin (201, empty, confirmed at once), deduplicated, and lists them',
     async (method) => {
       for (let i = 0; i < 2; i++) {
         const response = await t.request(
           `/v1/subscribe?email=${encodeURIComponent('Bob <bob@x.io>')}`,
-          { method },
+          { method, auth: AUTH.admin },
         );
         expect(response.status).toBe(201);
         expect(await response.text()).toBe('');
@@ -600,8 +600,13 @@ describe('subscribers', () => {
     await expectV1Error(await t.request('/v1/subscribe?email=nope'), 400);
   });
 
+  it('refuses an anonymous sign-up with 409 where no channel can mail its confirmation', async () => {
+    await expectV1Error(await t.request('/v1/subscribe?email=a@b.io'), 409);
+    expect(t.replicas.stores[0]!.list('subscriber')).toEqual([]);
+  });
+
   it('unsubscribes for an admin with a text answer, text errors, and does not reveal unknown addresses', async () => {
-    await t.request('/v1/subscribe?email=a@b.io');
+    await t.request('/v1/subscribe?email=a@b.io', { auth: AUTH.admin });
     for (const email of ['a@b.io', 'unknown@b.io']) {
       const response = await t.request(`/v1/unsubscribe?email=${email}`, {
         method: 'POST',

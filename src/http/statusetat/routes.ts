@@ -21,7 +21,13 @@ import {
 } from '../../domain/incidents.ts';
 import { renderMarkdown } from '../../domain/markdown.ts';
 import { findIncident, incidentsBetween, persistentIncidents } from '../../domain/status.ts';
-import { emailAddress, listSubscribers, subscribe, unsubscribe } from '../../domain/subscribers.ts';
+import {
+  emailAddress,
+  listSubscribers,
+  requestSubscription,
+  subscribe,
+  unsubscribe,
+} from '../../domain/subscribers.ts';
 import {
   COMPONENT_STATES,
   INCIDENT_STATES,
@@ -328,11 +334,23 @@ export function statusetatApi(deps: ApiDeps, pageDeps: PageDeps): Hono<V1Env> {
     ),
   );
 
+  // An admin (Basic or an `admin` token) subscribes an address at once, as statusetat did: 201.
+  // Anyone else signs up like the page's form: pending, a confirmation mail, 202 until confirmed.
   app.on(['GET', 'PATCH', 'POST', 'PUT'], '/v1/subscribe', async (c) => {
     const email = c.req.query('email');
     if (!email) throw new V1Error(428, 'you must set an email');
     if (!emailAddress(email))
       throw new V1Error(400, `${JSON.stringify(email)} is not an email address`);
+    const { principal } = await authenticateRequest(c, deps.auth, deps.limits.credentials);
+    if (principal && hasScope(principal, 'admin')) {
+      await subscribe(deps.domain, principal.actor, email);
+      return empty(201);
+    }
+    if (!deps.subscriptions.canMail)
+      throw new V1Error(
+        409,
+        'this site sends no email, so a subscription could not be confirmed; an admin can subscribe the address',
+      );
     // An anonymous GET that writes: limited per client like the page's form, with which it shares the count.
     const client = clientKey(clientAddress(c));
     const wait = deps.limits.subscriptions.blockedFor(client);
@@ -343,9 +361,18 @@ export function statusetatApi(deps: ApiDeps, pageDeps: PageDeps): Hono<V1Env> {
       refused.headers.set('Retry-After', String(Math.ceil(wait / 1000)));
       return refused;
     }
-    await subscribe(deps.domain, VISITOR, email);
+    await requestSubscription(
+      deps.domain,
+      VISITOR,
+      { kind: 'email', address: email },
+      {
+        confirmed: false,
+        confirmWithinMs: deps.subscriptions.confirmWithinMs,
+        extra: (s, outcome) => deps.subscriptions.signUpMail(s, outcome),
+      },
+    );
     deps.limits.subscriptions.hit(client);
-    return empty(201);
+    return empty(202);
   });
 
   // statusetat answers unsubscribe errors as text, unlike subscribe. It also let anyone remove

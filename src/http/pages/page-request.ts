@@ -1,0 +1,96 @@
+/**
+ * What every public page starts from: the visitor's zone (and the cookie that keeps it), the
+ * time, the storage notices, and the chrome the layout needs.
+ */
+import type { Context } from 'hono';
+import { relative, timeFormat } from '../site/format.ts';
+import type { Notice, ZoneInfo } from '../site/layout.tsx';
+import { knownState, type KnownState } from '../known-state.ts';
+import { minuteOf, type Rendered } from '../site/render-cache.ts';
+import { sendRendered, type Site } from '../site/site.ts';
+import { isSecureRequest, visitorZone, zoneCookie, type VisitorZone } from '../site/zone.ts';
+
+export interface PageRequest {
+  site: Site;
+  zone: VisitorZone;
+  now: number;
+  /** The instant every storage target was first seen down, or null. */
+  downSince: number | null;
+  known: KnownState;
+  cookie?: string;
+}
+
+export async function pageRequest(c: Context, site: Site): Promise<PageRequest> {
+  const zone = await visitorZone(c, site.config.cookie_key, site.config.base_info.time_zone);
+  const now = site.now();
+  const request: PageRequest = {
+    site,
+    zone,
+    now,
+    downSince: site.storage.check(),
+    known: knownState(site.store),
+  };
+  if (zone.remember)
+    request.cookie = await zoneCookie(
+      site.config.cookie_key,
+      zone.zone,
+      isSecureRequest(c, site.config.base_info.base_url),
+    );
+  return request;
+}
+
+/** A cached page with this site's headers, and the zone cookie when it needs (re)writing. */
+export function sendPage(c: Context, r: PageRequest, rendered: Rendered): Response {
+  return sendRendered(c, rendered, {
+    headers: { ...r.site.headers, ...(r.cookie ? { 'Set-Cookie': r.cookie } : {}) },
+  });
+}
+
+/** The part of a cache key every page shares. */
+export function baseKey(r: PageRequest): string {
+  return `${r.site.store.version}|${r.zone.zone}|${r.zone.chosen ? 1 : 0}|${r.zone.invalid ? 1 : 0}|${minuteOf(r.now)}|${r.downSince === null ? '' : minuteOf(r.downSince)}`;
+}
+
+function zoneInfo(r: PageRequest): ZoneInfo {
+  return {
+    name: r.zone.zone,
+    label: timeFormat(r.zone.zone).zoneName(r.now),
+    chosen: r.zone.chosen,
+  };
+}
+
+function notices(r: PageRequest): Notice[] {
+  const list: Notice[] = [];
+  const fmt = timeFormat(r.zone.zone);
+  if (!r.known.known) {
+    list.push({
+      tone: 'error',
+      title: 'Status unknown.',
+      text: 'This page has not been able to load the current status from storage yet. It does not know whether anything is wrong; try again in a few seconds.',
+    });
+  } else if (r.known.asOf !== undefined) {
+    // Restored from this instance's snapshot: say how old it is, whatever the targets' state.
+    list.push({
+      tone: 'warn',
+      title: `Showing the last known state, as of ${fmt.short(r.known.asOf, r.now)} (${relative(r.known.asOf, r.now)}).`,
+      text: 'Storage has not answered since this server started; changes made since then are not shown yet.',
+    });
+  } else if (r.downSince !== null) {
+    list.push({
+      tone: 'warn',
+      title: `Storage unreachable since ${fmt.short(r.downSince, r.now)} (${relative(r.downSince, r.now)}).`,
+      text: 'Showing the last known state; changes made since then may be missing.',
+    });
+  }
+  if (r.zone.invalid)
+    list.push({
+      tone: 'info',
+      title: 'Unknown time zone.',
+      text: `The time zone you asked for is not one we know; times are shown in ${r.zone.zone}.`,
+    });
+  return list;
+}
+
+export function chrome(r: PageRequest, path: string) {
+  return { site: r.site.info, zone: zoneInfo(r), notices: notices(r), path };
+}
