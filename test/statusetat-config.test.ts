@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startStaunch, type StaunchProcess } from './support/staunch-process.ts';
+import { spawnSync } from 'node:child_process';
+import { STAUNCH_BIN, startStaunch, type StaunchProcess } from './support/staunch-process.ts';
 import { statusetatReadmeConfig } from './support/statusetat-readme.ts';
 
 const running: StaunchProcess[] = [];
@@ -24,21 +25,37 @@ async function servesPage(server: StaunchProcess, component: string): Promise<vo
 }
 
 describe('statusetat configurations', () => {
-  it("starts on statusetat's README config, warning about timezone and the notifiers", async () => {
+  it("starts on statusetat's README config (with a plugin that exists), warning about timezone", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'staunch-statusetat-'));
     const cwd = mkdtempSync(join(tmpdir(), 'staunch-elsewhere-'));
-    writeFileSync(join(dir, 'config.yml'), README_CONFIG);
+    // The README's plugin path is a placeholder; a JavaScript notifier stands in for the plugin.
+    const plugin = join(dir, 'plugin.mjs');
+    writeFileSync(plugin, "export default { async send() { return { response: 'ok' }; } };\n");
+    writeFileSync(join(dir, 'config.yml'), README_CONFIG.replace('/path/to/my/plugin.so', plugin));
     const server = await startStaunch(['serve', '-c', join(dir, 'config.yml')], { cwd });
     running.push(server);
     await servesPage(server, 'my-service');
     const output = server.output();
     expect(output).toContain('base_info.timezone is statusetat');
     expect(output).toContain('it is read as base_info.time_zone');
-    expect(output).toContain('notifiers[0] (slack): notifications are not implemented yet');
-    expect(output).toContain('notifiers[1] (plugin): notifications are not implemented yet');
     // `sqlite://./store.db` is relative to the config file's folder, not to where staunch runs.
     expect(existsSync(join(dir, 'store.db'))).toBe(true);
     expect(existsSync(join(cwd, 'store.db'))).toBe(false);
+  });
+
+  it('stops on the README config as published, whose plugin does not exist, as statusetat does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'staunch-statusetat-'));
+    writeFileSync(join(dir, 'config.yml'), README_CONFIG);
+    const run = spawnSync(process.execPath, [STAUNCH_BIN, 'serve', '-c', join(dir, 'config.yml')], {
+      cwd: dir,
+      env: { ...process.env, PORT: '0' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(2);
+    expect(`${run.stdout}${run.stderr}`).toContain(
+      'notifiers[1].params.path: /path/to/my/plugin.so: no such file',
+    );
   });
 
   it('starts from VCAP_SERVICES when no -c is given, merging the bound services', async () => {
