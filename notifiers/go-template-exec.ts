@@ -51,6 +51,16 @@ export function truthy(value: unknown): boolean {
   return true;
 }
 
+/** A class with its own text (GoTime), unlike plain objects and lists. */
+function hasOwnToString(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value) as object | null;
+  return (
+    prototype !== null &&
+    prototype !== Object.prototype &&
+    Object.prototype.hasOwnProperty.call(prototype, 'toString')
+  );
+}
+
 /** fmt.Sprint's text for a value. */
 export function goPrint(value: unknown): string {
   if (value === undefined || value === null) return '<no value>';
@@ -59,7 +69,7 @@ export function goPrint(value: unknown): string {
   if (typeof value === 'object') {
     if (
       value instanceof SafeHtml ||
-      Object.prototype.hasOwnProperty.call(Object.getPrototypeOf(value), 'toString')
+      hasOwnToString(value)
     )
       return String(value);
     const entries = Object.entries(value).filter(([, item]) => typeof item !== 'function');
