@@ -3,9 +3,10 @@
  * handshake (small shell scripts), and JavaScript notifier modules. The go-plugin round trip is
  * in plugin.go.test.ts.
  */
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { notification, testEnvironment } from '../test/support/plugin-fixtures.ts';
 import plugin, { pluginDefinition } from './plugin.ts';
@@ -210,5 +211,42 @@ export default {
     expect((await startError(create({ path: broken }).notifier)).message).toContain(
       'could not be imported',
     );
+  });
+});
+
+describe("a plugin in another language, to go-plugin's protocol over TCP", () => {
+  const fixture = fileURLToPath(new URL('../test/fixtures/node-go-plugin.mjs', import.meta.url));
+  const wrapper = () => script('node-plugin', `exec "${process.execPath}" "${fixture}"`);
+
+  it('gets the magic cookie, answers on TCP, streams its stdio and stops on Shutdown', async () => {
+    const record = join(folder, 'node-plugin.jsonl');
+    const { notifier, environment } = create({ path: wrapper(), record, room: 'ops' }, 10_000);
+    await notifier.start!();
+    await notifier.send(notification(), context);
+    const failed = await notifier
+      .send(notification({ title: 'FAIL it' }), context)
+      .catch((e: unknown) => e);
+    expect(failed).toMatchObject({
+      retryable: true,
+      message: expect.stringContaining('cannot FAIL it'),
+    });
+    await expect
+      .poll(() => environment.lines.map((line) => line.message))
+      .toContain('plugin: written to stderr after the handshake');
+    const started = Date.now();
+    await notifier.close!();
+    expect(Date.now() - started).toBeLessThan(1_500);
+    const calls = readFileSync(record, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { call: string });
+    expect(calls.map((call) => call.call)).toEqual(['Init', 'Notify', 'Notify']);
+  });
+
+  it('a plugin run without the handshake environment says so, and the start reports it', async () => {
+    const path = script('bare', `env -u BASIC_PLUGIN "${process.execPath}" "${fixture}"`);
+    const error = await startError(create({ path }).notifier);
+    expect(error.message).toContain('exited (code 1) before the go-plugin handshake');
+    expect(error.message).toContain('This binary is a plugin');
   });
 });
