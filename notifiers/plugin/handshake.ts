@@ -128,7 +128,7 @@ export function spawnPlugin(options: SpawnOptions): Promise<SpawnedPlugin> {
         fail((error as Error).message);
       }
     });
-    child.once('error', (error: NodeJS.ErrnoException) => {
+    child.on('error', (error: NodeJS.ErrnoException) => {
       process.off('exit', killOnExit);
       if (error.code === 'ENOENT') fail('no such file (the plugin executable must exist)', error);
       else if (error.code === 'EACCES')
