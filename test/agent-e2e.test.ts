@@ -1,0 +1,148 @@
+/**
+ * End to end: the real agent (real client-node informers) watches the stand-in kube API server
+ * and pushes to a real `staunch serve` over HTTP; the admin UI shows the cluster and a Service's
+ * ready endpoints changing, and the store holds only the changes.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent } from '../src/agent/agent.ts';
+import { agentOptions } from './support/agent-harness.ts';
+import { startKubeApi, type KubeApiServer } from './support/kube-api-server.ts';
+import { deployment, endpointSlice, service, statusServices } from './support/kube-objects.ts';
+import { eventually, startStaunch, type StaunchProcess } from './support/staunch-process.ts';
+import { signIn, type CookieJar } from './support/status-fixture.ts';
+
+const TOKEN = 'e2e-cluster-token-0123456789';
+const PASSWORD = 'e2e-admin-password';
+
+const ready = (count: number) =>
+  Array.from({ length: count }, (_, i) => ({ ip: `10.1.0.${i + 1}`, pod: `cart-${i}` }));
+
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+describe('agent → staunch serve, end to end', () => {
+  let api: KubeApiServer;
+  let staunch: StaunchProcess;
+  let agent: Agent;
+  let dir: string;
+  let jar: CookieJar;
+
+  beforeAll(async () => {
+    api = await startKubeApi();
+    api.apply('services', service('shop', 'cart'));
+    api.apply('endpointslices', endpointSlice('shop', 'cart', 'a1b2c', ready(2)));
+    api.apply('deployments', deployment('shop', 'cart', { replicas: 2 }));
+    api.apply(
+      'statusservices',
+      statusServices('shop', 'cart', { serviceName: 'cart', displayName: 'Cart' }),
+    );
+
+    dir = mkdtempSync(join(tmpdir(), 'staunch-agent-e2e-'));
+    writeFileSync(
+      join(dir, 'config.yml'),
+      [
+        'listen: 127.0.0.1:0',
+        'username: admin',
+        `password: ${PASSWORD}`,
+        'cookie_key: e2e-cookie-key-0123456789',
+        'snapshot: false',
+        'targets: [sqlite://./staunch.db, file://./records]',
+        'agents:',
+        `  - { cluster: e2e, token: ${TOKEN} }`,
+        '',
+      ].join('\n'),
+    );
+    staunch = await startStaunch(['serve', '-c', join(dir, 'config.yml')], { cwd: dir });
+    agent = new Agent(
+      agentOptions(api, [{ url: staunch.url, token: TOKEN }], {
+        cluster: 'e2e',
+        heartbeatMs: 500,
+        debounceMs: 20,
+      }),
+    );
+    await agent.start();
+    // Requests made the way a browser does, over HTTP, with the session cookie.
+    const http = {
+      request: (url: string, init: RequestInit = {}) => fetch(url, { ...init, redirect: 'manual' }),
+    } as unknown as Hono;
+    jar = (await signIn(http, staunch.url, { username: 'admin', password: PASSWORD })).jar;
+  }, 60_000);
+
+  afterAll(async () => {
+    await agent?.stop(1000);
+    await staunch?.stop();
+    await api?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const page = async (path: string) => {
+    const response = await fetch(`${staunch.url}${path}`, { headers: { cookie: jar.header() } });
+    expect(response.status).toBe(200);
+    return text(await response.text());
+  };
+
+  it('shows the cluster on the Clusters screen once the agent reports', async () => {
+    const clusters = await eventually(async () => {
+      const body = await page('/admin/clusters');
+      return body.includes('e2e Reporting') ? body : undefined;
+    });
+    expect(clusters).toContain(agent.instance);
+    expect(clusters).toContain('1 of 1 with a ready endpoint');
+    const detail = await page('/admin/clusters/e2e');
+    expect(detail).toContain('shop/cart 2 / 2 / 0 Available');
+    expect(detail).toContain('Cart');
+  });
+
+  it("shows a Service's ready endpoints going to 0 and back", async () => {
+    api.apply(
+      'endpointslices',
+      endpointSlice('shop', 'cart', 'a1b2c', [
+        { ip: '10.1.0.1', ready: false, serving: false, terminating: true, pod: 'cart-0' },
+      ]),
+    );
+    const down = await eventually(async () => {
+      const body = await page('/admin/clusters/e2e');
+      return /shop\/cart 0 \/ 0 \/ 1 Unavailable since/.test(body) ? body : undefined;
+    });
+    expect(down).toContain('Cart');
+    api.apply('endpointslices', endpointSlice('shop', 'cart', 'a1b2c', ready(3)));
+    await eventually(async () => {
+      const body = await page('/admin/clusters/e2e');
+      return body.includes('shop/cart 3 / 3 / 0 Available') ? body : undefined;
+    });
+  });
+
+  it('stores the changes only: heartbeats write nothing', async () => {
+    const revs = () => {
+      const db = new Database(join(dir, 'staunch.db'), { readonly: true });
+      try {
+        return db
+          .prepare(
+            "SELECT kind, id, rev, body FROM staunch_records WHERE kind LIKE 'cluster_%' ORDER BY kind, id",
+          )
+          .all() as { kind: string; id: string; rev: string; body: string }[];
+      } finally {
+        db.close();
+      }
+    };
+    const before = revs();
+    expect(before.map((r) => `${r.kind} ${r.id}`)).toEqual([
+      'cluster_deployment_state e2e/shop/cart',
+      'cluster_service_state e2e/shop/cart',
+    ]);
+    expect(JSON.parse(before[1]!.body)).toMatchObject({ state: 'available' });
+    const sequence = agent.health().sequence;
+    await eventually(async () => (agent.health().sequence >= sequence + 3 ? true : undefined), {
+      timeoutMs: 10_000,
+    });
+    expect(revs()).toEqual(before);
+  });
+});
