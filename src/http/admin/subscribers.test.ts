@@ -1,10 +1,10 @@
 /** The admin's Subscribers screen: state (pending, expired, confirmed), scope, webhooks by origin only, removal by id. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listSubscribers, requestSubscription } from '../../domain/subscribers.ts';
+import type { CookieJar } from '../../../test/support/status-fixture.ts';
 import {
   ACTOR,
   adminPost,
-  CookieJar,
   createFixtureApp,
   fixtureConfig,
   signIn,
