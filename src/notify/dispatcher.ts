@@ -5,8 +5,10 @@
  * { instance, expiresAt })`, a putIfAbsent decided by one arbiter, so one instance attempts each
  * generation. The winner sends with the entry's id as idempotency key, then writes the outcome
  * and the next generation into the entry. A claim whose lease expired (its instance died) is
- * taken over by claiming the next generation. The one gap: an instance that dies after the
- * receiver accepted but before the outcome is written leaves the entry pending, and the next
+ * taken over by claiming the next generation. A successful send claims the next generation for
+ * good (`settled`) before its outcome is written, so no instance can send the entry again, even one
+ * whose view lags behind. The one gap: an instance that dies after the receiver accepted but
+ * before that settling claim leaves the entry claimable once its lease expires, and the next
  * generation sends it again, with the same idempotency key.
  *
  * A slow or dead receiver holds only its own channel's slots: each channel has its own
@@ -75,6 +77,16 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       const now = options.now();
       const held = decodeClaim(store.get(OUTBOX_KIND.claim, id));
       const lostAt = lost.get(id);
+      if (held?.settled) {
+        // Sent by an instance that died before recording it: record it, send nothing.
+        await record(entry, {
+          generation: generation + 1,
+          state: 'sent',
+          attempts: entry.attempts + 1,
+          response: 'sent (recorded after its instance stopped)',
+        });
+        return undefined;
+      }
       if (held) {
         if (held.expiresAt > now) return undefined;
         continue;
@@ -151,6 +163,15 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const claimed: Partial<OutboxEntry> = { generation: generation + 1 };
     try {
       const receipt = await send(channel, entry);
+      // The next generation is taken at once, for good: an instance whose view has not seen the
+      // outcome yet (or whose clock ran past the lease meanwhile) can no longer claim it.
+      await store
+        .claim(OUTBOX_KIND.claim, `${entry.id}/${generation + 1}`, {
+          instance: options.instance,
+          expiresAt: Number.MAX_SAFE_INTEGER,
+          settled: 'sent',
+        })
+        .catch(() => false);
       await record(entry, {
         ...claimed,
         state: 'sent',

@@ -72,6 +72,8 @@ export interface ClaimBody {
   instance: string;
   /** Milliseconds since the epoch. */
   expiresAt: number;
+  /** Taken after a successful send: the entry is delivered, whatever its record says yet. */
+  settled?: 'sent';
 }
 
 export function decodeClaim(record: StoredRecord | undefined): ClaimBody | undefined {

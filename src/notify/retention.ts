@@ -13,18 +13,19 @@ export function pruneMutations(
   const before = now - retentionMs;
   const old = (iso: string | undefined) => iso !== undefined && Date.parse(iso) < before;
   const mutations: Mutation[] = [];
-  const pending = new Set<string>();
+  const kept = new Set<string>();
   for (const record of store.list(OUTBOX_KIND.outbox)) {
     const entry = decodeOutbox(record);
     if (!entry) continue;
-    if (entry.state === 'pending') pending.add(entry.id);
-    else if (old(entry.sentAt ?? entry.nextAttemptAt))
+    if (entry.state !== 'pending' && old(entry.sentAt ?? entry.nextAttemptAt))
       mutations.push({ kind: OUTBOX_KIND.outbox, id: entry.id, deleted: true });
+    else kept.add(entry.id);
   }
   for (const record of store.list(OUTBOX_KIND.claim)) {
     const claim = decodeClaim(record);
     const entryId = record.id.slice(0, record.id.lastIndexOf('/'));
-    if (claim && claim.expiresAt < before && !pending.has(entryId))
+    // A settled claim never expires: it goes with its entry.
+    if (claim && !kept.has(entryId) && (claim.settled || claim.expiresAt < before))
       mutations.push({ kind: OUTBOX_KIND.claim, id: record.id, deleted: true });
   }
   for (const kind of [OUTBOX_KIND.event, OUTBOX_KIND.eventClaim]) {
