@@ -101,6 +101,25 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('refuses one agent token for two clusters, and takes two tokens for one (a rotation)', () => {
+    const agents = (entries: string) => `targets: [memory://]\nagents:\n${entries}`;
+    expect(
+      problemsOf(
+        agents(
+          '  - { cluster: a, token: shared-token-0123456789 }\n  - { cluster: b, token: shared-token-0123456789 }',
+        ),
+      ),
+    ).toEqual([
+      'agents[1].token: the same token as agents[0] (cluster "a"); each cluster needs its own',
+    ]);
+    const rotated = parse(
+      agents(
+        '  - { cluster: a, token: old-token-0123456789 }\n  - { cluster: a, token: new-token-0123456789 }',
+      ),
+    );
+    expect(rotated.agents.map((agent) => agent.cluster)).toEqual(['a', 'a']);
+  });
+
   it('explains each invalid key with its path', () => {
     expect(problemsOf('targets: [memory://]\nbase_info:\n  time_zon: Europe/Paris')).toEqual([
       'base_info.time_zon: unknown key (did you mean "time_zone"?)',

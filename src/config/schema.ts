@@ -161,6 +161,24 @@ const agent = z.strictObject({
   token: z.string().min(16, 'agent tokens must be at least 16 characters'),
 });
 
+/** One token per cluster: a token shared by two clusters would let one agent speak for the other. */
+function agentTokensProblem(
+  agents: { cluster: string; token: string }[],
+  ctx: z.RefinementCtx,
+): void {
+  const seen = new Map<string, number>();
+  agents.forEach((agent, index) => {
+    const first = seen.get(agent.token);
+    if (first === undefined) seen.set(agent.token, index);
+    else if (agents[first]!.cluster !== agent.cluster)
+      ctx.addIssue({
+        code: 'custom',
+        path: [index, 'token'],
+        message: `the same token as agents[${first}] (cluster "${agents[first]!.cluster}"); each cluster needs its own`,
+      });
+  });
+}
+
 export const configSchema = z
   .strictObject({
     listen,
@@ -242,7 +260,7 @@ export const configSchema = z
       })
       .prefault({}),
     api_tokens: z.array(apiToken).default([]),
-    agents: z.array(agent).default([]),
+    agents: z.array(agent).default([]).superRefine(agentTokensProblem),
     mirror: z.array(mirror).default([]),
   })
   .strict();
