@@ -56,6 +56,8 @@ export interface EmailParams {
   /** At most this many messages a second through the pool; 0 for no limit. */
   ratePerSecond: number;
   timeoutMs: number;
+  /** A template reads `.UnsubscribeLink` or `.ManageLink`: then it is rendered per recipient. */
+  templatesUseRecipient: boolean;
   templates: {
     subjectIncident: GoTemplate;
     subjectScheduled: GoTemplate;
@@ -124,6 +126,12 @@ export function parseEmailParams(raw: unknown) {
     maxConnections: params.integer('max_connections', 2, { min: 1, max: 50 }),
     ratePerSecond: params.integer('rate_per_second', 0, { min: 0, max: 10_000 }),
     timeoutMs: params.duration('timeout', 30_000, 300_000),
+    templatesUseRecipient: [
+      'subject_incident',
+      'subject_scheduled',
+      'txt_incident',
+      'txt_scheduled',
+    ].some((key) => /UnsubscribeLink|ManageLink/.test(params.string(key))),
     templates: {
       subjectIncident: template(params, 'subject_incident', DEFAULT_SUBJECT_INCIDENT, false),
       subjectScheduled: template(params, 'subject_scheduled', DEFAULT_SUBJECT_SCHEDULED, false),

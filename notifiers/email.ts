@@ -21,6 +21,8 @@ import {
   type DirectMail,
   type NotifierDefinition,
   type NotifierEnvironment,
+  type Notification,
+  type Recipient,
 } from './types.ts';
 
 /** The unsubscribe footer statusetat appends to every mail, pointing at the recipient's own link. */
@@ -114,20 +116,43 @@ async function deliver(
     messageId: messageId(context.idempotencyKey, params.from),
     date: new Date(environment.now()),
   });
-  const aborted = new Promise<never>((_, reject) =>
-    context.signal.addEventListener(
-      'abort',
-      () => reject(new NotifierError(name, true, 'cancelled')),
-      { once: true },
-    ),
-  );
+  // The outbox's signal is shared by many deliveries: the listener is removed once this one ends.
+  let onAbort = () => undefined as void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new NotifierError(name, true, 'cancelled'));
+    context.signal.addEventListener('abort', onAbort, { once: true });
+  });
   try {
     const info = await Promise.race([sending, aborted]);
     return { response: String(info.response ?? 'sent').slice(0, 200) };
   } catch (error) {
     if (error instanceof NotifierError) throw error;
     throw smtpError(name, error);
+  } finally {
+    context.signal.removeEventListener('abort', onAbort);
   }
+}
+
+interface Rendered {
+  subject: string;
+  body: string;
+  text: string;
+}
+
+function render(
+  params: EmailParams,
+  notification: Notification,
+  recipient: Recipient | undefined,
+): Rendered {
+  const scheduled = notification.incident.isScheduled;
+  const data = mailTemplateData(notification, recipient);
+  const subject = (scheduled ? params.templates.subjectScheduled : params.templates.subjectIncident)
+    .render(data)
+    .replace(/[\r\n]+/g, ' ');
+  const body = (scheduled ? params.templates.txtScheduled : params.templates.txtIncident).render(
+    data,
+  );
+  return { subject, body, text: htmlToText(body) };
 }
 
 const email: NotifierDefinition<EmailParams> = {
@@ -136,6 +161,19 @@ const email: NotifierDefinition<EmailParams> = {
   parse: parseEmailParams,
   create(params, environment, name) {
     const transport = createTransport(params);
+    // One incident goes to every subscriber: unless a template prints the recipient's own links,
+    // subject and body are the same for all of them and are rendered once per notification.
+    const cache = new Map<string, Rendered>();
+    const rendered = (notification: Notification, context: DeliveryContext): Rendered => {
+      if (params.templatesUseRecipient) return render(params, notification, context.recipient);
+      let hit = cache.get(notification.id);
+      if (!hit) {
+        hit = render(params, notification, undefined);
+        cache.set(notification.id, hit);
+        if (cache.size > 16) cache.delete(cache.keys().next().value!);
+      }
+      return hit;
+    };
     return {
       type: 'email',
       name,
@@ -144,26 +182,10 @@ const email: NotifierDefinition<EmailParams> = {
       // statusetat: an incident with updates is mailed again only once resolved, even on Notify.
       wants: (notification) => !isIntermediateUpdate(notification),
       send(notification, context) {
-        const scheduled = notification.incident.isScheduled;
-        const data = mailTemplateData(notification, context.recipient);
-        const subject = (
-          scheduled ? params.templates.subjectScheduled : params.templates.subjectIncident
-        )
-          .render(data)
-          .replace(/[\r\n]+/g, ' ');
-        const body = (
-          scheduled ? params.templates.txtScheduled : params.templates.txtIncident
-        ).render(data);
-        const html =
-          body + footer(context.recipient?.address ?? '', context, notification.page.baseUrl);
-        return deliver(
-          transport,
-          name,
-          params,
-          environment,
-          { subject, html, text: htmlToText(html) },
-          context,
-        );
+        const { subject, body, text } = rendered(notification, context);
+        const tail = footer(context.recipient?.address ?? '', context, notification.page.baseUrl);
+        const mail = { subject, html: body + tail, text: `${text}\n\n${htmlToText(tail)}` };
+        return deliver(transport, name, params, environment, mail, context);
       },
       sendMail: (mail, context) => deliver(transport, name, params, environment, mail, context),
       async close() {
