@@ -84,6 +84,15 @@ program
     },
   );
 
+program
+  .command('agent')
+  .description('watch a Kubernetes cluster and push its health to the app (one agent per cluster)')
+  .option('-c, --config <file>', 'agent configuration file (else STAUNCH_AGENT_* variables only)')
+  .action(async (options: { config?: string }) => {
+    const { agentCommand } = await import('./commands/agent.ts');
+    await agentCommand(options);
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
