@@ -82,7 +82,11 @@ export function buildApp(services: AppServices): BuiltApp {
     }),
   );
   const read = createReadModel(services.store, domainSettings(services.config));
-  const subscriptions = createSubscriptions(services.config, { ...services.subscriptions, now });
+  const subscriptions = createSubscriptions(services.config, {
+    ...(services.notifications ? { mail: services.notifications.mail } : {}),
+    ...services.subscriptions,
+    now,
+  });
   const agentTokens = createAgentTokens(services.config);
   const clusters = new ClusterRegistry(agentTokens.clusters, now);
   const site = createSite({

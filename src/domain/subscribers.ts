@@ -348,7 +348,7 @@ export interface SubscriberLinks {
 /**
  * The recipients of one notice on one kind of channel: confirmed subscribers of that kind whose
  * scope covers one of the notice's components, oldest first, each with its own unsubscribe and
- * manage links. Webhook URLs came from visitors or API callers, so they are marked untrusted
+ * manage links (when `links` is given). Webhook URLs came from visitors or API callers, so they are marked untrusted
  * (the outbound guard applies to them). Synchronous, so it can run inside the step that adds a
  * notice's outbox records to the change's own write.
  */
@@ -356,7 +356,7 @@ export function subscriberRecipients(
   store: Pick<RecordStore, 'list'>,
   notification: Pick<Notification, 'incident'>,
   channelKind: SubscriberKind,
-  links: SubscriberLinks,
+  links?: SubscriberLinks,
 ): Recipient[] {
   return listSubscribers({ store })
     .filter(
@@ -367,8 +367,7 @@ export function subscriberRecipients(
     )
     .map((s) => ({
       address: s.address,
-      unsubscribeUrl: links.unsubscribe(s),
-      manageUrl: links.manage(s),
+      ...(links ? { unsubscribeUrl: links.unsubscribe(s), manageUrl: links.manage(s) } : {}),
       ...(s.kind === 'webhook' ? { untrusted: true } : {}),
     }));
 }

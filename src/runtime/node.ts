@@ -19,6 +19,7 @@ import {
 } from '../replication/replicator.ts';
 import { NOTIFIER_DEFINITIONS } from '../../notifiers/index.ts';
 import { createOutbox } from '../notify/outbox.ts';
+import { resolveHost } from '../../notifiers/dns-resolve.node.ts';
 import { createNodeLogger } from './node-logger.ts';
 import { nodeDrivers } from './registry.node.ts';
 import { replicationOptions } from './replication-options.ts';
@@ -108,6 +109,8 @@ export async function startNodeServer(
     version: VERSION,
     now,
     notifications: outbox.service,
+    // Webhook subscribers' hosts are resolved and refused when private (subscriptions.webhooks).
+    subscriptions: { resolveHost },
   });
   const app = built.app;
   mirrors?.start(built);
