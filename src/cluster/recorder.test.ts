@@ -53,6 +53,24 @@ describe('ClusterRecorder', () => {
     expect(mutations).toHaveLength(3);
   });
 
+  it('writes 20 records for a burst of 10,000 snapshots holding 20 transitions', async () => {
+    const { clock, replicas } = await setup();
+    const { store, mutations } = counted(replicas.stores[0]!);
+    const recorder = new ClusterRecorder({ store, now: () => clock.now });
+    let snapshot = clusterSnapshot();
+    await recorder.record(snapshot);
+    const firstSight = mutations.length;
+    for (let i = 1; i <= 10_000; i++) {
+      clock.now += 100;
+      // Every 500th snapshot flips the Service; the others only move its counts or repeat.
+      const flips = Math.floor(i / 500);
+      const ready = flips % 2 === 1 ? 0 : 1 + (i % 4);
+      snapshot = withEndpoints(snapshot, ready);
+      await recorder.record(snapshot);
+    }
+    expect(mutations.length - firstSight).toBe(20);
+  });
+
   it("writes a Service's ready endpoints going to 0 and back, with when each state began", async () => {
     const { clock, replicas } = await setup();
     const store = replicas.stores[0]!;
