@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import { parseAllDocuments } from 'yaml';
+import { parseAgentConfig } from '../src/agent/config.ts';
 import { describe, expect, it } from 'vitest';
 import { CustomResourceDefinition } from 'kubernetes-models/apiextensions.k8s.io/v1/CustomResourceDefinition';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -209,20 +210,27 @@ describe.runIf(bin)('deploy/kubernetes/agent (kustomize base)', () => {
     expect(namespace.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
-  it('takes the token from the Secret, never from the ConfigMap', () => {
+  it('ships an agent config the agent accepts, with the token from the Secret only', () => {
     const deployment = find(objects, 'Deployment') as unknown as {
-      spec: { template: { spec: { containers: { env: unknown[] }[] } } };
+      spec: { template: { spec: { containers: { env: unknown[]; args: string[] }[] } } };
     };
-    expect(deployment.spec.template.spec.containers[0]!.env).toEqual([
+    const container = deployment.spec.template.spec.containers[0]!;
+    expect(container.env).toEqual([
       {
         name: 'STAUNCH_AGENT_TOKEN',
         valueFrom: { secretKeyRef: { name: 'staunch-agent-token', key: 'token' } },
       },
     ]);
-    const config = (find(objects, 'ConfigMap') as unknown as { data: Record<string, string> }).data[
+    expect(container.args.slice(-3)).toEqual(['agent', '-c', '/etc/staunch-agent/agent.yml']);
+    const text = (find(objects, 'ConfigMap') as unknown as { data: Record<string, string> }).data[
       'agent.yml'
     ]!;
-    expect(config).toContain('${STAUNCH_AGENT_TOKEN}');
+    const token = 'token-from-the-secret-0123456789';
+    const config = parseAgentConfig(text, { STAUNCH_AGENT_TOKEN: token });
+    expect(config.apps).toEqual([{ url: 'https://status.example.com', token }]);
+    expect(config.listen.port).toBe(9090);
+    expect(text).not.toMatch(/token/i);
+    expect(() => parseAgentConfig(text, {})).toThrow(/token/);
   });
 
   describe('CRDs', () => {
