@@ -1,7 +1,7 @@
 /**
- * End to end: the real agent (real client-node informers) watches the stand-in kube API server
- * and pushes to a real `staunch serve` over HTTP; the admin UI shows the cluster and a Service's
- * ready endpoints changing, and the store holds only the changes.
+ * End to end: a real `staunch agent` process (real client-node informers) watches the stand-in
+ * kube API server and pushes to a real `staunch serve` process over HTTP; the admin UI shows the
+ * cluster and a Service's ready endpoints changing, and the store holds only the changes.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,8 +9,6 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent } from '../src/agent/agent.ts';
-import { agentOptions } from './support/agent-harness.ts';
 import { startKubeApi, type KubeApiServer } from './support/kube-api-server.ts';
 import { deployment, endpointSlice, service, statusServices } from './support/kube-objects.ts';
 import { eventually, startStaunch, type StaunchProcess } from './support/staunch-process.ts';
@@ -31,7 +29,7 @@ const text = (html: string) =>
 describe('agent → staunch serve, end to end', () => {
   let api: KubeApiServer;
   let staunch: StaunchProcess;
-  let agent: Agent;
+  let agent: StaunchProcess;
   let dir: string;
   let jar: CookieJar;
 
@@ -61,14 +59,23 @@ describe('agent → staunch serve, end to end', () => {
       ].join('\n'),
     );
     staunch = await startStaunch(['serve', '-c', join(dir, 'config.yml')], { cwd: dir });
-    agent = new Agent(
-      agentOptions(api, [{ url: staunch.url, token: TOKEN }], {
-        cluster: 'e2e',
-        heartbeatMs: 500,
-        debounceMs: 20,
-      }),
+    writeFileSync(
+      join(dir, 'agent.yml'),
+      [
+        'cluster: e2e',
+        `token: ${TOKEN}`,
+        'apps:',
+        `  - url: ${staunch.url}`,
+        'kubernetes:',
+        `  server: ${api.url}`,
+        "listen: '127.0.0.1:0'",
+        'heartbeat: 1s',
+        'debounce: 50ms',
+        'log: { level: info, in_json: true }',
+        '',
+      ].join('\n'),
     );
-    await agent.start();
+    agent = await startStaunch(['agent', '-c', join(dir, 'agent.yml')], { cwd: dir });
     // Requests made the way a browser does, over HTTP, with the session cookie.
     const http = {
       request: (url: string, init: RequestInit = {}) => fetch(url, { ...init, redirect: 'manual' }),
@@ -77,11 +84,14 @@ describe('agent → staunch serve, end to end', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await agent?.stop(1000);
+    await agent?.stop();
     await staunch?.stop();
     await api?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
+
+  const agentHealth = async () =>
+    (await (await fetch(`${agent.url}/healthz`)).json()) as { instance: string; sequence: number };
 
   const page = async (path: string) => {
     const response = await fetch(`${staunch.url}${path}`, { headers: { cookie: jar.header() } });
@@ -94,7 +104,7 @@ describe('agent → staunch serve, end to end', () => {
       const body = await page('/admin/clusters');
       return body.includes('e2e Reporting') ? body : undefined;
     });
-    expect(clusters).toContain(agent.instance);
+    expect(clusters).toContain((await agentHealth()).instance);
     expect(clusters).toContain('1 of 1 with a ready endpoint');
     const detail = await page('/admin/clusters/e2e');
     expect(detail).toContain('shop/cart 2 / 2 / 0 Available');
@@ -139,10 +149,27 @@ describe('agent → staunch serve, end to end', () => {
       'cluster_service_state e2e/shop/cart',
     ]);
     expect(JSON.parse(before[1]!.body)).toMatchObject({ state: 'available' });
-    const sequence = agent.health().sequence;
-    await eventually(async () => (agent.health().sequence >= sequence + 3 ? true : undefined), {
-      timeoutMs: 10_000,
-    });
+    const { sequence } = await agentHealth();
+    await eventually(
+      async () => ((await agentHealth()).sequence >= sequence + 3 ? true : undefined),
+      { timeoutMs: 15_000 },
+    );
     expect(revs()).toEqual(before);
+  });
+
+  it('shows the cluster as stale once its agent has stopped (a last snapshot first)', async () => {
+    const { sequence } = await agentHealth();
+    expect(await agent.stop()).toBe(0);
+    expect(agent.output()).toContain('agent stopped');
+    const stale = await eventually(
+      async () => {
+        const body = await page('/admin/clusters');
+        return body.includes('e2e Stale') ? body : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
+    expect(stale).not.toContain('e2e Reporting');
+    const detail = await page('/admin/clusters/e2e');
+    expect(Number(/sequence (\d+)/.exec(detail)?.[1])).toBeGreaterThan(sequence);
   });
 });
