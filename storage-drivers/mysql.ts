@@ -14,12 +14,11 @@ import {
   type DriverOptions,
   type StorageDriver,
   type StorageErrorCode,
-  type UriCheck,
 } from './types.ts';
-import { numberParameter, throwProblems } from './uri-check.ts';
+import { throwProblems } from './uri-check.ts';
 import { booleanParameter, keyOf } from './utils.ts';
+import { BOOLEAN_PARAMETERS, checkMysqlUri, mysqlDescriptor, parseParameter } from './mysql-uri.ts';
 import {
-  checkServerUri,
   clientUri,
   createSqlDriver,
   networkErrorCode,
@@ -38,74 +37,6 @@ const STATEMENT_OVERHEAD = 64 * 1024;
 /** Statements stay well below max_allowed_packet so that one slow batch does not hog the server. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const CHUNK_ROWS = 1000;
-
-/** mysql2 options a URI may set (its own list, less those only code can give and those the URI's parts set). */
-const BOOLEAN_PARAMETERS = [
-  'bigNumberStrings',
-  'compress',
-  'debug',
-  'decimalNumbers',
-  'disableEval',
-  'enableCleartextPlugin',
-  'enableKeepAlive',
-  'gracefulEnd',
-  'insecureAuth',
-  'jsonStrings',
-  'multipleStatements',
-  'namedPlaceholders',
-  'resetOnRelease',
-  'rowsAsArray',
-  'stringifyObjects',
-  'supportBigNumbers',
-  'trace',
-  'waitForConnections',
-];
-const NUMBER_PARAMETERS = [
-  'charsetNumber',
-  'connectTimeout',
-  'connectionLimit',
-  'idleTimeout',
-  'keepAliveInitialDelay',
-  'maxIdle',
-  'maxPreparedStatements',
-  'queueLimit',
-];
-const CLIENT_PARAMETERS = [
-  ...BOOLEAN_PARAMETERS,
-  ...NUMBER_PARAMETERS,
-  'charset',
-  'connectAttributes',
-  'dateStrings',
-  'flags',
-  'localAddress',
-  'nestTables',
-  'socketPath',
-  'ssl',
-  'timezone',
-];
-
-function checkMysqlUri(uri: URL): UriCheck {
-  const problems: string[] = [];
-  for (const name of BOOLEAN_PARAMETERS) booleanParameter('mysql', uri, name, problems);
-  for (const name of NUMBER_PARAMETERS)
-    numberParameter(uri, name, problems, { integer: true, min: 0 });
-  const ssl = uri.searchParams.get('ssl');
-  if (ssl !== null && typeof parseParameter(ssl) !== 'object' && !/^(true|false)$/.test(ssl)) {
-    problems.push(
-      `ssl=${JSON.stringify(ssl)} is not a JSON object of TLS options (e.g. ssl={"rejectUnauthorized":true})`,
-    );
-  }
-  return checkServerUri(
-    uri,
-    {
-      family: 'mysql',
-      defaultPort: 3306,
-      clientParameters: CLIENT_PARAMETERS,
-      socketParameter: 'socketPath',
-    },
-    problems,
-  );
-}
 
 export function mysqlOptions(uri: URL, timeoutMs: number): mysql.PoolOptions {
   const database = safeDecode(uri.pathname.slice(1));
@@ -133,14 +64,6 @@ export function mysqlOptions(uri: URL, timeoutMs: number): mysql.PoolOptions {
     password: safeDecode(uri.password) || undefined,
     database,
   };
-}
-
-function parseParameter(value: string): unknown {
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
 }
 
 /** Bytes a value takes in a statement once mysql2 has quoted and escaped it. */
@@ -440,8 +363,6 @@ function classifyMysqlError(error: unknown): StorageErrorCode {
 }
 
 export default {
-  schemes: ['mysql', 'mariadb'],
-  runtimes: ['node', 'workerd'],
-  checkUri: checkMysqlUri,
+  ...mysqlDescriptor,
   create: (uri, options) => createMysqlDriver(uri, options),
 } satisfies DriverModule;

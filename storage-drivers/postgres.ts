@@ -5,19 +5,12 @@
  * locale: string order of revs is clock order, and paging by id is stable.
  */
 import pg from 'pg';
-import type {
-  DriverModule,
-  DriverOptions,
-  StorageDriver,
-  StorageErrorCode,
-  UriCheck,
-} from './types.ts';
-import { choiceParameter, numberParameter, throwProblems } from './uri-check.ts';
+import type { DriverModule, DriverOptions, StorageDriver, StorageErrorCode } from './types.ts';
+import { throwProblems } from './uri-check.ts';
+import { checkPostgresUri, postgresDescriptor } from './postgres-uri.ts';
 import {
-  checkServerUri,
   clientUri,
   createSqlDriver,
-  safeDecode,
   networkErrorCode,
   planBatch,
   retryWhen,
@@ -28,67 +21,6 @@ import {
   type StoredRow,
 } from './sql-common.ts';
 import { keyOf } from './utils.ts';
-
-/** Parameters pg reads from a connection string (libpq's names), besides the driver's own. */
-const CLIENT_PARAMETERS = [
-  'sslmode',
-  'ssl',
-  'sslcert',
-  'sslkey',
-  'sslrootcert',
-  'sslnegotiation',
-  'uselibpqcompat',
-  'host',
-  'port',
-  'user',
-  'password',
-  'application_name',
-  'fallback_application_name',
-  'options',
-  'client_encoding',
-  'statement_timeout',
-  'query_timeout',
-  'lock_timeout',
-  'idle_in_transaction_session_timeout',
-  'connect_timeout',
-  'keepalives',
-  'keepalives_idle',
-  'replication',
-];
-const SSL_MODES = [
-  'disable',
-  'allow',
-  'prefer',
-  'require',
-  'verify-ca',
-  'verify-full',
-  'no-verify',
-] as const;
-
-function checkPostgresUri(uri: URL): UriCheck {
-  const problems: string[] = [];
-  choiceParameter(uri, 'sslmode', SSL_MODES, problems);
-  for (const name of [
-    'statement_timeout',
-    'query_timeout',
-    'lock_timeout',
-    'idle_in_transaction_session_timeout',
-    'connect_timeout',
-  ]) {
-    numberParameter(uri, name, problems, { integer: true, min: 0 });
-  }
-  return checkServerUri(
-    uri,
-    {
-      family: 'postgres',
-      defaultPort: 5432,
-      clientParameters: CLIENT_PARAMETERS,
-      socketParameter: 'host',
-      defaultDatabase: (u) => safeDecode(u.username),
-    },
-    problems,
-  );
-}
 
 export function createPostgresDriver(uri: URL, options: DriverOptions = {}): StorageDriver {
   throwProblems('postgres', uri, checkPostgresUri(uri).problems);
@@ -283,8 +215,6 @@ function classifyPostgresError(error: unknown): StorageErrorCode {
 }
 
 export default {
-  schemes: ['postgres', 'postgresql'],
-  runtimes: ['node', 'workerd'],
-  checkUri: checkPostgresUri,
+  ...postgresDescriptor,
   create: (uri, options) => createPostgresDriver(uri, options),
 } satisfies DriverModule;

@@ -22,7 +22,7 @@
  * Booleans are `true|false|1|0|yes|no|on|off`; anything else is an error, never a silent default.
  */
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
-import type { DriverOptions, UriCheck } from './types.ts';
+import type { DriverDescriptor, DriverOptions, UriCheck } from './types.ts';
 import {
   choiceParameter,
   hostIdentity,
@@ -182,3 +182,11 @@ export function checkS3Uri(uri: URL): UriCheck {
     `s3://${hostIdentity(uri.hostname)}:${uri.port}/${target.bucket}/${target.prefix}`,
   );
 }
+
+export const s3Descriptor = {
+  name: 's3',
+  schemes: ['s3'],
+  runtimes: ['node', 'workerd'],
+  checkUri: checkS3Uri,
+  location: redactUri,
+} satisfies DriverDescriptor;

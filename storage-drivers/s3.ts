@@ -29,7 +29,7 @@ import {
 import { ConditionalWriter } from './s3-conditional.ts';
 import { digestIndex, purgeTombstones } from './s3-index.ts';
 import { S3Objects } from './s3-objects.ts';
-import { checkS3Uri, parseS3Uri } from './s3-uri.ts';
+import { parseS3Uri, s3Descriptor } from './s3-uri.ts';
 
 /**
  * A batch with this many records of one kind lists that kind's keys first, so records that do not
@@ -186,8 +186,6 @@ export function createS3Driver(uri: URL, options: DriverOptions = {}): StorageDr
 }
 
 export default {
-  schemes: ['s3'],
-  runtimes: ['node', 'workerd'],
-  checkUri: checkS3Uri,
+  ...s3Descriptor,
   create: (uri, options) => createS3Driver(uri, options),
 } satisfies DriverModule;

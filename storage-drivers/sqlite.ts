@@ -5,68 +5,27 @@
  * wait for another process's write lock.
  */
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { pathToFileURL } from 'node:url';
 import {
   StorageError,
   type DriverModule,
   type DriverOptions,
   type StorageDriver,
   type StorageErrorCode,
-  type UriCheck,
-  type UriContext,
 } from './types.ts';
-import { unknownParameters, uriCheck } from './uri-check.ts';
 import {
-  DRIVER_PARAMS,
   createSqlDriver,
   networkErrorCode,
-  safeDecode,
-  sqlParameterProblems,
   sqlTarget,
   type KeyRow,
   type RecordRow,
   type SqlDialect,
   type StoredRow,
 } from './sql-common.ts';
+import { MEMORY_PATH, sqliteDescriptor, sqlitePath } from './sqlite-uri.ts';
 
-export const MEMORY_PATH = ':memory:';
-
-/**
- * The database file a URI names: `sqlite:///abs` is absolute, `sqlite://rel/x.db` relative to
- * `baseDir` (the config file's folder; default the working directory). statusetat's
- * `sqlite://:memory:` is not a valid URL (an empty host with a port), so an in-memory database is
- * spelled `sqlite::memory:` once parsed.
- */
-export function sqlitePath(uri: URL, baseDir = '.'): string {
-  const path = safeDecode(uri.host + uri.pathname);
-  if (path === MEMORY_PATH) return MEMORY_PATH;
-  if (path === '' || path === '/')
-    throw new StorageError('sqlite', 'INVALID_URI', `no database path in ${uri.protocol}//…`);
-  return uri.host === '' ? path : resolve(baseDir, path);
-}
-
-function checkSqliteUri(uri: URL, context: UriContext = {}): UriCheck {
-  const problems = [...unknownParameters(uri, DRIVER_PARAMS), ...sqlParameterProblems(uri)];
-  // `sqlite:x.db` parses as the path "x.db", relative to whatever folder the process runs in.
-  if (context.raw !== undefined && !/^sqlite:(\/|:memory:)/i.test(context.raw.trim())) {
-    problems.push(
-      'path: write sqlite:///absolute/file.db, or sqlite://./relative.db for a file relative to the config file',
-    );
-  }
-  const path = safeDecode(uri.host + uri.pathname);
-  if (path === '' || path === '/')
-    problems.push('path: the database file is missing (e.g. sqlite:///var/lib/staunch/staunch.db)');
-  if (problems.length > 0) return uriCheck(uri, problems);
-  const file = sqlitePath(uri, context.baseDir);
-  if (file === MEMORY_PATH) return uriCheck(uri, problems);
-  return {
-    problems,
-    target: `sqlite://${pathToFileURL(file).pathname}${uri.search}`,
-    identity: `sqlite:${file}`,
-  };
-}
+export { MEMORY_PATH, sqlitePath };
 
 export function createSqliteDriver(uri: URL, options: DriverOptions = {}): StorageDriver {
   const target = sqlTarget('sqlite', uri, options);
@@ -178,8 +137,6 @@ function classifySqliteError(error: unknown): StorageErrorCode {
 }
 
 export default {
-  schemes: ['sqlite'],
-  runtimes: ['node'],
-  checkUri: checkSqliteUri,
+  ...sqliteDescriptor,
   create: (uri, options) => createSqliteDriver(uri, options),
 } satisfies DriverModule;

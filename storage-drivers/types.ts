@@ -139,3 +139,14 @@ export interface DriverModule {
   checkUri(uri: URL, context?: UriContext): UriCheck;
   create: StorageDriverFactory;
 }
+
+/**
+ * What a driver whose client library is large (an SDK, a database client) says about itself without
+ * loading it, in its `<name>-uri.ts`: enough to check a config and to name the target, so a runtime
+ * can load the library only when a target uses it.
+ */
+export interface DriverDescriptor extends Omit<DriverModule, 'create'> {
+  name: DriverName;
+  /** The driver's `location` for this URI (secrets removed), known before the driver exists. */
+  location(uri: URL): string;
+}
