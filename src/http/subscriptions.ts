@@ -3,6 +3,7 @@
  * once per app: the signed links, the confirmation time, the webhook URL check, and the mails a
  * sign-up queues in its own write (through the outbox, by the first channel that can mail).
  */
+import { httpCall } from '../../notifiers/http-post.ts';
 import type { DirectMail, Recipient } from '../../notifiers/types.ts';
 import {
   checkOutboundUrl,
@@ -28,6 +29,8 @@ export interface SubscriptionOptions {
   mail?: MailQueue;
   /** Node's DNS for the webhook check; without it (Workers) only literal addresses are checked. */
   resolveHost?: ResolveHost;
+  /** For the webhook challenge; the platform's fetch when absent. */
+  fetch?: typeof fetch;
   now: () => number;
 }
 
@@ -40,6 +43,11 @@ export interface SubscriptionService {
   checkWebhook(url: string): Promise<void>;
   /** The mail an email sign-up queues: the confirmation, or (already confirmed) the manage link. */
   signUpMail(subscriber: Subscriber, outcome: SubscribeOutcome): Mutation[];
+  /**
+   * POST a pending webhook its confirmation challenge (once, 5 s at most, no redirects): the
+   * receiver proves it wants the notices by POSTing back to `confirm_url`. `delivered`, or why not.
+   */
+  challenge(subscriber: Subscriber): Promise<string>;
 }
 
 const escape = (text: string) =>
@@ -126,6 +134,34 @@ export function createSubscriptions(
       const id =
         outcome === 'pending' ? `subscribe.${subscriber.nonce}` : `already.${crypto.randomUUID()}`;
       return mail({ id, to, mail: body, now });
+    },
+    async challenge(subscriber) {
+      const payload = {
+        type: 'subscription.confirm',
+        page: { title, url: config.base_info.base_url },
+        subscriber_id: subscriber.id,
+        confirm_url: links.confirm(subscriber),
+        expires_at: subscriber.expires_at,
+        components: subscriber.scope.components,
+        groups: subscriber.scope.groups,
+      };
+      try {
+        await httpCall(
+          options.fetch ?? ((input, init) => fetch(input, init)),
+          'subscription',
+          {
+            url: subscriber.address,
+            body: JSON.stringify(payload),
+            headers: { 'content-type': 'application/json' },
+            noRedirects: true,
+          },
+          AbortSignal.timeout(5_000),
+        );
+        return 'delivered';
+      } catch (error) {
+        // NotifierError messages name the host only, never the URL's path or query.
+        return `not delivered: ${error instanceof Error ? error.message.replace(/^\[notifier:subscription\] /, '') : String(error)}`;
+      }
     },
   };
 }

@@ -20,6 +20,7 @@ import { adminRoutes } from './admin.ts';
 import { componentRoutes } from './components.ts';
 import { Reply, type NativeRoute } from './define.ts';
 import { incidentRoutes } from './incidents.ts';
+import { publicSubscriptions } from './public-subscriptions.ts';
 
 export const NATIVE_ROUTES: readonly NativeRoute[] = [
   ...incidentRoutes,
@@ -109,6 +110,11 @@ function toApiError(error: unknown): ApiError | undefined {
 
 export function nativeApi(deps: ApiDeps): Hono {
   const app = new Hono();
+  // The one route without credentials: anyone may ask for a webhook subscription (it must confirm).
+  app.route(
+    '/',
+    publicSubscriptions(deps, { body: bodyError, invalid: (error) => invalid('body', error) }),
+  );
   for (const route of NATIVE_ROUTES) {
     const honoPath = route.path.replace(/\{(\w+)\}/g, ':$1');
     app.on(route.method.toUpperCase(), honoPath, async (c) => {
