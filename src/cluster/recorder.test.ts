@@ -229,6 +229,34 @@ describe('ClusterRecorder', () => {
     });
   });
 
+  it('waits for the stored view before comparing, so a slow start keeps when states began', async () => {
+    const { clock, replicas } = await setup();
+    const store = replicas.stores[0]!;
+    const down = withEndpoints(clusterSnapshot(), 0);
+    await new ClusterRecorder({ store, now: () => clock.now }).record(down);
+    clock.now += 5 * 60_000;
+    // A restarted instance whose targets have not answered yet.
+    let loaded = false;
+    const loading: Replicator = Object.create(store) as Replicator;
+    Object.defineProperty(loading, 'loadState', {
+      get: () => (loaded ? store.loadState : { source: 'none' }),
+    });
+    const { store: counting, mutations } = counted(loading);
+    const recorder = new ClusterRecorder({ store: counting, now: () => clock.now });
+    expect(await recorder.record(nextSnapshot(down))).toMatchObject({
+      transitions: [],
+      pending: 3,
+      error: 'the stored state is not loaded yet',
+    });
+    loaded = true;
+    await recorder.record(nextSnapshot(nextSnapshot(down)));
+    expect(mutations).toEqual([]);
+    expect(store.get(CLUSTER_KIND.service, 'prod-eu/shop/cart')!.body).toMatchObject({
+      state: 'unavailable',
+      since: new Date(TEST_NOW).toISOString(),
+    });
+  });
+
   it('folds snapshots that arrive during a slow write into one pass that records the newest', async () => {
     const { replicas } = await setup();
     const { store, mutations } = counted(replicas.stores[0]!);

@@ -8,7 +8,8 @@
  * app does not write again what it wrote before. A change another app instance has already
  * written (both received the snapshot) is seen in the store's view and not written twice. Writes
  * of one cluster run one at a time; snapshots arriving meanwhile are folded into the next pass,
- * which records the newest. A write that fails leaves its changes pending for the next snapshot.
+ * which records the newest. A write that fails leaves its changes pending for the next snapshot,
+ * and nothing is compared before the store's view has loaded (every object would look new).
  */
 import type { Mutation, RecordStore } from '../replication/types.ts';
 import type { Json } from '../../storage-drivers/types.ts';
@@ -112,6 +113,14 @@ export class ClusterRecorder {
 
   private async pass(log: ClusterLog, snapshot: ClusterSnapshot): Promise<RecordOutcome> {
     const { store } = this.options;
+    // Before anything is loaded, every object would look new and its stored `since` (how long a
+    // Service has been down) would be overwritten: wait for the view.
+    if (store.loadState.source === 'none')
+      return {
+        transitions: [],
+        pending: objectStates(snapshot).length,
+        error: 'the stored state is not loaded yet',
+      };
     const known = this.knownStates(log, snapshot.cluster);
     const at = new Date(this.now()).toISOString();
     const seen = new Set<string>();
