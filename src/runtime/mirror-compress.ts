@@ -23,7 +23,8 @@ export function compressedVariants(file: MirrorFile): Variant[] {
       encoding: 'br',
       body: brotliCompressSync(file.body, {
         params: {
-          [constants.BROTLI_PARAM_QUALITY]: 11,
+          // Quality 9 compresses within a few percent of 11 at a tenth of the time: publications follow every change.
+          [constants.BROTLI_PARAM_QUALITY]: 9,
           [constants.BROTLI_PARAM_SIZE_HINT]: file.body.length,
         },
       }),
