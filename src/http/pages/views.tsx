@@ -280,7 +280,7 @@ export function UnsubscribePage(props: Chrome & UnsubscribeProps) {
           </p>
           <p>
             {props.emailDelivery
-              ? 'The personal link is at the end of every email this site sends, and on the page shown right after subscribing. Opening it removes the address at once.'
+              ? 'Every email this site sends to a subscriber ends with a personal unsubscribe link.'
               : 'This site does not send email yet. The personal link was shown on the page right after subscribing; opening it removes the address at once.'}
           </p>
           <p>
