@@ -29,10 +29,12 @@ interface KubeObject {
   [key: string]: unknown;
 }
 
+/** `KUBECTL` picks another binary (e.g. Debian's 1.20, whose kustomize 2 the base must also suit). */
 function kubectl(): string | null {
+  const bin = process.env.KUBECTL ?? 'kubectl';
   try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
-    return 'kubectl';
+    execFileSync(bin, ['version', '--client'], { stdio: 'ignore' });
+    return bin;
   } catch (error) {
     const reason = 'kubectl is not installed (Debian: apt-get install kubernetes-client)';
     if (process.env.CI === 'true')
