@@ -113,6 +113,7 @@ notifiers:
     await page.click('#subscribe summary');
     await page.fill('#subscribe-email', ADDRESS);
     await page.getByLabel('API', { exact: true }).check();
+    await page.locator('#subscribe').screenshot({ path: `${SHOTS}/subscribe-panel.png` });
     await page.click('#subscribe button[type=submit]');
     expect((await page.locator('h1').textContent())?.trim()).toBe('Check your inbox');
 

@@ -54,7 +54,10 @@ export function SubscribePanel(props: SubscribeProps) {
                     </p>
                   ) : null}
                 </div>
-                {props.scope.groups.length + props.scope.others.length > 1 ? (
+                {props.scope.groups.reduce(
+                  (n, g) => n + g.components.length,
+                  props.scope.others.length,
+                ) > 1 ? (
                   <details class="field" open={chosen > 0 || Boolean(props.scopeError)}>
                     <summary>Only some components</summary>
                     <ScopeFields
@@ -99,7 +102,8 @@ export function SubscribePanel(props: SubscribeProps) {
           <div class="card-body">
             <h3>Webhook &amp; chat</h3>
             <p class="help">
-              Webhook, Slack and other chat notifications are set up by the operators of this page.
+              A webhook subscribes with <code>POST /api/v1/subscriptions</code> and confirms the
+              challenge it is sent; Slack and other chat channels are set up by the operators.
               Machine-readable status: <a href="/api/v2/summary.json">summary.json</a>.
             </p>
           </div>
