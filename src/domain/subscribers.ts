@@ -201,14 +201,26 @@ export async function subscribe(ctx: DomainContext, actor: Actor, email: string)
   return outcome === 'created';
 }
 
-function pruneMutations(ctx: DomainContext, now: number, except: string): Mutation[] {
-  return listSubscribers(ctx)
+/**
+ * The deletes of pending sign-ups whose time to confirm is over (at most `limit`): joined to each
+ * visitor's sign-up, and to the outbox's periodic retention pass, so none lingers for long.
+ */
+export function expiredSignUpMutations(
+  store: Pick<RecordStore, 'list'>,
+  now: number,
+  limit = PRUNE_PER_WRITE,
+  except = '',
+): Mutation[] {
+  return listSubscribers({ store })
     .filter((s) => s.id !== except && isExpired(s, now))
-    .slice(0, PRUNE_PER_WRITE)
+    .slice(0, limit)
     .map((s) => ({ kind: KIND.subscriber, id: s.id, deleted: true as const }));
 }
 
-/** Remove every pending subscriber whose time to confirm is over; returns how many. */
+const pruneMutations = (ctx: DomainContext, now: number, except: string) =>
+  expiredSignUpMutations(ctx.store, now, PRUNE_PER_WRITE, except);
+
+/** Remove pending subscribers whose time to confirm is over (50 at a time); returns how many. */
 export async function pruneExpiredSubscribers(ctx: DomainContext): Promise<number> {
   const mutations = pruneMutations(ctx, nowOf(ctx), '');
   if (mutations.length > 0) await ctx.store.write(mutations);

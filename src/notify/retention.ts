@@ -1,8 +1,10 @@
 /**
  * Settled outbox entries, their claims and event markers are deleted once they are older than
  * the retention (the admin screen shows what is left). Pending entries are never pruned.
+ * Expired, unconfirmed subscriber sign-ups go in the same pass.
  */
 import type { Mutation, RecordStore } from '../replication/types.ts';
+import { expiredSignUpMutations } from '../domain/subscribers.ts';
 import { decodeClaim, decodeOutbox, OUTBOX_KIND } from './records.ts';
 
 export function pruneMutations(
@@ -35,5 +37,6 @@ export function pruneMutations(
         mutations.push({ kind, id: record.id, deleted: true });
     }
   }
-  return mutations;
+  // Visitors' sign-ups that were never confirmed expire too.
+  return [...mutations, ...expiredSignUpMutations(store, now, 500)];
 }
