@@ -197,7 +197,7 @@ export class ClusterState {
   }
 
   private items<T extends Slim>(name: KindName): T[] {
-    return (this.watches.get(name) ?? []).flatMap((watch) => watch.items() as readonly T[]);
+    return (this.watches.get(name) ?? []).flatMap((watch) => watch.items() as unknown as T[]);
   }
 
   services = (): ServiceView[] => this.items('services');
@@ -216,7 +216,7 @@ export class ClusterState {
   counts(): Record<string, number> {
     const out: Record<string, number> = {};
     for (const [name, list] of this.watches)
-      out[name] = list.reduce((sum, watch) => sum + watch.items().length, 0);
+      out[name] = list.reduce((sum, watch) => sum + watch.size, 0);
     return out;
   }
 

@@ -1,15 +1,14 @@
 /**
  * `staunch agent -c agent.yml`: watch the cluster and push snapshots until SIGTERM or SIGINT,
- * then send a last snapshot and exit. A bad config is ConfigError (the CLI exits 2).
+ * then send a last snapshot and exit. A bad config: its problems on stderr, exit code 2.
  */
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { ConfigError } from '../config/parse.ts';
 import { createNodeLogger } from '../runtime/node-logger.ts';
 import { Agent } from './agent.ts';
 import { systemClock } from './clock.ts';
-import { parseAgentConfig, type AgentConfig } from './config.ts';
-import { KubeClient, loadKubeConfig } from './kube-client.ts';
+import { AgentConfigError, parseAgentConfig, type AgentConfig } from './config.ts';
+import { connect, KubeClient } from './kube-client.ts';
 import { AgentMetrics } from './metrics.ts';
 import { startAgentServer } from './server.ts';
 
@@ -22,7 +21,7 @@ export function loadAgentConfig(
     try {
       text = readFileSync(path, 'utf8');
     } catch (error) {
-      throw new ConfigError([
+      throw new AgentConfigError([
         `${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
       ]);
     }
@@ -48,14 +47,14 @@ export async function startAgentFromConfig(
   let client: KubeClient;
   try {
     client = new KubeClient(
-      loadKubeConfig({
+      await connect({
         ...(config.kubernetes.server ? { server: config.kubernetes.server } : {}),
         ...(config.kubernetes.kubeconfig ? { kubeconfig: config.kubernetes.kubeconfig } : {}),
         ...(config.kubernetes.context ? { context: config.kubernetes.context } : {}),
       }),
     );
   } catch (error) {
-    throw new ConfigError([`kubernetes.kubeconfig: ${(error as Error).message}`]);
+    throw new AgentConfigError([`kubernetes.kubeconfig: ${(error as Error).message}`]);
   }
   const agent = new Agent({
     cluster: config.cluster,
@@ -111,8 +110,14 @@ export async function startAgentFromConfig(
 }
 
 export async function agentCommand(options: { config?: string }): Promise<void> {
-  const config = loadAgentConfig(options.config);
-  const running = await startAgentFromConfig(config);
+  let running: RunningAgent;
+  try {
+    running = await startAgentFromConfig(loadAgentConfig(options.config));
+  } catch (error) {
+    if (!(error instanceof AgentConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       running.stop().then(

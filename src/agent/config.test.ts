@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../config/parse.ts';
-import { parseAgentConfig } from './config.ts';
+import { AgentConfigError, parseAgentConfig } from './config.ts';
 
 const EXAMPLE = readFileSync(new URL('../../deploy/agent.example.yml', import.meta.url), 'utf8');
 const TOKEN = 'a-token-of-at-least-16-chars';
@@ -10,7 +9,7 @@ const problems = (text: string | undefined, env: NodeJS.ProcessEnv = {}) => {
   try {
     parseAgentConfig(text, env);
   } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
+    if (error instanceof AgentConfigError) return error.problems;
     throw error;
   }
   return [];

@@ -9,7 +9,19 @@
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { formatDuration, parseDuration } from '../config/duration.ts';
-import { ConfigError, formatPath } from '../config/parse.ts';
+import { snapshotPath as formatPath } from '../cluster/snapshot-schema.ts';
+
+/**
+ * A bad agent config, worded as the app's ConfigError (`invalid configuration:` and one line per
+ * problem). Its own class, so the agent never loads the app's whole config module for it.
+ */
+export class AgentConfigError extends Error {
+  override readonly name = 'AgentConfigError';
+  readonly code = 'INVALID_CONFIG';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
 
 const duration = (fallback: string, minMs: number) =>
   z
@@ -191,7 +203,7 @@ function fromEnv(base: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<
   return out;
 }
 
-/** Parses agent.yml text (or none: environment only). Throws ConfigError listing every problem. */
+/** Parses agent.yml text (or none: environment only). Throws AgentConfigError listing every problem. */
 export function parseAgentConfig(
   text: string | undefined,
   env: NodeJS.ProcessEnv = {},
@@ -201,11 +213,11 @@ export function parseAgentConfig(
   if (text !== undefined && text.trim()) {
     const document = parseDocument(text);
     if (document.errors.length)
-      throw new ConfigError(document.errors.map((error) => `YAML: ${error.message}`));
+      throw new AgentConfigError(document.errors.map((error) => `YAML: ${error.message}`));
     raw = document.toJS() ?? {};
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
-    throw new ConfigError(['(top level): must be a mapping of keys']);
+    throw new AgentConfigError(['(top level): must be a mapping of keys']);
   const merged = fromEnv(interpolate(raw, env, [], problems) as Record<string, unknown>, env);
   const result = agentConfigSchema.safeParse(merged);
   if (!result.success) {
@@ -219,7 +231,7 @@ export function parseAgentConfig(
       else problems.push(`${where}: ${issue.message}`);
     }
   }
-  if (problems.length || !result.success) throw new ConfigError(problems);
+  if (problems.length || !result.success) throw new AgentConfigError(problems);
   const config = result.data;
   const apps = config.apps.map((app, index) => {
     const chosen = app.token ?? config.token;
@@ -227,6 +239,6 @@ export function parseAgentConfig(
       problems.push(`apps[${index}].token: required (or set token, or STAUNCH_AGENT_TOKEN)`);
     return { url: app.url, token: chosen ?? '' };
   });
-  if (problems.length) throw new ConfigError(problems);
+  if (problems.length) throw new AgentConfigError(problems);
   return { ...config, apps };
 }

@@ -1,11 +1,16 @@
 /**
- * Access to one cluster's API: the KubeConfig (in-cluster, a kubeconfig file, or a plain server
- * URL for tests) and a paginated JSON GET with a deadline, which the generated clients of
- * @kubernetes/client-node 1.4.0 do not offer (their requests can hang forever).
+ * Access to one cluster's API and a paginated JSON GET with a deadline, which the generated
+ * clients of @kubernetes/client-node 1.4.0 do not offer (their requests can hang forever).
+ *
+ * Credentials: in a pod, the service account (its token file is read again as the kubelet
+ * rotates it) and the cluster CA; a plain server URL (tests, `kubectl proxy`); or a kubeconfig
+ * file through client-node's KubeConfig (exec plugins, OIDC, client certificates). KubeConfig is
+ * loaded only in that last case: its module brings the whole generated API client (about 60 MB
+ * of RSS), which an agent running in a pod never needs.
  */
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import { readFileSync } from 'node:fs';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
 
 export interface KubeConnection {
   /** A kubeconfig file; else in-cluster when running in a pod, else the default loading rules. */
@@ -15,31 +20,98 @@ export interface KubeConnection {
   server?: string;
 }
 
-export function loadKubeConfig(
-  connection: KubeConnection,
-  env: NodeJS.ProcessEnv = process.env,
-): KubeConfig {
+/** What client-node's Watch asks of its config: the server, and fetch options with auth. */
+export interface WatchConfig {
+  getCurrentCluster(): { server: string } | null;
+  applyToFetchOptions(opts: object): Promise<{ agent?: unknown; headers: Record<string, string> }>;
+}
+
+export interface KubeAuth extends WatchConfig {
+  readonly server: string;
+  /** Headers and TLS settings for one request. */
+  requestOptions(): Promise<RequestOptions>;
+}
+
+const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+function agentFor(
+  server: string,
+  tls: { ca?: Buffer | undefined; rejectUnauthorized?: boolean } = {},
+) {
+  return server.startsWith('https:')
+    ? new HttpsAgent({ keepAlive: true, ...(tls.ca ? { ca: tls.ca } : {}), ...tls })
+    : new HttpAgent({ keepAlive: true });
+}
+
+function staticAuth(
+  server: string,
+  headers: () => Record<string, string>,
+  agent: HttpAgent,
+): KubeAuth {
+  return {
+    server,
+    getCurrentCluster: () => ({ server }),
+    applyToFetchOptions: async () => ({ agent, headers: headers() }),
+    requestOptions: async () => ({ agent, headers: { accept: 'application/json', ...headers() } }),
+  };
+}
+
+function inClusterAuth(env: NodeJS.ProcessEnv, root = SERVICE_ACCOUNT): KubeAuth {
+  const host = env.KUBERNETES_SERVICE_HOST!;
+  const port = env.KUBERNETES_SERVICE_PORT ?? '443';
+  const server = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const agent = agentFor(server, { ca: readFileSync(`${root}/ca.crt`) });
+  let token = '';
+  let readAt = 0;
+  // Bound service account tokens are rotated by the kubelet: read the file again every minute.
+  const bearer = () => {
+    if (Date.now() - readAt > 60_000) {
+      token = readFileSync(`${root}/token`, 'utf8').trim();
+      readAt = Date.now();
+    }
+    return { authorization: `Bearer ${token}` };
+  };
+  return staticAuth(server, bearer, agent);
+}
+
+async function kubeconfigAuth(connection: KubeConnection): Promise<KubeAuth> {
+  const { KubeConfig } = await import('@kubernetes/client-node/dist/config.js');
   const config = new KubeConfig();
-  if (connection.server) {
-    config.loadFromOptions({
-      // client-node refuses plain http unless TLS checks are off: there is no TLS to check.
-      clusters: [
-        {
-          name: 'cluster',
-          server: connection.server,
-          skipTLSVerify: connection.server.startsWith('http:'),
-        },
-      ],
-      users: [{ name: 'agent' }],
-      contexts: [{ name: 'agent', cluster: 'cluster', user: 'agent' }],
-      currentContext: 'agent',
-    });
-  } else if (connection.kubeconfig) config.loadFromFile(connection.kubeconfig);
-  else if (env.KUBERNETES_SERVICE_HOST) config.loadFromCluster();
+  if (connection.kubeconfig) config.loadFromFile(connection.kubeconfig);
   else config.loadFromDefault();
   if (connection.context) config.setCurrentContext(connection.context);
-  if (!config.getCurrentCluster()) throw new Error('the kubeconfig names no current cluster');
-  return config;
+  const cluster = config.getCurrentCluster();
+  if (!cluster) throw new Error('the kubeconfig names no current cluster');
+  return {
+    server: cluster.server,
+    getCurrentCluster: () => ({ server: cluster.server }),
+    applyToFetchOptions: async (opts) =>
+      (await config.applyToFetchOptions(opts)) as unknown as {
+        agent?: unknown;
+        headers: Record<string, string>;
+      },
+    requestOptions: async () => {
+      const options: RequestOptions = { headers: { accept: 'application/json' } };
+      await config.applyToHTTPSOptions(options);
+      return options;
+    },
+  };
+}
+
+/** A server URL without credentials (tests, benches, `kubectl proxy`). */
+export function plainServer(url: string): KubeAuth {
+  const server = url.replace(/\/$/, '');
+  return staticAuth(server, () => ({}), agentFor(server));
+}
+
+/** The cluster to talk to: a plain server, a kubeconfig file, in-cluster, or ~/.kube/config. */
+export async function connect(
+  connection: KubeConnection,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<KubeAuth> {
+  if (connection.server) return plainServer(connection.server);
+  if (!connection.kubeconfig && env.KUBERNETES_SERVICE_HOST) return inClusterAuth(env);
+  return kubeconfigAuth(connection);
 }
 
 export class KubeRequestError extends Error {
@@ -58,10 +130,10 @@ export interface KubeList {
 }
 
 export class KubeClient {
-  constructor(readonly config: KubeConfig) {}
+  constructor(readonly auth: KubeAuth) {}
 
   get server(): string {
-    return this.config.getCurrentCluster()!.server;
+    return this.auth.server;
   }
 
   /** GET a JSON document; a non-2xx answer throws KubeRequestError with its status. */
@@ -72,8 +144,7 @@ export class KubeClient {
   ): Promise<T> {
     const url = new URL(this.server.replace(/\/$/, '') + path);
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
-    const options: RequestOptions = { method: 'GET', headers: { accept: 'application/json' } };
-    await this.config.applyToHTTPSOptions(options);
+    const options: RequestOptions = { ...(await this.auth.requestOptions()), method: 'GET' };
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<T>((resolve, reject) => {
       const req = send(url, { ...options, timeout: timeoutMs }, (res) => {
@@ -104,7 +175,7 @@ export class KubeClient {
       );
       req.on('error', reject);
       req.end();
-    }).finally(() => (options.agent as { destroy?: () => void } | undefined)?.destroy?.());
+    });
   }
 
   /**

@@ -1,27 +1,33 @@
 /**
- * One resource kept in memory by @kubernetes/client-node's informer (ListWatch: list, then watch
- * from the list's resourceVersion, resume after a server-side close, re-list on 410 and report
- * what vanished), guarded where 1.4.0 gives up or stalls:
- * - any other error (a 500, a cut connection, a failed list) stops its informer for good, so it is
- *   started again after a capped exponential backoff;
- * - a watch can stay open and silent forever (1.4.0 sets no timeout), so watches ask the server to
- *   end them after `timeoutSeconds`, with bookmarks, and one silent for longer than `silenceMs` is
- *   cut and started again;
- * - a server closing each watch at once would be reconnected in a tight loop, so quick reconnects
- *   without events wait for the backoff too;
- * - a resource the server does not serve (a CRD not installed: 404) is an empty list, asked
- *   again at the backoff's cap.
- * Items are projected before the informer stores them: only the fields the agent needs stay in
- * memory, never whole objects.
+ * One resource kept in memory: list, then watch from the list's resourceVersion with
+ * @kubernetes/client-node's Watch (its watch protocol: one JSON event per line), resume after a
+ * server-side close from the last version seen (events and bookmarks move it), re-list on 410
+ * Gone (as HTTP status or as an ERROR event) and report what vanished meanwhile. Where
+ * client-node 1.4.0's own informer (ListWatch) gives up or stalls, this one does not:
+ * - any other error (a 500, a cut connection, a failed list) stops ListWatch for good; here the
+ *   watch is started again after a capped exponential backoff;
+ * - a watch can stay open and silent forever (1.4.0's Watch sets no timeout), so each watch asks
+ *   the server to end it after `timeoutSeconds`, with bookmarks, and one silent for longer than
+ *   `silenceMs` is cut and started again;
+ * - a server ending each watch at once would be reconnected in a tight loop: quick closes without
+ *   events wait for the backoff too;
+ * - a resource the server does not serve (a CRD not installed: 404) is an empty list, asked again
+ *   at the backoff's cap.
+ * The cache is the agent's own rather than ListWatch's because ListWatch's module loads
+ * client-node's generated model serializer (about 20 MB of RSS, a seventh of the agent's budget)
+ * only to turn a label selector into a string. Items are projected before they are stored: only
+ * the fields the agent needs stay in memory, never whole objects.
  */
-import { ListWatch, Watch, type KubernetesObject } from '@kubernetes/client-node';
+// A module of client-node, not its index: the index loads every generated API and model.
+import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import { Watch } from '@kubernetes/client-node/dist/watch.js';
 import type { Logger } from '../logger.ts';
 import { Backoff } from './backoff.ts';
 import type { Clock } from './clock.ts';
 import { KubeRequestError, type KubeClient } from './kube-client.ts';
 
-/** What every projection keeps: what the informer needs to key and version an object. */
-export interface Slim extends KubernetesObject {
+/** What every projection keeps: what the cache needs to key and version an object. */
+export interface Slim {
   metadata: { name: string; namespace?: string; resourceVersion?: string };
 }
 
@@ -37,7 +43,7 @@ export interface WatchSpec<T extends Slim> {
 export interface WatchTuning {
   backoffInitialMs: number;
   backoffMaxMs: number;
-  /** Asked of the server for each watch; it ends the watch then (the informer resumes it). */
+  /** Asked of the server for each watch; it ends the watch then (and it is resumed). */
   timeoutSeconds: number;
   /** A watch silent longer than this (no event, no bookmark) is cut and started again. */
   silenceMs: number;
@@ -60,22 +66,34 @@ export const DEFAULT_TUNING: WatchTuning = {
 export interface WatchEvents {
   /** An object was added, changed or removed (after a re-list too). */
   changed(watch: string): void;
-  restarted?(watch: string, reason: string): void;
+  restarted?(watch: string, reason: 'error' | 'silent'): void;
   relisted?(watch: string): void;
 }
-
-type Done = (err: unknown) => void;
-type EventCallback = (phase: string, object: unknown, raw: unknown) => void;
 
 export class SilentWatchError extends Error {
   override readonly name = 'SilentWatchError';
 }
 
+class GoneError extends Error {
+  override readonly name = 'GoneError';
+}
+
+const keyOf = (object: Slim) => `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+
+const isGone = (err: unknown) => {
+  const { statusCode, code } = (err ?? {}) as { statusCode?: number; code?: number };
+  return err instanceof GoneError || statusCode === 410 || code === 410;
+};
+
 export class ResilientWatch<T extends Slim> {
-  private readonly informer: ListWatch<T>;
+  private store = new Map<string, T>();
+  private resourceVersion = '';
   private readonly backoff: Backoff;
   private stopped = true;
+  /** Grows with every start, so callbacks of an older watch are recognised and ignored. */
+  private generation = 0;
   private restartTimer: unknown;
+  private current: { abort(): void } | undefined;
   private quickCloses = 0;
   private syncedOnce = false;
   /** The server does not serve this resource (404). */
@@ -93,19 +111,6 @@ export class ResilientWatch<T extends Slim> {
   ) {
     this.backoff = new Backoff({ initialMs: tuning.backoffInitialMs, maxMs: tuning.backoffMaxMs });
     this.ready = new Promise((resolve) => (this.markReady = resolve));
-    const transport = { watch: this.watch.bind(this) } as unknown as Watch;
-    this.informer = new ListWatch<T>(
-      spec.path,
-      transport,
-      () => this.list(),
-      false,
-      spec.labelSelector,
-    );
-    const changed = () => this.events.changed(spec.name);
-    this.informer.on('add', changed);
-    this.informer.on('update', changed);
-    this.informer.on('delete', changed);
-    this.informer.on('error', (err: unknown) => this.failed(err));
   }
 
   /** True once a first list has completed (or the resource turned out not to be served). */
@@ -113,30 +118,46 @@ export class ResilientWatch<T extends Slim> {
     return this.syncedOnce;
   }
 
-  items(): readonly T[] {
-    return this.informer.list();
+  items(): T[] {
+    return [...this.store.values()];
   }
 
-  get(name: string, namespace?: string): T | undefined {
-    return this.informer.get(name, namespace);
+  get size(): number {
+    return this.store.size;
   }
 
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    void this.informer.start();
+    void this.run();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.generation += 1;
     this.clock.clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
-    // 1.4.0's stop() aborts the request, which reports an AbortError to 'error': ignored above.
-    await this.informer.stop().catch(() => undefined);
+    this.current?.abort();
+    this.current = undefined;
   }
 
-  private async list(): Promise<{ metadata: { resourceVersion: string }; items: T[] }> {
-    const items: T[] = [];
+  /** One cycle: list when there is no version to resume from, then watch until it ends. */
+  private async run(): Promise<void> {
+    if (this.stopped) return;
+    const generation = ++this.generation;
+    try {
+      if (!this.resourceVersion) await this.relist();
+    } catch (error) {
+      if (generation === this.generation) this.failed(error);
+      return;
+    }
+    if (generation !== this.generation || this.stopped) return;
+    if (this.absent) return this.failed(new KubeRequestError('resource not served', 404));
+    await this.watch(generation);
+  }
+
+  private async relist(): Promise<void> {
+    const fresh = new Map<string, T>();
     let resourceVersion = '';
     try {
       resourceVersion = await this.client.listPaged(
@@ -145,7 +166,10 @@ export class ResilientWatch<T extends Slim> {
         this.tuning.pageSize,
         this.tuning.listTimeoutMs,
         (page) => {
-          for (const raw of page) items.push(this.spec.project(raw as Record<string, unknown>));
+          for (const raw of page) {
+            const item = this.spec.project(raw as Record<string, unknown>);
+            fresh.set(keyOf(item), item);
+          }
         },
       );
       if (this.absent) this.logger.info({ watch: this.spec.name }, 'resource is served now');
@@ -157,94 +181,122 @@ export class ResilientWatch<T extends Slim> {
         this.logger.warn({ watch: this.spec.name }, 'resource not served by this cluster (404)');
       this.absent = true;
     }
+    // What vanished while the watch was away is gone now; what appeared or changed is new.
+    let differs = fresh.size !== this.store.size;
+    if (!differs)
+      for (const [key, item] of fresh) {
+        if (this.store.get(key)?.metadata.resourceVersion !== item.metadata.resourceVersion) {
+          differs = true;
+          break;
+        }
+      }
+    this.store = fresh;
+    this.resourceVersion = resourceVersion;
     if (this.syncedOnce) this.events.relisted?.(this.spec.name);
     this.backoff.reset();
     this.syncedOnce = true;
     this.markReady();
-    return { metadata: { resourceVersion }, items };
+    if (differs) this.events.changed(this.spec.name);
   }
 
-  /** The informer's transport: client-node's Watch, with bookmarks, a timeout and a silence guard. */
-  private async watch(
-    path: string,
-    query: Record<string, string>,
-    callback: EventCallback,
-    done: Done,
-  ): Promise<{ abort(): void }> {
-    if (this.absent) {
-      done(new KubeRequestError('resource not served', 404));
-      return { abort() {} };
+  private apply(phase: string, object: Record<string, unknown>): void {
+    if (phase === 'ERROR') {
+      // A Status object: 410 means the version is too old; the server closes the stream next.
+      if ((object as { code?: number }).code === 410)
+        throw new GoneError('resource version too old');
+      return;
     }
+    const version = (object.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
+    if (phase === 'ADDED' || phase === 'MODIFIED') {
+      const item = this.spec.project(object);
+      const key = keyOf(item);
+      const known = this.store.get(key);
+      this.store.set(key, item);
+      if (known?.metadata.resourceVersion !== item.metadata.resourceVersion)
+        this.events.changed(this.spec.name);
+    } else if (phase === 'DELETED') {
+      const item = this.spec.project(object);
+      if (this.store.delete(keyOf(item))) this.events.changed(this.spec.name);
+    }
+    // BOOKMARK carries nothing but the version to resume from.
+    if (version) this.resourceVersion = version;
+  }
+
+  /** client-node's Watch, with bookmarks, a timeout and a silence guard. */
+  private async watch(generation: number): Promise<void> {
     const started = this.clock.now();
     let sawEvent = false;
     let finished = false;
-    const connection: { controller?: { abort(): void } } = {};
     let timer: unknown;
+    const connection: { controller?: { abort(): void } } = {};
     const finish = (err: unknown) => {
       if (finished) return;
       finished = true;
       this.clock.clearTimeout(timer);
-      const quick = !err && !sawEvent && this.clock.now() - started < this.tuning.minWatchMs;
-      this.quickCloses = quick ? this.quickCloses + 1 : 0;
-      // A server ending every watch at once gets the backoff instead of a reconnect loop.
-      done(!err && this.quickCloses >= 3 ? new Error('watch keeps closing at once') : err);
+      connection.controller?.abort();
+      if (generation !== this.generation || this.stopped) return;
+      this.done(err, sawEvent, started);
     };
     const arm = () => {
       this.clock.clearTimeout(timer);
-      timer = this.clock.setTimeout(() => {
-        // Reported first: aborting makes the stream fail with an AbortError, which is not the cause.
-        finish(new SilentWatchError(`watch silent for ${this.tuning.silenceMs} ms`));
-        connection.controller?.abort();
-      }, this.tuning.silenceMs);
+      timer = this.clock.setTimeout(
+        () => finish(new SilentWatchError(`watch silent for ${this.tuning.silenceMs} ms`)),
+        this.tuning.silenceMs,
+      );
     };
     arm();
-    const params = {
-      ...query,
+    this.current = { abort: () => finish(null) };
+    const params: Record<string, string> = {
+      resourceVersion: this.resourceVersion,
       allowWatchBookmarks: 'true',
       timeoutSeconds: String(this.tuning.timeoutSeconds),
+      ...(this.spec.labelSelector ? { labelSelector: this.spec.labelSelector } : {}),
     };
-    const controller = await new Watch(this.client.config).watch(
-      path,
+    const controller = await new Watch(this.client.auth as unknown as KubeConfig).watch(
+      this.spec.path,
       params,
-      (phase: string, object: unknown, raw: unknown) => {
+      (phase: string, object: unknown) => {
         if (finished) return;
         sawEvent = true;
         this.backoff.reset();
         arm();
-        const projected =
-          phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED'
-            ? this.spec.project(object as Record<string, unknown>)
-            : object;
-        callback(phase, projected, raw);
+        try {
+          this.apply(phase, (object ?? {}) as Record<string, unknown>);
+        } catch (error) {
+          finish(error);
+        }
       },
       finish,
     );
     connection.controller = controller;
     if (finished) controller.abort();
-    return {
-      abort: () => {
-        finished = true;
-        this.clock.clearTimeout(timer);
-        controller.abort();
-      },
-    };
+  }
+
+  private done(err: unknown, sawEvent: boolean, started: number): void {
+    if (isGone(err)) {
+      this.resourceVersion = '';
+      void this.run();
+      return;
+    }
+    if (err) return this.failed(err);
+    const quick = !sawEvent && this.clock.now() - started < this.tuning.minWatchMs;
+    this.quickCloses = quick ? this.quickCloses + 1 : 0;
+    // A server ending every watch at once gets the backoff instead of a reconnect loop.
+    if (this.quickCloses >= 3) return this.failed(new Error('watch keeps closing at once'));
+    void this.run();
   }
 
   private failed(err: unknown): void {
     if (this.stopped) return;
     this.clock.clearTimeout(this.restartTimer);
-    const delay =
-      this.absent || (err instanceof KubeRequestError && err.statusCode === 404)
-        ? this.tuning.backoffMaxMs
-        : this.backoff.next();
-    const reason = describe(err);
-    const fields = { watch: this.spec.name, reason, retryInMs: delay };
+    const delay = this.absent ? this.tuning.backoffMaxMs : this.backoff.next();
+    const fields = { watch: this.spec.name, reason: describe(err), retryInMs: delay };
     if (this.absent) this.logger.debug(fields, 'watch waiting for the resource');
     else this.logger.warn(fields, 'watch failed; starting it again');
     this.events.restarted?.(this.spec.name, err instanceof SilentWatchError ? 'silent' : 'error');
     this.restartTimer = this.clock.setTimeout(() => {
       this.restartTimer = undefined;
-      if (!this.stopped) void this.informer.start();
+      void this.run();
     }, delay);
   }
 }

@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { Agent, type AgentOptions } from '../../src/agent/agent.ts';
 import { systemClock } from '../../src/agent/clock.ts';
-import { KubeClient, loadKubeConfig } from '../../src/agent/kube-client.ts';
+import { KubeClient, plainServer } from '../../src/agent/kube-client.ts';
 import { DEFAULT_TUNING } from '../../src/agent/resilient-watch.ts';
 import { parseClusterSnapshot, type ClusterSnapshot } from '../../src/cluster/snapshot-schema.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -89,7 +89,7 @@ export function agentOptions(
   return {
     cluster: 'test-cluster',
     apps,
-    client: new KubeClient(loadKubeConfig({ server: api.url })),
+    client: new KubeClient(plainServer(api.url)),
     namespaces: [],
     endpoints: 'auto',
     heartbeatMs: 50,

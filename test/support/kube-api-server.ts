@@ -110,6 +110,8 @@ export interface KubeApiOptions {
   noEndpointSlices?: boolean;
   /** Leave out the appmirage.io CRDs (not installed). */
   noCustomResources?: boolean;
+  /** Events kept for resuming watches (default 100,000); older versions get 410, as after compaction. */
+  historyLimit?: number;
 }
 
 export interface RequestRecord {
@@ -294,6 +296,10 @@ export class KubeApiServer {
 
   private emit(event: HistoryEvent): void {
     this.history.push(event);
+    if (this.history.length > (this.options.historyLimit ?? 100_000)) {
+      const dropped = this.history.splice(0, this.history.length >> 1);
+      this.oldestResumable = dropped.at(-1)!.rv + 1;
+    }
     for (const watch of this.watches) {
       if (!watch.silent && this.matches(watch, event))
         this.write(watch, { type: event.type, object: event.object });
