@@ -6,7 +6,6 @@
  * exit code 1 when a target failed or a line was skipped.
  */
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { ConfigError } from '../config/parse.ts';
 import { loadNodeConfig } from '../runtime/node-config.ts';
 import { nodeDrivers } from '../runtime/registry.node.ts';
@@ -37,7 +36,7 @@ export async function importCommand(
     });
     const started = Date.now();
     let last = 0;
-    const summary = await importRecords(createInterface({ input, crlfDelay: Infinity }), drivers, {
+    const summary = await importRecords(linesOf(input), drivers, {
       onProgress: ({ records }) => {
         if (Date.now() - last < 1000) return;
         last = Date.now();
@@ -50,4 +49,19 @@ export async function importCommand(
   } finally {
     await Promise.all(drivers.map((d) => d.close().catch(() => undefined)));
   }
+}
+
+/** The stream's lines, without their line ends; the stream is read only as the import asks. */
+async function* linesOf(input: NodeJS.ReadableStream): AsyncGenerator<string> {
+  let rest = '';
+  for await (const chunk of input) {
+    const text = rest + String(chunk);
+    let start = 0;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      yield text.slice(start, end).replace(/\r$/, '');
+      start = end + 1;
+    }
+    rest = text.slice(start);
+  }
+  if (rest) yield rest;
 }
