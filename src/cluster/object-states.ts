@@ -179,3 +179,34 @@ export function objectStates(snapshot: ClusterSnapshot): ObjectState[] {
   }
   return states;
 }
+
+/** Watches whose objects feed each kind: while one of them has not listed, the kind is left alone. */
+const SOURCES: Record<ClusterKind, readonly string[]> = {
+  [CLUSTER_KIND.service]: ['services', 'endpointslices', 'endpoints'],
+  [CLUSTER_KIND.deployment]: ['deployments'],
+  [CLUSTER_KIND.statefulset]: ['statefulsets'],
+  [CLUSTER_KIND.health]: ['services', 'pods'],
+};
+
+/** What a snapshot can be believed about, so a half-started agent does not make states flap. */
+export interface Coverage {
+  /** The snapshot's objects of this kind may change records (every watch behind them has listed). */
+  trusted(kind: ClusterKind): boolean;
+  /** A record absent from the snapshot may be removed: its object is gone, not just unseen yet. */
+  mayRemove(kind: ClusterKind, id: string): boolean;
+}
+
+export function coverage(snapshot: ClusterSnapshot): Coverage {
+  const unsynced = new Set(snapshot.unsynced ?? []);
+  const trusted = (kind: ClusterKind) => !SOURCES[kind].some((watch) => unsynced.has(watch));
+  // An FT service's results arrive after its first probe: until then it is unprobed, not gone.
+  const probed = new Set(
+    snapshot.services
+      .filter((service) => service.hasHealthcheck)
+      .map((service) => objectId(snapshot.cluster, service.namespace, service.name)),
+  );
+  return {
+    trusted,
+    mayRemove: (kind, id) => trusted(kind) && (kind !== CLUSTER_KIND.health || !probed.has(id)),
+  };
+}

@@ -171,6 +171,40 @@ describe('ClusterRecorder', () => {
     expect(store.get(CLUSTER_KIND.deployment, 'prod-eu/shop/cart')).toBeUndefined();
   });
 
+  it('leaves alone what a half-started agent cannot vouch for: unlisted watches, unprobed FT services', async () => {
+    const { replicas } = await setup();
+    const { store, mutations } = counted(replicas.stores[0]!);
+    await new ClusterRecorder({ store }).record(clusterSnapshot());
+    // A restarted agent: its EndpointSlices and Deployments have not listed yet, and no pod has
+    // been probed, so the Service looks endpoint-less, the Deployment and the FT results absent.
+    const restarted = new ClusterRecorder({ store });
+    const outcome = await restarted.record(
+      clusterSnapshot({
+        agent: { instance: 'agent-b', version: '0.1.0' },
+        services: [cartService({ readyEndpoints: 0, servingEndpoints: 0 })],
+        workloads: [],
+        health: [],
+        unsynced: ['endpointslices', 'deployments'],
+      }),
+    );
+    expect(outcome.transitions).toEqual([]);
+    expect(mutations).toHaveLength(3);
+    // Once everything has listed, a real change is written, and a Service that lost its
+    // hasHealthcheck label takes its FT record with it.
+    const synced = await restarted.record(
+      clusterSnapshot({
+        agent: { instance: 'agent-b', version: '0.1.0' },
+        sequence: 2,
+        services: [cartService({ readyEndpoints: 0, hasHealthcheck: false })],
+        health: [],
+      }),
+    );
+    expect(synced.transitions.map((t) => `${t.kind} ${t.state}`).sort()).toEqual([
+      `${CLUSTER_KIND.health} removed`,
+      `${CLUSTER_KIND.service} unavailable`,
+    ]);
+  });
+
   it("never touches another cluster's records", async () => {
     const { replicas } = await setup();
     const store = replicas.stores[0]!;

@@ -8,13 +8,16 @@
  * app does not write again what it wrote before. A change another app instance has already
  * written (both received the snapshot) is seen in the store's view and not written twice. Writes
  * of one cluster run one at a time; snapshots arriving meanwhile are folded into the next pass,
- * which records the newest. A write that fails leaves its changes pending for the next snapshot,
+ * which records the newest. What a snapshot cannot vouch for is left alone: kinds whose watches
+ * had not listed yet (`unsynced`), and FT services not probed yet, which are absent from `health`
+ * without being gone. A write that fails leaves its changes pending for the next snapshot,
  * and nothing is compared before the store's view has loaded (every object would look new).
  */
 import type { Mutation, RecordStore } from '../replication/types.ts';
 import type { Json } from '../../storage-drivers/types.ts';
 import {
   CLUSTER_KINDS,
+  coverage,
   objectStates,
   stateSignature,
   type ClusterKind,
@@ -153,10 +156,12 @@ export class ClusterRecorder {
         },
       });
     };
-    for (const state of objectStates(snapshot)) change(state);
+    const covered = coverage(snapshot);
+    for (const state of objectStates(snapshot)) if (covered.trusted(state.kind)) change(state);
     for (const [key, before] of known) {
       if (seen.has(key)) continue;
       const [kind, id] = key.split('\u0000') as [ClusterKind, string];
+      if (!covered.mayRemove(kind, id)) continue;
       changes.push({
         key,
         mutation: { kind, id, deleted: true },

@@ -157,6 +157,7 @@ export function clusters(admin: AdminContext): Hono<AdminEnv> {
       lastSnapshot: lastSnapshot(view, page),
       source: view.source ?? '–',
       sequence: snapshot ? String(snapshot.sequence) : '–',
+      unsynced: snapshot?.unsynced ?? [],
       services: services.slice(0, MAX_ROWS).map((s) => ({
         name: `${s.namespace}/${s.name}`,
         endpoints: `${s.readyEndpoints} / ${s.servingEndpoints} / ${s.terminatingEndpoints}`,

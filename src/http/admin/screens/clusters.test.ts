@@ -91,6 +91,13 @@ describe('admin Clusters screen', () => {
     expect(after).toContain('1 / 2 Failing');
   });
 
+  it('says which watches had not listed when the snapshot was made', async () => {
+    await push(clusterSnapshot({ unsynced: ['endpointslices'] }));
+    expect(text(await (await get('/admin/clusters/prod-eu')).text())).toContain(
+      'The agent had not listed endpointslices yet',
+    );
+  });
+
   it('answers 404 for a cluster it does not know, and is behind the session like every screen', async () => {
     expect((await get('/admin/clusters/nope')).status).toBe(404);
     const anonymous = await f.app.request(`${ORIGIN}/admin/clusters`);

@@ -52,6 +52,8 @@ export interface ClusterDetail {
   lastSnapshot: string;
   source: string;
   sequence: string;
+  /** Watches that had not listed when the snapshot was made. */
+  unsynced: string[];
   services: ServiceRow[];
   workloads: WorkloadRow[];
   health: HealthRow[];
@@ -157,6 +159,12 @@ export function ClusterPage(props: AdminChrome & { detail: ClusterDetail }) {
         Last snapshot: {d.lastSnapshot}. Agent <code>{d.source}</code>, sequence {d.sequence}.{' '}
         <a href="/admin/clusters">All clusters</a>
       </p>
+      {d.unsynced.length ? (
+        <div class="notice info">
+          The agent had not listed {d.unsynced.join(', ')} yet: what they cover may be missing from
+          this snapshot, and their stored states are left as they were.
+        </div>
+      ) : null}
       <Section title="Services" note={more(d.cut.services)}>
         <AdminTable
           caption="Services with their endpoints"
