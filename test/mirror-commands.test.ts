@@ -59,7 +59,7 @@ describe('staunch serve, mirror, export and import', () => {
     writeFileSync(join(dir, 'config.yml'), CONFIG);
     const server = await startStaunch(['serve', '-c', 'config.yml'], { cwd: dir });
     let guid = '';
-    let lastPage = '';
+    let lastPage: string | undefined;
     try {
       const created = await fetch(`${server.url}/v1/incidents`, {
         method: 'POST',
