@@ -242,13 +242,16 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       if (started) return ready;
       started = true;
       void (async () => {
-        // The snapshot is local and answers first; it is merged by rev, so whichever of it and a
-        // target comes first, the newest record wins.
-        const restoring = (
+        // The snapshot is local and is read first, alone: a target's load (SQLite's is synchronous)
+        // would otherwise hold the event loop while the server waits for the snapshot to listen.
+        // Both are merged by rev, so the newest record wins whatever the order.
+        await (
           snapshots ? snapshots.restore().then(() => snapshots.start()) : Promise.resolve()
         ).finally(markRestored);
+        // The server listens and answers from the restored view before the loads begin.
+        if (snapshots) await new Promise((resolve) => setTimeout(resolve, 0));
         // The first poll of a target is its full load; a target down now is loaded when it returns.
-        await Promise.all([pollOnce(), restoring]);
+        await pollOnce();
         markReady();
         logger.info(
           { targets: targets.map((t) => `${t.location} ${t.state}`) },
