@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mirrorNote } from '../src/mirror/note.ts';
+import { nginxAvailable, startNginx } from './support/nginx.ts';
 import { STAUNCH_BIN, startStaunch } from './support/staunch-process.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'staunch-mirror-cli-'));
@@ -94,6 +95,22 @@ describe('staunch serve, mirror, export and import', () => {
     ).toMatchObject({
       status: { indicator: 'critical' },
     });
+
+    // And nginx serves it with no Staunch process running.
+    if (nginxAvailable()) {
+      const nginx = await startNginx(join(dir, 'site'));
+      try {
+        const page = await fetch(`${nginx.url}/incidents/${guid}`);
+        expect(page.status).toBe(200);
+        expect(await page.text()).toBe(lastPage);
+        const summary = (await (await fetch(`${nginx.url}/api/v2/summary.json`)).json()) as {
+          status: { indicator: string };
+        };
+        expect(summary.status.indicator).toBe('critical');
+      } finally {
+        await nginx.close();
+      }
+    }
 
     // staunch mirror publishes once more from the targets, with progress.
     const mirrored = await run(['mirror', '-c', 'config.yml'], dir);
