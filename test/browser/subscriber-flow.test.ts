@@ -124,6 +124,8 @@ notifiers:
     expect(confirmMail.text).toContain('about Public - API');
     const link = /https?:\/\/\S+\/subscription\/confirm\?\S+/.exec(confirmMail.text ?? '')![0];
     expect(confirmMail.html).toContain('Confirm the subscription');
+    // Even the confirmation carries the one-click unsubscribe (it cancels the sign-up).
+    expect(header(confirmation!, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
 
     // Opening the link only asks; the button confirms.
     await page.goto(link);

@@ -1,13 +1,19 @@
 /** Subscribers and the audit log: personal data and history, so admin scope only. */
 import { z } from 'zod';
 import { listAudit } from '../../domain/audit.ts';
-import { listSubscribers, requestSubscription, unsubscribe } from '../../domain/subscribers.ts';
+import {
+  listSubscribers,
+  requestSubscription,
+  setSubscriberScope,
+  unsubscribe,
+} from '../../domain/subscribers.ts';
 import type { Subscriber } from '../../domain/types.ts';
 import { shownAddress } from '../subscriber-view.ts';
 import { defineRoute, Reply } from './define.ts';
 import {
   auditPage,
   auditQuery,
+  scopeBody,
   subscriberBody,
   subscriberResource,
   subscriberResult,
@@ -62,6 +68,19 @@ export const adminRoutes = [
         ...('email' in body ? { email: body.email } : {}),
         created,
       });
+    },
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/api/v1/subscribers/{id}/scope',
+    operationId: 'setSubscriberScope',
+    summary: 'Change what a subscriber receives (both lists empty: everything).',
+    scope: 'admin',
+    body: scopeBody,
+    response: subscriberResource,
+    status: 200,
+    async handle({ deps, actor, params, body }) {
+      return present(await setSubscriberScope(deps.domain, actor, params.id!, body));
     },
   }),
   defineRoute({

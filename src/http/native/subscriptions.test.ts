@@ -134,7 +134,7 @@ describe('webhook subscribers', () => {
       expect(listSubscribers({ store: t.replicas.stores[0]! })).toEqual([]);
     });
 
-    it('lets an admin add a public webhook confirmed at once, and remove it by id', async () => {
+    it('lets an admin add a public webhook confirmed at once, change its scope, and remove it by id', async () => {
       const added = await t.request('/api/v1/subscribers', {
         ...json({ webhook: 'https://93.184.215.14/hook', components: ['Public - API'] }),
         auth: AUTH.root,
@@ -144,6 +144,22 @@ describe('webhook subscribers', () => {
       expect(listSubscribers({ store: t.replicas.stores[0]! })).toMatchObject([
         { id, kind: 'webhook', state: 'confirmed', scope: { components: ['Public - API'] } },
       ]);
+      const scoped = await t.request(`/api/v1/subscribers/${encodeURIComponent(id)}/scope`, {
+        method: 'PUT',
+        json: { groups: ['Internal'] },
+        auth: AUTH.root,
+      });
+      expect(scoped.status).toBe(200);
+      expect(await scoped.json()).toMatchObject({ id, components: [], groups: ['Internal'] });
+      const unknown = await t.request(`/api/v1/subscribers/${encodeURIComponent(id)}/scope`, {
+        method: 'PUT',
+        json: { groups: ['Ghosts'] },
+        auth: AUTH.root,
+      });
+      expect(unknown.status).toBe(400);
+      expect(
+        ((await unknown.json()) as { error: { details: { path: string }[] } }).error.details,
+      ).toEqual([expect.objectContaining({ path: 'groups[0]' })]);
       expect(
         (
           await t.request(`/api/v1/subscribers/${encodeURIComponent(id)}`, {
