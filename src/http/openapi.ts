@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { NativeRoute } from './native/define.ts';
 import { NATIVE_ROUTES } from './native/index.ts';
-import { errorResponse } from './native/schemas.ts';
+import { errorResponse, subscriptionBody, subscriptionResult } from './native/schemas.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -82,9 +82,38 @@ function operation(route: NativeRoute) {
   };
 }
 
+/** The one route without credentials (./native/public-subscriptions.ts), outside the route table. */
+function publicSubscription() {
+  return {
+    operationId: 'requestWebhookSubscription',
+    summary:
+      'Ask for a webhook subscription (no credentials). It stays pending until the receiver POSTs to the `confirm_url` of the challenge it is sent.',
+    security: [],
+    parameters: [],
+    requestBody: {
+      required: true,
+      content: { 'application/json': { schema: schemaOf(subscriptionBody, 'input') } },
+    },
+    responses: {
+      202: {
+        description: 'Pending; `challenge` says whether the challenge was delivered',
+        content: { 'application/json': { schema: schemaOf(subscriptionResult, 'output') } },
+      },
+      200: {
+        description: 'Already confirmed; nothing was sent',
+        content: { 'application/json': { schema: schemaOf(subscriptionResult, 'output') } },
+      },
+      400: errorReply('Invalid input, or a URL that is not called (`details` names `url`)'),
+      429: errorReply('Too many sign-ups from this client'),
+      503: errorReply('Not enough storage targets took the write; nothing changed'),
+    },
+  };
+}
+
 export function openApiDocument(options: { version: string; serverUrl: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of NATIVE_ROUTES) (paths[route.path] ??= {})[route.method] = operation(route);
+  paths['/api/v1/subscriptions'] = { post: publicSubscription() };
   return {
     openapi: '3.1.0',
     info: {
