@@ -233,12 +233,9 @@ export const subscriberResource = z.object({
   id: z.string().meta({ description: 'Use it to remove the subscriber.' }),
   kind: z.enum(['email', 'webhook']),
   email: z.string().optional(),
-  url: z
-    .string()
-    .optional()
-    .meta({
-      description: 'The webhook URL with its path and query hidden (they may hold a token).',
-    }),
+  url: z.string().optional().meta({
+    description: 'The webhook URL with its path and query hidden (they may hold a token).',
+  }),
   state: z.enum(['pending', 'confirmed']),
   components: z.array(z.string()),
   groups: z.array(z.string()),
