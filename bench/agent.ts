@@ -11,7 +11,9 @@
  * goal is missed.
  *
  * Options (environment): BENCH_DURATION, BENCH_SERVICES (2000), BENCH_PODS (20000),
- * BENCH_RATE (pod changes/s, 1000), BENCH_AGENT_FROM_SOURCE=1 (run through tsx, no build).
+ * BENCH_RATE (pod changes/s, 1000), BENCH_AGENT_FROM_SOURCE=1 (run through tsx, no build),
+ * BENCH_SKIP_BUILD=1 (reuse the last build), BENCH_AGENT_NODE_OPTIONS (Node flags for the agent),
+ * BENCH_TRACE_RSS=1 (print the RSS samples).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -29,8 +31,11 @@ const SERVICES = Number(process.env.BENCH_SERVICES ?? 2000);
 const PODS = Number(process.env.BENCH_PODS ?? 20_000);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const FROM_SOURCE = process.env.BENCH_AGENT_FROM_SOURCE === '1';
-/** Node flags for the agent process, e.g. `--max-semi-space-size=2` as a memory-tight pod would set. */
-const AGENT_NODE_OPTIONS = process.env.BENCH_AGENT_NODE_OPTIONS ?? '';
+/**
+ * Node flags for the agent process: by default what its Deployment sets (an old-space cap, so
+ * V8 collects before RSS climbs; the live heap at this scale is 30-55 MB). `''` for none.
+ */
+const AGENT_NODE_OPTIONS = process.env.BENCH_AGENT_NODE_OPTIONS ?? '--max-old-space-size=96';
 const TOKEN = 'bench-token-0123456789abcdef';
 const GOALS = { firstSnapshotMs: 5000, rssMb: 150, snapshotKb: 100 };
 
@@ -113,6 +118,7 @@ function sample(pid: number): { rssMb: number; cpuS: number } {
 
 function agentEntry(): string[] {
   if (FROM_SOURCE) return [`${ROOT}bin/staunch.mjs`, 'agent'];
+  if (process.env.BENCH_SKIP_BUILD === '1') return [`${BUILD}/src/cli.js`, 'agent'];
   console.error('compiling the sources for the agent process (tsc -p tsconfig.build.json)...');
   const build = spawnSync(
     process.execPath,
@@ -185,6 +191,7 @@ async function main(): Promise<void> {
   const churnStarted = performance.now();
   const receivedBefore = received.length;
   const sampler = setInterval(() => rss.push(sample(child.pid!).rssMb), 500);
+  const trace = process.env.BENCH_TRACE_RSS === '1';
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
       const elapsed = performance.now() - churnStarted;
@@ -206,6 +213,7 @@ async function main(): Promise<void> {
     }, 10);
   });
   clearInterval(sampler);
+  if (trace) console.error(`RSS every 0.5 s: ${rss.map((value) => value.toFixed(0)).join(' ')}`);
   const churnS = (performance.now() - churnStarted) / 1000;
   const end = sample(child.pid!);
   rss.push(end.rssMb);
