@@ -14,7 +14,8 @@ import type { MirrorSink } from '../mirror/types.ts';
 import type { RecordStore } from '../replication/types.ts';
 import { readFileUri } from '../../storage-drivers/file-uri.ts';
 import { folderMirrorSink } from './mirror-folder.ts';
-import { s3MirrorSink } from './mirror-s3.ts';
+import { readS3Uri } from '../../storage-drivers/s3-uri.ts';
+import type { S3MirrorSink } from './mirror-s3.ts';
 
 export interface Mirrors {
   runners: MirrorRunner[];
@@ -30,10 +31,30 @@ export interface Mirrors {
 
 export function mirrorSink(to: string): MirrorSink & { close?(): void } {
   const uri = new URL(to);
-  if (uri.protocol === 's3:') return s3MirrorSink(uri);
+  if (uri.protocol === 's3:') return lazyS3MirrorSink(uri);
   const { path, problems } = readFileUri(uri);
   if (!path) throw new Error(`mirror ${to}: ${problems.join('; ')}`);
   return folderMirrorSink(path, { fsync: uri.searchParams.get('fsync') !== 'false' });
+}
+
+/**
+ * The bucket mirror with the AWS SDK imported by its first publication, so a server without one
+ * never loads the SDK (a fifth of a start); the URI is still checked here, at once.
+ */
+function lazyS3MirrorSink(uri: URL): MirrorSink & { close(): void } {
+  const { target, problems } = readS3Uri(uri);
+  if (!target) throw new Error(`mirror ${uri.protocol}//${uri.host}: ${problems.join('; ')}`);
+  let sink: Promise<S3MirrorSink> | undefined;
+  const real = () => (sink ??= import('./mirror-s3.ts').then((m) => m.s3MirrorSink(uri)));
+  return {
+    location: target.location,
+    current: async () => (await real()).current(),
+    publish: async (snapshot, manifest, onProgress) =>
+      (await real()).publish(snapshot, manifest, onProgress),
+    close() {
+      void sink?.then((loaded) => loaded.close());
+    },
+  };
 }
 
 export function prepareMirrors(
