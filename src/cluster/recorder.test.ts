@@ -205,6 +205,25 @@ describe('ClusterRecorder', () => {
     ]);
   });
 
+  it('writes an object listed twice once, and a removal another instance made not again', async () => {
+    const { replicas } = await setup(2);
+    const first = counted(replicas.stores[0]!);
+    const snapshot = clusterSnapshot({ services: [cartService(), cartService()] });
+    const a = new ClusterRecorder({ store: first.store });
+    await a.record(snapshot);
+    expect(first.mutations).toHaveLength(3);
+    const second = counted(replicas.stores[1]!);
+    await replicas.exchange();
+    const b = new ClusterRecorder({ store: second.store });
+    await b.record(snapshot);
+    const gone = nextSnapshot(snapshot, { workloads: [] });
+    await a.record(gone);
+    await replicas.exchange();
+    await b.record(gone);
+    expect(first.mutations).toHaveLength(4);
+    expect(second.mutations).toHaveLength(0);
+  });
+
   it("never touches another cluster's records", async () => {
     const { replicas } = await setup();
     const store = replicas.stores[0]!;

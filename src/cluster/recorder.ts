@@ -130,6 +130,8 @@ export class ClusterRecorder {
     const changes: { mutation: Mutation; transition: Transition; key: string; next?: Known }[] = [];
     const change = (state: ObjectState) => {
       const key = keyOf(state.kind, state.id);
+      // An object listed twice is recorded once (the first wins), never twice in one write.
+      if (seen.has(key)) return;
       seen.add(key);
       const signature = stateSignature(state.body);
       const before = known.get(key);
@@ -162,6 +164,11 @@ export class ClusterRecorder {
       if (seen.has(key)) continue;
       const [kind, id] = key.split('\u0000') as [ClusterKind, string];
       if (!covered.mayRemove(kind, id)) continue;
+      // Removed already (by another app instance): nothing to write.
+      if (!store.get(kind, id)) {
+        known.delete(key);
+        continue;
+      }
       changes.push({
         key,
         mutation: { kind, id, deleted: true },
