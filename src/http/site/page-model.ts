@@ -254,8 +254,22 @@ export function uptimeSeries(
   });
 }
 
-/** Incidents and maintenances that started on each of the last `count` local days, today first. */
-export function recentDays(ctx: ModelContext, count = 7): DayView[] {
+/**
+ * At most this many incidents on the front page's past-incidents list: its weight and render time
+ * then follow what a visitor reads, not how busy the week was; the history page has the rest.
+ */
+export const RECENT_INCIDENTS_LIMIT = 20;
+
+/**
+ * Incidents and maintenances that started on each of the last `count` local days, today first.
+ * Once `limit` incidents are listed the older days are left out (the day that reaches it keeps
+ * its newest ones), so no day reads as quiet when it was not.
+ */
+export function recentDays(
+  ctx: ModelContext,
+  count = 7,
+  limit = RECENT_INCIDENTS_LIMIT,
+): DayView[] {
   const starts = dayStarts(ctx.now, count, ctx.fmt.zone);
   const first = starts[0]!;
   const byDate = new Map<string, Incident[]>();
@@ -269,17 +283,20 @@ export function recentDays(ctx: ModelContext, count = 7): DayView[] {
     list.push(incident);
     byDate.set(date, list);
   }
-  return starts
-    .slice()
-    .reverse()
-    .map((start) => {
-      const date = localDate(start, ctx.fmt.zone);
-      return {
-        date,
-        label: ctx.fmt.day(start + 12 * 3_600_000),
-        incidents: (byDate.get(date) ?? []).map((i) => incidentView(i, ctx)),
-      };
+  const days: DayView[] = [];
+  let listed = 0;
+  for (const start of starts.slice().reverse()) {
+    if (listed >= limit) break;
+    const date = localDate(start, ctx.fmt.zone);
+    const incidents = (byDate.get(date) ?? []).slice(0, limit - listed);
+    listed += incidents.length;
+    days.push({
+      date,
+      label: ctx.fmt.day(start + 12 * 3_600_000),
+      incidents: incidents.map((i) => incidentView(i, ctx)),
     });
+  }
+  return days;
 }
 
 export interface StatusModel {
