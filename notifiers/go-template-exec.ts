@@ -67,11 +67,7 @@ export function goPrint(value: unknown): string {
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) return `[${value.map(goPrint).join(' ')}]`;
   if (typeof value === 'object') {
-    if (
-      value instanceof SafeHtml ||
-      hasOwnToString(value)
-    )
-      return String(value);
+    if (value instanceof SafeHtml || hasOwnToString(value)) return String(value);
     const entries = Object.entries(value).filter(([, item]) => typeof item !== 'function');
     if (GO_TYPE in value) return `{${entries.map(([, item]) => goPrint(item)).join(' ')}}`;
     return `map[${entries
