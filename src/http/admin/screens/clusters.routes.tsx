@@ -141,6 +141,7 @@ export function clusters(admin: AdminContext): Hono<AdminEnv> {
         Number(a.readyEndpoints > 0) - Number(b.readyEndpoints > 0) ||
         `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`),
     );
+    const byName = new Map(services.map((s) => [`${s.namespace}/${s.name}`, s]));
     const statusServices = new Map<string, string[]>();
     for (const s of snapshot?.statusServices ?? []) {
       const key = `${s.namespace}/${s.serviceName}`;
@@ -198,6 +199,26 @@ export function clusters(admin: AdminContext): Hono<AdminEnv> {
         })),
         categories: h.categories.join(', ') || '–',
       })),
+      statusServices: (snapshot?.statusServices ?? []).slice(0, MAX_ROWS).map((resource) => {
+        const target = byName.get(`${resource.namespace}/${resource.serviceName}`);
+        const group = resource.group
+          ? snapshot?.statusServiceGroups.find((g) => g.name === resource.group)
+          : undefined;
+        return {
+          name: `${resource.namespace}/${resource.name}`,
+          displayName: resource.displayName,
+          group: group?.displayName ?? (resource.group ? `${resource.group} (unknown)` : 'Default'),
+          service: resource.serviceName,
+          state: target
+            ? cell(
+                target.readyEndpoints > 0 ? 'available' : 'unavailable',
+                page,
+                CLUSTER_KIND.service,
+                id(target.namespace, target.name),
+              )
+            : { text: 'No such Service', tone: 'c4' },
+        };
+      }),
       categories: (snapshot?.categories ?? []).map((category) => ({
         name: category.name,
         text: `${category.enabled ? 'enabled' : 'disabled'}${category.isSticky ? ', sticky' : ''}, refreshed every ${category.refreshRate} s, ${category.services.length ? category.services.join(', ') : 'every service'}`,

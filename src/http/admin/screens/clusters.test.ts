@@ -91,6 +91,27 @@ describe('admin Clusters screen', () => {
     expect(after).toContain('1 / 2 Failing');
   });
 
+  it("lists status-service's resources with their group and their Service's state", async () => {
+    await push(
+      clusterSnapshot({
+        statusServices: [
+          {
+            namespace: 'shop',
+            name: 'cart',
+            serviceName: 'cart',
+            displayName: 'Cart',
+            group: 'web',
+          },
+          { namespace: 'shop', name: 'gone', serviceName: 'missing', displayName: 'Gone' },
+        ],
+        statusServiceGroups: [{ namespace: '', name: 'web', displayName: 'Web shop' }],
+      }),
+    );
+    const body = text(await (await get('/admin/clusters/prod-eu')).text());
+    expect(body).toMatch(/shop\/cart Cart Web shop cart Available/);
+    expect(body).toContain('shop/gone Gone Default missing No such Service');
+  });
+
   it('says which watches had not listed when the snapshot was made', async () => {
     await push(clusterSnapshot({ unsynced: ['endpointslices'] }));
     expect(text(await (await get('/admin/clusters/prod-eu')).text())).toContain(

@@ -57,6 +57,13 @@ export interface ClusterDetail {
   services: ServiceRow[];
   workloads: WorkloadRow[];
   health: HealthRow[];
+  statusServices: {
+    name: string;
+    displayName: string;
+    service: string;
+    group: string;
+    state: StateCell;
+  }[];
   categories: { name: string; text: string }[];
   pods: string;
   failingPods: { name: string; text: string }[];
@@ -188,6 +195,37 @@ export function ClusterPage(props: AdminChrome & { detail: ClusterDetail }) {
                   <State cell={row.state} />
                 </td>
                 <td>{row.statusServices.join(', ') || '–'}</td>
+              </tr>
+            ))
+          )}
+        </AdminTable>
+      </Section>
+      <Section title="StatusServices (appmirage.io)">
+        <AdminTable
+          caption="status-service's resources, with their Service's state"
+          columns={
+            <>
+              <th scope="col">Resource</th>
+              <th scope="col">Display name</th>
+              <th scope="col">Group</th>
+              <th scope="col">Service</th>
+            </>
+          }
+        >
+          {d.statusServices.length === 0 ? (
+            <Empty columns={4} text="No StatusServices resource reported." />
+          ) : (
+            d.statusServices.map((row) => (
+              <tr>
+                <td>{row.name}</td>
+                <td>{row.displayName}</td>
+                <td>{row.group}</td>
+                <td>
+                  {row.service}
+                  <div>
+                    <State cell={row.state} />
+                  </div>
+                </td>
               </tr>
             ))
           )}
