@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, brotliDecompressSync } from 'node:zlib';
@@ -67,15 +67,40 @@ describe('mirror to a folder', () => {
     expect(readlinkSync(join(folder, 'current'))).toMatch(/^versions\//);
   });
 
+  it('links what did not change from the previous version instead of writing it again', async () => {
+    const app = await start();
+    await app.createIncident('Slow API');
+    await app.mirrors.publishAll(app.built);
+    const first = readlinkSync(join(folder, 'current'));
+    await app.update(
+      ((await app.get('/v1/incidents').then((r) => r.json())) as Array<{ guid: string }>)[0]!.guid,
+      {
+        state: 2,
+      },
+    );
+    await app.mirrors.publishAll(app.built);
+    const second = readlinkSync(join(folder, 'current'));
+    expect(second).not.toBe(first);
+    const inode = (version: string, file: string) => statSync(join(folder, version, file)).ino;
+    // The components' list did not change; the summary did.
+    expect(inode(second, 'api/v2/components.json')).toBe(inode(first, 'api/v2/components.json'));
+    expect(inode(second, 'api/v2/summary.json')).not.toBe(inode(first, 'api/v2/summary.json'));
+    expect(published('api/v2/summary.json').toString()).toContain('"monitoring"');
+  });
+
   it('publishes after each change, on its own', async () => {
     const app = await start();
     app.mirrors.start(app.built);
-    await expect.poll(() => existsSync(join(folder, 'current', 'mirror.json'))).toBe(true);
+    await expect
+      .poll(() => existsSync(join(folder, 'current', 'mirror.json')), { timeout: 10_000 })
+      .toBe(true);
     const before = manifest().stateRev;
     const guid = await app.createIncident('Slow website');
-    await expect.poll(() => manifest().stateRev > before).toBe(true);
+    await expect.poll(() => manifest().stateRev > before, { timeout: 10_000 }).toBe(true);
     await expect
-      .poll(() => existsSync(join(folder, 'current', 'incidents', `${guid}.html`)))
+      .poll(() => existsSync(join(folder, 'current', 'incidents', `${guid}.html`)), {
+        timeout: 10_000,
+      })
       .toBe(true);
   });
 

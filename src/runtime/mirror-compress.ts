@@ -3,6 +3,7 @@
  * on each request (nginx `gzip_static`, a brotli module's `brotli_static`, a CDN origin). Only
  * worth it above a few hundred bytes.
  */
+import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { MirrorFile } from '../mirror/types.ts';
 
@@ -30,4 +31,36 @@ export function compressedVariants(file: MirrorFile): Variant[] {
       }),
     },
   ];
+}
+
+/**
+ * Compressed variants remembered by content from one publication to the next, so a file that did
+ * not change (most of them, most of the time) is not compressed again. Entries not used by a
+ * publication are dropped at the next one.
+ */
+export interface VariantCache {
+  variants(file: MirrorFile): Variant[];
+  /** Call after each publication: forget what it did not use. */
+  rotate(): void;
+}
+
+export function contentKey(body: Uint8Array): string {
+  return createHash('sha256').update(body).digest('base64url');
+}
+
+export function createVariantCache(): VariantCache {
+  let previous = new Map<string, Variant[]>();
+  let current = new Map<string, Variant[]>();
+  return {
+    variants(file) {
+      const key = contentKey(file.body);
+      const found = current.get(key) ?? previous.get(key) ?? compressedVariants(file);
+      current.set(key, found);
+      return found;
+    },
+    rotate() {
+      previous = current;
+      current = new Map();
+    },
+  };
 }

@@ -39,7 +39,7 @@ import type {
   PublishOutcome,
 } from '../mirror/types.ts';
 import { isOlderThan } from '../mirror/types.ts';
-import { compressedVariants } from './mirror-compress.ts';
+import { contentKey, createVariantCache } from './mirror-compress.ts';
 
 export const MANIFEST_FILE = 'mirror.json';
 const KEEP_VERSIONS = 3;
@@ -56,6 +56,9 @@ export function folderMirrorSink(folder: string, options: FolderSinkOptions = {}
   const fsync = options.fsync ?? true;
   const now = options.now ?? Date.now;
   const versions = join(folder, 'versions');
+  const compressed = createVariantCache();
+  /** What this sink published last: per file, its content and the version folder holding it. */
+  let last = new Map<string, { key: string; version: string }>();
   const currentLink = join(folder, 'current');
 
   const readManifest = async (): Promise<MirrorManifest | null> => {
@@ -142,12 +145,22 @@ export function folderMirrorSink(folder: string, options: FolderSinkOptions = {}
       try {
         const total = snapshot.files.length;
         let written = 0;
+        const published = new Map<string, { key: string; version: string }>();
         for (const file of snapshot.files) {
-          await writeWhole(join(into, file.file), file.body);
-          for (const variant of compressedVariants(file))
-            await writeWhole(join(into, file.file + variant.suffix), variant.body);
+          const key = contentKey(file.body);
+          const before = last.get(file.file);
+          // Unchanged since this sink's last publication: a hard link to it, no new bytes.
+          const linked =
+            before?.key === key && (await linkAll(join(versions, before.version), into, file.file));
+          if (!linked) {
+            await writeWhole(join(into, file.file), file.body);
+            for (const variant of compressed.variants(file))
+              await writeWhole(join(into, file.file + variant.suffix), variant.body);
+          }
+          published.set(file.file, { key, version: name });
           onProgress?.(++written, total);
         }
+        compressed.rotate();
         await carryAssets(into, new Set(snapshot.files.map((f) => f.file)));
         await writeWhole(
           join(into, MANIFEST_FILE),
@@ -162,7 +175,10 @@ export function folderMirrorSink(folder: string, options: FolderSinkOptions = {}
           return { published: true, files: total };
         });
         if (!outcome.published) await rm(into, { recursive: true, force: true });
-        else await prune(name);
+        else {
+          last = published;
+          await prune(name);
+        }
         return outcome;
       } catch (error) {
         await rm(into, { recursive: true, force: true });
@@ -170,6 +186,19 @@ export function folderMirrorSink(folder: string, options: FolderSinkOptions = {}
       }
     },
   };
+}
+
+/** Links a file and its variants from a published version; false when it is gone (pruned). */
+async function linkAll(from: string, into: string, file: string): Promise<boolean> {
+  try {
+    await mkdir(dirname(join(into, file)), { recursive: true });
+    await link(join(from, file), join(into, file));
+  } catch {
+    return false;
+  }
+  for (const suffix of ['.gz', '.br'])
+    await link(join(from, file + suffix), join(into, file + suffix)).catch(() => undefined);
+  return true;
 }
 
 function refused(manifest: MirrorManifest, current: MirrorManifest): PublishOutcome {

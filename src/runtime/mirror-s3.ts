@@ -17,7 +17,7 @@ import { S3Calls } from '../../storage-drivers/s3-client.ts';
 import { readS3Uri } from '../../storage-drivers/s3-uri.ts';
 import type { MirrorFile, MirrorManifest, MirrorSink, PublishOutcome } from '../mirror/types.ts';
 import { isOlderThan } from '../mirror/types.ts';
-import { compressedVariants } from './mirror-compress.ts';
+import { createVariantCache } from './mirror-compress.ts';
 
 const MANIFEST_KEY = 'mirror.json';
 /** Uploads in flight at once. */
@@ -32,6 +32,9 @@ export function s3MirrorSink(uri: URL): S3MirrorSink {
   if (!target) throw new Error(`mirror ${uri.protocol}//${uri.host}: ${problems.join('; ')}`);
   const calls = new S3Calls(target);
   const client = new S3Client(target.clientConfig);
+  const compressed = createVariantCache();
+  /** Content-addressed objects this sink has uploaded: they never change under their names. */
+  const uploaded = new Set<string>();
   const keyOf = (name: string) => (target.prefix ? `${target.prefix}/${name}` : name);
 
   const put = async (
@@ -62,8 +65,9 @@ export function s3MirrorSink(uri: URL): S3MirrorSink {
   };
 
   const putFile = async (file: MirrorFile) => {
+    if (file.immutable && uploaded.has(file.key)) return;
     await put(file.key, file.body, file);
-    for (const variant of compressedVariants(file))
+    for (const variant of compressed.variants(file))
       await put(file.key + variant.suffix, variant.body, { ...file, encoding: variant.encoding });
   };
 
@@ -87,6 +91,8 @@ export function s3MirrorSink(uri: URL): S3MirrorSink {
           current: existing!,
         };
       await step(snapshot.files.filter((f) => !f.immutable));
+      compressed.rotate();
+      for (const file of snapshot.files) if (file.immutable) uploaded.add(file.key);
       await put(MANIFEST_KEY, new TextEncoder().encode(JSON.stringify(manifest)), {
         contentType: 'application/json; charset=utf-8',
         cacheControl: 'no-cache',
