@@ -52,6 +52,7 @@ async function pump(send: (i: number) => Promise<unknown>, label: string): Promi
 const baseline = process.memoryUsage().rss;
 const event = EVENTS['incident.created']!;
 const started = performance.now();
+const cpuStart = process.cpuUsage();
 let failed: number;
 if (mode === 'staunch') {
   const parsed = email.parse({
@@ -110,7 +111,9 @@ if (mode === 'staunch') {
   transport.close();
 }
 const ms = performance.now() - started;
+const cpu = process.cpuUsage(cpuStart);
+const cpuMs = (cpu.user + cpu.system) / 1000;
 clearInterval(sampler);
 process.stdout.write(
-  `${JSON.stringify({ mode, sent: count - failed, failed, ms, peakRss, baseline })}\n`,
+  `${JSON.stringify({ mode, sent: count - failed, failed, ms, cpuMs, peakRss, baseline })}\n`,
 );
