@@ -245,11 +245,17 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
         // The snapshot is local and is read first, alone: a target's load (SQLite's is synchronous)
         // would otherwise hold the event loop while the server waits for the snapshot to listen.
         // Both are merged by rev, so the newest record wins whatever the order.
-        await (
-          snapshots ? snapshots.restore().then(() => snapshots.start()) : Promise.resolve()
+        const restoredSome = await (
+          snapshots
+            ? snapshots.restore().then((restored) => {
+                snapshots.start();
+                return restored;
+              })
+            : Promise.resolve(false)
         ).finally(markRestored);
-        // The server listens and answers from the restored view before the loads begin.
-        if (snapshots) await new Promise((resolve) => setTimeout(resolve, 0));
+        // The server listens and answers from the restored view before the loads begin; with
+        // nothing restored there is nothing to answer from, so they begin at once.
+        if (restoredSome) await loadSignal(options.loadAfter);
         // The first poll of a target is its full load; a target down now is loaded when it returns.
         await pollOnce();
         markReady();
@@ -297,6 +303,14 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       );
     },
   };
+}
+
+/** Settles when `after` does, or after 10 s: a signal that never comes must not keep the targets unread. */
+function loadSignal(after: Promise<unknown> | undefined): Promise<unknown> {
+  if (!after) return Promise.resolve();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const cap = new Promise((resolve) => (timer = setTimeout(resolve, 10_000)));
+  return Promise.race([after.catch(() => undefined), cap]).finally(() => clearTimeout(timer));
 }
 
 /** Options given as `undefined` keep their defaults. */

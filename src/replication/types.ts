@@ -135,6 +135,12 @@ export interface ReplicatorOptions {
   snapshot?: SnapshotStore;
   /** Wait this long after a change of the view before writing the snapshot (default 1 s). */
   snapshotDebounceMs?: number;
+  /**
+   * With a snapshot, the targets' loads begin once this settles (at most 10 s later): the Node
+   * server passes "listening, front page rendered", so the first visitors are answered from the
+   * snapshot without the loads competing for the event loop. Writes wait for the loads as always.
+   */
+  loadAfter?: Promise<unknown>;
 }
 
 export interface BadRecordReport extends BadRecord {

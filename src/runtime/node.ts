@@ -78,11 +78,14 @@ export async function startNodeServer(
       'cookie_key is not set: signed cookies will not survive a restart or work across replicas',
     );
 
-  // Only the server keeps a snapshot: `staunch sync` and `targets check` serve nothing.
+  // Only the server keeps a snapshot: `staunch sync` and `targets check` serve nothing. The
+  // targets load once the server listens with the front page rendered from the snapshot.
+  let served!: () => void;
+  const loadAfter = new Promise<void>((resolve) => (served = resolve));
   const { replicator, drivers } = createReplicatorFromConfig(
     config,
     logger,
-    config.snapshot === false ? {} : { snapshot: fileSnapshotStore(config.snapshot) },
+    config.snapshot === false ? {} : { snapshot: fileSnapshotStore(config.snapshot), loadAfter },
   );
   // Before start: the mirrors follow the state rev from the first record loaded.
   const mirrors = config.mirror.length > 0 ? prepareMirrors(config, replicator, logger) : undefined;
@@ -140,6 +143,11 @@ export async function startNodeServer(
     { url, config: options.source, targets: replicator.targets().map((t) => t.location) },
     'staunch is serving',
   );
+  // The front page rendered once now, into the render cache, before the targets' loads begin.
+  void Promise.resolve(app.request(`${url}/`))
+    .then((response) => response.body?.cancel())
+    .catch(() => undefined)
+    .finally(served);
 
   let closing: Promise<void> | undefined;
   const close = () =>
