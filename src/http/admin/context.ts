@@ -44,6 +44,10 @@ const DONE: Record<string, string> = {
   override_set: 'Manual status set.',
   override_cleared: 'Manual status cleared.',
   signed_in: 'Signed in.',
+  retried: 'Queued for delivery now.',
+  not_retried: 'Nothing to retry: that entry was already sent or is gone.',
+  notified: 'Notification queued for every channel that takes it.',
+  notified_none: 'No configured channel takes this notification, so nothing was queued.',
 };
 
 export function createAdminContext(deps: PageDeps): AdminContext {

@@ -41,7 +41,9 @@ function pageFor(error: unknown, pages: FailurePages): (() => Page) | undefined 
   const own =
     error.code === 'invalid'
       ? pages.invalid && (() => pages.invalid!(error.details))
-      : pages.notFound;
+      : error.code === 'not_found'
+        ? pages.notFound
+        : undefined;
   return own ?? (pages.refused && (() => pages.refused!(error)));
 }
 

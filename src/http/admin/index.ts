@@ -22,6 +22,7 @@ import { componentOverrides } from './screens/components.routes.tsx';
 import { incidentDetail } from './screens/incident-detail.routes.tsx';
 import { incidentEditor } from './screens/incident-editor.routes.tsx';
 import { incidentLists } from './screens/incident-list.routes.tsx';
+import { outbox } from './screens/outbox.routes.tsx';
 import { signIn, signOut } from './screens/sign-in.routes.tsx';
 import { storage } from './screens/storage.routes.tsx';
 import { subscribers } from './screens/subscribers.routes.tsx';
@@ -37,6 +38,7 @@ const SCREENS: readonly Screen[] = [
   componentOverrides,
   subscribers,
   clusters,
+  outbox,
   storage,
 ];
 

@@ -20,6 +20,7 @@ export type AdminSection =
   | 'components'
   | 'subscribers'
   | 'clusters'
+  | 'outbox'
   | 'storage';
 
 /** What every signed-in page shows around its content. */
@@ -75,6 +76,7 @@ export function AdminLayout(
               {link('components', '/admin/components', 'Components')}
               {link('subscribers', '/admin/subscribers', 'Subscribers')}
               {link('clusters', '/admin/clusters', 'Clusters')}
+              {link('outbox', '/admin/outbox', 'Outbox')}
               {link('storage', '/admin/storage', 'Storage')}
             </ul>
           </nav>

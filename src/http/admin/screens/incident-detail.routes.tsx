@@ -1,9 +1,14 @@
 /**
- * One incident's page and its changes that are not edits: posting an update, resolving and
- * deleting. A refused change shows the page again with what was typed and why.
+ * One incident's page and its changes that are not edits: posting an update, resolving,
+ * notifying again and deleting. A refused change shows the page again with what was typed and why.
  */
 import { Hono } from 'hono';
-import { addMessage, deleteIncident, resolveIncident } from '../../../domain/incidents.ts';
+import {
+  addMessage,
+  deleteIncident,
+  requestNotification,
+  resolveIncident,
+} from '../../../domain/incidents.ts';
 import { incidentRole } from '../../../domain/status.ts';
 import { isOpenState, type Incident } from '../../../domain/types.ts';
 import type { Notice } from '../../site/layout.tsx';
@@ -82,6 +87,8 @@ export function incidentDetail(admin: AdminContext): Hono<AdminEnv> {
         {
           invalid: (problems) =>
             detailPage(c, incident, { values, errors: fieldErrorsFrom(problems) }, 400),
+          refused: (error) =>
+            detailPage(c, incident, { values, errors: { general: error.message } }, 412),
           unavailable: () =>
             detailPage(
               c,
@@ -126,6 +133,22 @@ export function incidentDetail(admin: AdminContext): Hono<AdminEnv> {
   );
 
   app.post(
+    '/admin/incidents/:id/notify',
+    withIncident(admin, async (c, incident) => {
+      await formBody(c, { all: false });
+      return changeOr(
+        async () => {
+          const queued = await requestNotification(site.domain(), admin.actor(c), incident.guid);
+          return done(c, incident, queued > 0 ? 'notified' : 'notified_none');
+        },
+        {
+          unavailable: () => detailPage(c, incident, blank(), 503, [storageDown('Not notified.')]),
+        },
+      );
+    }),
+  );
+
+  app.post(
     '/admin/incidents/:id/delete',
     withIncident(admin, async (c, incident) => {
       if (str(await formBody(c, { all: false }), 'confirm', 10) !== 'yes') {
@@ -138,7 +161,13 @@ export function incidentDetail(admin: AdminContext): Hono<AdminEnv> {
           await deleteIncident(site.domain(), admin.actor(c), incident.guid);
           return c.redirect(`${listHref(modeOf(incident))}?done=deleted`, 303);
         },
-        { unavailable: () => detailPage(c, incident, blank(), 503, [storageDown('Not deleted.')]) },
+        {
+          unavailable: () => detailPage(c, incident, blank(), 503, [storageDown('Not deleted.')]),
+          refused: (error) =>
+            detailPage(c, incident, blank(), 412, [
+              { tone: 'error', title: 'Not deleted.', text: error.message },
+            ]),
+        },
       );
     }),
   );

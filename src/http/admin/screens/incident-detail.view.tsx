@@ -46,6 +46,13 @@ export function IncidentDetailPage(props: IncidentDetailProps) {
           <a class="btn secondary small" href={`/incidents/${encodeURIComponent(props.guid)}`}>
             Public page
           </a>
+          {/* statusetat's "Trigger notification": the incident as it is now, to every channel that takes it. */}
+          <form method="post" action={`${base}/notify`}>
+            <Csrf token={props.csrf} />
+            <button type="submit" class="secondary small">
+              Notify
+            </button>
+          </form>
         </div>
       </div>
       <IncidentCard incident={props.incident} headingLevel={2} link={false} />

@@ -46,7 +46,13 @@ export function incidentEditor(admin: AdminContext): Hono<AdminEnv> {
     return [...groups.values()];
   };
 
-  type Form = { base: AdminPage; mode: IncidentMode; action: string; incident?: Incident };
+  type Form = {
+    base: AdminPage;
+    mode: IncidentMode;
+    action: string;
+    incident?: Incident;
+    silent?: boolean;
+  };
   const formPage = (
     c: AdminRequest,
     form: Form,
@@ -67,6 +73,7 @@ export function incidentEditor(admin: AdminContext): Hono<AdminEnv> {
           errors={errors}
           preview={p}
           choices={choices()}
+          silent={form.silent ?? false}
         />,
       ),
       status,
@@ -118,6 +125,8 @@ export function incidentEditor(admin: AdminContext): Hono<AdminEnv> {
       },
       {
         invalid: (problems) => formPage(c, form, values, fieldErrorsFrom(problems), 400),
+        // A notifier's pre-check (a plugin) refused the change: nothing was written.
+        refused: (error) => formPage(c, form, values, { general: error.message }, 412),
         unavailable: () =>
           formPage(
             c,
@@ -163,17 +172,22 @@ export function incidentEditor(admin: AdminContext): Hono<AdminEnv> {
       };
       const body = await formBody(c);
       const values = readIncidentForm(body);
+      form.silent = str(body, 'silent', 5) === 'yes';
       if (str(body, 'intent', 20) === 'preview')
         return formPage(c, form, values, {}, 200, previewOf(values));
       const patch = incidentPatch(incident, values, { zone: base.zone.name, fmt: base.fmt });
       if (!patch.ok) return formPage(c, form, values, patch.errors, 400);
       return changeOr(
         async () => {
-          await updateIncident(site.domain(), admin.actor(c), incident.guid, patch.value);
+          await updateIncident(site.domain(), admin.actor(c), incident.guid, patch.value, {
+            silent: form.silent,
+          });
           return c.redirect(incidentHref(incident.guid, 'updated'), 303);
         },
         {
           invalid: (problems) => formPage(c, form, values, fieldErrorsFrom(problems), 400),
+          // A notifier's pre-check (a plugin) refused the change: nothing was written.
+          refused: (error) => formPage(c, form, values, { general: error.message }, 412),
           notFound: () => incidentNotFound(admin, c),
           unavailable: () =>
             formPage(

@@ -31,6 +31,8 @@ export interface IncidentFormProps extends AdminChrome {
   errors: FieldErrors;
   preview?: Preview | undefined;
   choices: ComponentChoice[];
+  /** Editing only: "save silently" was ticked (statusetat's no_notify). */
+  silent?: boolean;
 }
 
 export function IncidentFormPage(props: IncidentFormProps) {
@@ -125,6 +127,14 @@ export function IncidentFormPage(props: IncidentFormProps) {
             </>
           )}
           <PreviewBox preview={props.preview} />
+          {props.guid ? (
+            <div class="choices field">
+              <label>
+                <input type="checkbox" name="silent" value="yes" checked={props.silent ?? false} />{' '}
+                Save silently: send no notification for this change
+              </label>
+            </div>
+          ) : null}
           <div class="actions">
             <button type="submit" name="intent" value="save">
               {props.guid
