@@ -1,7 +1,7 @@
 /**
  * `npx tsx bench/notify.ts`: one incident mailed to 10,000 confirmed subscribers through a local
- * SMTP server (smtp-server in a second process), by Staunch's email channel (templates rendered
- * per recipient, one-click unsubscribe headers, the pooled transport), side by side with
+ * SMTP server (smtp-server in a second process), by Staunch's email channel (statusetat's
+ * templates, each recipient's own links and one-click unsubscribe headers, the pooled transport), side by side with
  * nodemailer sending the same 10,000 messages on its own. Each sender runs in a process of its
  * own, so its peak memory (RSS) is its own; the two alternate BENCH_ROUNDS times and the best run
  * of each is kept. Prints messages per second, CPU time per message (steadier than the wall clock

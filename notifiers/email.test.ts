@@ -137,6 +137,24 @@ describe('email channel over SMTP', () => {
     expect(mail.html).not.toContain('<script>');
   });
 
+  it("renders per recipient when a template prints the recipient's own link, never sharing one", async () => {
+    const notifier = channel({ txt_incident: '<p>Leave: {{ .UnsubscribeLink }}</p>' });
+    for (const name of ['ann', 'ben'])
+      await notifier.send(
+        EVENTS['incident.created']!,
+        context(
+          { address: `${name}@example.org`, unsubscribeUrl: `https://status.acme.test/u/${name}` },
+          name,
+        ),
+      );
+    const [ann, ben] = await Promise.all(
+      sink.messages.slice(-2).map((message) => simpleParser(message.raw)),
+    );
+    expect(ann!.html).toContain('<p>Leave: https://status.acme.test/u/ann</p>');
+    expect(ben!.html).toContain('<p>Leave: https://status.acme.test/u/ben</p>');
+    expect(ben!.html).not.toContain('/u/ann');
+  });
+
   it('sends direct mails (confirmations) through the same transport', async () => {
     const notifier = channel();
     await notifier.sendMail!(
