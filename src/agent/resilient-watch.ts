@@ -78,6 +78,28 @@ class GoneError extends Error {
   override readonly name = 'GoneError';
 }
 
+/** Plain values compared deeply; what a projection holds. */
+function equal(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) =>
+    equal((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+  );
+}
+
+/**
+ * Two projections of one object say the same when all but their version agree: most changes
+ * to a real pod (probe times, conditions' timestamps) touch nothing the agent keeps.
+ */
+export function sameView(a: Slim, b: Slim): boolean {
+  const { resourceVersion: _a, ...restA } = a.metadata;
+  const { resourceVersion: _b, ...restB } = b.metadata;
+  return equal(restA, restB) && equal({ ...a, metadata: undefined }, { ...b, metadata: undefined });
+}
+
 const keyOf = (object: Slim) => `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 
 const isGone = (err: unknown) => {
@@ -185,18 +207,21 @@ export class ResilientWatch<T extends Slim> {
     let differs = fresh.size !== this.store.size;
     if (!differs)
       for (const [key, item] of fresh) {
-        if (this.store.get(key)?.metadata.resourceVersion !== item.metadata.resourceVersion) {
+        const known = this.store.get(key);
+        if (!known || !sameView(known, item)) {
           differs = true;
           break;
         }
       }
     this.store = fresh;
     this.resourceVersion = resourceVersion;
-    if (this.syncedOnce) this.events.relisted?.(this.spec.name);
+    const first = !this.syncedOnce;
+    if (!first) this.events.relisted?.(this.spec.name);
     this.backoff.reset();
     this.syncedOnce = true;
     this.markReady();
-    if (differs) this.events.changed(this.spec.name);
+    // A first list is news even when empty: the kind goes from unknown to known.
+    if (differs || first) this.events.changed(this.spec.name);
   }
 
   private apply(phase: string, object: Record<string, unknown>): void {
@@ -211,9 +236,13 @@ export class ResilientWatch<T extends Slim> {
       const item = this.spec.project(object);
       const key = keyOf(item);
       const known = this.store.get(key);
-      this.store.set(key, item);
-      if (known?.metadata.resourceVersion !== item.metadata.resourceVersion)
+      if (known && sameView(known, item)) {
+        // Nothing the agent keeps changed: no snapshot, and the stored object stays (no garbage).
+        known.metadata.resourceVersion = item.metadata.resourceVersion;
+      } else {
+        this.store.set(key, item);
         this.events.changed(this.spec.name);
+      }
     } else if (phase === 'DELETED') {
       const item = this.spec.project(object);
       if (this.store.delete(keyOf(item))) this.events.changed(this.spec.name);

@@ -118,15 +118,18 @@ describe('agent: watches recover from what API servers do', () => {
     await waitFor('first', () => app.latest);
     api.silenceWatches();
     api.silenceWatches(false);
-    const started = Date.now();
+    const before = api.requests.length;
     api.apply('services', service('shop', 'pay'));
     await waitFor(
       'seen after the silence',
       snapshotWhere(app, (s) => names(s).includes('pay')),
       5000,
     );
-    // Only the guard (400 ms of silence here) could have brought it: the stalled watch says nothing.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    // The stalled watch says nothing: only a new one, opened by the guard, could bring it.
+    const resumed = api.requests
+      .slice(before)
+      .filter((r) => r.watch && r.path === '/api/v1/services');
+    expect(resumed.length).toBeGreaterThanOrEqual(1);
     expect(await counter(agent, 'watchRestarts', 'services', 'silent')).toBeGreaterThanOrEqual(1);
     expect(await counter(agent, 'relists', 'services')).toBe(0);
   });
@@ -149,5 +152,27 @@ describe('agent: watches recover from what API servers do', () => {
           Number(r.query.get('resourceVersion')) === bookmarked,
       ),
     );
+  });
+});
+
+describe('agent: a watch that cannot list', () => {
+  it('sends the first snapshot after the sync timeout naming the unsynced watch, then the full one', async () => {
+    const started = Date.now();
+    harness = await startHarness({ syncTimeoutMs: 300, heartbeatMs: 10_000 }, {}, (api) => {
+      api.apply('services', service('shop', 'cart'));
+      // Enough failed lists to outlast the sync timeout at this backoff (5 ms doubling to 40 ms).
+      api.failLists('/api/v1/pods', 12);
+    });
+    const { app } = harness;
+    const first = await waitFor('first', () => app.latest);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(first.unsynced).toEqual(['pods']);
+    expect(names(first)).toEqual(['cart']);
+    const full = await waitFor(
+      'synced',
+      snapshotWhere(app, (s) => s.unsynced === undefined),
+    );
+    expect(full.sequence).toBeGreaterThan(first.sequence);
+    expect(harness.agent.health().synced).toBe(true);
   });
 });

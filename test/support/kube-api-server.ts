@@ -130,6 +130,7 @@ export class KubeApiServer {
   private oldestResumable = 0;
   private expiredAs: 'status' | 'event' = 'status';
   private failing: { count: number; status: number } = { count: 0, status: 500 };
+  private failingLists = new Map<string, number>();
   private silent = false;
   private readonly watches = new Set<OpenWatch>();
   private readonly sockets = new Set<Socket>();
@@ -253,6 +254,11 @@ export class KubeApiServer {
     this.failing = { count, status };
   }
 
+  /** The next `count` lists of that collection path (e.g. `/api/v1/pods`) answer 500. */
+  failLists(path: string, count: number): void {
+    this.failingLists.set(path, count);
+  }
+
   /** Stalls every open watch for good; while on, new watches stall too. */
   silenceWatches(on = true): void {
     this.silent = on;
@@ -373,6 +379,11 @@ export class KubeApiServer {
       return this.status(res, 400, 'BadRequest', (error as Error).message);
     }
     if (watch) return this.watch(route.resource, route.namespace, selector, url.searchParams, res);
+    const failures = this.failingLists.get(url.pathname) ?? 0;
+    if (failures > 0) {
+      this.failingLists.set(url.pathname, failures - 1);
+      return this.status(res, 500, 'InternalError', 'injected list failure');
+    }
     const type = RESOURCES[route.resource];
     const all = this.list(route.resource).filter(
       (object) =>
