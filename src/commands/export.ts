@@ -49,6 +49,10 @@ export async function exportCommand(options: {
       `exported ${summary.records} records (${summary.tombstones} deletions) from ${drivers.length - summary.failed.length} of ${drivers.length} targets in ${((Date.now() - started) / 1000).toFixed(1)} s${kinds ? `: ${kinds}` : ''}`,
     );
     return summary.failed.length > 0 ? 1 : 0;
+  } catch (error) {
+    // Every target unreachable: nothing was written to stdout but what was read.
+    console.error(`export failed: ${(error as Error).message}`);
+    return 1;
   } finally {
     await Promise.all(drivers.map((d) => d.close().catch(() => undefined)));
   }

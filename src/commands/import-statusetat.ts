@@ -49,7 +49,15 @@ export async function statusetatImportCommand(
     let written = 0;
     for (let i = 0; i < plan.mutations.length; i += BATCH) {
       const batch = plan.mutations.slice(i, i + BATCH);
-      await replicator.write(batch);
+      try {
+        await replicator.write(batch);
+      } catch (error) {
+        // A write that missed its quorum is undone everywhere; a rerun picks up from here.
+        console.error(
+          `import stopped after ${written} of ${plan.mutations.length} records: ${(error as Error).message}; run it again once the targets answer`,
+        );
+        return 1;
+      }
       written += batch.length;
       console.error(`${written}/${plan.mutations.length} records written`);
     }
