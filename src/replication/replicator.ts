@@ -123,6 +123,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
         { probeTimeoutMs: settings.writeTimeoutMs, bulkTimeoutMs: settings.bulkTimeoutMs },
         intake,
         mergeRead,
+        (kind) => view.digest(kind),
       );
       handoff.restore(loaded.hints, target.index);
       view.markLoaded({ source: 'target' });

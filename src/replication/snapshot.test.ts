@@ -62,6 +62,30 @@ describe('the view snapshot', () => {
     for (const d of down) await d.releaseHung();
   });
 
+  it('a restart reads no record of a kind the target holds exactly as the snapshot does, and does read a kind that differs', async () => {
+    const { drivers, snapshot } = await savedView(T0);
+    // Written by another instance after the snapshot: the target now differs in that kind only.
+    await drivers[0]!.put([
+      {
+        kind: 'subscriber',
+        id: 's1',
+        rev: new HybridLogicalClock(undefined, () => T0 + 1000).next(),
+        deleted: false,
+        body: { email: 'a@example.com' },
+      },
+    ]);
+    const [again] = reopen(drivers);
+    const restarted = await replicators.start({
+      drivers: [again!],
+      snapshot,
+      now: () => T0 + 60_000,
+    });
+    expect(again!.calls.list).toBe(1);
+    expect(restarted.get('incident', 'open')?.body).toEqual(outage);
+    expect(restarted.get('subscriber', 's1')?.body).toEqual({ email: 'a@example.com' });
+    expect(restarted.loadState).toEqual({ source: 'target' });
+  });
+
   it('records a target holds at a newer rev win; tombstones in the snapshot keep older revs out', async () => {
     const { drivers, snapshot } = await savedView(T0);
     const [target] = reopen(drivers);
