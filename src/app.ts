@@ -18,6 +18,8 @@ import { agentApi } from './http/agent/index.ts';
 import { createAgentTokens } from './http/agent/agent-tokens.ts';
 import { ClusterRecorder } from './cluster/recorder.ts';
 import { ClusterRegistry } from './cluster/registry.ts';
+import { ClusterHealth } from './cluster/health.ts';
+import { clusterHealthRoutes } from './http/cluster/index.ts';
 import { badgeRoutes, feedRoutes } from './http/feeds/index.ts';
 import { notFoundPage, publicPages } from './http/pages/index.ts';
 import { createSite, type Site } from './http/site/site.ts';
@@ -48,6 +50,8 @@ export interface BuiltApp {
   site: Site;
   /** The latest snapshot of every cluster, as the agents pushed them. */
   clusters: ClusterRegistry;
+  /** Cluster health from the agents' snapshots: the state machines and their read API. */
+  health: ClusterHealth;
 }
 
 export function createApp(services: AppServices): Hono {
@@ -107,9 +111,18 @@ export function buildApp(services: AppServices): BuiltApp {
   app.route('/', badgeRoutes(pageDeps));
   app.route('/', adminUi(pageDeps));
   app.route('/', incidentApis({ ...services, now, limits, read, subscriptions, pages: pageDeps }));
+  const health = new ClusterHealth({
+    store: services.store,
+    registry: clusters,
+    config: services.config.cluster_health,
+    timeZone: services.config.base_info.time_zone,
+    now,
+  });
+  app.route('/', clusterHealthRoutes({ health, auth, limits, now, logger: services.logger }));
   app.route(
     '/',
     agentApi({
+      onApplied: (snapshot) => health.observe(snapshot),
       tokens: agentTokens,
       registry: clusters,
       recorder: new ClusterRecorder({ store: services.store, now }),
@@ -146,7 +159,7 @@ export function buildApp(services: AppServices): BuiltApp {
     );
     return c.json(errorBody('internal', 'internal error; the details are in the server log'), 500);
   });
-  return { app, read, site, clusters };
+  return { app, read, site, clusters, health };
 }
 
 /** A browser asking for a page (not an API client) gets an HTML error page. */

@@ -179,6 +179,57 @@ function agentTokensProblem(
   });
 }
 
+/**
+ * Cluster health served in the seed systems' formats (status-service, k8s-controller-heartbeat,
+ * FT's aggregate-healthcheck) from what the agents push, and how long its history is kept.
+ */
+const clusterHealth = z.strictObject({
+  /** The cluster the unprefixed routes answer for; empty: the only configured one. */
+  default_cluster: z.string().default(''),
+  /** A cluster silent this long is stale; empty: three of its agent's heartbeats. */
+  stale_after: z
+    .union([z.string(), z.number()])
+    .default('')
+    .transform((value, ctx) => {
+      if (value === '') return null;
+      const ms = parseDuration(value);
+      if (ms === null || ms < 1000) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${value}" is not a duration of at least 1s (e.g. 45s, 2m), or empty for three heartbeats`,
+        });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  /** status-service: how long a warning lasts before it becomes an error. */
+  error_after: duration('10m', 1000, 'a rolling restart would read as an error'),
+  /** State changes kept for each day's intervals, and daily states. */
+  detail_retention: duration('5d', 86_400_000, "a day's intervals would vanish the same day"),
+  daily_retention: duration('90d', 86_400_000, 'the daily columns would be empty'),
+  heartbeat: z
+    .strictObject({
+      /** The token clients send (`?token=` or `Authorization: Basic <token>`); empty: the route answers 404. */
+      token: z.string().default(''),
+      rate_limit: z.number().int().min(1).default(3600),
+      rate_limit_period: duration('1h', 1000, 'the window would reset before it limits anything'),
+    })
+    .prefault({}),
+  aggregate_healthcheck: z
+    .strictObject({
+      path_prefix: z
+        .string()
+        .default('/__health')
+        .refine((value) => value === '' || (value.startsWith('/') && !value.endsWith('/')), {
+          message: 'must start with / and not end with one (e.g. /__health), or be empty',
+        }),
+      environment: z.string().default('Default-environment'),
+      /** Prefixed to the pods-health links in technicalSummary, as FT's CLUSTER_URL. */
+      cluster_url: z.string().default(''),
+    })
+    .prefault({}),
+});
+
 export const configSchema = z
   .strictObject({
     listen,
@@ -262,6 +313,7 @@ export const configSchema = z
     api_tokens: z.array(apiToken).default([]),
     agents: z.array(agent).default([]).superRefine(agentTokensProblem),
     mirror: z.array(mirror).default([]),
+    cluster_health: clusterHealth.prefault({}),
   })
   .strict();
 
@@ -271,3 +323,4 @@ export type ComponentConfig = z.output<typeof component>;
 export type NotifierConfig = z.output<typeof notifier>;
 export type OutboxConfig = z.output<typeof outbox>;
 export type MirrorConfig = z.output<typeof mirror>;
+export type ClusterHealthConfig = z.output<typeof clusterHealth>;

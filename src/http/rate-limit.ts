@@ -22,6 +22,11 @@ export class RateLimiter {
     return entry && entry.count >= this.limit ? entry.resetAt - this.now() : 0;
   }
 
+  /** When `key`'s current window ends (ms), or undefined when it has none. */
+  resetAt(key: string): number | undefined {
+    return this.live(key)?.resetAt;
+  }
+
   /** Events counted for `key` in its current window. */
   count(key: string): number {
     return this.live(key)?.count ?? 0;

@@ -13,7 +13,7 @@
 import { Hono, type Context } from 'hono';
 import type { ClusterRecorder } from '../../cluster/recorder.ts';
 import type { ClusterRegistry } from '../../cluster/registry.ts';
-import { safeParseClusterSnapshot } from '../../cluster/snapshot-schema.ts';
+import { safeParseClusterSnapshot, type ClusterSnapshot } from '../../cluster/snapshot-schema.ts';
 import type { Logger } from '../../logger.ts';
 import { TOKEN_ACCOUNT, type CredentialThrottle } from '../credential-throttle.ts';
 import { ApiError, respondWithError } from '../errors.ts';
@@ -28,6 +28,8 @@ export interface AgentApiDeps {
   throttle: CredentialThrottle;
   logger: Logger;
   limits?: SnapshotLimits;
+  /** Runs after the recorder on each applied snapshot (the health state machines). */
+  onApplied?: (snapshot: ClusterSnapshot) => Promise<void>;
 }
 
 export const SNAPSHOTS_PATH = '/api/agent/v1/snapshots';
@@ -93,6 +95,15 @@ export function agentApi(deps: AgentApiDeps): Hono {
       if (!accepted.applied)
         return c.json({ ...base, ignored: true, reason: accepted.reason, source: accepted.source });
       const outcome = await deps.recorder.record(snapshot);
+      if (deps.onApplied)
+        await deps
+          .onApplied(snapshot)
+          .catch((error: unknown) =>
+            deps.logger.warn(
+              { cluster: snapshot.cluster, err: { message: (error as Error).message } },
+              'cluster health not updated; it is with the next snapshot',
+            ),
+          );
       if (outcome.error)
         deps.logger.warn(
           { cluster: snapshot.cluster, pending: outcome.pending, err: { message: outcome.error } },
