@@ -13,6 +13,7 @@ import {
 import { ConfigError, type Config } from '../config/parse.ts';
 import type { NotificationHooks, NotificationService } from '../domain/notify-hooks.ts';
 import { domainSettings } from '../domain/read-model.ts';
+import type { SubscriberLinks } from '../domain/subscribers.ts';
 import type { Logger } from '../logger.ts';
 import type { RecordStore } from '../replication/types.ts';
 import { buildChannels, type Channel } from './channels.ts';
@@ -34,6 +35,8 @@ export interface OutboxServices {
   random?: () => number;
   /** This instance in claims; a random name when absent. */
   instance?: string;
+  /** Each subscriber's signed unsubscribe and manage links, put in the messages they receive. */
+  links?: SubscriberLinks;
   /** Off (the Worker): the caller runs `runOnce` from its own triggers. */
   timers?: boolean;
 }

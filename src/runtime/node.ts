@@ -18,6 +18,7 @@ import {
   type ReplicatorOptions,
 } from '../replication/replicator.ts';
 import { NOTIFIER_DEFINITIONS } from '../../notifiers/index.ts';
+import { subscriptionLinks } from '../http/subscription-links.ts';
 import { createOutbox } from '../notify/outbox.ts';
 import { resolveHost } from '../../notifiers/dns-resolve.node.ts';
 import { createNodeLogger } from './node-logger.ts';
@@ -99,6 +100,7 @@ export async function startNodeServer(
     config,
     store: replicator,
     definitions: NOTIFIER_DEFINITIONS,
+    links: subscriptionLinks(config),
     logger,
     now,
     instance: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,

@@ -17,6 +17,7 @@ import { createApp } from '../app.ts';
 import { ConfigError, parseConfig } from '../config/parse.ts';
 import { consoleLogger } from '../logger.ts';
 import { WORKER_NOTIFIER_DEFINITIONS } from '../../notifiers/index.worker.ts';
+import { subscriptionLinks } from '../http/subscription-links.ts';
 import { createOutbox, type Outbox } from '../notify/outbox.ts';
 import { createReplicator, type Replicator } from '../replication/replicator.ts';
 import { workerDrivers } from './registry.worker.ts';
@@ -62,6 +63,7 @@ async function build(env: Env): Promise<Instance> {
     config,
     store,
     definitions: WORKER_NOTIFIER_DEFINITIONS,
+    links: subscriptionLinks(config),
     logger,
     timers: false,
   });
