@@ -125,8 +125,14 @@ export function folderMirrorSink(folder: string, options: FolderSinkOptions = {}
 
   // Another instance may be writing a version it has not switched to yet: only old ones go.
   const prune = async (keep: string) => {
+    const current = await readlink(currentLink).then(
+      (target) => target.split('/').at(-1),
+      () => undefined,
+    );
     const names = (await readdir(versions).catch(() => [] as string[])).sort();
-    const old = names.filter((name) => name !== keep).slice(0, -(KEEP_VERSIONS - 1));
+    const old = names
+      .filter((name) => name !== keep && name !== current)
+      .slice(0, -(KEEP_VERSIONS - 1));
     for (const name of old)
       if (now() - parseInt(name.split('-')[0] ?? '', 36) > STALE_LOCK_MS)
         await rm(join(versions, name), { recursive: true, force: true });
