@@ -17,6 +17,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -137,6 +138,7 @@ function agentEntry(): string[] {
 
 async function main(): Promise<void> {
   const entry = agentEntry();
+  const loadAtStart = loadavg()[0]!;
   console.error(
     `seeding ${SERVICES} Services, ${SERVICES} Deployments, ${SERVICES} EndpointSlices, ${SERVICES * podsPer} Pods...`,
   );
@@ -146,6 +148,7 @@ async function main(): Promise<void> {
   const app = await startApp(received);
 
   const spawned = performance.now();
+  const parentCpuAtSpawn = process.cpuUsage();
   let startedLog: number | undefined;
   const child = spawn(process.execPath, entry, {
     env: {
@@ -179,6 +182,8 @@ async function main(): Promise<void> {
   const firstFromSpawnMs = first.at - spawned;
   const firstFromStartMs = first.at - (startedLog ?? spawned);
   const atFirst = sample(child.pid!);
+  const parentCpu = process.cpuUsage(parentCpuAtSpawn);
+  const serverCpuS = (parentCpu.user + parentCpu.system) / 1e6;
   console.error(
     `first complete snapshot after ${Math.round(firstFromSpawnMs)} ms; streaming ${RATE} pod changes/s for ${DURATION_S} s...`,
   );
@@ -251,6 +256,9 @@ async function main(): Promise<void> {
         firstFromSpawnMs < GOALS.firstSnapshotMs ? 'ok' : 'MISSED',
       ],
       ['  from the agent start log (ms)', formatNumber(firstFromStartMs), '', ''],
+      ['  agent CPU time until then (s)', formatNumber(atFirst.cpuS, 2), '', ''],
+      ['  stand-in server CPU time until then (s)', formatNumber(serverCpuS, 2), '', ''],
+      ['  load average (1 min) at the start', formatNumber(loadAtStart, 1), '', ''],
       ['RSS at first snapshot (MB)', formatNumber(atFirst.rssMb, 1), '', ''],
       [
         'RSS max during churn (MB)',
