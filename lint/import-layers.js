@@ -24,6 +24,8 @@ const LAYERS = [
     rank: 2,
     match: (p) => p === 'src/app.ts' || p.startsWith('src/http/') || p.startsWith('src/views/'),
   },
+  // The notification outbox: the app's surfaces and the runtimes use it; it uses the domain.
+  { name: 'notify', rank: 2.5, match: (p) => p.startsWith('src/notify/') },
   { name: 'domain', rank: 3, match: (p) => p.startsWith('src/domain/') },
   { name: 'replication', rank: 4, match: (p) => p.startsWith('src/replication/') },
   { name: 'config', rank: 5, match: (p) => p.startsWith('src/config/') || p === 'src/logger.ts' },

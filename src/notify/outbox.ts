@@ -22,7 +22,6 @@ import { mailMutations } from './enqueue.ts';
 import { createNotificationHooks } from './hooks.ts';
 import type { NotificationSource } from './notification.ts';
 import { storeRecipients } from './recipients.ts';
-import { subscriptionLinks } from '../http/subscription-links.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
 
 export interface OutboxServices {
@@ -82,9 +81,9 @@ export function createOutbox(services: OutboxServices): Outbox {
     concurrency: settingsOf.concurrency,
   });
   const source: NotificationSource = { settings, page };
-  const links = subscriptionLinks(config);
+  // The runtime entry passes the links (they are the HTTP layer's): the outbox stays below it.
   const recipients = (channel: Channel, notification: Notification): readonly Recipient[] =>
-    storeRecipients(store, channel, notification, links);
+    storeRecipients(store, channel, notification, services.links);
   const instance = services.instance ?? `instance-${crypto.randomUUID().slice(0, 8)}`;
   const timers = services.timers ?? true;
   const dispatcher = createDispatcher({
