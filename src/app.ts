@@ -19,6 +19,8 @@ import { createAgentTokens } from './http/agent/agent-tokens.ts';
 import { ClusterRecorder } from './cluster/recorder.ts';
 import { ClusterRegistry } from './cluster/registry.ts';
 import { ClusterHealth } from './cluster/health.ts';
+import { ComponentMonitor } from './cluster/component-monitor.ts';
+import { componentBindings } from './cluster/component-health.ts';
 import { clusterHealthRoutes } from './http/cluster/index.ts';
 import { badgeRoutes, feedRoutes } from './http/feeds/index.ts';
 import { notFoundPage, publicPages } from './http/pages/index.ts';
@@ -52,6 +54,10 @@ export interface BuiltApp {
   clusters: ClusterRegistry;
   /** Cluster health from the agents' snapshots: the state machines and their read API. */
   health: ClusterHealth;
+  /** Components bound to cluster objects: their states, day records and silence notices. */
+  monitor: ComponentMonitor;
+  /** What the clock alone changes (escalations, staleness, day records): the runtime calls it every few seconds. */
+  tick(): Promise<void>;
 }
 
 export function createApp(services: AppServices): Hono {
@@ -93,8 +99,27 @@ export function buildApp(services: AppServices): BuiltApp {
   });
   const agentTokens = createAgentTokens(services.config);
   const clusters = new ClusterRegistry(agentTokens.clusters, now);
+  const health = new ClusterHealth({
+    store: services.store,
+    registry: clusters,
+    config: services.config.cluster_health,
+    timeZone: services.config.base_info.time_zone,
+    now,
+  });
+  const monitor = new ComponentMonitor({
+    store: services.store,
+    views: () => health.views(),
+    bindings: componentBindings(services.config),
+    graceMs: services.config.cluster_health.grace,
+    timeZone: services.config.base_info.time_zone,
+    now,
+    startedAt: services.startedAt.getTime(),
+    logger: services.logger,
+    ...(services.notifications ? { hooks: services.notifications.hooks } : {}),
+  });
   const site = createSite({
     clusters,
+    components: monitor,
     config: services.config,
     store: services.store,
     logger: services.logger,
@@ -110,14 +135,18 @@ export function buildApp(services: AppServices): BuiltApp {
   app.route('/', feedRoutes(pageDeps));
   app.route('/', badgeRoutes(pageDeps));
   app.route('/', adminUi(pageDeps));
-  app.route('/', incidentApis({ ...services, now, limits, read, subscriptions, pages: pageDeps }));
-  const health = new ClusterHealth({
-    store: services.store,
-    registry: clusters,
-    config: services.config.cluster_health,
-    timeZone: services.config.base_info.time_zone,
-    now,
-  });
+  app.route(
+    '/',
+    incidentApis({
+      ...services,
+      now,
+      limits,
+      read,
+      subscriptions,
+      pages: pageDeps,
+      extraComponentStates: () => monitor.current().states,
+    }),
+  );
   app.route('/', clusterHealthRoutes({ health, auth, limits, now, logger: services.logger }));
   app.route(
     '/',
@@ -159,7 +188,18 @@ export function buildApp(services: AppServices): BuiltApp {
     );
     return c.json(errorBody('internal', 'internal error; the details are in the server log'), 500);
   });
-  return { app, read, site, clusters, health };
+  return {
+    app,
+    read,
+    site,
+    clusters,
+    health,
+    monitor,
+    tick: async () => {
+      await health.tick();
+      await monitor.tick();
+    },
+  };
 }
 
 /** A browser asking for a page (not an API client) gets an HTML error page. */

@@ -60,10 +60,48 @@ const listen = z
     return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
   });
 
+/** Exactly one object of one cluster a component's state follows (besides its incidents). */
+const HEALTH_TARGETS = ['service', 'deployment', 'statefulset', 'category'] as const;
+const componentHealth = z
+  .strictObject({
+    cluster: z.string().min(1, 'name the cluster (as in agents[].cluster)'),
+    /** `<namespace>/<name>`: a StatusServices object, else an FT service, else a Service. */
+    service: z.string().min(1).optional(),
+    deployment: z.string().min(1).optional(),
+    statefulset: z.string().min(1).optional(),
+    /** An FT category (all of its services). */
+    category: z.string().min(1).optional(),
+  })
+  .superRefine((value, ctx) => {
+    const given = HEALTH_TARGETS.filter((key) => value[key] !== undefined);
+    if (given.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        message: `give one of ${HEALTH_TARGETS.join(', ')} (what in cluster "${value.cluster}" the component follows)`,
+      });
+    if (given.length > 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: [given[1]!],
+        message: `give only one target: ${given.join(' and ')} are both set`,
+      });
+    for (const key of ['deployment', 'statefulset'] as const) {
+      const target = value[key];
+      if (target !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(target))
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `"${target}" is not <namespace>/<name>`,
+        });
+    }
+  });
+
 const component = z.strictObject({
   name: z.string().min(1, 'a component needs a name'),
   description: z.string().default(''),
   group: z.string().default(''),
+  /** The cluster object whose health this component shows (the worse of it and its incidents). */
+  health: componentHealth.optional(),
 });
 
 const forFilter = z
@@ -202,6 +240,17 @@ const clusterHealth = z.strictObject({
       }
       return ms;
     }),
+  /** How long a stale cluster's components keep their last state before they show degraded. */
+  grace: duration('2m', 0, 'components follow the cluster'),
+  /** A bound component in error (major outage) this long opens an incident; off unless set. */
+  auto_incident: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      after: duration('5m', 0, 'an incident follows an error'),
+      /** `draft`: unpublished for an admin to publish; `published`: on the page at once. */
+      publish: z.enum(['draft', 'published']).default('draft'),
+    })
+    .prefault({}),
   /** status-service: how long a warning lasts before it becomes an error. */
   error_after: duration('10m', 1000, 'a rolling restart would read as an error'),
   /** State changes kept for each day's intervals, and daily states. */
@@ -229,6 +278,14 @@ const clusterHealth = z.strictObject({
     })
     .prefault({}),
 });
+
+/** Prometheus text on GET /metrics: for admins, or for the bearer of `token` (a scraper). */
+const metrics = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    token: z.string().min(16, 'metrics tokens must be at least 16 characters').optional(),
+  })
+  .prefault({});
 
 export const configSchema = z
   .strictObject({
@@ -314,12 +371,15 @@ export const configSchema = z
     agents: z.array(agent).default([]).superRefine(agentTokensProblem),
     mirror: z.array(mirror).default([]),
     cluster_health: clusterHealth.prefault({}),
+    metrics,
   })
   .strict();
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 export type ComponentConfig = z.output<typeof component>;
+export type ComponentHealthConfig = z.output<typeof componentHealth>;
+export type MetricsConfig = z.output<typeof metrics>;
 export type NotifierConfig = z.output<typeof notifier>;
 export type OutboxConfig = z.output<typeof outbox>;
 export type MirrorConfig = z.output<typeof mirror>;

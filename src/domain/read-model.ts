@@ -201,7 +201,7 @@ export interface ReadModel {
   /** The revs of the audit log's entries: when each was written, the page's first data besides incidents. */
   auditRevs(): string[];
   /** The minutes cluster health recorded per component and day (`health_day` records), when there are any. */
-  healthDays(): HealthDayLookup;
+  healthDays(now?: number): HealthDayLookup;
 }
 
 export function createReadModel(store: RecordStore, settings: DomainSettings): ReadModel {
@@ -209,6 +209,6 @@ export function createReadModel(store: RecordStore, settings: DomainSettings): R
     settings,
     view: () => domainView(store, settings),
     auditRevs: () => store.list(KIND.audit).map((r) => r.rev),
-    healthDays: () => healthDaysFromRecords(store.list(KIND.healthDay)),
+    healthDays: (now) => healthDaysFromRecords(store.list(KIND.healthDay), now),
   };
 }

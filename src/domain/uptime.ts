@@ -362,13 +362,21 @@ export function computeUptime(options: UptimeOptions): Map<string, UptimeSeries>
   return result;
 }
 
+const OPEN_FIELD: Record<number, 'maintenance' | 'degraded' | 'partial' | 'major'> = {
+  1: 'maintenance',
+  2: 'degraded',
+  3: 'partial',
+  4: 'major',
+};
+
 /**
- * The `health_day` hook. Cluster health (a later issue) will write one record per component and
- * local day, id `<component>/<YYYY-MM-DD>`, body `{ component, date, major, partial, degraded, maintenance }`
- * in minutes. Until then the store holds none and this lookup answers undefined.
+ * The `health_day` hook. Cluster health writes one record per bound component and local day, id
+ * `<component>/<YYYY-MM-DD>`, body `{ component, date, major, partial, degraded, maintenance }` in
+ * minutes, plus `open: { state, since }` for the state still going on, counted here up to `now`.
  */
 export function healthDaysFromRecords(
   records: ReadonlyArray<{ id: string; body: unknown }>,
+  now?: number,
 ): HealthDayLookup {
   const table = new Map<string, Partial<Omit<DayMinutes, 'observed'>>>();
   const num = (value: unknown) =>
@@ -379,12 +387,20 @@ export function healthDaysFromRecords(
     const component = typeof body.component === 'string' ? body.component : undefined;
     const date = typeof body.date === 'string' ? body.date : undefined;
     if (!component || !date) continue;
-    table.set(`${component}\u0000${date}`, {
+    const minutes = {
       major: num(body.major),
       partial: num(body.partial),
       degraded: num(body.degraded),
       maintenance: num(body.maintenance),
-    });
+    };
+    // The state still going on counts up to now (or the day's end), so today's bar is current.
+    const open = body.open as { state?: unknown; since?: unknown } | null | undefined;
+    const field = OPEN_FIELD[open?.state as number];
+    if (now !== undefined && field && typeof open?.since === 'number') {
+      const end = typeof body.end === 'number' ? Math.min(body.end, now) : now;
+      minutes[field] = Math.min(1500, minutes[field] + Math.max(0, (end - open.since) / 60_000));
+    }
+    table.set(`${component}\u0000${date}`, minutes);
   }
   if (table.size === 0) return () => undefined;
   return (component, date) => table.get(`${component}\u0000${date}`);

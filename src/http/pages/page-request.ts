@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { relative, timeFormat } from '../site/format.ts';
 import type { Notice, ZoneInfo } from '../site/layout.tsx';
 import { knownState, type KnownState } from '../known-state.ts';
+import type { ComponentHealthResult } from '../../cluster/component-health.ts';
 import { minuteOf, type Rendered } from '../site/render-cache.ts';
 import { sendRendered, type Site } from '../site/site.ts';
 import { isSecureRequest, visitorZone, zoneCookie, type VisitorZone } from '../site/zone.ts';
@@ -17,6 +18,8 @@ export interface PageRequest {
   /** The instant every storage target was first seen down, or null. */
   downSince: number | null;
   known: KnownState;
+  /** Components bound to cluster objects, and the clusters silent past their grace, as of `now`. */
+  health: ComponentHealthResult;
   cookie?: string;
 }
 
@@ -29,6 +32,7 @@ export async function pageRequest(c: Context, site: Site): Promise<PageRequest> 
     now,
     downSince: site.storage.check(),
     known: knownState(site.store),
+    health: site.componentHealth(),
   };
   if (zone.remember)
     request.cookie = await zoneCookie(
@@ -46,9 +50,18 @@ export function sendPage(c: Context, r: PageRequest, rendered: Rendered): Respon
   });
 }
 
+/** What cluster health changes on a page: each bound component's state and source, the silences. */
+function healthKey(health: ComponentHealthResult): string {
+  if (health.states.length === 0) return '';
+  return JSON.stringify([
+    health.states.map((s) => [s.state, s.source]),
+    health.silent.map((s) => [s.cluster, s.since]),
+  ]);
+}
+
 /** The part of a cache key every page shares. */
 export function baseKey(r: PageRequest): string {
-  return `${r.site.store.version}|${r.zone.zone}|${r.zone.chosen ? 1 : 0}|${r.zone.invalid ? 1 : 0}|${minuteOf(r.now)}|${r.downSince === null ? '' : minuteOf(r.downSince)}`;
+  return `${healthKey(r.health)}|${r.site.store.version}|${r.zone.zone}|${r.zone.chosen ? 1 : 0}|${r.zone.invalid ? 1 : 0}|${minuteOf(r.now)}|${r.downSince === null ? '' : minuteOf(r.downSince)}`;
 }
 
 function zoneInfo(r: PageRequest): ZoneInfo {
@@ -82,6 +95,12 @@ function notices(r: PageRequest): Notice[] {
       text: 'Showing the last known state; changes made since then may be missing.',
     });
   }
+  for (const silent of r.health.silent)
+    list.push({
+      tone: 'warn',
+      title: `No data from cluster ${silent.cluster} since ${fmt.short(silent.since, r.now)} (${relative(silent.since, r.now)}).`,
+      text: 'Its agent has stopped reporting; the components that follow it are shown as degraded until it reports again.',
+    });
   if (r.zone.invalid)
     list.push({
       tone: 'info',

@@ -38,7 +38,12 @@ import { html, sendHtml, type PageDeps } from '../site/site.ts';
 import { allZones, canonicalZone, isSecureRequest, zoneCookie } from '../site/zone.ts';
 
 function modelContext(r: PageRequest): ModelContext {
-  return { view: r.site.view(), now: r.now, fmt: timeFormat(r.zone.zone) };
+  return {
+    view: r.site.view(),
+    now: r.now,
+    fmt: timeFormat(r.zone.zone),
+    extra: r.health.states,
+  };
 }
 
 function renderIndex(r: PageRequest, bars: UptimeBars): string {

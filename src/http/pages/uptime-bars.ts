@@ -33,7 +33,7 @@ export function createUptimeBars(read: ReadModel): UptimeBars {
       const key = `${ctx.view.version}|${ctx.fmt.zone}|${Math.floor(ctx.now / QUARTER_MS)}|${from ?? ''}`;
       const hit = rendered.get(key);
       if (hit) return hit;
-      const series = uptimeSeries(ctx, from, read.healthDays());
+      const series = uptimeSeries(ctx, from, read.healthDays(ctx.now));
       const html = new Map(
         ctx.view.settings.components.map((c) => [c.id, uptimeBarsHtml(series.get(c.id)!, c.name)]),
       );

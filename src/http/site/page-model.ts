@@ -15,6 +15,8 @@ import {
   overallStatus,
   persistentIncidents,
   upcomingMaintenance,
+  type ComponentStatus,
+  type ExtraComponentState,
   type IncidentRole,
 } from '../../domain/status.ts';
 import { instant, isZeroTime } from '../../domain/time.ts';
@@ -55,6 +57,8 @@ export interface ModelContext {
   view: DomainView;
   now: number;
   fmt: TimeFormat;
+  /** States from outside incidents: components bound to cluster objects. */
+  extra?: readonly ExtraComponentState[];
 }
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -205,12 +209,14 @@ export function groupRows(
   ctx: ModelContext,
   bars: { series?: Map<string, UptimeSeries>; html?: ReadonlyMap<string, string> } = {},
 ): GroupRow[] {
-  const statuses = componentStatuses(ctx.view, ctx.now);
+  const statuses = componentStatuses(ctx.view, ctx.now, ctx.extra);
+  const sourceOf = new Map(statuses.map((s) => [s.component.id, stateSource(s.sources)]));
   const row = (component: Component, state: (typeof statuses)[number]['state']) => ({
     id: component.id,
     name: component.name,
     description: component.description,
     state,
+    ...(sourceOf.get(component.id) ? { source: sourceOf.get(component.id)! } : {}),
     ...(bars.series?.get(component.id) ? { series: bars.series.get(component.id)! } : {}),
     ...(bars.html?.has(component.id) ? { barsHtml: bars.html.get(component.id)! } : {}),
   });
@@ -234,6 +240,14 @@ export function groupRows(
     }
   }
   return rows;
+}
+
+/** Where a component's state comes from, in words, for its tooltip; '' when only incidents set it. */
+function stateSource(sources: ComponentStatus['sources']): string {
+  const cluster = sources.filter((s) => s.kind === 'extra').map((s) => s.id);
+  if (cluster.length === 0) return '';
+  const others = sources.length - cluster.length;
+  return `From ${cluster.join('; ')}${others > 0 ? ` and ${others === 1 ? 'an incident' : `${others} incidents`}` : ''}`;
 }
 
 export function uptimeSeries(
@@ -310,7 +324,7 @@ export interface StatusModel {
 export function statusModel(ctx: ModelContext): StatusModel {
   const { view, now } = ctx;
   return {
-    overall: overallStatus(view, now),
+    overall: overallStatus(view, now, ctx.extra),
     open: openIncidents(view, now).map((i) => incidentView(i, ctx, 'incident')),
     active: activeMaintenance(view, now).map((i) => incidentView(i, ctx, 'maintenance')),
     upcoming: upcomingMaintenance(view, now)

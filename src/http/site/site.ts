@@ -11,6 +11,7 @@ import type { NotificationService } from '../../domain/notify-hooks.ts';
 import type { Logger } from '../../logger.ts';
 import type { RecordStore } from '../../replication/types.ts';
 import { ClusterRegistry } from '../../cluster/registry.ts';
+import type { ComponentHealthResult } from '../../cluster/component-health.ts';
 import type { Limits } from '../limits.ts';
 import { createSubscriptions, type SubscriptionService } from '../subscriptions.ts';
 import type { SiteInfo, ThemeHtml } from './layout.tsx';
@@ -36,6 +37,8 @@ export interface SiteDeps {
   clusters?: ClusterRegistry;
   /** The notification outbox (none: nothing is sent). */
   notifications?: NotificationService;
+  /** Components bound to cluster objects (none: incidents alone set component states). */
+  components?: { current(): ComponentHealthResult };
 }
 
 /** What each page surface (pages, feeds, badges, admin UI) is handed by createApp. */
@@ -64,6 +67,8 @@ export interface Site {
   headers: Record<string, string>;
   view(): DomainView;
   domain(): DomainContext;
+  /** Bound components' states and the silent clusters, as of now. */
+  componentHealth(): ComponentHealthResult;
 }
 
 /**
@@ -115,6 +120,7 @@ export function createSite(deps: SiteDeps): Site {
     emailDelivery: deps.notifications?.canMail ?? false,
     ...(deps.notifications ? { notifications: deps.notifications } : {}),
     view: () => read.view(),
+    componentHealth: () => deps.components?.current() ?? { states: [], silent: [] },
     domain: () => ({
       store,
       settings,

@@ -41,6 +41,8 @@ export interface ComponentRow {
   name: string;
   description: string;
   state: ComponentState;
+  /** Where the state comes from when a cluster sets it (the state label's tooltip). */
+  source?: string;
   series?: UptimeSeries;
   /** Pre-rendered bars (uptimeBarsHtml), used instead of `series` when the page caches them apart. */
   barsHtml?: string;
@@ -147,7 +149,14 @@ function ComponentItem({ row }: { row: ComponentRow }) {
           <div class="component-name">{row.name}</div>
           {row.description ? <div class="component-desc">{row.description}</div> : null}
         </div>
-        <StateLabel state={row.state} />
+        {row.source ? (
+          <span class="state-source" title={row.source}>
+            <StateLabel state={row.state} />
+            <span class="visually-hidden">{` (${row.source})`}</span>
+          </span>
+        ) : (
+          <StateLabel state={row.state} />
+        )}
       </div>
       {row.barsHtml !== undefined ? (
         raw(row.barsHtml)

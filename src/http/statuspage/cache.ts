@@ -44,7 +44,10 @@ export function createStatuspageCache(deps: ApiDeps): StatuspageCache {
     },
     render(endpoint) {
       const now = deps.now();
-      const current = `${deps.store.version}:${Math.floor(now / BUCKET_MS)}`;
+      const extra = deps.extraComponentStates?.() ?? [];
+      // A cluster's state changes without a write: the documents follow it at once.
+      const extraKey = extra.length ? JSON.stringify(extra.map((e) => [e.state, e.source])) : '';
+      const current = `${deps.store.version}:${Math.floor(now / BUCKET_MS)}:${extraKey}`;
       if (current !== key) {
         const documents = statuspageDocuments({
           view: deps.read.view(),
@@ -52,7 +55,7 @@ export function createStatuspageCache(deps: ApiDeps): StatuspageCache {
           title: deps.config.base_info.title,
           baseUrl: deps.config.base_info.base_url,
           startedAt: deps.startedAt,
-          extra: deps.extraComponentStates?.() ?? [],
+          extra,
         });
         builds++;
         rendered = new Map(
