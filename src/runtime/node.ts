@@ -119,6 +119,24 @@ export async function startNodeServer(
   });
   const app = built.app;
   mirrors?.start(built);
+  // Escalations due without a new snapshot (status-service's error_after) and the retention collector.
+  const healthTimer = setInterval(() => {
+    built.health
+      .tick()
+      .catch((error: unknown) =>
+        logger.warn({ err: { message: (error as Error).message } }, 'cluster health tick failed'),
+      );
+  }, 30_000);
+  healthTimer.unref();
+  // Bound components on the clock: a silent cluster turns them degraded, a state change writes its day record.
+  const componentTimer = setInterval(() => {
+    built.monitor
+      .tick()
+      .catch((error: unknown) =>
+        logger.warn({ err: { message: (error as Error).message } }, 'component health tick failed'),
+      );
+  }, 5_000);
+  componentTimer.unref();
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const tls = config.tls;
@@ -155,6 +173,8 @@ export async function startNodeServer(
   const close = () =>
     (closing ??= (async () => {
       logger.info({}, 'shutting down');
+      clearInterval(healthTimer);
+      clearInterval(componentTimer);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Keep-alive connections would hold close() open; idle ones can go now.
