@@ -144,11 +144,21 @@ describe('agent → staunch serve, end to end', () => {
       }
     };
     const before = revs();
-    expect(before.map((r) => `${r.kind} ${r.id}`)).toEqual([
+    const states = before.filter((r) => r.kind.endsWith('_state'));
+    expect(states.map((r) => `${r.kind} ${r.id}`)).toEqual([
       'cluster_deployment_state e2e/shop/cart',
       'cluster_service_state e2e/shop/cart',
     ]);
-    expect(JSON.parse(before[1]!.body)).toMatchObject({ state: 'available' });
+    expect(JSON.parse(states[1]!.body)).toMatchObject({ state: 'available' });
+    // status-service's machine: its state, one change per transition (ok, warning, ok), the day.
+    const status = before.filter((r) => r.kind.startsWith('cluster_status_'));
+    expect(status.map((r) => r.kind)).toEqual([
+      'cluster_status_change',
+      'cluster_status_change',
+      'cluster_status_change',
+      'cluster_status_day',
+      'cluster_status_service',
+    ]);
     const { sequence } = await agentHealth();
     await eventually(
       async () => ((await agentHealth()).sequence >= sequence + 3 ? true : undefined),
