@@ -15,11 +15,12 @@ import type { Clock } from './clock.ts';
 import { ClusterState, type EndpointsSource } from './cluster-state.ts';
 import type { ProbeOptions } from './ft-probe.ts';
 import { HealthProber } from './health-prober.ts';
+import type { Fetch } from './http-fetch.ts';
 import type { KubeClient } from './kube-client.ts';
 import { AgentMetrics } from './metrics.ts';
 import type { WatchTuning } from './resilient-watch.ts';
 import { AppSender, type SenderStatus } from './sender.ts';
-import { buildSnapshot, probeTargets } from './snapshot.ts';
+import { buildSnapshot, probeTargets, type SnapshotMeta } from './snapshot.ts';
 
 const gzip = promisify(gzipCallback);
 
@@ -44,7 +45,10 @@ export interface AgentOptions {
   logger: Logger;
   metrics?: AgentMetrics;
   instance?: string;
-  fetch?: typeof fetch;
+  /** How snapshots and probes are sent (default: node:http); the global fetch fits too. */
+  fetch?: Fetch;
+  /** The restart allow-list, published in each snapshot's workloads (none: restarts are off). */
+  restartAllowed?: SnapshotMeta['restartAllowed'];
 }
 
 export class Agent {
@@ -226,6 +230,7 @@ export class Agent {
       heartbeatSeconds: this.options.heartbeatMs / 1000,
       health: this.prober.health(),
       unsynced,
+      ...(this.options.restartAllowed ? { restartAllowed: this.options.restartAllowed } : {}),
     });
     const body = await gzip(Buffer.from(JSON.stringify(snapshot)));
     this.lastSnapshot = snapshot;

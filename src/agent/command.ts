@@ -11,6 +11,8 @@ import { AgentConfigError, parseAgentConfig, type AgentConfig } from './config.t
 import { connect, KubeClient } from './kube-client.ts';
 import { AgentMetrics } from './metrics.ts';
 import { startAgentServer } from './server.ts';
+import { loadRestartAllowList } from './restart-file.ts';
+import { RestartRunner } from './restart-runner.ts';
 
 export function loadAgentConfig(
   path: string | undefined,
@@ -56,7 +58,9 @@ export async function startAgentFromConfig(
   } catch (error) {
     throw new AgentConfigError([`kubernetes.kubeconfig: ${(error as Error).message}`]);
   }
+  const allowList = config.restarts.enabled ? loadRestartAllowList(config.restarts) : undefined;
   const agent = new Agent({
+    ...(allowList ? { restartAllowed: (target) => allowList.allows(target) } : {}),
     cluster: config.cluster,
     apps: config.apps,
     client,
@@ -98,10 +102,30 @@ export async function startAgentFromConfig(
   const host = config.listen.host === '0.0.0.0' ? '127.0.0.1' : config.listen.host;
   logger.info({ url: `http://${host}:${port}` }, 'agent serving /healthz, /readyz and /metrics');
   await agent.start();
+  const restarts = allowList
+    ? new RestartRunner({
+        apps: config.apps,
+        client,
+        allowList,
+        clock: systemClock,
+        logger,
+        pollWaitMs: config.restarts.poll_wait,
+        progressIntervalMs: config.restarts.progress_interval,
+        followMs: config.restarts.force_unlock_after,
+        instance: agent.instance,
+      })
+    : undefined;
+  restarts?.start();
+  if (allowList)
+    logger.info(
+      { targets: allowList.targets.length },
+      'restarts enabled for the allow-listed workloads',
+    );
   return {
     agent,
     server,
     async stop() {
+      await restarts?.stop();
       await agent.stop(5000);
       await new Promise((resolve) => server.close(resolve));
       logger.info({ sequence: agent.health().sequence }, 'agent stopped');

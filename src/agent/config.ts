@@ -10,6 +10,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { formatDuration, parseDuration } from '../config/duration.ts';
 import { snapshotPath as formatPath } from '../cluster/snapshot-schema.ts';
+import { restartsConfigSchema } from './restart-config.ts';
 
 /**
  * A bad agent config, worded as the app's ConfigError (`invalid configuration:` and one line per
@@ -130,6 +131,8 @@ export const agentConfigSchema = z.strictObject({
       gtg_path: z.union([z.literal(''), z.string().startsWith('/')]).default('/__gtg'),
     })
     .prefault({}),
+  /** The restart allow-list (restart-config.ts); off unless enabled. */
+  restarts: restartsConfigSchema,
   log: z
     .strictObject({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),

@@ -40,6 +40,12 @@ export interface SnapshotMeta {
   heartbeatSeconds: number;
   health: ClusterSnapshot['health'];
   unsynced?: string[];
+  /** The agent's restart allow-list, published per workload (none: restarts are off). */
+  restartAllowed?: (workload: {
+    kind: WorkloadView['kind'];
+    namespace: string;
+    name: string;
+  }) => boolean;
 }
 
 const key = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
@@ -63,7 +69,12 @@ function endpointTotals(
   return totals;
 }
 
-function workload(view: WorkloadView): SnapshotWorkload {
+function workload(view: WorkloadView, meta: SnapshotMeta): SnapshotWorkload {
+  const allowed = meta.restartAllowed?.({
+    kind: view.kind,
+    namespace: view.metadata.namespace ?? '',
+    name: view.metadata.name,
+  });
   return {
     kind: view.kind,
     namespace: view.metadata.namespace ?? '',
@@ -80,6 +91,7 @@ function workload(view: WorkloadView): SnapshotWorkload {
       ...(view.progressingCondition ? { progressing: view.progressingCondition } : {}),
     },
     rollout: rolloutState(view),
+    ...(allowed ? { restartAllowed: true } : {}),
   };
 }
 
@@ -147,7 +159,7 @@ export function buildSnapshot(state: ObservedState, meta: SnapshotMeta): Cluster
       displayName: item.displayName,
       ...(item.displayDescription ? { displayDescription: item.displayDescription } : {}),
     })),
-    workloads: state.workloads().map(workload),
+    workloads: state.workloads().map((view) => workload(view, meta)),
     health: meta.health,
     categories,
     acknowledgements: parseAcknowledgements(state.acknowledgementMaps()),
