@@ -217,4 +217,25 @@ describe('outbox delivery', () => {
     await a.dispatcher.prune();
     expect(a.entries().map((e) => e.state)).toEqual(['pending']);
   });
+
+  it("hands a plugin the confirmed email subscribers' addresses (statusetat's NotifyRequest.subscribers)", async () => {
+    replicas = await startReplicas(1);
+    const clock = { now: TEST_NOW };
+    const plugin = testChannel('plugin-1');
+    plugin.type = 'plugin';
+    const store = replicas.stores[0]!;
+    await store.write([
+      {
+        kind: 'subscriber',
+        id: 'a@example.test',
+        body: { email: 'a@example.test', created_at: '2026-01-01T00:00:00Z' },
+      },
+    ]);
+    const a = outboxInstance(store, [plugin], clock, 'a', undefined, {
+      subscribersOf: () => ['a@example.test'],
+    });
+    await oneIncident(a.ctx);
+    await a.dispatcher.runOnce();
+    expect(plugin.sent[0]?.subscribers).toEqual(['a@example.test']);
+  });
 });

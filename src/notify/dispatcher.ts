@@ -14,7 +14,7 @@
  * A slow or dead receiver holds only its own channel's slots: each channel has its own
  * concurrency, every send has a timeout (AbortSignal), and nothing here runs inside a request.
  */
-import type { DeliveryReceipt } from '../../notifiers/types.ts';
+import type { DeliveryReceipt, Notification } from '../../notifiers/types.ts';
 import type { Logger } from '../logger.ts';
 import type { RecordStore } from '../replication/types.ts';
 import type { Channel } from './channels.ts';
@@ -44,6 +44,8 @@ export interface DispatcherOptions {
   retentionMs: number;
   /** Look for due entries this often (0: only when asked, as on Workers). */
   pollIntervalMs: number;
+  /** statusetat hands plugins the subscribers' addresses with every notification. */
+  subscribersOf?: (notification: Notification) => readonly string[];
 }
 
 export interface Dispatcher {
@@ -114,8 +116,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       ...(entry.recipient ? { recipient: entry.recipient } : {}),
     };
     const { message } = entry;
-    if (message.type === 'notification')
-      return channel.notifier.send(message.notification, context);
+    if (message.type === 'notification') {
+      const subscribers =
+        channel.type === 'plugin' ? options.subscribersOf?.(message.notification) : undefined;
+      return channel.notifier.send(message.notification, {
+        ...context,
+        ...(subscribers ? { subscribers } : {}),
+      });
+    }
     if (!channel.notifier.sendMail)
       throw new Error(`channel ${channel.name} cannot send direct mail`);
     return channel.notifier.sendMail(message.mail, context);

@@ -13,7 +13,7 @@ import {
 import { ConfigError, type Config } from '../config/parse.ts';
 import type { NotificationHooks, NotificationService } from '../domain/notify-hooks.ts';
 import { domainSettings } from '../domain/read-model.ts';
-import type { SubscriberLinks } from '../domain/subscribers.ts';
+import { subscriberRecipients, type SubscriberLinks } from '../domain/subscribers.ts';
 import type { Logger } from '../logger.ts';
 import type { RecordStore } from '../replication/types.ts';
 import { buildChannels, type Channel } from './channels.ts';
@@ -101,6 +101,8 @@ export function createOutbox(services: OutboxServices): Outbox {
     },
     retentionMs: settingsOf.retention,
     pollIntervalMs: timers ? settingsOf.poll_interval : 0,
+    subscribersOf: (notification) =>
+      subscriberRecipients(store, notification, 'email').map((r) => r.address),
   });
   const scheduler = createScheduler({
     store,

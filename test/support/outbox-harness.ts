@@ -31,6 +31,7 @@ export function outboxInstance(
   clock: TestClock,
   instance = 'a',
   config = testConfig(),
+  extra: Partial<Parameters<typeof createDispatcher>[0]> = {},
 ): OutboxInstance {
   const now = () => clock.now;
   const source: NotificationSource = {
@@ -60,6 +61,7 @@ export function outboxInstance(
       retry: RETRY,
       retentionMs: 7 * 86_400_000,
       pollIntervalMs: 0,
+      ...extra,
     }),
     scheduler: createScheduler({
       store,

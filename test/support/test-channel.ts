@@ -17,6 +17,8 @@ export interface Sent {
   mail?: DirectMail;
   idempotencyKey: string;
   recipient?: string;
+  /** What a plugin is handed as statusetat's NotifyRequest.subscribers. */
+  subscribers?: readonly string[];
 }
 
 export type Behaviour = 'ok' | 'retryable' | 'permanent' | 'hang';
@@ -69,6 +71,7 @@ export function testChannel(
       ...record,
       idempotencyKey: context.idempotencyKey,
       ...(context.recipient ? { recipient: context.recipient.address } : {}),
+      ...(context.subscribers ? { subscribers: context.subscribers } : {}),
     });
     return { response: 'HTTP 200' };
   };
