@@ -7,6 +7,7 @@
  */
 import type { SnapshotHealthCheck } from '../cluster/snapshot-schema.ts';
 import { sleep, type Clock } from './clock.ts';
+import { httpFetch, type Fetch } from './http-fetch.ts';
 
 export interface ProbeOptions {
   timeoutMs: number;
@@ -16,7 +17,7 @@ export interface ProbeOptions {
   healthPath: string;
   /** Empty: `__gtg` is not asked. */
   gtgPath: string;
-  fetch?: typeof fetch;
+  fetch?: Fetch;
 }
 
 export interface PodProbe {
@@ -84,7 +85,7 @@ async function get(
   clock: Clock,
   accept: string,
 ): Promise<{ status: number; text: string }> {
-  const send = options.fetch ?? fetch;
+  const send = options.fetch ?? httpFetch;
   let lastError: unknown;
   for (let attempt = 0; attempt < Math.max(1, options.attempts); attempt += 1) {
     if (attempt > 0) await sleep(clock, options.cooldownMs);
@@ -102,10 +103,15 @@ async function get(
 }
 
 function transportMessage(error: unknown, options: ProbeOptions): string {
-  const err = error as { name?: string; message?: string; cause?: { code?: string } };
+  const err = error as {
+    name?: string;
+    code?: string;
+    message?: string;
+    cause?: { code?: string };
+  };
   if (err?.name === 'TimeoutError' || err?.name === 'AbortError')
     return `no answer in ${options.timeoutMs} ms`;
-  return err?.cause?.code ?? err?.message ?? String(error);
+  return err?.code ?? err?.cause?.code ?? err?.message ?? String(error);
 }
 
 export async function probePod(

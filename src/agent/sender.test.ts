@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger.ts';
 import { systemClock } from './clock.ts';
+import type { Fetch } from './http-fetch.ts';
 import { AppSender, appLabel } from './sender.ts';
 
 const body = (n: number) => ({ sequence: n, body: new Uint8Array([n]) });
@@ -9,12 +10,12 @@ describe('AppSender', () => {
   it('while the app fails, keeps only the newest snapshot and sends that one when it answers', async () => {
     const seen: number[] = [];
     let up = false;
-    const fetch = (async (_url: string, init: RequestInit) => {
-      const sequence = (init.body as Uint8Array)[0]!;
-      if (!up) throw new TypeError('fetch failed');
+    const fetch: Fetch = async (_url, init) => {
+      const sequence = init!.body![0]!;
+      if (!up) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
       seen.push(sequence);
-      return new Response('{}', { status: 202 });
-    }) as unknown as typeof globalThis.fetch;
+      return { status: 202, ok: true, text: async () => '{}' };
+    };
     const sender = new AppSender(
       {
         url: 'https://user:secret@status.example/',
@@ -32,7 +33,10 @@ describe('AppSender', () => {
       sender.offer(body(n));
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    expect(sender.snapshotStatus()).toMatchObject({ pending: true, lastError: 'fetch failed' });
+    expect(sender.snapshotStatus()).toMatchObject({
+      pending: true,
+      lastError: 'connect ECONNREFUSED',
+    });
     up = true;
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(seen).toEqual([5]);

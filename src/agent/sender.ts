@@ -7,6 +7,7 @@
 import type { Logger } from '../logger.ts';
 import { Backoff } from './backoff.ts';
 import type { Clock } from './clock.ts';
+import { httpFetch, type Fetch } from './http-fetch.ts';
 
 export const SNAPSHOT_PATH = '/api/agent/v1/snapshots';
 
@@ -23,7 +24,7 @@ export interface SenderOptions {
   backoffInitialMs: number;
   backoffMaxMs: number;
   userAgent: string;
-  fetch?: typeof fetch;
+  fetch?: Fetch;
   sent?(app: string, outcome: 'ok' | 'error', ms: number): void;
 }
 
@@ -110,7 +111,7 @@ export class AppSender {
   private async send(snapshot: EncodedSnapshot): Promise<void> {
     const started = this.clock.now();
     try {
-      const response = await (this.options.fetch ?? fetch)(this.endpoint, {
+      const response = await (this.options.fetch ?? httpFetch)(this.endpoint, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -118,7 +119,7 @@ export class AppSender {
           authorization: `Bearer ${this.options.token}`,
           'user-agent': this.options.userAgent,
         },
-        body: snapshot.body as Uint8Array<ArrayBuffer>,
+        body: snapshot.body,
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
       const text = await response.text().catch(() => '');
