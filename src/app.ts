@@ -22,6 +22,9 @@ import { ClusterHealth } from './cluster/health.ts';
 import { ComponentMonitor } from './cluster/component-monitor.ts';
 import { componentBindings } from './cluster/component-health.ts';
 import { clusterHealthRoutes } from './http/cluster/index.ts';
+import { metricsRoutes } from './http/metrics/index.ts';
+import { componentStatuses } from './domain/status.ts';
+import { outboxCounts } from './notify/admin.ts';
 import { badgeRoutes, feedRoutes } from './http/feeds/index.ts';
 import { notFoundPage, publicPages } from './http/pages/index.ts';
 import { createSite, type Site } from './http/site/site.ts';
@@ -41,6 +44,8 @@ export interface AppServices {
   now?: () => number;
   /** The notification outbox (none: changes notify nobody, the page offers no email subscriptions). */
   notifications?: NotificationService;
+  /** Text `/metrics` appends after the app's gauges (Node: prom-client's process metrics). */
+  processMetrics?: () => Promise<string>;
   /** How sign-ups queue their mails (the outbox's mailMutations) and resolve webhook hosts (Node's DNS). */
   subscriptions?: Omit<SubscriptionOptions, 'now'>;
 }
@@ -145,6 +150,27 @@ export function buildApp(services: AppServices): BuiltApp {
       subscriptions,
       pages: pageDeps,
       extraComponentStates: () => monitor.current().states,
+    }),
+  );
+  app.route(
+    '/',
+    metricsRoutes({
+      config: services.config.metrics,
+      auth,
+      throttle: limits.credentials,
+      sources: {
+        components: () =>
+          componentStatuses(read.view(), now(), monitor.current().states).map((s) => ({
+            component: s.component.id,
+            state: s.state,
+          })),
+        targets: () => services.store.targets(),
+        clusters: () => health.views(),
+        environment: services.config.cluster_health.aggregate_healthcheck.environment,
+        outbox: () => outboxCounts(services.store),
+        now,
+      },
+      ...(services.processMetrics ? { extra: services.processMetrics } : {}),
     }),
   );
   app.route('/', clusterHealthRoutes({ health, auth, limits, now, logger: services.logger }));

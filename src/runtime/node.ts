@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { buildApp } from '../app.ts';
+import { processMetrics } from './prom-metrics.ts';
 import type { Config } from '../config/parse.ts';
 import type { Logger } from '../logger.ts';
 import type { StorageDriver } from '../../storage-drivers/types.ts';
@@ -114,6 +115,7 @@ export async function startNodeServer(
     version: VERSION,
     now,
     notifications: outbox.service,
+    ...(config.metrics.enabled ? { processMetrics: processMetrics() } : {}),
     // Webhook subscribers' hosts are resolved and refused when private (subscriptions.webhooks).
     subscriptions: { resolveHost },
   });

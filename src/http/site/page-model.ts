@@ -210,7 +210,7 @@ export function groupRows(
   bars: { series?: Map<string, UptimeSeries>; html?: ReadonlyMap<string, string> } = {},
 ): GroupRow[] {
   const statuses = componentStatuses(ctx.view, ctx.now, ctx.extra);
-  const sourceOf = new Map(statuses.map((s) => [s.component.id, stateSource(s.sources)]));
+  const sourceOf = new Map(statuses.map((s) => [s.component.id, stateSource(s, ctx.extra)]));
   const row = (component: Component, state: (typeof statuses)[number]['state']) => ({
     id: component.id,
     name: component.name,
@@ -243,10 +243,11 @@ export function groupRows(
 }
 
 /** Where a component's state comes from, in words, for its tooltip; '' when only incidents set it. */
-function stateSource(sources: ComponentStatus['sources']): string {
-  const cluster = sources.filter((s) => s.kind === 'extra').map((s) => s.id);
+function stateSource(status: ComponentStatus, extra: readonly ExtraComponentState[] = []): string {
+  // Every bound state, operational ones included: "operational" is a claim the cluster makes too.
+  const cluster = extra.filter((e) => e.component === status.component.id).map((e) => e.source);
   if (cluster.length === 0) return '';
-  const others = sources.length - cluster.length;
+  const others = status.sources.filter((s) => s.kind !== 'extra').length;
   return `From ${cluster.join('; ')}${others > 0 ? ` and ${others === 1 ? 'an incident' : `${others} incidents`}` : ''}`;
 }
 
