@@ -10,7 +10,7 @@ import { objectId } from './object-states.ts';
 export const HEALTH_KIND = {
   /** A `StatusServices` object's current state, id `<cluster>/<namespace>/<name>`. */
   statusService: 'cluster_status_service',
-  /** One state change of it, id `<cluster>/<namespace>/<name>@<ISO time>`: the day's intervals. */
+  /** One state change of it, id `<cluster>/<namespace>/<name>@<ISO time>@<state>`: the day's intervals. */
   statusChange: 'cluster_status_change',
   /** Its worst state of one local day, id `<cluster>/<namespace>/<name>@<YYYY-MM-DD>`. */
   statusDay: 'cluster_status_day',
@@ -90,8 +90,13 @@ export interface CategoryBody {
 
 export const statusServiceId = (cluster: string, namespace: string, name: string) =>
   objectId(cluster, namespace, name);
-export const statusChangeId = (cluster: string, namespace: string, name: string, at: string) =>
-  objectId(cluster, namespace, `${name}@${at}`);
+export const statusChangeId = (
+  cluster: string,
+  namespace: string,
+  name: string,
+  at: string,
+  state: StatusState,
+) => objectId(cluster, namespace, `${name}@${at}@${state}`);
 export const statusDayId = (cluster: string, namespace: string, name: string, date: string) =>
   objectId(cluster, namespace, `${name}@${date}`);
 export const ackId = (cluster: string, namespace: string, service: string) =>

@@ -26,7 +26,7 @@ describe('the cluster health collector', () => {
         },
         ...[6 * DAY, 4 * DAY].map((age) => ({
           kind: HEALTH_KIND.statusChange,
-          id: statusChangeId('prod-eu', 'shop', name, at(TEST_NOW - age)),
+          id: statusChangeId('prod-eu', 'shop', name, at(TEST_NOW - age), 'warning'),
           body: { ...base, state: 'warning', at: at(TEST_NOW - age) },
         })),
         ...[91, 89].map((days) => ({

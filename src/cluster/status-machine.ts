@@ -82,10 +82,15 @@ export function statusServicePass(
     const stored = readStatusService(store, id);
     const uid = statusUid(spec);
     const raw = desired(spec, snapshot).state;
-    let next: { state: StatusState; since: string };
-    if (raw === 'ok') next = stored?.state === 'ok' ? stored : { state: 'ok', since: nowIso };
-    else if (!stored || stored.state === 'ok') next = { state: 'warning', since: nowIso };
-    else next = effectiveStatus(stored, now, options.errorAfterMs);
+    // The changes since the stored state, in order: an escalation that fell due meanwhile is
+    // recorded at its due time even when the service has recovered since.
+    const steps: { state: StatusState; since: string }[] = [];
+    let current = stored ? effectiveStatus(stored, now, options.errorAfterMs) : undefined;
+    if (stored && current && current.state !== stored.state) steps.push(current);
+    if (raw === 'ok' && current?.state !== 'ok') steps.push({ state: 'ok', since: nowIso });
+    if (raw === 'warning' && (!current || current.state === 'ok'))
+      steps.push({ state: 'warning', since: nowIso });
+    current = steps.at(-1) ?? current!;
 
     const body: StatusServiceBody = {
       cluster,
@@ -96,36 +101,39 @@ export function statusServicePass(
       displayName: spec.displayName,
       ...(spec.displayDescription ? { displayDescription: spec.displayDescription } : {}),
       ...(spec.group ? { group: spec.group } : {}),
-      state: next.state,
-      since: next.since,
+      state: current.state,
+      since: current.since,
     };
-    const changed = stored?.state !== next.state;
-    if (changed || JSON.stringify(stored) !== JSON.stringify(body)) {
+    if (JSON.stringify(stored) !== JSON.stringify(body))
       mutations.push({ kind: HEALTH_KIND.statusService, id, body: body as unknown as Json });
-    }
-    if (changed) {
+    // Each day's worst: of the days the steps fall on, and of today (a new day with no change).
+    const worstOfDay = new Map<string, { at: number; state: StatusState }>();
+    const touch = (at: number, state: StatusState) => {
+      const date = localDate(at, options.timeZone);
+      const before = worstOfDay.get(date);
+      worstOfDay.set(date, { at, state: before ? worseStatus(before.state, state) : state });
+    };
+    for (const step of steps) {
       const change: StatusChangeBody = {
         cluster,
         namespace: spec.namespace,
         name: spec.name,
         uid,
-        state: next.state,
-        at: next.since,
+        state: step.state,
+        at: step.since,
       };
       mutations.push({
         kind: HEALTH_KIND.statusChange,
-        id: statusChangeId(cluster, spec.namespace, spec.name, next.since),
+        id: statusChangeId(cluster, spec.namespace, spec.name, step.since, step.state),
         body: change as unknown as Json,
       });
+      touch(Date.parse(step.since), step.state);
     }
-    // The day the state began (an escalation due yesterday counts for yesterday too) and today.
-    const days = new Set((changed ? [next.since, nowIso] : [nowIso]).map((at) => Date.parse(at)));
-    for (const at of days) {
-      const date = localDate(at, options.timeZone);
+    touch(now, current.state);
+    for (const [date, { at, state }] of worstOfDay) {
       const dayId = statusDayId(cluster, spec.namespace, spec.name, date);
       const day = store.get(HEALTH_KIND.statusDay, dayId)?.body as StatusDayBody | undefined;
-      const worst =
-        day && isStatusState(day.state) ? worseStatus(day.state, next.state) : next.state;
+      const worst = day && isStatusState(day.state) ? worseStatus(day.state, state) : state;
       if (day?.state === worst) continue;
       const dayBody: StatusDayBody = {
         cluster,

@@ -76,7 +76,7 @@ export function statusServiceRoutes(ctx: RouteContext): Hono {
     return c.json({ columnsName: ['current', ...columns], blocks: [...blocks.values()] });
   });
 
-  app.get('/status/:id', (c) => {
+  app.get('/status/:id{.+}', (c) => {
     const found = ctx.lookup(c);
     if ('problem' in found) return nestError(c, 404, found.problem);
     const id = c.req.param('id');
