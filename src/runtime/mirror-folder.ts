@@ -160,7 +160,7 @@ export function folderMirrorSink(folder: string, options: FolderSinkOptions = {}
             before?.key === key && (await linkAll(join(versions, before.version), into, file.file));
           if (!linked) {
             await writeWhole(join(into, file.file), file.body);
-            for (const variant of compressed.variants(file))
+            for (const variant of await compressed.variants(file))
               await writeWhole(join(into, file.file + variant.suffix), variant.body);
           }
           published.set(file.file, { key, version: name });

@@ -67,7 +67,7 @@ export function s3MirrorSink(uri: URL): S3MirrorSink {
   const putFile = async (file: MirrorFile) => {
     if (file.immutable && uploaded.has(file.key)) return;
     await put(file.key, file.body, file);
-    for (const variant of compressed.variants(file))
+    for (const variant of await compressed.variants(file))
       await put(file.key + variant.suffix, variant.body, { ...file, encoding: variant.encoding });
   };
 
