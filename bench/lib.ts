@@ -67,3 +67,17 @@ export function envCount(name: string, fallback: number): number {
   const value = Number(process.env[name]);
   return Number.isInteger(value) && value > 0 ? value : fallback;
 }
+
+/** Write `value` under `key` in bench/results.json, keeping every other benchmark's figures. */
+export async function mergeResults(key: string, value: unknown): Promise<void> {
+  const { readFile, writeFile } = await import('node:fs/promises');
+  const file = new URL('./results.json', import.meta.url);
+  let results: Record<string, unknown> = {};
+  try {
+    results = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    // First run, or a broken file: start over with this benchmark's figures.
+  }
+  results[key] = value;
+  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+}

@@ -1,89 +1,95 @@
 /**
- * `npx tsx bench/page.ts`: the status page and /api/v2/summary.json under load, against a bare
- * Hono server that returns the same bytes from a constant, in the same run.
+ * `npm run bench:page`: the status page and every /api/v2/*.json under load, side by side in one
+ * run with two ceilings sending the same bytes: a bare `node:http` server in its own process
+ * (bench/raw-server.ts, the bytes and headers captured from the app for each encoding) and
+ * nginx with one worker and `gzip_static` on the same files (when /usr/sbin/nginx exists).
  *
  * Data: 50 components in 8 groups, 1,000 incidents over 90 days (10 still open), written through
- * the domain. The app and the bare server run here on 127.0.0.1; autocannon runs in a child
- * process (a second process, as a visitor would be). Prints requests/s, p50 and p99 for each,
- * and the ratio app ÷ bare; exits 1 when the page falls under 60 % of the bare rate or any
- * request fails. Tune with BENCH_DURATION (seconds per run, default 10), BENCH_CONNECTIONS (default
- * 50) and BENCH_ROUNDS (app and bare runs alternate; the best of each is kept, default 2).
+ * the domain. Load comes from a second process (wrk -t2, else autocannon). Prints req/s, p50,
+ * p99 and errors for each, the ratios app ÷ raw node and app ÷ nginx, and the page's weight for
+ * 10 and 50 components; figures go under "page" in bench/results.json. Exits 1 when any request
+ * fails. Tune with BENCH_DURATION (seconds per run, default 4), BENCH_CONNECTIONS (default 64)
+ * and BENCH_ROUTES=all|front (front: only GET / in its three encodings).
  */
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { Hono } from 'hono';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { fixtureConfig, seedHistory, startFixtureServer } from '../test/support/status-fixture.ts';
-import { envCount, formatNumber, printTable, timed } from './lib.ts';
+import { STATUSPAGE_ENDPOINTS } from '../src/http/statuspage/cache.ts';
+import { captureSettled, type Captured } from './capture.ts';
+import { envCount, formatNumber, mergeResults, printTable, timed } from './lib.ts';
+import { load, loadTool, type LoadResult } from './load.ts';
+import { hasNginx, startNginx } from './nginx.ts';
+import type { CapturedRoutes } from './raw-server.ts';
 
-const DURATION = envCount('BENCH_DURATION', 10);
-const CONNECTIONS = envCount('BENCH_CONNECTIONS', 50);
-/** App and bare runs alternate this many times; the best run of each is kept (shared machines are noisy). */
-const ROUNDS = envCount('BENCH_ROUNDS', 2);
-const FLOOR = 0.6;
+const DURATION = envCount('BENCH_DURATION', 4);
+const CONNECTIONS = envCount('BENCH_CONNECTIONS', 64);
+const ONLY_FRONT = process.env.BENCH_ROUTES === 'front';
+const BROWSER = 'gzip, deflate, br';
 
-interface Result {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  requests: number;
-  bytes: number;
+interface Target {
+  name: string;
+  path: string;
+  acceptEncoding?: string;
 }
 
-const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+const targets: Target[] = [
+  { name: 'GET / (identity)', path: '/' },
+  { name: 'GET / (gzip)', path: '/', acceptEncoding: 'gzip' },
+  { name: 'GET / (br)', path: '/', acceptEncoding: BROWSER },
+  ...(ONLY_FRONT
+    ? []
+    : STATUSPAGE_ENDPOINTS.map((e) => ({
+        name: `GET /api/v2/${e}`,
+        path: `/api/v2/${e}`,
+        acceptEncoding: BROWSER,
+      }))),
+];
 
-/** autocannon in a child process, JSON out. */
-function load(url: string): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [autocannonBin, '--json', '-c', String(CONNECTIONS), '-d', String(DURATION), url],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`autocannon exited ${code}: ${err}`));
-      const r = JSON.parse(out) as {
-        requests: { average: number; total: number };
-        latency: { p50: number; p99: number };
-        errors: number;
-        timeouts: number;
-        non2xx: number;
-        throughput: { total: number };
-      };
-      resolve({
-        rps: r.requests.average,
-        p50: r.latency.p50,
-        p99: r.latency.p99,
-        errors: r.errors + r.timeouts + r.non2xx,
-        requests: r.requests.total,
-        bytes: r.throughput.total,
-      });
-    });
-  });
-}
+const fileOf = (path: string) => (path === '/' ? 'index.html' : path.slice(1));
+const ENCODINGS: Record<string, string> = { identity: '', gzip: 'gzip', br: BROWSER };
 
-async function bareServer(
-  routes: Record<string, { body: Uint8Array; type: string }>,
-): Promise<{ url: string; close(): Promise<void> }> {
-  const app = new Hono();
-  for (const [path, { body, type }] of Object.entries(routes)) {
-    app.get(path, (c) => c.body(body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': type }));
+/** Every encoding the app sends for `path`, as sent. */
+async function captureRoute(base: string, path: string): Promise<Record<string, Captured>> {
+  const out: Record<string, Captured> = {};
+  for (const [encoding, accept] of Object.entries(ENCODINGS)) {
+    const got = await captureSettled(`${base}${path}`, accept, encoding);
+    if (got.status !== 200) throw new Error(`${path} answered ${got.status}`);
+    out[got.encoding] ??= got;
   }
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return out;
 }
+
+const decoded = (c: Record<string, Captured>) => c.identity!.body;
+const sizes = (c: Record<string, Captured>) => {
+  const raw = decoded(c);
+  return {
+    raw: raw.length,
+    gzipSent: c.gzip?.body.length ?? null,
+    brSent: c.br?.body.length ?? null,
+    gzip9: gzipSync(raw, { level: 9 }).length,
+    br11: brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+};
+
+async function weightFor(components: number) {
+  const config = fixtureConfig({ components, groups: 8 });
+  const app = await startFixtureServer(config, { live: true });
+  await seedHistory(app.domain, {
+    incidents: 1000,
+    open: 10,
+    days: 90,
+    now: Date.now(),
+    seed: 2026,
+  });
+  const front = await captureRoute(app.url, '/');
+  await app.close();
+  return sizes(front);
+}
+
+const weights = { 10: await weightFor(10) } as Record<number, ReturnType<typeof sizes>>;
 
 const config = fixtureConfig({ components: 50, groups: 8 });
 const app = await startFixtureServer(config, { live: true });
@@ -94,65 +100,126 @@ console.log(
   `seeded 1,000 incidents (10 open), 50 components in 8 groups, 90 days in ${formatNumber(seeded.ms)} ms`,
 );
 
-const targets = [
-  { name: 'GET /', path: '/' },
-  { name: 'GET /api/v2/summary.json', path: '/api/v2/summary.json' },
-];
-
-// The exact bytes each route answers now, for the bare server.
-const routes: Record<string, { body: Uint8Array; type: string }> = {};
-for (const target of targets) {
-  const first = await timed(() => fetch(`${app.url}${target.path}`));
-  const res = first.result;
-  if (res.status !== 200) throw new Error(`${target.path} answered ${res.status}`);
-  const body = new Uint8Array(await res.arrayBuffer());
-  routes[target.path] = {
-    body,
-    type: res.headers.get('content-type') ?? 'application/octet-stream',
-  };
+// The exact bytes the app sends now, for the ceilings.
+const dir = await mkdtemp(join(tmpdir(), 'staunch-bench-page-'));
+const root = join(dir, 'root');
+// nginx's worker runs as nobody when started as root: let it read the files.
+await chmod(dir, 0o755);
+const routes: CapturedRoutes = {};
+for (const path of new Set(targets.map((t) => t.path))) {
+  const captured = await captureRoute(app.url, path);
+  if (path === '/') weights[50] = sizes(captured);
+  routes[path] = {};
+  const file = join(root, fileOf(path));
+  await mkdir(dirname(file), { recursive: true });
+  for (const [encoding, c] of Object.entries(captured)) {
+    const suffix = encoding === 'identity' ? '' : encoding === 'gzip' ? '.gz' : '.br';
+    await writeFile(`${file}${suffix}`, c.body);
+    routes[path][encoding] = {
+      file: `root/${fileOf(path)}${suffix}`,
+      status: c.status,
+      headers: c.headers,
+    };
+  }
+  // nginx's gzip_static wants a .gz file even when the app sends none for this route.
+  if (!captured.gzip) await writeFile(`${file}.gz`, gzipSync(decoded(captured), { level: 9 }));
   console.log(
-    `${target.path}: ${formatNumber(body.length)} bytes, first (uncached) render ${formatNumber(first.ms, 1)} ms`,
+    `${path}: ${formatNumber(decoded(captured).length)} bytes; sent as ${Object.keys(captured).join(', ')}`,
   );
 }
-const bare = await bareServer(routes);
+await writeFile(join(dir, 'routes.json'), JSON.stringify(routes));
+
+const raw = await new Promise<{ url: string; close(): void }>((resolve, reject) => {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', new URL('./raw-server.ts', import.meta.url).pathname, dir],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  child.once('error', reject);
+  child.stdout.once('data', (chunk: Buffer) =>
+    resolve({ url: `http://127.0.0.1:${chunk.toString().trim()}`, close: () => child.kill() }),
+  );
+});
+const nginx = hasNginx ? await startNginx(join(dir, 'nginx'), root) : undefined;
 
 console.log(
-  `\nautocannon: ${CONNECTIONS} connections, ${DURATION} s per run, app and bare alternating ${ROUNDS}×, best run of each; in a child process\n`,
+  `\n${loadTool}: ${CONNECTIONS} connections, ${DURATION} s per run, in a second process; ` +
+    `ceilings: raw node:http (own process, same bytes and headers)${nginx ? ', nginx 1 worker gzip_static' : ' (nginx not installed)'}\n`,
 );
-const rows: string[][] = [];
-let failed = false;
-for (const target of targets) {
-  const pages: Result[] = [];
-  const constants: Result[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    pages.push(await load(`${app.url}${target.path}`));
-    constants.push(await load(`${bare.url}${target.path}`));
-  }
-  const best = (runs: Result[]) => ({
-    ...runs.reduce((a, b) => (b.rps > a.rps ? b : a)),
-    errors: runs.reduce((sum, r) => sum + r.errors, 0),
-  });
-  const page = best(pages);
-  const constant = best(constants);
-  const ratio = page.rps / constant.rps;
-  const floorApplies = target.path === '/';
-  if (page.errors > 0 || constant.errors > 0 || (floorApplies && ratio < FLOOR)) failed = true;
-  const row = (label: string, r: Result) => [
-    label,
-    formatNumber(r.rps),
-    `${r.p50} ms`,
-    `${r.p99} ms`,
-    formatNumber(r.errors),
-    formatNumber(r.requests),
-  ];
-  rows.push([...row(`${target.name} (app)`, page), `${formatNumber(ratio * 100, 1)} %`]);
-  rows.push([...row(`${target.name} (bare Hono, same bytes)`, constant), '']);
+
+interface Row {
+  target: string;
+  app: LoadResult;
+  raw: LoadResult;
+  nginx?: LoadResult;
 }
-printTable(['target', 'req/s', 'p50', 'p99', 'errors', 'requests', 'app ÷ bare'], rows);
-console.log(
-  `\nfloor: GET / at least ${FLOOR * 100} % of the bare server's rate, zero errors -> ${failed ? 'FAILED' : 'ok'}`,
+const rows: Row[] = [];
+for (const target of targets) {
+  const options = {
+    connections: CONNECTIONS,
+    seconds: DURATION,
+    ...(target.acceptEncoding ? { headers: { 'Accept-Encoding': target.acceptEncoding } } : {}),
+  };
+  const row: Row = {
+    target: target.name,
+    app: await load(`${app.url}${target.path}`, options),
+    raw: await load(`${raw.url}${target.path}`, options),
+  };
+  if (nginx) row.nginx = await load(`${nginx.url}${target.path}`, options);
+  rows.push(row);
+  process.stderr.write(
+    `${target.name}: ${formatNumber(row.app.rps)} req/s (raw ${formatNumber(row.raw.rps)})\n`,
+  );
+}
+
+const pct = (a: number, b: number) => `${formatNumber((a / b) * 100, 0)} %`;
+const cell = (r: LoadResult) =>
+  `${formatNumber(r.rps)} / ${formatNumber(r.p99, 1)} ms${r.errors ? ` / ${r.errors} err` : ''}`;
+printTable(
+  ['route', 'app req/s / p99', 'raw node', 'nginx', 'app ÷ raw', 'p99 app ÷ raw', 'app ÷ nginx'],
+  rows.map((r) => [
+    r.target,
+    cell(r.app),
+    cell(r.raw),
+    r.nginx ? cell(r.nginx) : '-',
+    pct(r.app.rps, r.raw.rps),
+    `${formatNumber(r.app.p99 / r.raw.p99, 1)}×`,
+    r.nginx ? pct(r.app.rps, r.nginx.rps) : '-',
+  ]),
 );
 
-await bare.close();
+console.log('\nfront page weight (1,000 incidents over 90 days, 90-day bars)\n');
+printTable(
+  ['components', 'raw', 'gzip sent', 'br sent', 'gzip -9', 'brotli q11'],
+  Object.entries(weights).map(([n, w]) => [
+    n,
+    formatNumber(w.raw),
+    w.gzipSent === null ? '-' : formatNumber(w.gzipSent),
+    w.brSent === null ? '-' : formatNumber(w.brSent),
+    formatNumber(w.gzip9),
+    formatNumber(w.br11),
+  ]),
+);
+
+const failed = rows.some((r) => r.app.errors > 0 || r.raw.errors > 0);
+const goal = rows.every((r) => r.app.rps >= 0.9 * r.raw.rps && r.app.p99 <= 2 * r.raw.p99);
+console.log(
+  `\ngoal: every route ≥ 90 % of raw node's rate with p99 ≤ 2× raw's -> ${goal ? 'met' : 'missed'}; errors -> ${failed ? 'FAILED' : 'none'}`,
+);
+await mergeResults('page', {
+  measuredAt: new Date().toISOString(),
+  node: process.version,
+  tool: loadTool,
+  connections: CONNECTIONS,
+  seconds: DURATION,
+  routes: rows,
+  weight: weights,
+});
+
+raw.close();
+await nginx?.close();
 await app.close();
+await rm(dir, { recursive: true, force: true });
 process.exit(failed ? 1 : 0);
