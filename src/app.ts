@@ -22,6 +22,10 @@ import { ClusterHealth } from './cluster/health.ts';
 import { ComponentMonitor } from './cluster/component-monitor.ts';
 import { componentBindings } from './cluster/component-health.ts';
 import { clusterHealthRoutes } from './http/cluster/index.ts';
+import { restartRoutes } from './http/restart/index.ts';
+import { RestartMetrics } from './restart/metrics.ts';
+import { RestartService } from './restart/service.ts';
+import type { UpgradeWebSocket } from 'hono/ws';
 import { metricsRoutes } from './http/metrics/index.ts';
 import { componentStatuses } from './domain/status.ts';
 import { outboxCounts } from './notify/admin.ts';
@@ -46,6 +50,8 @@ export interface AppServices {
   notifications?: NotificationService;
   /** Text `/metrics` appends after the app's gauges (Node: prom-client's process metrics). */
   processMetrics?: () => Promise<string>;
+  /** The runtime's WebSocket upgrade (Node: @hono/node-server's, Workers: hono's); none: status streams are SSE only. */
+  upgradeWebSocket?: UpgradeWebSocket;
   /** How sign-ups queue their mails (the outbox's mailMutations) and resolve webhook hosts (Node's DNS). */
   subscriptions?: Omit<SubscriptionOptions, 'now'>;
 }
@@ -61,6 +67,8 @@ export interface BuiltApp {
   health: ClusterHealth;
   /** Components bound to cluster objects: their states, day records and silence notices. */
   monitor: ComponentMonitor;
+  /** Restarts the agents carry out: targets, lock, requests, reports and their metrics. */
+  restarts: RestartService;
   /** What the clock alone changes (escalations, staleness, day records): the runtime calls it every few seconds. */
   tick(): Promise<void>;
 }
@@ -122,9 +130,18 @@ export function buildApp(services: AppServices): BuiltApp {
     logger: services.logger,
     ...(services.notifications ? { hooks: services.notifications.hooks } : {}),
   });
+  const restarts = new RestartService({
+    store: services.store,
+    registry: clusters,
+    metrics: new RestartMetrics(),
+    now,
+    forceUnlockMs: services.config.restarts.force_unlock_after,
+  });
   const site = createSite({
+    restarts,
     clusters,
     components: monitor,
+    health,
     config: services.config,
     store: services.store,
     logger: services.logger,
@@ -185,6 +202,17 @@ export function buildApp(services: AppServices): BuiltApp {
       logger: services.logger,
     }),
   );
+  app.route(
+    '/',
+    restartRoutes({
+      restarts,
+      auth,
+      throttle: limits.credentials,
+      tokens: agentTokens,
+      logger: services.logger,
+      ...(services.upgradeWebSocket ? { upgradeWebSocket: services.upgradeWebSocket } : {}),
+    }),
+  );
 
   app.notFound((c) =>
     wantsPage(c)
@@ -221,6 +249,7 @@ export function buildApp(services: AppServices): BuiltApp {
     clusters,
     health,
     monitor,
+    restarts,
     tick: async () => {
       await health.tick();
       await monitor.tick();

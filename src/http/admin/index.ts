@@ -18,6 +18,7 @@ import type { PageDeps } from '../site/site.ts';
 import { createAdminContext, type AdminContext, type AdminEnv } from './context.ts';
 import { fromThisSite, requireSession } from './guard.tsx';
 import { clusters } from './screens/clusters.routes.tsx';
+import { clusterHealth } from './screens/cluster-health.routes.tsx';
 import { componentOverrides } from './screens/components.routes.tsx';
 import { incidentDetail } from './screens/incident-detail.routes.tsx';
 import { incidentEditor } from './screens/incident-editor.routes.tsx';
@@ -37,6 +38,7 @@ const SCREENS: readonly Screen[] = [
   incidentDetail,
   componentOverrides,
   subscribers,
+  clusterHealth,
   clusters,
   outbox,
   storage,

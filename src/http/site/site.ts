@@ -3,6 +3,7 @@
  * the read model, the theme's Markdown blocks rendered and sanitised, the render cache, the
  * storage watch, and a few helpers for HTML responses.
  */
+import type { RestartService } from '../../restart/service.ts';
 import type { Context } from 'hono';
 import type { Config } from '../../config/parse.ts';
 import type { DomainContext } from '../../domain/context.ts';
@@ -12,6 +13,7 @@ import type { Logger } from '../../logger.ts';
 import type { RecordStore } from '../../replication/types.ts';
 import { ClusterRegistry } from '../../cluster/registry.ts';
 import type { ComponentHealthResult } from '../../cluster/component-health.ts';
+import type { ClusterHealth } from '../../cluster/health.ts';
 import type { Limits } from '../limits.ts';
 import { createSubscriptions, type SubscriptionService } from '../subscriptions.ts';
 import type { SiteInfo, ThemeHtml } from './layout.tsx';
@@ -35,10 +37,14 @@ export interface SiteDeps {
   subscriptions?: SubscriptionService;
   /** The clusters' latest snapshots, fed by the agents' API (none when absent). */
   clusters?: ClusterRegistry;
+  /** Restarts carried out by the agents (the admin Restarts screen; none: the screen says so). */
+  restarts?: RestartService;
   /** The notification outbox (none: nothing is sent). */
   notifications?: NotificationService;
   /** Components bound to cluster objects (none: incidents alone set component states). */
   components?: { current(): ComponentHealthResult };
+  /** Cluster health's read API and its admin actions (acknowledge, enable a category). */
+  health?: ClusterHealth;
 }
 
 /** What each page surface (pages, feeds, badges, admin UI) is handed by createApp. */

@@ -164,7 +164,10 @@ export function ClusterPage(props: AdminChrome & { detail: ClusterDetail }) {
       </div>
       <p>
         Last snapshot: {d.lastSnapshot}. Agent <code>{d.source}</code>, sequence {d.sequence}.{' '}
-        <a href="/admin/clusters">All clusters</a>
+        <a href={`/admin/clusters/${encodeURIComponent(d.name)}/health`}>
+          Health, history, acknowledgements and categories
+        </a>{' '}
+        · <a href="/admin/clusters">All clusters</a>
       </p>
       {d.unsynced.length ? (
         <div class="notice info">
