@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { clusterSnapshot } from './support/cluster-snapshot.ts';
+import { startRecordingReceiver, type RecordingReceiver } from './support/recording-receiver.ts';
 import { eventually } from './support/staunch-process.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -162,6 +163,49 @@ describe('the Worker in workerd', () => {
       return ready.targets[0]?.last_sync ?? undefined;
     });
     expect(lastSync).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+});
+
+describe('the Worker with a webhook channel', () => {
+  let worker: RunningWorker | undefined;
+  let receiver: RecordingReceiver;
+  beforeAll(async () => {
+    receiver = await startRecordingReceiver();
+    worker = await startWorker(
+      `{targets: [memory://worker-notify], username: admin, password: worker-password, components: [{name: API, group: Public}], notifiers: [{type: webhook, params: {endpoint: "${receiver.url}/hook"}}], outbox: {retry_base: 100ms}}`,
+    );
+  }, 120_000);
+  afterAll(async () => {
+    await stop(worker);
+    await receiver?.close();
+  });
+
+  it('delivers after the answer (waitUntil), and retries a refused delivery at the cron trigger', async () => {
+    receiver.answer(() => ({ status: 503, body: 'down' }));
+    const created = await fetch(`${worker!.url}/v1/incidents`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${btoa('admin:worker-password')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        components: ['Public - API'],
+        messages: [{ title: 'API down', content: 'Investigating' }],
+      }),
+    });
+    expect(created.status).toBe(201);
+    await eventually(async () => (receiver.requests.length === 1 ? true : undefined)).catch(
+      (e: Error) => {
+        throw new Error(`${e.message}\n${worker!.output()}`);
+      },
+    );
+    receiver.answer(() => ({ status: 200, body: 'ok' }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await fetch(`${worker!.url}/__scheduled?cron=*+*+*+*+*`)).status).toBe(200);
+    await eventually(async () => (receiver.requests.length === 2 ? true : undefined));
+    const keys = receiver.requests.map((r) => r.headers['idempotency-key']);
+    expect(keys[0]).toBe(keys[1]);
+    expect(keys[0]).toMatch(/\.created~webhook-1~-$/);
   });
 });
 

@@ -67,7 +67,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const perChannel = new Map<string, number>();
   /** Claims this instance lost while its view did not show them yet: claim id → when. */
   const lost = new Map<string, number>();
-  const stopping = new AbortController();
+  // One controller per send, made in the send's own context: a Worker refuses I/O objects (an
+  // AbortController's signal among them) that another request created.
+  const sending = new Set<AbortController>();
+  let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let lastPrune = 0;
 
@@ -109,7 +112,25 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   async function send(channel: Channel, entry: OutboxRecord): Promise<DeliveryReceipt> {
-    const signal = AbortSignal.any([stopping.signal, AbortSignal.timeout(channel.timeoutMs)]);
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new Error(`no answer within ${channel.timeoutMs} ms`)),
+      channel.timeoutMs,
+    );
+    sending.add(controller);
+    try {
+      return await attempt(channel, entry, controller.signal);
+    } finally {
+      clearTimeout(timer);
+      sending.delete(controller);
+    }
+  }
+
+  function attempt(
+    channel: Channel,
+    entry: OutboxRecord,
+    signal: AbortSignal,
+  ): Promise<DeliveryReceipt> {
     const context = {
       idempotencyKey: entry.id,
       signal,
@@ -224,7 +245,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   function startDue(): Promise<void>[] {
-    if (stopping.signal.aborted) return [];
+    if (stopped) return [];
     const started: Promise<void>[] = [];
     for (const entry of due()) {
       const channel = channels.get(entry.channel);
@@ -263,11 +284,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         logger.warn({ err: describeFailure(error) }, 'outbox retention pass failed'),
       );
     }
-    if (!stopping.signal.aborted) schedule(options.pollIntervalMs);
+    if (!stopped) schedule(options.pollIntervalMs);
   }
 
   function schedule(delayMs: number): void {
-    if (stopping.signal.aborted || options.pollIntervalMs <= 0) return;
+    if (stopped || options.pollIntervalMs <= 0) return;
     if (timer !== undefined) clearTimeout(timer);
     timer = setTimeout(tick, delayMs);
     (timer as { unref?: () => void }).unref?.();
@@ -280,7 +301,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     async stop() {
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
-      stopping.abort(new Error('shutting down'));
+      stopped = true;
+      for (const controller of sending) controller.abort(new Error('shutting down'));
       await Promise.allSettled([...inFlight.values()]);
       await Promise.allSettled(options.channels.map((c) => c.notifier.close?.()));
     },
