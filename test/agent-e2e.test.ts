@@ -55,6 +55,8 @@ describe('agent → staunch serve, end to end', () => {
         'targets: [sqlite://./staunch.db, file://./records]',
         'agents:',
         `  - { cluster: e2e, token: ${TOKEN} }`,
+        'cluster_health:',
+        '  heartbeat: { token: e2e-heartbeat-token }',
         '',
       ].join('\n'),
     );
@@ -165,6 +167,25 @@ describe('agent → staunch serve, end to end', () => {
       { timeoutMs: 15_000 },
     );
     expect(revs()).toEqual(before);
+  });
+
+  it("serves the seed systems' routes from staunch serve", async () => {
+    const get = (path: string) => fetch(`${staunch.url}${path}`);
+    expect(await (await get('/status/currentState')).json()).toEqual({ state: 'ok' });
+    const status = (await (await get('/status')).json()) as {
+      columnsName: unknown[];
+      blocks: { name: string; items: { name: string; columns: { state: string }[] }[] }[];
+    };
+    expect(status.columnsName[0]).toBe('current');
+    expect(status.blocks[0]!.name).toBe('Default');
+    expect(status.blocks[0]!.items[0]!.name).toBe('Cart');
+    expect(status.blocks[0]!.items[0]!.columns[0]!.state).toBe('ok');
+    const beat = await get('/api/healthz/shop/deployment/cart?token=e2e-heartbeat-token');
+    expect(beat.status).toBe(200);
+    expect(beat.headers.get('x-ratelimit-limit')).toBe('3600');
+    expect((await get('/clusters/e2e/api/healthz/shop/deployment/cart')).status).toBe(401);
+    // No FT service is labelled here: FT's aggregate with no checks is not ok.
+    expect((await get('/__gtg')).status).toBe(503);
   });
 
   it('shows the cluster as stale once its agent has stopped (a last snapshot first)', async () => {
