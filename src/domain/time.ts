@@ -9,8 +9,20 @@ import { LruCache } from './lru-cache.ts';
 const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
+// Every rebuild of the pages and API documents compares the same stored times again: parsing each
+// string once keeps a rebuild from spending most of its time in this function.
+const parsed = new LruCache<string, number | null>(20_000);
+
 /** Milliseconds since the epoch of a strict RFC3339 time, or null (`2026-11-01` alone is not one). */
 export function parseInstant(text: string): number | null {
+  const known = parsed.get(text);
+  if (known !== undefined) return known;
+  const ms = parseUncached(text);
+  parsed.set(text, ms);
+  return ms;
+}
+
+function parseUncached(text: string): number | null {
   const match = RFC3339.exec(text);
   if (!match) return null;
   const [, year, month, day, hour, minute, second, fraction = '', zone] = match;
