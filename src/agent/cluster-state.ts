@@ -183,12 +183,14 @@ export class ClusterState {
     await Promise.all([...this.watches.values()].flat().map((watch) => watch.stop()));
   }
 
-  /** Watches that have not completed a first list yet. */
+  /**
+   * Kinds (`pods`, `endpointslices`, ...) with a watch that has not completed a first list yet;
+   * one name per kind whatever the namespaces, so the app need not know them.
+   */
   unsynced(): string[] {
-    return [...this.watches.values()]
-      .flat()
-      .filter((watch) => !watch.synced)
-      .map((watch) => watch.spec.name);
+    return [...this.watches]
+      .filter(([, list]) => list.some((watch) => !watch.synced))
+      .map(([name]) => name);
   }
 
   /** Resolves once every watch has listed once. */

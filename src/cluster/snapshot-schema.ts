@@ -14,8 +14,11 @@
  * - `pods.failing` lists only pods that are not Running+Ready or Succeeded, capped; `omitted` says
  *   how many more were left out so the snapshot stays small.
  * - Times are ISO 8601 strings.
- * - `unsynced` (optional, added after the first version): watches that had not finished their
- *   first list when the snapshot was made, so what they cover may be missing rather than gone.
+ * - `unsynced` (optional, added after the first version): kinds whose watches had not finished
+ *   their first list when the snapshot was made, so what they cover may be missing rather than
+ *   gone: `services`, `endpointslices`, `endpoints`, `deployments`, `statefulsets`, `pods`,
+ *   `categories`, `acknowledgements`, `statusservices`, `statusservicesgroup` (one name per kind,
+ *   whatever the namespaces watched).
  */
 import { z } from 'zod';
 

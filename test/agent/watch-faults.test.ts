@@ -176,3 +176,15 @@ describe('agent: a watch that cannot list', () => {
     expect(harness.agent.health().synced).toBe(true);
   });
 });
+
+describe('agent: unsynced kinds with namespaces configured', () => {
+  it('names the kind, not the per-namespace watch', async () => {
+    harness = await startHarness(
+      { syncTimeoutMs: 300, heartbeatMs: 10_000, namespaces: ['shop', 'billing'] },
+      {},
+      (api) => api.failLists('/api/v1/namespaces/billing/pods', 12),
+    );
+    const first = await waitFor('first', () => harness!.app.latest);
+    expect(first.unsynced).toEqual(['pods']);
+  });
+});
