@@ -129,6 +129,14 @@ export function buildApp(services: AppServices): BuiltApp {
     startedAt: services.startedAt.getTime(),
     logger: services.logger,
     ...(services.notifications ? { hooks: services.notifications.hooks } : {}),
+    ...(services.config.cluster_health.auto_incident.enabled
+      ? {
+          autoIncident: {
+            afterMs: services.config.cluster_health.auto_incident.after,
+            domain: () => site.domain(),
+          },
+        }
+      : {}),
   });
   const restarts = new RestartService({
     store: services.store,

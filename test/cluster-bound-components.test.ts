@@ -31,7 +31,7 @@ interface Bound {
   push(snapshot: ReturnType<typeof clusterSnapshot>): Promise<Response>;
 }
 
-function boundConfig(): Config {
+function boundConfig(autoIncident = false): Config {
   const base = healthConfig();
   return {
     ...base,
@@ -50,7 +50,11 @@ function boundConfig(): Config {
         health: { cluster: 'prod-eu', service: 'shop/cart' },
       },
     ],
-    cluster_health: { ...base.cluster_health, grace: 120_000 },
+    cluster_health: {
+      ...base.cluster_health,
+      grace: 120_000,
+      auto_incident: { enabled: autoIncident, after: 300_000 },
+    },
   };
 }
 
@@ -60,7 +64,7 @@ afterEach(async () => {
   running = undefined;
 });
 
-async function start(): Promise<Bound> {
+async function start(options: { autoIncident?: boolean } = {}): Promise<Bound> {
   const clock = { now: TEST_NOW };
   const replicas = await startReplicas(1, 1, readClock(clock));
   const store = replicas.stores[0]!;
@@ -85,7 +89,7 @@ async function start(): Promise<Bound> {
     kick: () => undefined,
   };
   const built = buildApp({
-    config: boundConfig(),
+    config: boundConfig(options.autoIncident),
     store,
     logger: silentLogger,
     startedAt: new Date(clock.now),
@@ -252,5 +256,41 @@ describe('components bound to a cluster object', () => {
     const lookup = app.built.read.healthDays(app.clock.now);
     const minutes = lookup('Public - API', '2026-11-21');
     expect(minutes?.major).toBeCloseTo(30, 0);
+  });
+
+  it('with auto_incident, one that stays in major outage opens one incident, resolved on recovery', async () => {
+    const app = await start({ autoIncident: true });
+    const first = clusterSnapshot();
+    await app.push(first);
+    await app.built.tick();
+    app.clock.now += 1000;
+    let snapshot = nextSnapshot(first, {
+      workloads: [cartDeployment({ available: 0, ready: 0 })],
+    });
+    await app.push(snapshot);
+    await app.built.tick();
+    const open = () =>
+      app.built.read
+        .view()
+        .incidents.filter((i) => i.state === 0 && i.components.includes('Public - API'));
+    expect(open()).toHaveLength(0);
+    for (let i = 0; i < 12; i++) {
+      app.clock.now += 30_000;
+      snapshot = nextSnapshot(snapshot);
+      await app.push(snapshot);
+      await app.built.tick();
+    }
+    expect(open()).toHaveLength(1);
+    expect(open()[0]!.component_state).toBe(4);
+    expect(app.announced.filter((t) => t.includes('major outage'))).toHaveLength(1);
+
+    app.clock.now += 1000;
+    await app.push(nextSnapshot(snapshot, { workloads: [cartDeployment()] }));
+    await app.built.tick();
+    await app.built.tick();
+    expect(open()).toHaveLength(0);
+    const resolved = app.built.read.view().incidents.find((i) => i.guid.startsWith('auto-'));
+    expect(resolved?.state).toBe(1);
+    expect(resolved?.messages[0]!.title).toBe('Recovered');
   });
 });

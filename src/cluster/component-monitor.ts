@@ -12,6 +12,8 @@
 import type { ComponentState } from '../domain/states.ts';
 import type { Incident } from '../domain/types.ts';
 import type { NotificationHooks } from '../domain/notify-hooks.ts';
+import type { DomainContext } from '../domain/context.ts';
+import { autoIncidentPass } from './auto-incident.ts';
 import type { Logger } from '../logger.ts';
 import type { Mutation, RecordStore } from '../replication/types.ts';
 import {
@@ -43,6 +45,8 @@ export interface ComponentMonitorOptions {
   startedAt: number;
   hooks?: NotificationHooks;
   logger?: Logger;
+  /** `cluster_health.auto_incident` when enabled: the domain to open and resolve incidents through. */
+  autoIncident?: { afterMs: number; domain: () => DomainContext };
 }
 
 const WRITE_BATCH = 200;
@@ -114,6 +118,13 @@ export class ComponentMonitor {
     }
     for (let i = 0; i < mutations.length; i += WRITE_BATCH)
       await store.write(mutations.slice(i, i + WRITE_BATCH));
+    const auto = this.options.autoIncident;
+    if (auto)
+      await autoIncidentPass(result.states, now, {
+        ctx: auto.domain(),
+        afterMs: auto.afterMs,
+        timeZone: this.options.timeZone,
+      });
   }
 }
 

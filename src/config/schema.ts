@@ -242,13 +242,14 @@ const clusterHealth = z.strictObject({
     }),
   /** How long a stale cluster's components keep their last state before they show degraded. */
   grace: duration('2m', 0, 'components follow the cluster'),
-  /** A bound component in error (major outage) this long opens an incident; off unless set. */
+  /**
+   * A bound component in major outage this long opens an incident (published: incidents have no
+   * draft state), resolved when it recovers; off unless enabled.
+   */
   auto_incident: z
     .strictObject({
       enabled: z.boolean().default(false),
       after: duration('5m', 0, 'an incident follows an error'),
-      /** `draft`: unpublished for an admin to publish; `published`: on the page at once. */
-      publish: z.enum(['draft', 'published']).default('draft'),
     })
     .prefault({}),
   /** status-service: how long a warning lasts before it becomes an error. */
@@ -284,6 +285,17 @@ const metrics = z
   .strictObject({
     enabled: z.boolean().default(false),
     token: z.string().min(16, 'metrics tokens must be at least 16 characters').optional(),
+  })
+  .prefault({});
+
+/** Restarts carried out by the agents (their allow-lists decide what may be restarted). */
+const restarts = z
+  .strictObject({
+    force_unlock_after: duration(
+      '300s',
+      1000,
+      'a target would unlock before its rollout had a chance to start',
+    ),
   })
   .prefault({});
 
@@ -372,6 +384,7 @@ export const configSchema = z
     mirror: z.array(mirror).default([]),
     cluster_health: clusterHealth.prefault({}),
     metrics,
+    restarts,
   })
   .strict();
 
