@@ -219,6 +219,12 @@ export class ClusterHealth {
         (s) => s.namespace === spec.namespace && s.name === spec.serviceName,
       );
       const ready = service?.readyEndpoints ?? 0;
+      // The snapshot wins over a record not written yet (a failed write is retried with the next
+      // snapshot); the record gives `since` and the escalation.
+      const live = ready > 0 ? 'ok' : 'warning';
+      const state =
+        live === 'ok' ? 'ok' : current && current.state !== 'ok' ? current.state : 'warning';
+      const since = current && current.state === state ? current.since : undefined;
       statusServices.push({
         id: statusUid(spec),
         namespace: spec.namespace,
@@ -227,8 +233,8 @@ export class ClusterHealth {
         displayName: spec.displayName,
         ...(spec.displayDescription ? { displayDescription: spec.displayDescription } : {}),
         ...(spec.group ? { group: spec.group } : {}),
-        state: current?.state ?? (ready > 0 ? 'ok' : 'warning'),
-        since: current?.since,
+        state,
+        since,
         readyEndpoints: ready,
       });
     }
