@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'precondition_failed'
+  | 'locked'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
@@ -29,6 +30,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   not_found: 404,
   conflict: 409,
   precondition_failed: 412,
+  locked: 423,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

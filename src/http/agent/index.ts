@@ -19,6 +19,8 @@ import { TOKEN_ACCOUNT, type CredentialThrottle } from '../credential-throttle.t
 import { ApiError, respondWithError } from '../errors.ts';
 import { clientAddress } from '../rate-limit.ts';
 import type { AgentTokens } from './agent-tokens.ts';
+
+export type { AgentTokens } from './agent-tokens.ts';
 import { readSnapshotBody, SNAPSHOT_LIMITS, type SnapshotLimits } from './snapshot-body.ts';
 
 export interface AgentApiDeps {
@@ -34,7 +36,11 @@ export interface AgentApiDeps {
 
 export const SNAPSHOTS_PATH = '/api/agent/v1/snapshots';
 
-async function authenticate(c: Context, deps: AgentApiDeps): Promise<string> {
+/** The cluster of the agent calling (its bearer token), through the credential throttle; throws ApiError. */
+export async function authenticateAgent(
+  c: Context,
+  deps: Pick<AgentApiDeps, 'tokens' | 'throttle'>,
+): Promise<string> {
   const authorization = c.req.header('authorization');
   if (!authorization) {
     c.header('WWW-Authenticate', 'Bearer realm="staunch agents"');
@@ -67,7 +73,7 @@ export function agentApi(deps: AgentApiDeps): Hono {
 
   app.post(SNAPSHOTS_PATH, async (c) => {
     try {
-      const tokenCluster = await authenticate(c, deps);
+      const tokenCluster = await authenticateAgent(c, deps);
       const body = await readSnapshotBody(c.req.raw, limits);
       if (!body.ok) {
         const { kind, message } = body.problem;
