@@ -155,7 +155,9 @@ describe.runIf(available)(
         content: '...',
       });
       await write(two, 'PUT', `/v1/incidents/${guid}`, { state: 1 });
+      // Five messages, one more posted while the receiver hangs, to two channels.
       const deliveries = 5 * 2;
+      const allDeliveries = 6 * 2;
       await eventually(async () => (sink.refused.size === deliveries ? true : undefined), {
         timeoutMs: 30_000,
       });
@@ -165,6 +167,17 @@ describe.runIf(available)(
       sink.mode = 'hang';
       await advance(61_000);
       await eventually(async () => (sink.hanging() >= 2 ? true : undefined), { timeoutMs: 30_000 });
+      // Deliveries hang on every instance, and the API still answers at once.
+      const before = performance.now();
+      const read = await call(one, 'GET', `/v1/incidents/${guid}`);
+      const posted = await call(three, 'POST', `/v1/incidents/${guid}/messages`, {
+        title: 'Still on it',
+        content: '...',
+      });
+      const apiMs = Math.round(performance.now() - before);
+      expect(read.status).toBe(200);
+      expect(posted.status).toBe(201);
+      expect(apiMs).toBeLessThan(2000);
       const claims = await withPostgres(pg.url, async (client) => {
         const rows = await client.query<{ id: string; body: string }>(
           `SELECT id, body FROM "${table}" WHERE kind = 'outbox_claim' AND NOT deleted`,
@@ -191,10 +204,10 @@ describe.runIf(available)(
       sink.releaseHanging();
       for (let i = 0; i < 120; i++) {
         const now = await states();
-        if (now.length === deliveries && now.every((state) => state === 'sent')) break;
+        if (now.length === allDeliveries && now.every((state) => state === 'sent')) break;
         await advance(5000);
       }
-      expect(await states()).toEqual(Array.from({ length: deliveries }, () => 'sent'));
+      expect(await states()).toEqual(Array.from({ length: allDeliveries }, () => 'sent'));
       // Much later (leases, backoffs and the clock's passes all run out), nothing more arrives.
       await advance(5 * 60_000);
 
@@ -206,6 +219,7 @@ describe.runIf(available)(
       console.log(
         [
           `outbox across 3 instances (pid ${victimPid} killed holding ${held} claims):`,
+          `  API while every delivery hung: a read and a posted update in ${apiMs} ms`,
           `  refused while down: ${[...sink.refused.values()].reduce((x, y) => x + y, 0)} requests for ${sink.refused.size} deliveries`,
           ...[...byChannel].map(([path, count]) => `  ${path}: ${count} accepted`),
           `  accepted: ${sink.accepted.length} requests, ${byKey.size} idempotency keys, max ${Math.max(...byKey.values())} per key`,
@@ -213,12 +227,12 @@ describe.runIf(available)(
       );
       expect(byChannel).toEqual(
         new Map([
-          ['/hooks/a', 5],
-          ['/hooks/b', 5],
+          ['/hooks/a', 6],
+          ['/hooks/b', 6],
         ]),
       );
       expect([...byKey.values()].every((count) => count === 1)).toBe(true);
-      expect(sink.accepted).toHaveLength(deliveries);
+      expect(sink.accepted).toHaveLength(allDeliveries);
       expect(held).toBeGreaterThan(0);
     });
   },
