@@ -1,5 +1,5 @@
 /**
- * `staunch` command line: serve, targets check, sync.
+ * `staunch` command line: serve, targets check, sync, mirror, export, import, agent.
  * Exit codes: 0 success, 1 a check or sync found problems (a target down, behind or with hints; digests
  * still differing after a sync), 2 bad configuration.
  */
@@ -48,7 +48,6 @@ program
     process.exitCode = await syncCommand(options);
   });
 
-// Commands used now and then load their code only when run (one file each in src/commands/).
 program
   .command('mirror')
   .description('publish the static mirror once to every folder and bucket under mirror:')
