@@ -154,7 +154,7 @@ export function evaluateComponents(options: EvaluateOptions): ComponentHealthRes
         component: binding.component,
         cluster,
         state,
-        source: `cluster ${cluster}: no data since ${new Date(since).toISOString()}`,
+        source: `cluster ${cluster}: no data from its agent (see the notice above)`,
         silent: true,
       });
       continue;
