@@ -193,6 +193,7 @@ export function buildApp(services: AppServices): BuiltApp {
         clusters: () => health.views(),
         environment: services.config.cluster_health.aggregate_healthcheck.environment,
         outbox: () => outboxCounts(services.store),
+        more: () => restarts.metrics.families(),
         now,
       },
       ...(services.processMetrics ? { extra: services.processMetrics } : {}),

@@ -3,6 +3,7 @@ import { listAudit } from '../../src/domain/audit.ts';
 import {
   ADMIN_AUTH,
   AGENT_TOKEN,
+  healthConfig,
   startHealthApp,
   type HealthApp,
 } from '../support/cluster-health-app.ts';
@@ -182,5 +183,24 @@ describe('restart requests', () => {
       '"kind_namespace_name":{"kind":"Deployment","name":"cart","namespace":"shop"}',
     );
     await reader.cancel();
+  });
+});
+
+describe('restart metrics on /metrics', () => {
+  it('shows restarts taken and failed by target, and not a 423', async () => {
+    const m = await startHealthApp({ config: { ...healthConfig(), metrics: { enabled: true } } });
+    try {
+      await m.push(clusterSnapshot({ workloads: [cartDeployment({ restartAllowed: true })] }));
+      expect((await m.request(RESTART, { method: 'POST', auth: ADMIN_AUTH })).status).toBe(202);
+      expect((await m.request(RESTART, { method: 'POST', auth: ADMIN_AUTH })).status).toBe(423);
+      const text = await (await m.request('/metrics', { auth: ADMIN_AUTH })).text();
+      expect(text).toContain(
+        'restart_app_restarts_total{kind="Deployment",namespace="shop",name="cart"} 1',
+      );
+      expect(text).toContain('# TYPE restart_app_restarts_failed_total counter');
+      expect(text).toContain('restart_app_connected_status_watchers 0');
+    } finally {
+      await m.stop();
+    }
   });
 });

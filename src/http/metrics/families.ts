@@ -17,6 +17,8 @@ export interface MetricSources {
   /** FT's `environment` label (`cluster_health.aggregate_healthcheck.environment`). */
   environment: string;
   outbox?: () => Record<'pending' | 'sent' | 'failed', number>;
+  /** Families other parts keep themselves (restarts' counters), appended as they are. */
+  more?: () => readonly MetricFamily[];
   now: () => number;
 }
 
@@ -138,5 +140,6 @@ export function metricFamilies(sources: MetricSources): MetricFamily[] {
         })),
       ),
     );
+  if (sources.more) families.push(...sources.more());
   return families;
 }
