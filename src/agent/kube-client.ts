@@ -56,7 +56,12 @@ function staticAuth(
   };
 }
 
-function inClusterAuth(env: NodeJS.ProcessEnv, root = SERVICE_ACCOUNT): KubeAuth {
+/** In a pod: the service account's token and CA, and the API server from the environment. */
+export function inClusterAuth(
+  env: NodeJS.ProcessEnv,
+  root = SERVICE_ACCOUNT,
+  now: () => number = Date.now,
+): KubeAuth {
   const host = env.KUBERNETES_SERVICE_HOST!;
   const port = env.KUBERNETES_SERVICE_PORT ?? '443';
   const server = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -65,9 +70,9 @@ function inClusterAuth(env: NodeJS.ProcessEnv, root = SERVICE_ACCOUNT): KubeAuth
   let readAt = 0;
   // Bound service account tokens are rotated by the kubelet: read the file again every minute.
   const bearer = () => {
-    if (Date.now() - readAt > 60_000) {
+    if (!token || now() - readAt > 60_000) {
       token = readFileSync(`${root}/token`, 'utf8').trim();
-      readAt = Date.now();
+      readAt = now();
     }
     return { authorization: `Bearer ${token}` };
   };

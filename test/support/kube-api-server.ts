@@ -55,6 +55,7 @@ export interface RequestRecord {
   path: string;
   query: URLSearchParams;
   watch: boolean;
+  authorization?: string;
 }
 
 export class KubeApiServer {
@@ -299,6 +300,7 @@ export class KubeApiServer {
       path: url.pathname,
       query: url.searchParams,
       watch,
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
     });
     if (url.pathname === '/healthz' || url.pathname === '/readyz') return void res.end('ok');
     if (url.pathname === '/version')
