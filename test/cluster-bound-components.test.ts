@@ -156,6 +156,8 @@ describe('components bound to a cluster object', () => {
     expect(html).toContain('Deployment shop/cart: 1 of 2 available');
     expect(rowState(html, 'Website')).toBe('0:Operational');
     expect(await componentStatus(app.built, 'API')).toBe('partial_outage');
+    const badge = await (await app.built.app.request('http://localhost/badge.svg')).text();
+    expect(badge).toContain('partial outage');
   });
 
   it('an FT severity-1 failure is a major outage; acknowledged, it is operational again', async () => {

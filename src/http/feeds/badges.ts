@@ -98,11 +98,13 @@ function statesOf(
   memo: { key: string; states: Map<string, ComponentState> },
 ): Map<string, ComponentState> {
   const now = site.now();
-  const key = `${site.store.version}|${Math.floor(now / 60_000)}`;
+  // Bound components change with their clusters, not with the store.
+  const extra = site.componentHealth().states;
+  const key = `${site.store.version}|${Math.floor(now / 60_000)}|${extra.map((e) => e.state).join('')}`;
   if (memo.key !== key) {
     memo.key = key;
     memo.states = new Map(
-      componentStatuses(site.view(), now).map((s) => [s.component.id, s.state]),
+      componentStatuses(site.view(), now, extra).map((s) => [s.component.id, s.state]),
     );
   }
   return memo.states;
@@ -119,7 +121,7 @@ export function badgeRoutes(deps: PageDeps): Hono {
 
   app.get('/badge.svg', (c) => {
     if (!knownState(site.store).known) return unknown(c, 'status');
-    const overall = overallStatus(site.view(), site.now());
+    const overall = overallStatus(site.view(), site.now(), site.componentHealth().states);
     return send(
       c,
       badgeSvg(labelFrom(c, 'status'), MESSAGES[overall.state], COLORS[overall.state]),
