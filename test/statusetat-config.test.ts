@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { STAUNCH_BIN, startStaunch, type StaunchProcess } from './support/staunch-process.ts';
+import {
+  STAUNCH_BIN,
+  eventually,
+  startStaunch,
+  type StaunchProcess,
+} from './support/staunch-process.ts';
 import { statusetatReadmeConfig } from './support/statusetat-readme.ts';
 
 const running: StaunchProcess[] = [];
@@ -18,8 +23,12 @@ afterEach(async () => {
 
 const README_CONFIG = statusetatReadmeConfig('timezone');
 
+/** A fresh instance with no snapshot answers 503 ("state unknown") until its first target has loaded. */
 async function servesPage(server: StaunchProcess, component: string): Promise<void> {
-  const page = await fetch(`${server.url}/`, { headers: { Accept: 'text/html' } });
+  const page = await eventually(async () => {
+    const response = await fetch(`${server.url}/`, { headers: { Accept: 'text/html' } });
+    return response.status === 503 ? undefined : response;
+  });
   expect(page.status).toBe(200);
   expect(await page.text()).toContain(component);
 }
