@@ -21,6 +21,7 @@ import {
   type ResourceType,
   type Selector,
 } from './kube-api-model.ts';
+import { serveWorkload, type PatchRecord } from './kube-workload-routes.ts';
 
 export { parseSelector, RESOURCES, type KubeObject, type ResourceName, type ResourceType };
 
@@ -60,6 +61,10 @@ export interface RequestRecord {
 
 export class KubeApiServer {
   readonly requests: RequestRecord[] = [];
+  /** Every PATCH of a Deployment or StatefulSet, exactly as received (kube-workload-routes.ts). */
+  readonly patches: PatchRecord[] = [];
+  /** Called after a PATCH was applied, e.g. to roll the pods (kube-rollout.ts). */
+  onPatch?: (resource: ResourceName, namespace: string, name: string) => void;
   private readonly objects = new Map<ResourceName, Map<string, KubeObject>>();
   private history: HistoryEvent[] = [];
   private rv = 100;
@@ -305,6 +310,7 @@ export class KubeApiServer {
     if (url.pathname === '/healthz' || url.pathname === '/readyz') return void res.end('ok');
     if (url.pathname === '/version')
       return this.json(res, 200, { major: '1', minor: '31', gitVersion: 'v1.31.0' });
+    if (serveWorkload(this, req, res)) return;
     const discovery = this.discovery(url.pathname);
     if (discovery) return this.json(res, 200, discovery);
     const route = this.route(url.pathname);
