@@ -13,7 +13,7 @@
  * cron schedule. Only the fetch-based channels exist here (no SMTP, no plugins).
  */
 import type { Hono } from 'hono';
-import { createApp } from '../app.ts';
+import { buildApp } from '../app.ts';
 import { ConfigError, parseConfig } from '../config/parse.ts';
 import { consoleLogger } from '../logger.ts';
 import { WORKER_NOTIFIER_DEFINITIONS } from '../../notifiers/index.worker.ts';
@@ -31,6 +31,8 @@ interface ExecutionContext {
 
 interface Instance {
   app: Hono;
+  /** What the clock alone changes in cluster health; run by the cron trigger. */
+  tick: () => Promise<void>;
   store: Replicator;
   outbox: Outbox;
   pollIntervalMs: number;
@@ -68,7 +70,7 @@ async function build(env: Env): Promise<Instance> {
     timers: false,
   });
   await outbox.start();
-  const app = createApp({
+  const built = buildApp({
     config,
     store,
     logger,
@@ -77,7 +79,8 @@ async function build(env: Env): Promise<Instance> {
     notifications: outbox.service,
   });
   return {
-    app,
+    app: built.app,
+    tick: built.tick,
     store,
     outbox,
     pollIntervalMs: config.replication.poll_interval,
@@ -125,7 +128,11 @@ export default {
         running.store.syncOnce(),
         running.store.flushHints(),
         // Retries and the clock's maintenance transitions happen no more often than the cron runs.
-        running.store.pollOnce().then(() => running.outbox.runOnce()),
+        // Cluster health on the clock too (escalations, silent clusters, day records), then deliveries.
+        running.store
+          .pollOnce()
+          .then(() => running.tick())
+          .then(() => running.outbox.runOnce()),
       ]),
     );
   },
