@@ -18,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { fixtureConfig, seedHistory, startFixtureServer } from '../test/support/status-fixture.ts';
 import { STATUSPAGE_ENDPOINTS } from '../src/http/statuspage/cache.ts';
+import { installNodeCompression } from '../src/runtime/compress-node.ts';
 import { captureSettled, type Captured } from './capture.ts';
 import { envCount, formatNumber, mergeResults, printTable, timed } from './lib.ts';
 import { load, loadTool, type LoadResult } from './load.ts';
@@ -88,6 +89,9 @@ async function weightFor(components: number) {
   await app.close();
   return sizes(front);
 }
+
+// As `staunch serve` does (src/runtime/node.ts): brotli and gzip from node:zlib.
+installNodeCompression();
 
 const weights = { 10: await weightFor(10) } as Record<number, ReturnType<typeof sizes>>;
 

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { buildApp } from '../app.ts';
 import { processMetrics } from './prom-metrics.ts';
+import { installNodeCompression } from './compress-node.ts';
 import type { Config } from '../config/parse.ts';
 import type { Logger } from '../logger.ts';
 import type { StorageDriver } from '../../storage-drivers/types.ts';
@@ -107,6 +108,8 @@ export async function startNodeServer(
     instance: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
   });
   await outbox.start();
+  // Pages and API documents are offered as brotli and gzip, each compressed once per rendering.
+  installNodeCompression();
   const built = buildApp({
     config,
     store: replicator,

@@ -8,39 +8,11 @@
  * per-process id, since store versions restart with the process) instead of hashing the body.
  */
 import { contentHash } from './assets/index.ts';
+import type { Compressible } from './compress.ts';
 
-export interface Rendered {
-  body: Uint8Array<ArrayBuffer>;
+export interface Rendered extends Compressible {
   etag: string;
   status: number;
-  /** The body gzipped once, in the background, after the first request that accepts gzip. */
-  gzip?: Uint8Array<ArrayBuffer>;
-  gzipping?: boolean;
-}
-
-// Cloudflare compresses responses itself (and would compress already-gzipped bytes again).
-const compressHere =
-  typeof CompressionStream === 'function' &&
-  !(typeof navigator !== 'undefined' && navigator.userAgent === 'Cloudflare-Workers');
-
-async function gzip(body: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
-  const stream = new Blob([body]).stream().pipeThrough(new CompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
-/**
- * The gzipped body when it is ready; otherwise start compressing it (once) and answer undefined,
- * so this request gets the plain bytes without waiting and the next ones the small ones.
- */
-export function gzipped(rendered: Rendered): Uint8Array<ArrayBuffer> | undefined {
-  if (rendered.gzip) return rendered.gzip;
-  if (!compressHere || rendered.gzipping || rendered.body.length < 1024) return undefined;
-  rendered.gzipping = true;
-  gzip(rendered.body).then(
-    (bytes) => (rendered.gzip = bytes),
-    () => (rendered.gzipping = false),
-  );
-  return undefined;
 }
 
 const encoder = new TextEncoder();

@@ -19,7 +19,8 @@ import { createSubscriptions, type SubscriptionService } from '../subscriptions.
 import type { SiteInfo, ThemeHtml } from './layout.tsx';
 import { renderThemeMarkdown } from '../../domain/markdown.ts';
 import { DEFAULT_SECURITY_HEADERS, securityHeaders } from './security-headers.ts';
-import { gzipped, RenderCache, type Rendered } from './render-cache.ts';
+import { RenderCache, type Rendered } from './render-cache.ts';
+import { compressed, negotiate } from './compress.ts';
 import { StorageWatch } from './storage-watch.ts';
 import { etagMatches } from './etag.ts';
 
@@ -154,18 +155,18 @@ export function sendRendered(
     Vary: 'Cookie, Accept-Encoding',
     ...options.headers,
   };
-  const compressed = /\bgzip\b/.test(c.req.header('accept-encoding') ?? '')
-    ? gzipped(rendered)
-    : undefined;
+  const encoding = negotiate(c.req.header('accept-encoding'));
+  const bytes = encoding ? compressed(rendered, encoding) : undefined;
   // Each encoding is its own representation, with its own ETag.
-  if (compressed) headers.ETag = `${rendered.etag.slice(0, -1)}-gz"`;
+  if (bytes)
+    headers.ETag = `${rendered.etag.slice(0, -1)}-${encoding === 'gzip' ? 'gz' : encoding}"`;
   const etag = headers.ETag ?? rendered.etag;
   if (rendered.status === 200 && etagMatches(c.req.header('if-none-match'), etag))
     return new Response(null, { status: 304, headers });
-  if (compressed)
-    return new Response(compressed, {
+  if (bytes)
+    return new Response(bytes, {
       status: rendered.status,
-      headers: { ...headers, 'Content-Encoding': 'gzip' },
+      headers: { ...headers, 'Content-Encoding': encoding! },
     });
   return new Response(rendered.body, { status: rendered.status, headers });
 }

@@ -6,6 +6,7 @@
 import type { ApiDeps } from '../api-deps.ts';
 import { statuspageDocuments, type StatuspageEndpoint } from './format.ts';
 import { stableHash } from './ids.ts';
+import type { Compressible } from '../site/compress.ts';
 
 export const BUCKET_MS = 10_000;
 
@@ -20,9 +21,8 @@ export const STATUSPAGE_ENDPOINTS: readonly StatuspageEndpoint[] = [
   'scheduled-maintenances/active.json',
 ];
 
-export interface Rendered {
-  /** Encoded once per build: sending it is a copy, not a re-encoding of tens of KiB. */
-  body: Uint8Array<ArrayBuffer>;
+/** Encoded once per build (and compressed once, in the background): sending it is a copy. */
+export interface Rendered extends Compressible {
   etag: string;
 }
 

@@ -8,6 +8,7 @@ import type { ApiDeps } from '../api-deps.ts';
 import { createStatuspageCache, STATUSPAGE_ENDPOINTS, type StatuspageCache } from './cache.ts';
 import { unknownStatuspageDocument } from './unknown.ts';
 import { etagMatches } from '../site/etag.ts';
+import { compressed, negotiate } from '../site/compress.ts';
 import { knownState, UNKNOWN_HEADERS } from '../known-state.ts';
 
 // Short freshness for a live page; when the origin is down, caches may keep serving the last answer.
@@ -47,17 +48,22 @@ export function statuspageApi(
           },
         });
       }
-      const { body, etag } = cache.render(endpoint);
-      const headers = {
+      const rendered = cache.render(endpoint);
+      const encoding = negotiate(c.req.header('accept-encoding'));
+      const bytes = encoding ? compressed(rendered, encoding) : undefined;
+      // Each encoding is its own representation, with its own ETag.
+      const etag = bytes ? `${rendered.etag.slice(0, -1)}-${encoding}"` : rendered.etag;
+      const headers: Record<string, string> = {
         ETag: etag,
         'Cache-Control': CACHE_CONTROL,
         'Access-Control-Allow-Origin': '*',
+        Vary: 'Accept-Encoding',
       };
       if (etagMatches(c.req.header('if-none-match'), etag))
         return new Response(null, { status: 304, headers });
-      return new Response(body, {
-        headers: { ...headers, 'Content-Type': 'application/json; charset=utf-8' },
-      });
+      headers['Content-Type'] = 'application/json; charset=utf-8';
+      if (bytes) headers['Content-Encoding'] = encoding!;
+      return new Response(bytes ?? rendered.body, { headers });
     });
   }
   return app;
