@@ -25,7 +25,9 @@ import { envCount, formatNumber, median, printTable, timed } from './lib.ts';
 import { writeStartData } from './start-data.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'bin/staunch.mjs');
+// What bin/staunch.mjs runs once dist/ is up to date (the bench builds it first); run directly, so
+// a source file another process edits meanwhile cannot switch the measurement to tsx.
+const BIN = join(ROOT, 'dist/src/cli.js');
 const RESULTS = join(ROOT, 'bench/results.json');
 const RUNS = envCount('BENCH_START_RUNS', 5);
 const CONNECTIONS = envCount('BENCH_CONNECTIONS', 64);
@@ -115,8 +117,11 @@ async function launch(
         firstBody: await response.text(),
         output: () => output,
         async stop() {
+          // Its clean shutdown (a last snapshot write, a sync pass ending) is not what is measured.
           child.kill('SIGTERM');
+          const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
           await exited;
+          clearTimeout(killer);
         },
       };
     }
@@ -218,7 +223,8 @@ async function measureSize(incidents: number): Promise<SizeResult> {
     log(`  load test: ${seconds} s, ${CONNECTIONS} connections`);
     const load = await loadTest(`${server.url}/`, seconds);
     const rssAfterLoadMb = rssMb(server.child.pid!);
-    const body = await (await fetch(`${server.url}/`)).arrayBuffer();
+    // The raw server answers with the bytes of the first answer, the page the load test read.
+    const body = new TextEncoder().encode(server.firstBody);
     await server.stop();
 
     log(`  raw node:http with the same ${formatNumber(body.byteLength)} bytes`);
@@ -270,11 +276,36 @@ async function versionTimes(): Promise<{ staunch: number; node: number; output: 
   return { staunch: median(staunch), node: median(node), output };
 }
 
+async function saveResults(): Promise<void> {
+  let results: Record<string, unknown> = {};
+  try {
+    results = JSON.parse(await readFile(RESULTS, 'utf8')) as Record<string, unknown>;
+  } catch {
+    // First run, or a file another bench is rewriting: start from nothing rather than fail.
+  }
+  results.start = {
+    measuredAt: new Date().toISOString(),
+    node: process.version,
+    connections: CONNECTIONS,
+    version: { staunchMs: version.staunch, nodeMs: version.node },
+    sizes,
+  };
+  await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+}
+
 const startedAt = Date.now();
 log(`staunch --version and node -e, ${RUNS} runs each (medians)`);
 const version = await versionTimes();
 const sizes: SizeResult[] = [];
-for (const incidents of SIZES) sizes.push(await measureSize(incidents));
+for (const incidents of SIZES) {
+  const size = await measureSize(incidents);
+  sizes.push(size);
+  log(
+    `  first 200 ${formatNumber(size.firstOkMs)} ms (raw ${formatNumber(size.raw.firstOkMs)} ms), RSS idle ${formatNumber(size.rssIdleMb, 1)} MB, after load ${formatNumber(size.rssAfterLoadMb, 1)} MB, ${formatNumber(size.rps)} req/s`,
+  );
+  // After each size, so a long run stopped early keeps what it measured.
+  await saveResults();
+}
 
 const ms = (value: number) => `${formatNumber(value)} ms`;
 const mb = (value: number) => `${formatNumber(value, 1)} MB`;
@@ -328,20 +359,6 @@ for (const s of sizes)
     `${formatNumber(s.incidents)} incidents: ${formatNumber(s.records)} records, snapshot ${mb(s.snapshotMb)}, every target loaded ${ms(s.loadedAfterMs)} after launch, ${formatNumber(s.errors)} errors under load, p99 ${ms(s.p99Ms)}`,
   );
 
-let results: Record<string, unknown> = {};
-try {
-  results = JSON.parse(await readFile(RESULTS, 'utf8')) as Record<string, unknown>;
-} catch {
-  // First run, or a file another bench is rewriting: start from nothing rather than fail.
-}
-results.start = {
-  measuredAt: new Date().toISOString(),
-  node: process.version,
-  connections: CONNECTIONS,
-  version: { staunchMs: version.staunch, nodeMs: version.node },
-  sizes,
-};
-await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 log(
   `done in ${formatNumber((Date.now() - startedAt) / 1000)} s; figures under "start" in bench/results.json`,
 );
