@@ -222,6 +222,7 @@ describe.runIf(bin)('deploy/kubernetes/agent (kustomize base)', () => {
         name: 'STAUNCH_AGENT_TOKEN',
         valueFrom: { secretKeyRef: { name: 'staunch-agent-token', key: 'token' } },
       },
+      { name: 'NODE_OPTIONS', value: '--max-old-space-size=96' },
     ]);
     expect(container.args.slice(-3)).toEqual(['agent', '-c', '/etc/staunch-agent/agent.yml']);
     const text = (find(objects, 'ConfigMap') as unknown as { data: Record<string, string> }).data[
