@@ -24,6 +24,7 @@ import { incidentDetail } from './screens/incident-detail.routes.tsx';
 import { incidentEditor } from './screens/incident-editor.routes.tsx';
 import { incidentLists } from './screens/incident-list.routes.tsx';
 import { outbox } from './screens/outbox.routes.tsx';
+import { restarts } from './screens/restarts.routes.tsx';
 import { signIn, signOut } from './screens/sign-in.routes.tsx';
 import { storage } from './screens/storage.routes.tsx';
 import { subscribers } from './screens/subscribers.routes.tsx';
@@ -41,6 +42,7 @@ const SCREENS: readonly Screen[] = [
   clusterHealth,
   clusters,
   outbox,
+  restarts,
   storage,
 ];
 

@@ -21,6 +21,7 @@ export type AdminSection =
   | 'subscribers'
   | 'clusters'
   | 'outbox'
+  | 'restarts'
   | 'storage';
 
 /** What every signed-in page shows around its content. */
@@ -77,6 +78,7 @@ export function AdminLayout(
               {link('subscribers', '/admin/subscribers', 'Subscribers')}
               {link('clusters', '/admin/clusters', 'Clusters')}
               {link('outbox', '/admin/outbox', 'Outbox')}
+              {link('restarts', '/admin/restarts', 'Restarts')}
               {link('storage', '/admin/storage', 'Storage')}
             </ul>
           </nav>

@@ -38,6 +38,8 @@ import { ApiError, respondWithError } from '../errors.ts';
 import { authenticateRequest } from '../request-auth.ts';
 import { sseStatus, wsStatus } from './stream.ts';
 
+export { sseStatus };
+
 export interface RestartRoutesDeps {
   restarts: RestartService;
   auth: Authenticator;
