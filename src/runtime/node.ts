@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { serve, upgradeWebSocket, type ServerType } from '@hono/node-server';
+import { WebSocketServer } from 'ws';
 import { buildApp } from '../app.ts';
 import { processMetrics } from './prom-metrics.ts';
 import { installNodeCompression } from './compress-node.ts';
@@ -118,6 +119,8 @@ export async function startNodeServer(
     version: VERSION,
     now,
     notifications: outbox.service,
+    // The restart status stream's WebSocket (GET /api/v1/service/status).
+    upgradeWebSocket,
     ...(config.metrics.enabled ? { processMetrics: processMetrics() } : {}),
     // Webhook subscribers' hosts are resolved and refused when private (subscriptions.webhooks).
     subscriptions: { resolveHost },
@@ -150,6 +153,7 @@ export async function startNodeServer(
         fetch: app.fetch,
         hostname: config.listen.host,
         port: config.listen.port,
+        websocket: { server: new WebSocketServer({ noServer: true }) },
         ...(tls
           ? {
               createServer: createHttpsServer,

@@ -12,6 +12,7 @@
  * clock wait for the next cron trigger (or the next write), so they are only as punctual as the
  * cron schedule. Only the fetch-based channels exist here (no SMTP, no plugins).
  */
+import { upgradeWebSocket } from 'hono/cloudflare-workers';
 import type { Hono } from 'hono';
 import { buildApp } from '../app.ts';
 import { ConfigError, parseConfig } from '../config/parse.ts';
@@ -77,6 +78,8 @@ async function build(env: Env): Promise<Instance> {
     startedAt: new Date(),
     version: VERSION,
     notifications: outbox.service,
+    // The restart status stream's WebSocket (GET /api/v1/service/status).
+    upgradeWebSocket,
   });
   return {
     app: built.app,
