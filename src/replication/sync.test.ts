@@ -118,6 +118,42 @@ describe('anti-entropy sync', () => {
     await expectConverged([full!, empty!]);
   });
 
+  it('keeps a few batches in flight, and counts what a failed copy left behind', async () => {
+    const [full, empty] = memoryTargets(2);
+    await full!.inner.put(
+      Array.from({ length: 5000 }, (_, i) =>
+        record('incident', `i${String(i).padStart(5, '0')}`, revAgo(100 - i / 100)),
+      ),
+    );
+    const put = empty!.put.bind(empty);
+    let inFlight = 0;
+    let most = 0;
+    let calls = 0;
+    empty!.put = async (records) => {
+      calls++;
+      inFlight++;
+      most = Math.max(most, inFlight);
+      try {
+        await new Promise((r) => setTimeout(r, 5));
+        // The sixth batch fails as a lost connection would (not a refusal of these records).
+        if (calls === 6) throw new Error('connection terminated unexpectedly');
+        return await put(records);
+      } finally {
+        inFlight--;
+      }
+    };
+    const report = await replicatorFor({ drivers: [full!, empty!], now: () => NOW }).syncOnce();
+
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(4);
+    const copied = report.targets[1]!.copied.incident ?? 0;
+    expect(copied).toBeLessThan(5000);
+    expect(report.targets[1]!.errors.join()).toContain('connection terminated');
+    // Whatever was not copied is reported as behind, to the record.
+    expect(report.targets[1]!.behind).toBe(5000 - copied);
+    expect(await readAll(empty!.inner, 'incident')).toHaveLength(copied);
+  });
+
   it('syncs the reachable targets when one is down, and reports it', async () => {
     const drivers = memoryTargets(3);
     await drivers[0]!.inner.put([record('incident', 'a', revAgo(1))]);
