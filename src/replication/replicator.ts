@@ -246,6 +246,8 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
         // The snapshot is local and is read first, alone: a target's load (SQLite's is synchronous)
         // would otherwise hold the event loop while the server waits for the snapshot to listen.
         // Both are merged by rev, so the newest record wins whatever the order.
+        // Each target's state is known at once (readiness, the admin page), loaded or not yet.
+        void checkHealth();
         const restoredSome = await (
           snapshots
             ? snapshots.restore().then((restored) => {
