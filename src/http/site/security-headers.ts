@@ -2,7 +2,8 @@
  * The security headers of every HTML page. No inline script runs and nothing loads from
  * elsewhere, except the images the config's theme Markdown shows (a logo): `img-src` lists exactly
  * their origins, found in the sanitised theme HTML, so a page can never load an image from an
- * origin the operator did not write into the config.
+ * origin the operator did not write into the config. `connect-src 'self'`: the admin Restarts
+ * screen follows its status stream (EventSource) on this site.
  */
 import { imageOrigins } from '../../domain/markdown.ts';
 
@@ -12,7 +13,7 @@ export function securityHeaders(themeHtml: readonly string[] = []): Record<strin
   return {
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'strict-origin-when-cross-origin',
-    'Content-Security-Policy': `default-src 'none'; style-src 'self'; script-src 'self'; img-src ${imgSrc}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    'Content-Security-Policy': `default-src 'none'; style-src 'self'; script-src 'self'; img-src ${imgSrc}; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
     'X-Frame-Options': 'DENY',
   };
 }
