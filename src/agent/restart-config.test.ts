@@ -83,3 +83,44 @@ describe('restarts in agent.yml', () => {
     expect(() => loadRestartAllowList(missing.restarts)).toThrow(/cannot be read \(ENOENT\)/);
   });
 });
+
+describe('the allow-list in snapshots', () => {
+  it('marks exactly the listed workloads restartAllowed', async () => {
+    const { buildSnapshot } = await import('./snapshot.ts');
+    const { projectWorkload } = await import('./projections.ts');
+    const { deployment } = await import('../../test/support/kube-objects.ts');
+    const { RestartAllowList } = await import('./restart-config.ts');
+    const list = new RestartAllowList([{ kind: 'Deployment', namespace: 'shop', name: 'cart' }]);
+    const workloads = [deployment('shop', 'cart'), deployment('shop', 'payments')].map(
+      projectWorkload('Deployment'),
+    );
+    const empty = () => [];
+    const snapshot = buildSnapshot(
+      {
+        services: empty,
+        endpointCounts: empty,
+        endpointsSource: 'endpointslices',
+        workloads: () => workloads,
+        pods: empty,
+        categoryMaps: empty,
+        acknowledgementMaps: empty,
+        statusServices: empty,
+        statusGroups: empty,
+      } as never,
+      {
+        cluster: 'c',
+        instance: 'i',
+        version: '0',
+        sequence: 1,
+        sentAt: new Date(0),
+        heartbeatSeconds: 15,
+        health: [],
+        restartAllowed: (target) => list.allows(target),
+      },
+    );
+    expect(snapshot.workloads.map((w) => [w.name, w.restartAllowed])).toEqual([
+      ['cart', true],
+      ['payments', undefined],
+    ]);
+  });
+});
