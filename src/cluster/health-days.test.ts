@@ -15,7 +15,10 @@ function memoryStore() {
     get: (kind: string, id: string) =>
       records.has(`${kind}/${id}`) ? { body: records.get(`${kind}/${id}`)! } : undefined,
     apply(mutations: Mutation[]) {
-      for (const m of mutations) records.set(`${m.kind}/${m.id}`, m.body as Json);
+      for (const m of mutations) {
+        if (m.deleted) records.delete(`${m.kind}/${m.id}`);
+        else records.set(`${m.kind}/${m.id}`, m.body);
+      }
       return mutations.length;
     },
     day: (id: string) => records.get(`${KIND.healthDay}/${id}`) as unknown as HealthDayBody,
