@@ -172,6 +172,9 @@ describe('a cluster whose agent stops, end to end', () => {
     await new Promise((resolve) => setTimeout(resolve, 6_000));
     expect(sink.accepted).toHaveLength(1);
     expect(JSON.stringify(sink.accepted[0]!.body)).toContain('No data from cluster e2e');
+    // The silence has no incident page: the link leads to the front page, which shows the notice.
+    const announced = sink.accepted[0]!.body as { incident: { shortlink: string } };
+    expect(new URL(announced.incident.shortlink).pathname).toBe('/');
   }, 60_000);
 
   it('healthy again when an agent reports', async () => {

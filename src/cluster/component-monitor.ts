@@ -11,7 +11,7 @@
  */
 import type { ComponentState } from '../domain/states.ts';
 import type { Incident } from '../domain/types.ts';
-import type { NotificationHooks } from '../domain/notify-hooks.ts';
+import { CLUSTER_ORIGIN, type NotificationHooks } from '../domain/notify-hooks.ts';
 import type { DomainContext } from '../domain/context.ts';
 import { autoIncidentPass } from './auto-incident.ts';
 import type { Logger } from '../logger.ts';
@@ -159,7 +159,7 @@ export function silenceIncident(body: SilenceBody, timeZone: string): Incident {
     metadata: [],
     is_scheduled: false,
     scheduled_end: '0001-01-01T00:00:00Z',
-    origin: 'cluster',
+    origin: CLUSTER_ORIGIN,
     persistent: false,
   };
 }

@@ -46,3 +46,6 @@ export interface NotificationService {
   /** Look for due deliveries now (after "retry now"), instead of at the next poll. */
   kick(): void;
 }
+
+/** The origin of events about a cluster (its silence): never stored, so they have no incident page. */
+export const CLUSTER_ORIGIN = 'cluster';

@@ -8,6 +8,7 @@ import type {
   NotificationEvent,
   NotificationIncident,
 } from '../../notifiers/types.ts';
+import { CLUSTER_ORIGIN } from '../domain/notify-hooks.ts';
 import type { DomainSettings } from '../domain/read-model.ts';
 import { maintenancePhase } from '../domain/status.ts';
 import { instant, isZeroTime } from '../domain/time.ts';
@@ -89,7 +90,8 @@ export function toNotification(source: NotificationSource, input: NotificationIn
     isScheduled: incident.is_scheduled,
     metadata: Object.fromEntries(incident.metadata.map((m) => [m.key, m.value])),
     origin: incident.origin,
-    url: `${base}/incidents/${incident.guid}`,
+    // A cluster's silence is announced as an incident that is never stored: its notice is on the front page.
+    url: incident.origin === CLUSTER_ORIGIN ? `${base}/` : `${base}/incidents/${incident.guid}`,
   };
   return {
     id: input.id,
