@@ -97,9 +97,10 @@ describe('restart from the admin UI in Chromium', { timeout: 120_000 }, () => {
     expect(await page.textContent('h1')).toContain('Restart Deployment shop/cart?');
     await page.click('#confirm-restart');
     await page.waitForURL(/\/admin\/restarts\?restart=/);
-    const loads: string[] = [];
-    page.on('framenavigated', (frame) => {
-      if (frame === page.mainFrame()) loads.push(frame.url());
+    await page.waitForLoadState('load');
+    // A mark in this document: a reload (the no-JavaScript refresh) would lose it.
+    await page.evaluate(() => {
+      (window as unknown as { restartMark: number }).restartMark = 1;
     });
 
     // Progress arrives through the stream, not by reloading.
@@ -123,7 +124,9 @@ describe('restart from the admin UI in Chromium', { timeout: 120_000 }, () => {
       { timeout: 30_000 },
     );
     expect(await page.textContent(CELL)).toContain('successfully rolled out');
-    expect(loads).toEqual([]);
+    expect(
+      await page.evaluate(() => (window as unknown as { restartMark?: number }).restartMark),
+    ).toBe(1);
 
     expect(kube.patches).toHaveLength(1);
     expect(kube.patches[0]).toMatchObject({
