@@ -46,7 +46,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  server.closeAllConnections?.();
+  (server as { closeAllConnections?: () => void }).closeAllConnections?.();
   await new Promise((resolve) => server.close(resolve));
   await replicas.stop();
 });
