@@ -39,9 +39,14 @@ describe('staunch serve', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok' });
 
-    const ready = await fetch(`${server.url}/readyz`);
-    expect(ready.status).toBe(200);
-    const body = (await ready.json()) as Readiness;
+    // Each target is pinged at start; until its first answer it reads `unknown`.
+    const body = await eventually(async () => {
+      const ready = await fetch(`${server.url}/readyz`);
+      const readiness = (await ready.json()) as Readiness;
+      return ready.status === 200 && readiness.targets.every((t) => t.state !== 'unknown')
+        ? readiness
+        : undefined;
+    });
     expect(body.targets.map((t) => [t.driver, t.state])).toEqual([
       ['sqlite', 'ok'],
       ['file', 'ok'],
