@@ -75,7 +75,9 @@ describe('admin Restarts screen', () => {
     const html = await (await get(posted.headers.get('location')!)).text();
     expect(text(html)).toContain('Restart requested.');
     expect(text(html)).toContain('Restarting…');
-    expect(html).toContain('http-equiv="refresh"');
+    // Only without JavaScript: the refresh must stay inside <noscript>, not be hoisted into <head>.
+    expect(html).toMatch(/<noscript><meta http-equiv="refresh" content="3"><\/noscript>/);
+    expect(html.split('</head>')[0]).not.toContain('http-equiv="refresh"');
     expect(text(html)).toMatch(/prod-eu: Deployment shop\/cart admin .* pending/);
     const again = await adminPost(f.app, '/admin/restarts', session, TARGET);
     expect(again.status).toBe(423);

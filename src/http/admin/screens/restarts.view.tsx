@@ -53,9 +53,9 @@ export function RestartsPage(props: AdminChrome & RestartsView) {
         </span>
       </div>
       {running ? (
-        <noscript>
-          <meta http-equiv="refresh" content="3" />
-        </noscript>
+        // As a string: hono/jsx hoists a <meta> element into <head>, out of the <noscript>, where
+        // it would reload the page under the live script too.
+        <noscript dangerouslySetInnerHTML={{ __html: '<meta http-equiv="refresh" content="3">' }} />
       ) : null}
       <p>
         A restart is a rolling restart, as <code>kubectl rollout restart</code>: pods are replaced a
