@@ -4,7 +4,7 @@
  * `urls`, POST /notify with the Apprise URLs in the request (stateless). The Apprise URLs hold the
  * services' tokens, so they are never in an error message.
  */
-import { DEFAULT_TIMEOUT_MS, postJson, receipt } from './http-post.ts';
+import { DEFAULT_TIMEOUT_MS, jsonPostNotifier } from './http-post.ts';
 import { ParamReader } from './params.ts';
 import { summarize, type Tone } from './summary.ts';
 import type { Notification, NotifierDefinition } from './types.ts';
@@ -71,27 +71,12 @@ const apprise: NotifierDefinition<AppriseParams> = {
   runtimes: ['node', 'worker'],
   parse,
   create(params, environment, name) {
-    const url = params.key ? `${params.server}/notify/${params.key}` : `${params.server}/notify`;
-    return {
-      type: 'apprise',
-      name,
-      perRecipient: false,
-      wants: () => true,
-      async send(notification, context) {
-        const answer = await postJson(
-          environment.fetch,
-          name,
-          url,
-          apprisePayload(params, notification),
-          context.signal,
-          {
-            headers: params.headers,
-            timeoutMs: params.timeoutMs,
-          },
-        );
-        return receipt(answer);
-      },
-    };
+    return jsonPostNotifier('apprise', name, environment, {
+      url: params.key ? `${params.server}/notify/${params.key}` : `${params.server}/notify`,
+      headers: params.headers,
+      timeoutMs: params.timeoutMs,
+      payload: (notification) => apprisePayload(params, notification),
+    });
   },
 };
 

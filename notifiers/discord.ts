@@ -3,7 +3,7 @@
  * statusetat's state colour. Discord answers 429 with Retry-After when a channel is busy; that is
  * retryable, and the outbox's backoff waits.
  */
-import { DEFAULT_TIMEOUT_MS, postJson, receipt } from './http-post.ts';
+import { DEFAULT_TIMEOUT_MS, jsonPostNotifier } from './http-post.ts';
 import { ParamReader } from './params.ts';
 import { summarize } from './summary.ts';
 import type { Notification, NotifierDefinition } from './types.ts';
@@ -59,25 +59,11 @@ const discord: NotifierDefinition<DiscordParams> = {
   parse,
   create(params, environment, name) {
     const username = params.username || environment.page.title;
-    return {
-      type: 'discord',
-      name,
-      perRecipient: false,
-      wants: () => true,
-      async send(notification, context) {
-        const answer = await postJson(
-          environment.fetch,
-          name,
-          params.endpoint,
-          discordPayload(params, username, notification),
-          context.signal,
-          {
-            timeoutMs: params.timeoutMs,
-          },
-        );
-        return receipt(answer);
-      },
-    };
+    return jsonPostNotifier('discord', name, environment, {
+      url: params.endpoint,
+      timeoutMs: params.timeoutMs,
+      payload: (notification) => discordPayload(params, username, notification),
+    });
   },
 };
 

@@ -4,7 +4,13 @@
  * and the answer turned into a NotifierError that says whether retrying can help. Webhook URLs
  * carry their secret in the path, so no message ever contains more of a URL than its host.
  */
-import { NotifierError, type DeliveryReceipt } from './types.ts';
+import {
+  NotifierError,
+  type DeliveryReceipt,
+  type Notification,
+  type Notifier,
+  type NotifierEnvironment,
+} from './types.ts';
 
 export const DEFAULT_TIMEOUT_MS = 5_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
@@ -180,4 +186,44 @@ export function postJson(
     },
     signal,
   );
+}
+
+/** What a channel that POSTs one JSON document per event to one URL needs to say. */
+export interface JsonPost {
+  url: string;
+  headers?: Record<string, string>;
+  timeoutMs: number;
+  payload: (notification: Notification) => unknown;
+  /** The channel's skip rule; every event by default. */
+  wants?: (notification: Notification) => boolean;
+}
+
+/** The chat and push channels: one JSON POST per event, nothing per recipient. */
+export function jsonPostNotifier(
+  type: string,
+  name: string,
+  environment: NotifierEnvironment,
+  post: JsonPost,
+): Notifier {
+  const options: Omit<HttpCall, 'url' | 'body'> = {
+    timeoutMs: post.timeoutMs,
+    ...(post.headers ? { headers: post.headers } : {}),
+  };
+  return {
+    type,
+    name,
+    perRecipient: false,
+    wants: post.wants ?? (() => true),
+    async send(notification, context) {
+      const answer = await postJson(
+        environment.fetch,
+        name,
+        post.url,
+        post.payload(notification),
+        context.signal,
+        options,
+      );
+      return receipt(answer);
+    },
+  };
 }

@@ -3,7 +3,7 @@
  * the topic in the body, the incident page as the click target, and a priority that rises while
  * an incident is open. Auth is an access token or a user name and password.
  */
-import { DEFAULT_TIMEOUT_MS, postJson, receipt } from './http-post.ts';
+import { DEFAULT_TIMEOUT_MS, jsonPostNotifier } from './http-post.ts';
 import { ParamReader } from './params.ts';
 import { summarize, type Tone } from './summary.ts';
 import type { Notification, NotifierDefinition } from './types.ts';
@@ -66,26 +66,12 @@ const ntfy: NotifierDefinition<NtfyParams> = {
     if (params.token) headers.authorization = `Bearer ${params.token}`;
     else if (params.username)
       headers.authorization = `Basic ${btoa(`${params.username}:${params.password}`)}`;
-    return {
-      type: 'ntfy',
-      name,
-      perRecipient: false,
-      wants: () => true,
-      async send(notification, context) {
-        const answer = await postJson(
-          environment.fetch,
-          name,
-          `${params.server}/`,
-          ntfyPayload(params, notification),
-          context.signal,
-          {
-            headers,
-            timeoutMs: params.timeoutMs,
-          },
-        );
-        return receipt(answer);
-      },
-    };
+    return jsonPostNotifier('ntfy', name, environment, {
+      url: `${params.server}/`,
+      headers,
+      timeoutMs: params.timeoutMs,
+      payload: (notification) => ntfyPayload(params, notification),
+    });
   },
 };
 

@@ -5,7 +5,7 @@
  * statusetat's attachment shape field for field, so existing channel filters and bots still match.
  */
 import { formatGoLayout, humanDuration } from './go-time.ts';
-import { DEFAULT_TIMEOUT_MS, postJson, receipt } from './http-post.ts';
+import { DEFAULT_TIMEOUT_MS, jsonPostNotifier } from './http-post.ts';
 import { ParamReader } from './params.ts';
 import { isIntermediateUpdate, isResolved, mainAndLast } from './template-data.ts';
 import { textIncidentState, title } from './template-funcs.ts';
@@ -192,28 +192,15 @@ const slack: NotifierDefinition<SlackParams> = {
   create(params, environment, name) {
     if (params.insecureSkipVerify) warnInsecure(environment.logger, name);
     const username = params.username || environment.page.title;
-    return {
-      type: 'slack',
-      name,
-      perRecipient: false,
+    return jsonPostNotifier('slack', name, environment, {
+      url: params.endpoint,
+      timeoutMs: params.timeoutMs,
+      payload: (notification) => slackPayload(params, username, notification),
       wants: (notification) =>
         notification.incident.isScheduled
           ? !isIntermediateUpdate(notification)
           : !isIntermediateUpdate(notification) || notification.triggeredByUser,
-      async send(notification, context) {
-        const answer = await postJson(
-          environment.fetch,
-          name,
-          params.endpoint,
-          slackPayload(params, username, notification),
-          context.signal,
-          {
-            timeoutMs: params.timeoutMs,
-          },
-        );
-        return receipt(answer);
-      },
-    };
+    });
   },
 };
 

@@ -3,7 +3,7 @@
  * takes an Adaptive Card in a message envelope; the retired Office 365 connector cards are not
  * sent, since Microsoft no longer accepts them.
  */
-import { DEFAULT_TIMEOUT_MS, postJson, receipt } from './http-post.ts';
+import { DEFAULT_TIMEOUT_MS, jsonPostNotifier } from './http-post.ts';
 import { ParamReader } from './params.ts';
 import { summarize, type Tone } from './summary.ts';
 import type { Notification, NotifierDefinition } from './types.ts';
@@ -70,25 +70,11 @@ const teams: NotifierDefinition<TeamsParams> = {
   runtimes: ['node', 'worker'],
   parse,
   create(params, environment, name) {
-    return {
-      type: 'teams',
-      name,
-      perRecipient: false,
-      wants: () => true,
-      async send(notification, context) {
-        const answer = await postJson(
-          environment.fetch,
-          name,
-          params.endpoint,
-          teamsPayload(notification),
-          context.signal,
-          {
-            timeoutMs: params.timeoutMs,
-          },
-        );
-        return receipt(answer);
-      },
-    };
+    return jsonPostNotifier('teams', name, environment, {
+      url: params.endpoint,
+      timeoutMs: params.timeoutMs,
+      payload: teamsPayload,
+    });
   },
 };
 
