@@ -9,7 +9,6 @@
  *
  * Connections are pooled and reused; `rate_per_second` caps the pace for providers that throttle.
  */
-import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { htmlToText } from './html-text.ts';
 import { parseEmailParams, type EmailParams } from './email-params.ts';
@@ -66,7 +65,9 @@ function smtpError(name: string, error: unknown): NotifierError {
   });
 }
 
-export function createTransport(params: EmailParams) {
+/** nodemailer is loaded with the first mail, not by every server start. */
+export async function createTransport(params: EmailParams) {
+  const { default: nodemailer } = await import('nodemailer');
   const options: SMTPPool.Options = {
     pool: true,
     host: params.host,
@@ -87,10 +88,10 @@ export function createTransport(params: EmailParams) {
   return nodemailer.createTransport(options);
 }
 
-type Transport = ReturnType<typeof createTransport>;
+type Transport = Awaited<ReturnType<typeof createTransport>>;
 
 async function deliver(
-  transport: Transport,
+  transportOf: () => Promise<Transport>,
   name: string,
   params: EmailParams,
   environment: NotifierEnvironment,
@@ -105,6 +106,7 @@ async function deliver(
     headers['List-Unsubscribe'] = `<${unsubscribe}>`;
     headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
   }
+  const transport = await transportOf();
   if (context.signal.aborted) throw new NotifierError(name, true, 'cancelled');
   const sending = transport.sendMail({
     from: params.from,
@@ -160,7 +162,8 @@ const email: NotifierDefinition<EmailParams> = {
   runtimes: ['node'],
   parse: parseEmailParams,
   create(params, environment, name) {
-    const transport = createTransport(params);
+    let transport: Promise<Transport> | undefined;
+    const transportOf = () => (transport ??= createTransport(params));
     // One incident goes to every subscriber: unless a template prints the recipient's own links,
     // subject and body are the same for all of them and are rendered once per notification.
     const cache = new Map<string, Rendered>();
@@ -185,11 +188,11 @@ const email: NotifierDefinition<EmailParams> = {
         const { subject, body, text } = rendered(notification, context);
         const tail = footer(context.recipient?.address ?? '', context, notification.page.baseUrl);
         const mail = { subject, html: body + tail, text: `${text}\n\n${htmlToText(tail)}` };
-        return deliver(transport, name, params, environment, mail, context);
+        return deliver(transportOf, name, params, environment, mail, context);
       },
-      sendMail: (mail, context) => deliver(transport, name, params, environment, mail, context),
+      sendMail: (mail, context) => deliver(transportOf, name, params, environment, mail, context),
       async close() {
-        transport.close();
+        (await transport)?.close();
       },
     };
   },

@@ -17,7 +17,11 @@ import {
 } from '../types.ts';
 import { notifyRequest, toStruct } from './convert.ts';
 import { spawnPlugin, type SpawnedPlugin } from './handshake.ts';
-import { isRetryableStatus, PluginRpc } from './rpc.ts';
+// gRPC and its proto loader are loaded with the first plugin started, not by every server start.
+import type * as Rpc from './rpc.ts';
+import type { PluginRpc } from './rpc.ts';
+
+let rpcModule: typeof Rpc | undefined;
 
 export interface ExecutableTimeouts {
   /** From spawn to the handshake line (go-plugin's own default is a minute). */
@@ -177,7 +181,8 @@ export class ExecutableNotifier implements Notifier {
         timeoutMs: this.timeouts.handshakeMs,
         onOutput: (stream, line) => this.forward(stream, line),
       });
-      rpc = new PluginRpc(spawned.handshake);
+      rpcModule ??= await import('./rpc.ts');
+      rpc = new rpcModule.PluginRpc(spawned.handshake);
       const call = { timeoutMs: this.timeouts.callMs };
       await rpc.checkHealth(call);
       rpc.streamStdio((stream, text) =>
@@ -239,7 +244,9 @@ export class ExecutableNotifier implements Notifier {
   private callError(method: string, error: unknown): NotifierError {
     if (error instanceof NotifierError) return error;
     const message = (error as Error).message ?? String(error);
-    return new NotifierError(this.name, isRetryableStatus(error), `${method} failed: ${message}`, {
+    // Every call goes through a started plugin, so the RPC module is loaded by now.
+    const retryable = rpcModule!.isRetryableStatus(error);
+    return new NotifierError(this.name, retryable, `${method} failed: ${message}`, {
       cause: error,
     });
   }
