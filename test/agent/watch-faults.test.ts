@@ -160,14 +160,15 @@ describe('agent: a watch that cannot list', () => {
     const started = Date.now();
     harness = await startHarness({ syncTimeoutMs: 300, heartbeatMs: 10_000 }, {}, (api) => {
       api.apply('services', service('shop', 'cart'));
-      // Enough failed lists to outlast the sync timeout at this backoff (5 ms doubling to 40 ms).
-      api.failLists('/api/v1/pods', 12);
+      // Lists fail until the first snapshot is in, however late a loaded machine runs the timer.
+      api.failLists('/api/v1/pods', Infinity);
     });
-    const { app } = harness;
+    const { api, app } = harness;
     const first = await waitFor('first', () => app.latest);
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     expect(first.unsynced).toEqual(['pods']);
     expect(names(first)).toEqual(['cart']);
+    api.failLists('/api/v1/pods', 0);
     const full = await waitFor(
       'synced',
       snapshotWhere(app, (s) => s.unsynced === undefined),
@@ -182,9 +183,10 @@ describe('agent: unsynced kinds with namespaces configured', () => {
     harness = await startHarness(
       { syncTimeoutMs: 300, heartbeatMs: 10_000, namespaces: ['shop', 'billing'] },
       {},
-      (api) => api.failLists('/api/v1/namespaces/billing/pods', 12),
+      (api) => api.failLists('/api/v1/namespaces/billing/pods', Infinity),
     );
     const first = await waitFor('first', () => harness!.app.latest);
     expect(first.unsynced).toEqual(['pods']);
+    harness.api.failLists('/api/v1/namespaces/billing/pods', 0);
   });
 });

@@ -196,7 +196,10 @@ export class KubeApiServer {
     this.failing = { count, status };
   }
 
-  /** The next `count` lists of that collection path (e.g. `/api/v1/pods`) answer 500. */
+  /**
+   * The next `count` lists of that collection path (e.g. `/api/v1/pods`) answer 500; `Infinity`
+   * fails them until called again with 0.
+   */
   failLists(path: string, count: number): void {
     this.failingLists.set(path, count);
   }
