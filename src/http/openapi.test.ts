@@ -2,6 +2,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { NATIVE_ROUTES } from './native/index.ts';
+import { restartOperations } from './restart/openapi.ts';
 import { AUTH, startTestApp, type TestApp } from '../../test/support/test-app.ts';
 
 let t: TestApp;
@@ -49,8 +50,11 @@ describe('/api/openapi.json', () => {
       );
     }
     const operations = Object.values(doc.paths).flatMap((p) => Object.values(p));
-    // Plus the one public route, which needs no credentials.
-    expect(new Set(operations.map((o) => o.operationId)).size).toBe(NATIVE_ROUTES.length + 1);
+    // Plus the one public route, which needs no credentials, and the restart routes.
+    const restartCount = Object.values(restartOperations()).flatMap((p) => Object.keys(p)).length;
+    expect(new Set(operations.map((o) => o.operationId)).size).toBe(
+      NATIVE_ROUTES.length + 1 + restartCount,
+    );
     expect(doc.paths['/api/v1/subscriptions']!.post!.security).toEqual([]);
   });
 

@@ -1,29 +1,14 @@
 /**
  * `/api/openapi.json`: an OpenAPI 3.1 document generated from the native API's route table and
- * the very zod schemas that validate its requests (z.toJSONSchema), so it cannot drift.
+ * the very zod schemas that validate its requests (z.toJSONSchema), so it cannot drift; the
+ * restart routes, which live outside that table, describe themselves in ./restart/openapi.ts.
  */
 import { Hono } from 'hono';
-import { z } from 'zod';
 import type { NativeRoute } from './native/define.ts';
 import { NATIVE_ROUTES } from './native/index.ts';
 import { errorResponse, subscriptionBody, subscriptionResult } from './native/schemas.ts';
-
-type JsonSchema = Record<string, unknown>;
-
-const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
-    io,
-    target: 'draft-2020-12',
-    unrepresentable: 'any',
-  }) as JsonSchema;
-  return rest;
-};
-
-const ERROR_REF = { $ref: '#/components/schemas/Error' };
-const errorReply = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: ERROR_REF } },
-});
+import { errorReply, schemaOf, type JsonSchema } from './openapi-parts.ts';
+import { restartOperations } from './restart/openapi.ts';
 
 function parameters(route: NativeRoute) {
   const path = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
@@ -114,6 +99,7 @@ export function openApiDocument(options: { version: string; serverUrl: string })
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of NATIVE_ROUTES) (paths[route.path] ??= {})[route.method] = operation(route);
   paths['/api/v1/subscriptions'] = { post: publicSubscription() };
+  Object.assign(paths, restartOperations());
   return {
     openapi: '3.1.0',
     info: {

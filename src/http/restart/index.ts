@@ -19,7 +19,6 @@
  */
 import { Hono, type Context } from 'hono';
 import type { UpgradeWebSocket } from 'hono/ws';
-import { z } from 'zod';
 import type { Logger } from '../../logger.ts';
 import {
   COMMANDS_PATH,
@@ -36,6 +35,7 @@ import { readJson } from '../body.ts';
 import type { CredentialThrottle } from '../credential-throttle.ts';
 import { ApiError, respondWithError } from '../errors.ts';
 import { authenticateRequest } from '../request-auth.ts';
+import { restartRequestBody } from './schemas.ts';
 import { sseStatus, wsStatus } from './stream.ts';
 
 export { sseStatus };
@@ -52,13 +52,6 @@ export interface RestartRoutesDeps {
 }
 
 const MAX_WAIT_S = 30;
-
-const nativeRequest = z.strictObject({
-  cluster: z.string().min(1).optional(),
-  kind: z.string(),
-  namespace: z.string().min(1),
-  name: z.string().min(1),
-});
 
 async function principalWith(
   c: Context,
@@ -237,7 +230,7 @@ export function restartRoutes(deps: RestartRoutesDeps): Hono {
           'bad_request',
           'the body must be JSON: {"kind","namespace","name","cluster"?}',
         );
-      const parsed = nativeRequest.safeParse(body.value);
+      const parsed = restartRequestBody.safeParse(body.value);
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
         throw new ApiError(
