@@ -97,6 +97,37 @@ describe('merged view across instances', () => {
     for (const d of drivers) expect((await d.inner.get('incident', 'shared'))?.rev).toBe(highest);
     await expectConverged(drivers);
   });
+
+  it('refresh() reads again after a poll that read before a write it must show', async () => {
+    const drivers = memoryTargets(1);
+    const writer = await startReplicator({ drivers });
+    // The reader's feed answers only when the test lets it, with what it read when it was asked.
+    let release!: () => void;
+    let gate: Promise<void> | undefined;
+    const [shared] = reopen(drivers);
+    const slow: StorageDriver = Object.create(shared!) as StorageDriver;
+    slow.changes = async (options) => {
+      const page = await shared!.changes(options);
+      if (gate) await gate;
+      return page;
+    };
+    const reader = await startReplicator({ drivers: [slow] });
+    gate = new Promise((resolve) => (release = resolve));
+    const readsBefore = shared!.calls.changes;
+    const inFlight = reader.pollOnce();
+    await vi.waitFor(() => expect(shared!.calls.changes).toBeGreaterThan(readsBefore));
+
+    await writer.write([{ kind: 'incident', id: 'a', body: { title: 'after the read' } }]);
+    const sharedPoll = reader.pollOnce();
+    const refreshed = reader.refresh();
+    release();
+    gate = undefined;
+    await Promise.all([inFlight, sharedPoll]);
+    // pollOnce joined the read in flight, which began before the write.
+    expect(reader.get('incident', 'a')).toBeUndefined();
+    await refreshed;
+    expect(reader.get('incident', 'a')?.body).toEqual({ title: 'after the read' });
+  });
 });
 
 describe('availability of the view', () => {

@@ -44,6 +44,13 @@ export class ChangePoller {
     return run;
   }
 
+  /** A poll that begins after this call: one already in flight may have read before a write it must show. */
+  pollFresh(target: Target): Promise<void> {
+    const running = this.running.get(target.index);
+    if (!running) return this.poll(target);
+    return running.catch(() => undefined).then(() => this.poll(target));
+  }
+
   private async pollTarget(target: Target): Promise<void> {
     const cursor = this.cursors.get(target.index);
     if (cursor === undefined) {

@@ -296,6 +296,11 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       return inspectionRows(targets, hints, dryRun, marks);
     },
     pollOnce,
+    async refresh() {
+      await Promise.all(
+        targets.filter((t) => !t.isDown).map((t) => poller.pollFresh(t).catch(() => undefined)),
+      );
+    },
     checkHealth,
     flushHints: () => handoff.flush(),
     settle: () => background.settle(),

@@ -218,6 +218,8 @@ export interface Replicator extends RecordStore {
   inspect(): Promise<TargetInspection[]>;
   /** Read every reachable target's change feed now. */
   pollOnce(): Promise<void>;
+  /** Read every reachable target's change feed in a read that begins now, not one already in flight: afterwards the view holds every write that was acknowledged before the call. */
+  refresh(): Promise<void>;
   /** Ping every target now. */
   checkHealth(): Promise<void>;
   /** Try to deliver every queued hint now, ignoring backoff. */
