@@ -7,6 +7,7 @@ export default defineConfig({
       'storage-drivers/**/*.test.ts',
       'notifiers/**/*.test.ts',
       'test/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -51,15 +51,18 @@ export function progress(label: string): (done: number, total: number) => void {
   };
 }
 
-export function printTable(headers: string[], rows: string[][]): void {
+/** A plain-text table: the first column left-aligned, the others right-aligned. */
+export function formatTable(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
       .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
       .join('  ');
-  console.log(line(headers));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const row of rows) console.log(line(row));
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function printTable(headers: string[], rows: string[][]): void {
+  console.log(formatTable(headers, rows));
 }
 
 /** A positive integer from the environment, for scaling a benchmark down on a small machine. */
@@ -68,16 +71,26 @@ export function envCount(name: string, fallback: number): number {
   return Number.isInteger(value) && value > 0 ? value : fallback;
 }
 
-/** Write `value` under `key` in bench/results.json, keeping every other benchmark's figures. */
-export async function mergeResults(key: string, value: unknown): Promise<void> {
-  const { readFile, writeFile } = await import('node:fs/promises');
-  const file = new URL('./results.json', import.meta.url);
-  let results: Record<string, unknown> = {};
+export const RESULTS_FILE = new URL('./results.json', import.meta.url);
+
+/** bench/results.json as an object: `{}` when it is missing or broken. */
+export async function readResults(): Promise<Record<string, unknown>> {
+  const { readFile } = await import('node:fs/promises');
   try {
-    results = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    const parsed: unknown = JSON.parse(await readFile(RESULTS_FILE, 'utf8'));
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
   } catch {
     // First run, or a broken file: start over with this benchmark's figures.
+    return {};
   }
+}
+
+/** Write `value` under `key` in bench/results.json, keeping every other benchmark's figures. */
+export async function mergeResults(key: string, value: unknown): Promise<void> {
+  const { writeFile } = await import('node:fs/promises');
+  const results = await readResults();
   results[key] = value;
-  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
 }
