@@ -158,6 +158,7 @@ export async function createIncident(
   ctx: DomainContext,
   actor: Actor,
   input: IncidentInput,
+  options: ChangeOptions = {},
 ): Promise<Incident> {
   const now = nowText(ctx);
   const guid = newId(ctx);
@@ -186,14 +187,14 @@ export async function createIncident(
   const messages = toMessageDocuments(ctx, guid, input.messages, doc, now, doc.updated_at);
   assertValid(ctx, doc, messages);
   const incident = assembleIncident(doc, messages);
-  const outbox = await notifying(ctx, { type: 'created', incident });
+  const outbox = await notifying(ctx, { type: 'created', incident }, options);
   await ctx.store.write([
     incidentMutation(doc),
     ...messages.map(messageMutation),
     auditMutation(ctx, actor, {
       action: 'incident.create',
       target: { kind: KIND.incident, id: guid },
-      summary: `created ${kindName(doc)}`,
+      summary: `created ${kindName(doc)}` + (options.silent ? ' (silently)' : ''),
     }),
     ...outbox,
   ]);
@@ -499,9 +500,10 @@ export async function resolveIncident(
   actor: Actor,
   guid: string,
   update?: { title: string; content: string },
+  options: ChangeOptions = {},
 ): Promise<Incident> {
-  if (update) return addMessage(ctx, actor, guid, { ...update, state: 1 });
-  return updateIncident(ctx, actor, guid, { state: 1 });
+  if (update) return addMessage(ctx, actor, guid, { ...update, state: 1 }, options);
+  return updateIncident(ctx, actor, guid, { state: 1 }, options);
 }
 
 /**

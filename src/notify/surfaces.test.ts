@@ -102,6 +102,41 @@ describe('statusetat API', () => {
   });
 });
 
+describe('native API', () => {
+  it('deliver_notifications: false stores each change and enqueues nothing; true (the default) enqueues', async () => {
+    const { v1, outbox } = await start(testChannel('chat'));
+    const quiet = { deliver_notifications: false };
+    const created = await v1('POST', '/api/v1/incidents', {
+      title: 'API down',
+      components: ['Public - API'],
+      ...quiet,
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const steps = [
+      ['PATCH', `/api/v1/incidents/${id}`, { state: 'monitoring', ...quiet }],
+      ['POST', `/api/v1/incidents/${id}/updates`, { content: 'Watching.', ...quiet }],
+      ['POST', `/api/v1/incidents/${id}/resolve`, quiet],
+    ] as const;
+    for (const [method, path, json] of steps) {
+      const answer = await v1(method, path, json);
+      expect(answer.status, `${method} ${path}`).toBeLessThan(300);
+    }
+    const stored = (await (await v1('GET', `/api/v1/incidents/${id}`)).json()) as {
+      state: string;
+      updates: { title: string; content: string }[];
+    };
+    expect(stored.state).toBe('resolved');
+    expect(stored.updates.map((u) => u.content)).toContain('Watching.');
+    expect(stored.updates.map((u) => u.title)).toContain('Resolved');
+    expect(outbox.entries()).toHaveLength(0);
+    // The flag alone is not a change.
+    expect((await v1('PATCH', `/api/v1/incidents/${id}`, quiet)).status).toBe(400);
+    await v1('POST', `/api/v1/incidents/${id}/updates`, { content: 'One more thing.' });
+    expect(outbox.entries()).toHaveLength(1);
+  });
+});
+
 describe('admin UI', () => {
   it('the Notify button and "save silently" on an incident', async () => {
     const { app, v1, outbox } = await start(testChannel('chat'));

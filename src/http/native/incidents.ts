@@ -42,6 +42,10 @@ function existing(deps: ApiDeps, id: string) {
   return incident;
 }
 
+const silence = (body: { deliver_notifications: boolean }) => ({
+  silent: !body.deliver_notifications,
+});
+
 const present = (deps: ApiDeps) => (incident: Parameters<typeof incidentResourceOf>[0]) =>
   incidentResourceOf(incident, deps.now());
 
@@ -83,16 +87,21 @@ export const incidentRoutes = [
     response: incidentResource,
     status: 201,
     async handle({ deps, actor, body }) {
-      const incident = await createIncident(deps.domain, actor, {
-        ...flagsOf(body.type),
-        state: stateOf(body.state),
-        component_state: componentStateFromStatuspage(body.component_status),
-        components: body.components,
-        messages: [{ title: body.title, content: body.content }],
-        metadata: metadataList(body.metadata),
-        created_at: body.starts_at,
-        scheduled_end: body.ends_at,
-      });
+      const incident = await createIncident(
+        deps.domain,
+        actor,
+        {
+          ...flagsOf(body.type),
+          state: stateOf(body.state),
+          component_state: componentStateFromStatuspage(body.component_status),
+          components: body.components,
+          messages: [{ title: body.title, content: body.content }],
+          metadata: metadataList(body.metadata),
+          created_at: body.starts_at,
+          scheduled_end: body.ends_at,
+        },
+        silence(body),
+      );
       return present(deps)(incident);
     },
   }),
@@ -131,7 +140,9 @@ export const incidentRoutes = [
         ...(body.title !== undefined &&
           opening && { edit_message: { guid: opening.guid, title: body.title } }),
       };
-      return present(deps)(await updateIncident(deps.domain, actor, current.guid, patch));
+      return present(deps)(
+        await updateIncident(deps.domain, actor, current.guid, patch, silence(body)),
+      );
     },
   }),
   defineRoute({
@@ -155,16 +166,22 @@ export const incidentRoutes = [
     response: incidentResource,
     status: 201,
     async handle({ deps, actor, params, body }) {
-      const incident = await addMessage(deps.domain, actor, params.id!, {
-        title: body.title,
-        content: body.content,
-        created_at: body.created_at,
-        state: body.state === undefined ? undefined : stateOf(body.state),
-        component_state:
-          body.component_status === undefined
-            ? undefined
-            : componentStateFromStatuspage(body.component_status),
-      });
+      const incident = await addMessage(
+        deps.domain,
+        actor,
+        params.id!,
+        {
+          title: body.title,
+          content: body.content,
+          created_at: body.created_at,
+          state: body.state === undefined ? undefined : stateOf(body.state),
+          component_state:
+            body.component_status === undefined
+              ? undefined
+              : componentStateFromStatuspage(body.component_status),
+        },
+        silence(body),
+      );
       return present(deps)(incident);
     },
   }),
@@ -209,7 +226,12 @@ export const incidentRoutes = [
     bodyOptional: true,
     response: incidentResource,
     status: 200,
-    handle: async ({ deps, actor, params, body }) =>
-      present(deps)(await resolveIncident(deps.domain, actor, params.id!, body)),
+    handle: async ({ deps, actor, params, body }) => {
+      if (!body) return present(deps)(await resolveIncident(deps.domain, actor, params.id!));
+      const { deliver_notifications: _flag, ...update } = body;
+      return present(deps)(
+        await resolveIncident(deps.domain, actor, params.id!, update, silence(body)),
+      );
+    },
   }),
 ];

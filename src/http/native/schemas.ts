@@ -40,7 +40,14 @@ const components = z.array(text().min(1)).min(1).max(LIMITS.components).meta({
   description: 'Component ids from the config, `"group - name"` (or `name` without a group).',
 });
 
-const somethingToChange = (value: object) => Object.keys(value).length > 0;
+/** Statuspage's name for it; false stores the change and tells no channel or subscriber. */
+const deliverNotifications = z.boolean().default(true).meta({
+  description:
+    'false: the change is stored and shown, but no channel or subscriber is told (statusetat `no_notify`).',
+});
+
+const somethingToChange = (value: object) =>
+  Object.keys(value).some((key) => key !== 'deliver_notifications');
 
 export const createIncidentBody = z.strictObject({
   type: incidentType.default('incident'),
@@ -59,6 +66,7 @@ export const createIncidentBody = z.strictObject({
     .optional()
     .meta({ description: 'End of the maintenance window; required for maintenance.' }),
   metadata: metadata.optional(),
+  deliver_notifications: deliverNotifications,
 });
 
 export const patchIncidentBody = z
@@ -71,6 +79,7 @@ export const patchIncidentBody = z
     starts_at: dateTime.optional(),
     ends_at: dateTime.nullable().optional().meta({ description: 'null removes the end.' }),
     metadata: metadata.optional(),
+    deliver_notifications: deliverNotifications,
   })
   .refine(somethingToChange, { message: 'nothing to change' });
 
@@ -83,6 +92,7 @@ export const postUpdateBody = z
       .meta({ description: 'The state this update announces; the incident moves to it.' }),
     component_status: componentStatus.optional(),
     created_at: dateTime.optional(),
+    deliver_notifications: deliverNotifications,
   })
   .refine((body) => body.title !== '' || body.content !== '', {
     message: 'an update needs a title or content',
@@ -96,6 +106,7 @@ export const editUpdateBody = z
 export const resolveBody = z.strictObject({
   title: title.default('Resolved'),
   content: content.default(''),
+  deliver_notifications: deliverNotifications,
 });
 
 export const listIncidentsQuery = z.strictObject({
