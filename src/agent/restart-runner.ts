@@ -5,12 +5,14 @@
  * template as `kubectl rollout restart` does, then follows the rollout by `kubectl rollout
  * status`'s rules and reports each step until it completes, fails (ProgressDeadlineExceeded), or
  * `followMs` passes. A request id is carried out at most once per agent process, even if two app
- * instances hand it out.
+ * instances hand it out. A command marked `resume` (its agent patched it, then went silent) is
+ * only followed: the PATCH is never sent twice for one request.
  */
 import type { Logger } from '../logger.ts';
 import { VERSION } from '../runtime/version.ts';
 import {
   COMMANDS_PATH,
+  FOLLOW_HEARTBEAT_MS,
   type CommandsAnswer,
   type RestartCommand,
   type RestartReport,
@@ -146,6 +148,13 @@ export class RestartRunner {
         message: gone ? `${label} does not exist` : (error as Error).message,
       });
     }
+    if (command.resume) {
+      logger.info(
+        { restart: command.id, target: label, restartedAt: command.resume.restartedAt },
+        'restart resumed: following a rollout whose agent stopped reporting',
+      );
+      return this.follow(command, command.resume.restartedAt);
+    }
     if (view.paused)
       return this.report(command, {
         state: 'refused',
@@ -168,6 +177,7 @@ export class RestartRunner {
     const target = { kind: command.kind, namespace: command.namespace, name: command.name };
     const until = clock.now() + followMs;
     let last = '';
+    let lastSent = -Infinity;
     while (!this.stopped && clock.now() < until) {
       await sleep(clock, progressIntervalMs);
       let raw: Raw;
@@ -196,7 +206,11 @@ export class RestartRunner {
         podPhases: await this.podPhases(raw, target.namespace),
       };
       const fingerprint = JSON.stringify(report);
-      if (fingerprint !== last) await this.report(command, report);
+      // Unchanged reports still go out now and then: a silent restart is handed to another agent.
+      if (fingerprint !== last || clock.now() - lastSent >= FOLLOW_HEARTBEAT_MS) {
+        await this.report(command, report);
+        lastSent = clock.now();
+      }
       last = fingerprint;
       if (report.state !== 'progressing') return;
     }

@@ -16,7 +16,17 @@ export interface RestartCommand {
   namespace: string;
   name: string;
   requestedAt: string;
+  /**
+   * Set when an agent patched this restart and then stopped reporting (it was restarted or
+   * rescheduled mid-rollout): follow the rollout patched at `restartedAt`, never patch again.
+   */
+  resume?: { restartedAt: string };
 }
+
+/** A patched restart whose reports stopped for this long is handed out again, to be followed. */
+export const RESUME_AFTER_MS = 30_000;
+/** How often an agent reports on a rollout that is not moving, so the app knows it is followed. */
+export const FOLLOW_HEARTBEAT_MS = 10_000;
 
 export interface CommandsAnswer {
   commands: RestartCommand[];

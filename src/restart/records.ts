@@ -8,7 +8,9 @@
  * - `restart_dispatch` (id: the restart id): claimed by the instance that hands the request to
  *   the agent, so it is handed out once however many instances the agent asks;
  * - `restart_progress` (id: the restart id): the agent's latest report, written only from reports
- *   (the request record is never rewritten, so a report and a request cannot overwrite each other).
+ *   (the request record is never rewritten, so a report and a request cannot overwrite each other);
+ * - `restart_resume_claim` (id: restart id@the silent report's time): claimed by the instance that
+ *   hands a patched restart whose agent went silent to another agent, to follow, once.
  */
 import type { Actor } from '../domain/types.ts';
 import type { Json, StoredRecord } from '../../storage-drivers/types.ts';
@@ -20,6 +22,7 @@ export const RESTART_KIND = {
   lockClaim: 'restart_lock_claim',
   dispatch: 'restart_dispatch',
   progress: 'restart_progress',
+  resumeClaim: 'restart_resume_claim',
 } as const;
 
 export interface RestartTargetRef {

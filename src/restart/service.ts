@@ -5,7 +5,9 @@
  *
  * The lock: a target is locked from a taken request until the agent reports it complete, failed
  * or refused, or until `forceUnlockMs` after the request, whichever comes first. It is never
- * held by one instance's memory, so a second request to another instance also gets 423.
+ * held by one instance's memory, so a second request to another instance also gets 423. A
+ * patched restart whose agent goes silent is handed out again to be followed (never patched
+ * again), so an agent restarted mid-rollout does not leave it to expire.
  */
 import { auditMutation } from '../domain/audit.ts';
 import type { DomainContext } from '../domain/context.ts';
@@ -15,6 +17,7 @@ import type { RecordStore } from '../replication/types.ts';
 import type { RestartMetrics } from './metrics.ts';
 import {
   FINAL_REPORT_STATES,
+  RESUME_AFTER_MS,
   type RestartCommand,
   type RestartKind,
   type RestartReport,
@@ -54,6 +57,8 @@ export interface RestartServiceDeps {
   metrics: RestartMetrics;
   now: () => number;
   forceUnlockMs?: number;
+  /** How long a patched restart's reports may stop before another agent is asked to follow it. */
+  resumeAfterMs?: number;
   randomId?: () => string;
 }
 
@@ -223,23 +228,57 @@ export class RestartService {
       );
   }
 
-  /** Hands out the pending requests this call wins the claim for. */
+  /**
+   * Patched restarts of a cluster whose agent stopped reporting before the rollout ended (it was
+   * restarted or moved): another agent follows them to their end instead of them expiring.
+   */
+  resumableFor(cluster: string): RestartHistoryEntry[] {
+    const silentSince = this.deps.now() - (this.deps.resumeAfterMs ?? RESUME_AFTER_MS);
+    return this.deps.store
+      .list(RESTART_KIND.restart)
+      .flatMap((record) => decodeRequest(record) ?? [])
+      .filter((r) => r.cluster === cluster && !this.expired(r))
+      .flatMap((r) => this.entry(r.id) ?? [])
+      .filter(
+        (e) =>
+          (e.outcome === 'patched' || e.outcome === 'progressing') &&
+          e.progress?.restartedAt !== undefined &&
+          Date.parse(e.progress.updatedAt) < silentSince,
+      );
+  }
+
+  /** Something to hand to the cluster's agent. */
+  hasWork(cluster: string): boolean {
+    return this.pendingFor(cluster).length > 0 || this.resumableFor(cluster).length > 0;
+  }
+
+  /** Hands out the pending and resumable requests this call wins the claim for. */
   async dispatch(cluster: string, agent: string): Promise<RestartCommand[]> {
     const out: RestartCommand[] = [];
+    const command = (r: RestartRequest): RestartCommand => ({
+      id: r.id,
+      kind: r.kind,
+      namespace: r.namespace,
+      name: r.name,
+      requestedAt: r.requestedAt,
+    });
+    for (const entry of this.resumableFor(cluster)) {
+      const progress = entry.progress!;
+      // One hand-out per silent report: if the new agent goes silent too, the next one is asked.
+      const won = await this.deps.store.claim(
+        RESTART_KIND.resumeClaim,
+        `${entry.id}@${progress.updatedAt}`,
+        asJson({ at: new Date(this.deps.now()).toISOString(), agent }),
+      );
+      if (won) out.push({ ...command(entry), resume: { restartedAt: progress.restartedAt! } });
+    }
     for (const request of this.pendingFor(cluster)) {
       const won = await this.deps.store.claim(
         RESTART_KIND.dispatch,
         request.id,
         asJson({ at: new Date(this.deps.now()).toISOString(), agent }),
       );
-      if (won)
-        out.push({
-          id: request.id,
-          kind: request.kind,
-          namespace: request.namespace,
-          name: request.name,
-          requestedAt: request.requestedAt,
-        });
+      if (won) out.push(command(request));
     }
     return out;
   }

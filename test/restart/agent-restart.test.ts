@@ -32,6 +32,8 @@ let instances: Instance[];
 let runner: RestartRunner;
 let exchange: ReturnType<typeof setInterval>;
 let roller: ReturnType<typeof rollOnPatch>;
+/** Moves the apps' clock (not the agent's) ahead. */
+let skew = 0;
 
 async function listen(built: BuiltApp): Promise<Instance> {
   return new Promise((resolve) => {
@@ -72,7 +74,14 @@ beforeEach(async () => {
   instances = await Promise.all(
     replicas.stores.map((store) =>
       listen(
-        buildApp({ config, store, logger: silentLogger, startedAt: new Date(), version: 'test' }),
+        buildApp({
+          config,
+          store,
+          logger: silentLogger,
+          startedAt: new Date(),
+          version: 'test',
+          now: () => Date.now() + skew,
+        }),
       ),
     ),
   );
@@ -90,7 +99,13 @@ beforeEach(async () => {
     expect(res.status).toBe(200);
   }
   exchange = setInterval(() => void replicas.exchange(), 40);
-  runner = new RestartRunner({
+  skew = 0;
+  runner = agentRunner('agent-test');
+  runner.start();
+});
+
+function agentRunner(instance: string): RestartRunner {
+  return new RestartRunner({
     apps: instances.map((i) => ({ url: i.url, token: TOKEN })),
     client: new KubeClient(plainServer(kube.url)),
     allowList: new RestartAllowList([{ kind: 'Deployment', namespace: 'shop', name: 'cart' }]),
@@ -99,10 +114,9 @@ beforeEach(async () => {
     pollWaitMs: 1000,
     progressIntervalMs: 30,
     followMs: 20_000,
-    instance: 'agent-test',
+    instance,
   });
-  runner.start();
-});
+}
 
 afterEach(async () => {
   clearInterval(exchange);
@@ -175,6 +189,36 @@ describe('restart carried out by the agent', () => {
     expect(list.services.find((s) => s.name === 'cart')?.is_locked).toBe(false);
     const audit = listAudit(b.built.site.store).entries.map((e) => e.action);
     expect(audit).toEqual(expect.arrayContaining(['restart.request', 'restart.complete']));
+  });
+
+  it('an agent restarted mid-rollout: the next agent follows the rollout to its end, without a second PATCH', async () => {
+    roller = rollOnPatch(kube, { namespace: 'shop', name: 'cart', replicas: 2, stepMs: 700 });
+    const [a] = instances as [Instance];
+    const { id } = (await (
+      await fetch(`${a.url}/api/v1/service/Deployment/shop/cart/restart`, {
+        method: 'POST',
+        headers: { authorization: ADMIN },
+      })
+    ).json()) as { id: string };
+    await waitFor('progress', async () => {
+      const entry = await restartOf(a, id);
+      return entry?.outcome === 'progressing' ? entry : undefined;
+    });
+    // The agent's process ends mid-rollout; nothing reports for longer than the apps wait.
+    await runner.stop();
+    expect(runner.patched).toEqual([id]);
+    skew = 31_000;
+    runner = agentRunner('agent-after-restart');
+    runner.start();
+    const done = await waitFor('completion', async () => {
+      const entry = await restartOf(a, id);
+      return entry?.outcome === 'complete' ? entry : undefined;
+    });
+    expect(done.progress?.message).toBe('deployment "cart" successfully rolled out');
+    expect((done.progress as { agent?: string } | undefined)?.agent).toBe('agent-after-restart');
+    expect(runner.patched).toEqual([]);
+    expect(kube.patches).toHaveLength(1);
+    expect(roller.rollouts).toBe(1);
   });
 
   it('refuses a target that is not on its own list, even when the app holds a request for it', async () => {

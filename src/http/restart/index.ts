@@ -264,7 +264,7 @@ export function restartRoutes(deps: RestartRoutesDeps): Hono {
       const agent = (c.req.header('x-staunch-agent-instance') ?? '').slice(0, 128);
       const until = Date.now() + wait;
       for (;;) {
-        if (restarts.pendingFor(cluster).length) {
+        if (restarts.hasWork(cluster)) {
           const commands = await restarts.dispatch(cluster, agent);
           if (commands.length) return c.json({ commands });
         }
