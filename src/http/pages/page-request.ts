@@ -10,6 +10,7 @@ import type { ComponentHealthResult } from '../../cluster/component-health.ts';
 import { minuteOf, type Rendered } from '../site/render-cache.ts';
 import { sendRendered, type Site } from '../site/site.ts';
 import { isSecureRequest, visitorZone, zoneCookie, type VisitorZone } from '../site/zone.ts';
+import { memoStamp, wantsOffer, type Stamp } from '../hot-responses.ts';
 
 export interface PageRequest {
   site: Site;
@@ -21,6 +22,11 @@ export interface PageRequest {
   /** Components bound to cluster objects, and the clusters silent past their grace, as of `now`. */
   health: ComponentHealthResult;
   cookie?: string;
+  /**
+   * Rendered to be saved and sent by a later start before its view is restored (the start file):
+   * the notice then names the time in full and nothing relative, which would be wrong by then.
+   */
+  saved?: boolean;
 }
 
 export async function pageRequest(c: Context, site: Site): Promise<PageRequest> {
@@ -45,9 +51,46 @@ export async function pageRequest(c: Context, site: Site): Promise<PageRequest> 
 
 /** A cached page with this site's headers, and the zone cookie when it needs (re)writing. */
 export function sendPage(c: Context, r: PageRequest, rendered: Rendered): Response {
+  // In the site's own zone a page's key is its path plus baseKey's parts: the runtime may send it again.
+  const plain = !r.cookie && !r.zone.chosen && r.zone.invalid === undefined && wantsOffer(c);
   return sendRendered(c, rendered, {
     headers: { ...r.site.headers, ...(r.cookie ? { 'Set-Cookie': r.cookie } : {}) },
+    ...(plain ? { hot: hotStamp(r) } : {}),
   });
+}
+
+interface PageStamp extends Stamp {
+  of(version: number, now: number, downSince: number | null, health: ComponentHealthResult): string;
+}
+
+const stamps = new WeakMap<Site, PageStamp>();
+
+/** baseKey's parts for a visitor in the site's zone, asked again on every hit of a recorded page. */
+function pageStamp(site: Site): PageStamp {
+  let stamp = stamps.get(site);
+  if (!stamp) {
+    const memo = memoStamp();
+    const of: PageStamp['of'] = (version, now, downSince, health) =>
+      memo(
+        version,
+        minuteOf(now),
+        downSince === null ? '' : minuteOf(downSince),
+        healthKey(health),
+      );
+    stamp = {
+      of,
+      current: () =>
+        of(site.store.version, site.now(), site.storage.check(), site.componentHealth()),
+    };
+    stamps.set(site, stamp);
+  }
+  return stamp;
+}
+
+/** The stamp of the page this request renders, from the same values its cache key was made of. */
+function hotStamp(r: PageRequest): { stamp: Stamp; value: string } {
+  const stamp = pageStamp(r.site);
+  return { stamp, value: stamp.of(r.site.store.version, r.now, r.downSince, r.health) };
 }
 
 /** What cluster health changes on a page: each bound component's state and source, the silences. */
@@ -80,6 +123,12 @@ function notices(r: PageRequest): Notice[] {
       tone: 'error',
       title: 'Status unknown.',
       text: 'This page has not been able to load the current status from storage yet. It does not know whether anything is wrong; try again in a few seconds.',
+    });
+  } else if (r.known.asOf !== undefined && r.saved) {
+    list.push({
+      tone: 'warn',
+      title: `Showing the last known state, as of ${fmt.dateTime(r.known.asOf)}.`,
+      text: 'This server is starting and has not read storage yet; changes made since then are not shown yet.',
     });
   } else if (r.known.asOf !== undefined) {
     // Restored from this instance's snapshot: say how old it is, whatever the targets' state.

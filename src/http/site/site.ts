@@ -23,6 +23,7 @@ import { RenderCache, type Rendered } from './render-cache.ts';
 import { compressed, negotiate } from './compress.ts';
 import { StorageWatch } from './storage-watch.ts';
 import { etagMatches } from './etag.ts';
+import { offerHot, type Stamp } from '../hot-responses.ts';
 
 /** What createApp builds the app's one Site from. */
 export interface SiteDeps {
@@ -140,11 +141,20 @@ export function createSite(deps: SiteDeps): Site {
 
 export const HTML_TYPE = 'text/html; charset=UTF-8';
 
-/** Send a rendered page, answering 304 when the browser already has these bytes. */
+/**
+ * Send a rendered page, answering 304 when the browser already has these bytes. With `hot`, the
+ * answer is offered to the runtime's table of plain answers (src/http/hot-responses.ts), valid
+ * while the stamp keeps that value.
+ */
 export function sendRendered(
   c: Context,
   rendered: Rendered,
-  options: { type?: string; cacheControl?: string; headers?: Record<string, string> } = {},
+  options: {
+    type?: string;
+    cacheControl?: string;
+    headers?: Record<string, string>;
+    hot?: { stamp: Stamp; value: string };
+  } = {},
 ): Response {
   const headers: Record<string, string> = {
     ...DEFAULT_SECURITY_HEADERS,
@@ -157,6 +167,13 @@ export function sendRendered(
   };
   const encoding = negotiate(c.req.header('accept-encoding'));
   const bytes = encoding ? compressed(rendered, encoding) : undefined;
+  if (options.hot)
+    offerHot(c, {
+      ...options.hot,
+      body: bytes ?? rendered.body,
+      // Not compressing (too small, or no compressor) is as final as compressed bytes.
+      settled: !encoding || bytes !== undefined || !rendered.compressing,
+    });
   // Each encoding is its own representation, with its own ETag.
   if (bytes)
     headers.ETag = `${rendered.etag.slice(0, -1)}-${encoding === 'gzip' ? 'gz' : encoding}"`;

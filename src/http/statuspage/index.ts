@@ -5,11 +5,17 @@
  */
 import { Hono } from 'hono';
 import type { ApiDeps } from '../api-deps.ts';
-import { createStatuspageCache, STATUSPAGE_ENDPOINTS, type StatuspageCache } from './cache.ts';
+import {
+  BUCKET_MS,
+  createStatuspageCache,
+  STATUSPAGE_ENDPOINTS,
+  type StatuspageCache,
+} from './cache.ts';
 import { unknownStatuspageDocument } from './unknown.ts';
 import { etagMatches } from '../site/etag.ts';
 import { compressed, negotiate } from '../site/compress.ts';
 import { knownState, UNKNOWN_HEADERS } from '../known-state.ts';
+import { memoStamp, offerHot, wantsOffer, type Stamp } from '../hot-responses.ts';
 
 // Short freshness for a live page; when the origin is down, caches may keep serving the last answer.
 const CACHE_CONTROL = 'public, max-age=10, stale-while-revalidate=30, stale-if-error=86400';
@@ -21,11 +27,24 @@ const PREFLIGHT_HEADERS = {
   'Access-Control-Max-Age': '86400',
 };
 
+/** The parts of the documents' cache key (./cache.ts), asked again on every hit of a recorded answer. */
+function documentsStamp(deps: ApiDeps): Stamp {
+  const memo = memoStamp();
+  return {
+    current() {
+      const extra = deps.extraComponentStates?.() ?? [];
+      const extraKey = extra.length ? JSON.stringify(extra.map((e) => [e.state, e.source])) : '';
+      return memo(deps.store.version, Math.floor(deps.now() / BUCKET_MS), extraKey, '');
+    },
+  };
+}
+
 export function statuspageApi(
   deps: ApiDeps,
   cache: StatuspageCache = createStatuspageCache(deps),
 ): Hono {
   const app = new Hono();
+  const stamp = documentsStamp(deps);
   // Public, credential-free GETs: one constant header instead of a CORS middleware on the hot path.
   app.options('/api/v2/*', () => new Response(null, { status: 204, headers: PREFLIGHT_HEADERS }));
   for (const endpoint of STATUSPAGE_ENDPOINTS) {
@@ -48,9 +67,19 @@ export function statuspageApi(
           },
         });
       }
+      // Offered only when the documents were built from the stamp's values on both sides of render.
+      const before = wantsOffer(c) ? stamp.current() : undefined;
       const rendered = cache.render(endpoint);
       const encoding = negotiate(c.req.header('accept-encoding'));
       const bytes = encoding ? compressed(rendered, encoding) : undefined;
+      if (before !== undefined && stamp.current() === before)
+        offerHot(c, {
+          stamp,
+          value: before,
+          body: bytes ?? rendered.body,
+          // Not compressing (too small, or no compressor) is as final as compressed bytes.
+          settled: !encoding || bytes !== undefined || !rendered.compressing,
+        });
       // Each encoding is its own representation, with its own ETag.
       const etag = bytes ? `${rendered.etag.slice(0, -1)}-${encoding}"` : rendered.etag;
       const headers: Record<string, string> = {

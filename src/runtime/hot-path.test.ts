@@ -1,0 +1,212 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import {
+  ACTOR,
+  createFixtureApp,
+  fixtureConfig,
+  seedHistory,
+  type FixtureApp,
+} from '../../test/support/status-fixture.ts';
+import { createIncident } from '../domain/incidents.ts';
+import { STATUSPAGE_ENDPOINTS } from '../http/statuspage/cache.ts';
+import { installCompressor } from '../http/site/compress.ts';
+import { zoneCookie } from '../http/site/zone.ts';
+import { installNodeCompression } from './compress-node.ts';
+import { createHotPath, hotServer, type HotPath } from './hot-path.ts';
+
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+// Written by Node per connection and per second, the same on both paths.
+const PER_CONNECTION = new Set(['date', 'connection', 'keep-alive']);
+
+function ask(
+  base: string,
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}${path}`, { method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const kept: Record<string, string> = {};
+        for (const [name, value] of Object.entries(res.headers))
+          if (!PER_CONNECTION.has(name) && value !== undefined)
+            kept[name] = Array.isArray(value) ? value.join(', ') : value;
+        resolve({ status: res.statusCode ?? 0, headers: kept, body: Buffer.concat(chunks) });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function listen(
+  options: Parameters<typeof serve>[0],
+): Promise<{ url: string; server: ServerType }> {
+  return new Promise((resolve) => {
+    const server = serve({ ...options, hostname: '127.0.0.1', port: 0 }, () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        server,
+      }),
+    );
+  });
+}
+
+const close = (server: ServerType) =>
+  new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+  });
+
+const ENCODINGS: Record<string, Record<string, string>> = {
+  identity: {},
+  gzip: { 'accept-encoding': 'gzip' },
+  br: { 'accept-encoding': 'gzip, deflate, br' },
+};
+
+describe('the hot path in front of @hono/node-server', () => {
+  let f: FixtureApp;
+  let hot: HotPath;
+  let fast: { url: string; server: ServerType };
+  let hono: { url: string; server: ServerType };
+
+  /** Ask the hot server until the hot path answers (the app records, then compresses); that answer. */
+  async function hit(path: string, headers: Record<string, string> = {}, method = 'GET') {
+    for (let i = 0; i < 200; i++) {
+      const before = hot.hits;
+      const answer = await ask(fast.url, path, headers, method);
+      if (hot.hits > before) return answer;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    throw new Error(`${method} ${path} was never answered by the hot path`);
+  }
+
+  /** What the hot server answers, and whether the hot path gave it. */
+  async function fromFast(path: string, headers: Record<string, string> = {}) {
+    const before = hot.hits;
+    const answer = await ask(fast.url, path, headers);
+    return { answer, hit: hot.hits > before };
+  }
+
+  beforeAll(async () => {
+    installNodeCompression();
+    f = await createFixtureApp(fixtureConfig({ components: 8, groups: 2 }));
+    await seedHistory(f.domain, { incidents: 30, open: 2, days: 20, now: f.clock.now, seed: 7 });
+    hot = createHotPath();
+    fast = await listen({ fetch: hot.fetch(f.app.fetch), ...hotServer(hot) });
+    // The same app without the hot path: the answers to compare with.
+    hono = await listen({ fetch: f.app.fetch });
+  });
+  afterAll(async () => {
+    await close(fast.server);
+    await close(hono.server);
+    await f.stop();
+    installCompressor(
+      async (body) =>
+        new Uint8Array(
+          await new Response(
+            new Blob([body]).stream().pipeThrough(new CompressionStream('gzip')),
+          ).arrayBuffer(),
+        ),
+      ['gzip'],
+    );
+  });
+
+  for (const path of ['/', ...STATUSPAGE_ENDPOINTS.map((e) => `/api/v2/${e}`)]) {
+    for (const [encoding, headers] of Object.entries(ENCODINGS)) {
+      it(`${path} (${encoding}): GET, HEAD and If-None-Match answer as Hono does`, async () => {
+        const got = await hit(path, headers);
+        const expected = await ask(hono.url, path, headers);
+        expect(got.status).toBe(200);
+        expect(got.headers).toEqual(expected.headers);
+        expect(got.body.equals(expected.body)).toBe(true);
+        // Documents under a packet are never compressed: Hono sends them plain to everyone.
+        if (expected.body.length >= 1024)
+          expect(got.headers['content-encoding']).toBe(
+            encoding === 'identity' ? undefined : encoding,
+          );
+
+        const head = await hit(path, headers, 'HEAD');
+        expect(head).toEqual(await ask(hono.url, path, headers, 'HEAD'));
+        expect(head.body.length).toBe(0);
+
+        const etag = got.headers.etag!;
+        const conditional = { ...headers, 'if-none-match': `"other", ${etag}` };
+        const notModified = await hit(path, conditional);
+        expect(notModified.status).toBe(304);
+        expect(notModified).toEqual(await ask(hono.url, path, conditional));
+
+        // A tag that does not match gets the full answer, from the hot path too.
+        const stale = await hit(path, { ...headers, 'if-none-match': '"old"' });
+        expect(stale.body.equals(expected.body)).toBe(true);
+      });
+    }
+  }
+
+  it('a write changes the stamp: the next GET shows it', async () => {
+    await hit('/');
+    await hit('/api/v2/incidents.json');
+    await createIncident(f.domain, ACTOR, {
+      state: 0,
+      component_state: 3,
+      components: [f.domain.settings.components[0]!.id],
+      messages: [{ title: 'Hot path invalidation probe', content: 'written now' }],
+    });
+    const page = await fromFast('/');
+    expect(page.hit).toBe(false);
+    expect(page.answer.body.toString()).toContain('Hot path invalidation probe');
+    const api = await fromFast('/api/v2/incidents.json');
+    expect(api.hit).toBe(false);
+    expect(api.answer.body.toString()).toContain('Hot path invalidation probe');
+    // And the new answer is the one recorded.
+    expect((await hit('/')).body.toString()).toContain('Hot path invalidation probe');
+  });
+
+  it('a new minute re-renders the page; a new 10-second bucket rebuilds the documents', async () => {
+    const before = await hit('/');
+    await hit('/api/v2/summary.json');
+    f.clock.now += 60_000;
+    const after = await fromFast('/');
+    expect(after.hit).toBe(false);
+    expect(after.answer.body.equals(before.body)).toBe(false);
+    expect(after.answer).toEqual(await ask(hono.url, '/'));
+    expect((await fromFast('/api/v2/summary.json')).hit).toBe(false);
+  });
+
+  it('a request with a cookie, a query or credentials is answered by the app', async () => {
+    const plain = await hit('/');
+    const cookie = await zoneCookie(f.config.cookie_key, 'Asia/Tokyo', false);
+    const zoned = await fromFast('/', { cookie: cookie.split(';')[0]! });
+    expect(zoned.hit).toBe(false);
+    expect(zoned.answer.body.toString()).toContain('Asia/Tokyo');
+    expect(zoned.answer.body.equals(plain.body)).toBe(false);
+
+    const queried = await fromFast('/?timezone=Europe/Paris');
+    expect(queried.hit).toBe(false);
+    expect(queried.answer.body.toString()).toContain('Europe/Paris');
+
+    const authorized = await fromFast('/api/v2/status.json', { authorization: 'Basic eDp5' });
+    expect(authorized.hit).toBe(false);
+    expect(authorized.answer.status).toBe(200);
+    // And a zone page is never recorded as the plain page.
+    expect((await hit('/')).body.equals(plain.body)).toBe(true);
+  });
+
+  it('paths the app does not offer are never recorded', async () => {
+    for (let i = 0; i < 3; i++) {
+      expect((await fromFast('/history?month=2026-11')).hit).toBe(false);
+      expect((await fromFast('/healthz')).hit).toBe(false);
+      expect((await fromFast('/no-such-page')).hit).toBe(false);
+    }
+  });
+});
