@@ -154,6 +154,12 @@ export function parseConfigValue(value: unknown, options: ParseOptions = {}): Co
   const mirrors = checkMirrors(fields.mirror, options.drivers, options.baseDir, problems);
   componentProblems(fields.components, problems);
   checkNotifiers(fields.notifiers, problems, warnings, options.runtime);
+  // Cloudflare runs as many isolates as the traffic needs; there is no process count to choose.
+  if (options.runtime === 'worker' && result.success && result.data.serve.workers !== 1)
+    warnings.push({
+      key: 'serve.workers',
+      message: 'serve.workers is ignored on Workers: Cloudflare starts isolates as traffic needs',
+    });
   if (
     result.success &&
     result.data.replication.tombstone_retention <= result.data.replication.sync_interval

@@ -299,9 +299,35 @@ const restarts = z
   })
   .prefault({});
 
+/**
+ * Processes serving one host: `auto` is one per core, resolved by the Node runtime (the schema is
+ * runtime-neutral). More than 1 runs Node's cluster (src/runtime/serve-cluster.ts).
+ */
+const serve = z
+  .strictObject({
+    workers: z
+      .union(
+        [
+          z.literal('auto'),
+          z
+            .number()
+            .int()
+            .min(1, 'must be at least 1, or auto (one per core)')
+            .max(256, 'must be at most 256: processes beyond the cores only add memory'),
+        ],
+        {
+          error: (issue) =>
+            `${JSON.stringify(issue.input)} is not allowed: use a whole number from 1 to 256, or auto (one per core)`,
+        },
+      )
+      .default(1),
+  })
+  .prefault({});
+
 export const configSchema = z
   .strictObject({
     listen,
+    serve,
     tls: z.strictObject({ cert_file: z.string().min(1), key_file: z.string().min(1) }).optional(),
     // Reverse proxies whose X-Forwarded-For is believed, so throttles count clients, not the proxy.
     trusted_proxies: z.array(z.string().superRefine(proxyRangeProblem)).default([]),
@@ -393,6 +419,7 @@ export type ParsedConfig = z.output<typeof configSchema>;
 export type ComponentConfig = z.output<typeof component>;
 export type ComponentHealthConfig = z.output<typeof componentHealth>;
 export type MetricsConfig = z.output<typeof metrics>;
+export type ServeConfig = z.output<typeof serve>;
 export type NotifierConfig = z.output<typeof notifier>;
 export type OutboxConfig = z.output<typeof outbox>;
 export type MirrorConfig = z.output<typeof mirror>;

@@ -65,9 +65,16 @@ export function createReplicatorFromConfig(
   return { replicator, drivers };
 }
 
+/** What a worker of serve.workers > 1 changes (src/runtime/serve-cluster-worker.ts). */
+export interface ServeHooks {
+  /** The store the app, the outbox and the mirrors use, wrapped around the replicator. */
+  store?: (replicator: Replicator) => Replicator;
+}
+
 export async function startNodeServer(
   config: Config,
   options: { logger?: Logger; source?: string } = {},
+  hooks: ServeHooks = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? createNodeLogger(config.log);
   if (config.generated.credentials) {
@@ -91,8 +98,9 @@ export async function startNodeServer(
     logger,
     config.snapshot === false ? {} : { snapshot: fileSnapshotStore(config.snapshot), loadAfter },
   );
+  const store = hooks.store?.(replicator) ?? replicator;
   // Before start: the mirrors follow the state rev from the first record loaded.
-  const mirrors = config.mirror.length > 0 ? prepareMirrors(config, replicator, logger) : undefined;
+  const mirrors = config.mirror.length > 0 ? prepareMirrors(config, store, logger) : undefined;
   // Serve at once: the view fills as targets answer, and pages never wait for a slow target.
   void replicator.start();
   // Except for the local snapshot: the first answer is then the last known state, not "unknown".
@@ -101,7 +109,7 @@ export async function startNodeServer(
   // Delivery runs beside the server, never inside a request: a slow receiver delays no answer.
   const outbox = createOutbox({
     config,
-    store: replicator,
+    store,
     definitions: NOTIFIER_DEFINITIONS,
     links: subscriptionLinks(config),
     logger,
@@ -113,7 +121,7 @@ export async function startNodeServer(
   installNodeCompression();
   const built = buildApp({
     config,
-    store: replicator,
+    store,
     logger,
     startedAt: new Date(),
     version: VERSION,

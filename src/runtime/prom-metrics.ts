@@ -4,9 +4,13 @@
  * rendered by the runtime-neutral exposition, so the Worker serves the same text without them.
  */
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { workerIndex } from './cluster-ipc.ts';
 
 export function processMetrics(): () => Promise<string> {
   const registry = new Registry();
+  // serve.workers > 1: each scrape reaches one worker, so its series say which (else counters jump).
+  const worker = workerIndex();
+  if (worker !== undefined) registry.setDefaultLabels({ worker: String(worker) });
   collectDefaultMetrics({ register: registry, prefix: 'staunch_' });
   return () => registry.metrics();
 }

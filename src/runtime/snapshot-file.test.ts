@@ -22,6 +22,14 @@ describe('the view snapshot file', () => {
     expect(readdirSync(folder)).toEqual(['view-snapshot.json']);
   });
 
+  it('with writes: false (workers 2..N of serve.workers) reads the file and never replaces it', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'staunch-snapshot-')), 'view-snapshot.json');
+    await fileSnapshotStore(file).write(snapshot(1));
+    const reader = fileSnapshotStore(file, { writes: false });
+    await reader.write(snapshot(2));
+    expect(await reader.read()).toEqual(snapshot(1));
+  });
+
   it('refuses a file that is not JSON (the replicator then starts without it)', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'staunch-snapshot-')), 'view-snapshot.json');
     writeFileSync(file, '{"format":1,"writtenAt":');
