@@ -11,6 +11,11 @@
  * answer (`waitUntil`), and retries, expired leases and maintenance that starts or ends by the
  * clock wait for the next cron trigger (or the next write), so they are only as punctual as the
  * cron schedule. Only the fetch-based channels exist here (no SMTP, no plugins).
+ *
+ * The page and the Statuspage documents are answered through ./worker-cache.ts (this isolate's
+ * copy, then the Cache API, then the app), keyed by the content version, so a burst renders
+ * once; before this isolate's view is loaded they may come from the newest copy another isolate
+ * stored, which lives no longer than the poll interval.
  */
 import { upgradeWebSocket } from 'hono/cloudflare-workers';
 import type { Hono } from 'hono';
@@ -24,6 +29,11 @@ import { createReplicator, type Replicator } from '../replication/replicator.ts'
 import { workerDrivers } from './registry.worker.ts';
 import { replicationOptions } from './replication-options.ts';
 import { VERSION } from './version.ts';
+import { fnv1a, hex32, shiftedHash } from '../../storage-drivers/hash.ts';
+import { minuteOf } from '../http/site/render-cache.ts';
+import type { Site } from '../http/site/site.ts';
+import { trackContent, type ContentVersion } from './content-version.ts';
+import { cacheRoute, EdgeCache, staleAnswer, type CacheLike } from './worker-cache.ts';
 
 type Env = Record<string, string | undefined> & { STAUNCH_CONFIG?: string };
 interface ExecutionContext {
@@ -38,9 +48,45 @@ interface Instance {
   outbox: Outbox;
   pollIntervalMs: number;
   lastPoll: number;
+  edge: EdgeCache;
+  /** Everything the cached answers' bytes depend on besides the time: see cacheState. */
+  state: () => string;
 }
 
 let instance: Promise<Instance> | undefined;
+/** The same instance once built: a cold isolate (none yet) may answer from the newest copy. */
+let built: Instance | undefined;
+
+/** `caches.default`, where the runtime has one (workerd; not Node, not the tests' stand-ins). */
+const defaultCache = (): CacheLike | undefined =>
+  (globalThis as { caches?: { default?: CacheLike } }).caches?.default;
+
+const hash = (text: string) => hex32(fnv1a(text)) + hex32(shiftedHash(text));
+
+/** Names this configuration and code, so a new deployment never reads an older one's copies. */
+const deploymentOf = (env: Env) => hash(`${VERSION}\u0000${env.STAUNCH_CONFIG ?? ''}`);
+
+/**
+ * The content version (equal in every isolate holding the same records), and what this isolate
+ * alone knows that the page shows: bound components' cluster states, silent clusters, the
+ * "storage unreachable since" notice and whether anything is loaded.
+ */
+function cacheState(content: ContentVersion, site: Site, store: Replicator): () => string {
+  return () => {
+    const health = site.componentHealth();
+    const downSince = site.storage.check();
+    const local =
+      health.states.length === 0 && health.silent.length === 0 && downSince === null
+        ? store.loadState.source
+        : JSON.stringify([
+            store.loadState.source,
+            health.states.map((s) => [s.state, s.source]),
+            health.silent.map((s) => [s.cluster, s.since]),
+            downSince === null ? null : minuteOf(downSince),
+          ]);
+    return `${content.value}.${hash(local)}`;
+  };
+}
 
 async function build(env: Env): Promise<Instance> {
   const config = parseConfig(env.STAUNCH_CONFIG ?? '', {
@@ -60,6 +106,8 @@ async function build(env: Env): Promise<Instance> {
     syncIntervalMs: 0,
     logger,
   });
+  // Before the load, so the content version counts every record the load brings.
+  const content = trackContent(store);
   await store.start();
   // No timers here: deliveries run after each write (waitUntil) and on every cron trigger.
   const outbox = createOutbox({
@@ -71,7 +119,7 @@ async function build(env: Env): Promise<Instance> {
     timers: false,
   });
   await outbox.start();
-  const built = buildApp({
+  const app = buildApp({
     config,
     store,
     logger,
@@ -82,32 +130,54 @@ async function build(env: Env): Promise<Instance> {
     upgradeWebSocket,
   });
   return {
-    app: built.app,
-    tick: built.tick,
+    app: app.app,
+    tick: app.tick,
     store,
     outbox,
     pollIntervalMs: config.replication.poll_interval,
     lastPoll: Date.now(),
+    edge: new EdgeCache({
+      cache: defaultCache(),
+      now: Date.now,
+      deployment: deploymentOf(env),
+      latestTtlMs: config.replication.poll_interval,
+    }),
+    state: cacheState(content, app.site, store),
   };
 }
 
 function current(env: Env): Promise<Instance> {
-  instance ??= build(env).catch((error: unknown) => {
-    // A broken configuration is reported on every request until it is fixed, not cached.
-    instance = undefined;
-    throw error;
-  });
+  instance ??= build(env).then(
+    (running) => (built = running),
+    (error: unknown) => {
+      // A broken configuration is reported on every request until it is fixed, not cached.
+      instance = undefined;
+      throw error;
+    },
+  );
   return instance;
 }
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     try {
+      const route = cacheRoute(request);
+      if (route && !built) {
+        // Load in the background; meanwhile another isolate's newest copy, if one is fresh.
+        const loading = current(env);
+        ctx.waitUntil(loading.catch(() => undefined));
+        const stale = await staleAnswer(route, defaultCache(), deploymentOf(env));
+        if (stale) return stale;
+      }
       const running = await current(env);
       if (Date.now() - running.lastPoll >= running.pollIntervalMs) {
         running.lastPoll = Date.now();
         ctx.waitUntil(Promise.all([running.store.pollOnce(), running.store.checkHealth()]));
       }
+      if (route)
+        return await running.edge.serve(route, request, running.state(), ctx, async (forwarded) =>
+          running.app.fetch(forwarded, env, ctx as never),
+        );
       const response = await running.app.fetch(request, env, ctx as never);
       // A write may have enqueued messages: deliver them after the answer, not before it.
       if (request.method !== 'GET' && request.method !== 'HEAD')
