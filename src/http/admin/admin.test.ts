@@ -453,10 +453,16 @@ describe('admin UI', () => {
     expect(await (await get('/admin/components', session.jar)).text()).not.toContain(
       'Load balancer down',
     );
-    // Cleared an hour later: an hour of major outage in the first component's bars, and in no other.
+    // Cleared an hour later: an hour of major outage in the first component's bar, and in no
+    // other (the bar links to the day's page, which has the minutes).
     f.clock.now = start + 2 * 60 * 60_000;
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(start);
     const status = await (await get('/')).text();
-    expect(status.match(/1 h major outage/g)).toHaveLength(1);
+    expect(
+      status.match(new RegExp(`href="/history\\?day=${day}" aria-label="[^"]*major outage`, 'g')),
+    ).toHaveLength(1);
+    const detail = await (await get(`/history?day=${day}`)).text();
+    expect(detail.match(/1 h major outage/g)).toHaveLength(1);
     // Clearing again is harmless.
     expect(
       (await adminPost(f.app, '/admin/components/clear', session, { component: first! })).status,

@@ -109,9 +109,24 @@ describe('public pages', () => {
         },
       ]);
       const body = await (await clean.app.request('http://status.test/')).text();
-      expect(body).toContain(`#day-${date}" aria-label="`);
-      expect(body).toContain('1 h 30 min major outage');
+      // The bar links to the day's page with a short label; the minutes are on that page.
+      const label = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'UTC',
+        day: 'numeric',
+        month: 'short',
+      }).format(Date.parse(`${date}T12:00:00Z`));
+      expect(body).toContain(
+        `<a class="u4" href="/history?day=${date}" aria-label="${label}: major outage"></a>`,
+      );
+      expect(body).not.toContain('1 h 30 min major outage');
       expect(body).toMatch(/93\.75 % uptime/);
+      const day = await clean.app.request(`http://status.test/history?day=${date}`);
+      expect(day.status).toBe(200);
+      const detail = await day.text();
+      expect(detail).toContain('1 h 30 min major outage');
+      expect(detail).toContain('93.75 %');
+      expect(detail).toContain('One other component: no data for this day.');
+      expect(detail).toContain('No incidents on this day.');
     } finally {
       await clean.stop();
     }
@@ -250,6 +265,44 @@ describe('public pages', () => {
     expect(filtered).not.toContain('Database upgrade'); // maintenance is filtered out
     // Nonsense parameters fall back instead of failing.
     expect((await get('/history?month=9999-99&component=nope&type=bogus')).status).toBe(200);
+  });
+
+  it("links each day with something to say to that day's page: its components' minutes and its incidents", async () => {
+    const front = await (await get('/')).text();
+    const links = [
+      ...front.matchAll(/<a class="u(\d)" href="\/history\?day=([\d-]+)" aria-label="([^"]+)">/g),
+    ];
+    expect(links.length).toBeGreaterThan(0);
+    // Every bar link has a short label (date, worst state, incident count) and a day the page knows.
+    for (const [, worst, , label] of links)
+      expect(label).toMatch(
+        new RegExp(
+          `^\\d{1,2} \\w{3,4}: ${['no downtime', 'maintenance', 'degraded performance', 'partial outage', 'major outage'][Number(worst)]}(, \\d+ incidents?)?$`,
+        ),
+      );
+    const [, , date, label] = links.find((l) => /incident/.test(l[3]!))!;
+    const count = Number(/(\d+) incidents?$/.exec(label!)![1]);
+    const res = await get(`/history?day=${date}`);
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(page).toContain('<th scope="row">');
+    expect(page).toMatch(/\d+\.\d\d %/);
+    expect(page).toContain(`href="/history?month=${date!.slice(0, 7)}#day-${date}"`);
+    expect(page).toContain('rel="prev"');
+    // At least the incidents the bar counted for one component are listed.
+    expect(page.match(/<li id="incident-/g)?.length ?? 0).toBeGreaterThanOrEqual(count);
+    // Today has no day after it; the day before does.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(
+      f.clock.now,
+    );
+    const todayPage = await (await get(`/history?day=${today}`)).text();
+    expect(todayPage).not.toContain('rel="next"');
+    // Not a day, or one that has not come: a 400 that says how a day is written.
+    for (const bad of ['2026-02-30', 'yesterday', '1999-12-31', '9999-01-01', '']) {
+      const answer = await get(`/history?day=${encodeURIComponent(bad)}`);
+      expect(answer.status, bad).toBe(400);
+      expect(await answer.text()).toContain('YYYY-MM-DD');
+    }
   });
 
   it('shows an incident on its own page and a real 404 page for unknown ids', async () => {

@@ -23,6 +23,8 @@ import {
   type UnsubscribeProps,
 } from './views.tsx';
 import { createUptimeBars, type UptimeBars } from './uptime-bars.ts';
+import { DayPage, dayModel, parseDay } from './day-page.tsx';
+import { dayHref } from '../site/status.tsx';
 import { safeHref, safeReturnPath } from '../site/url.ts';
 import { knownState, UNKNOWN_HEADERS } from '../known-state.ts';
 import {
@@ -257,7 +259,42 @@ export function publicPages(deps: PageDeps): Hono {
   app.get('/', index);
   app.get('/index', index);
 
+  // Where a bar links: one day in detail. Old links (month, component, #day-) keep working below.
+  const dayPage = async (c: Context, asked: string) => {
+    const r = await pageRequest(c, site);
+    const date = parseDay(asked, r.now, r.zone.zone);
+    if (!date)
+      return sendHtml(
+        c,
+        html(
+          <MessagePage
+            {...chrome(r, '/history')}
+            heading="No such day"
+            text="A day is written YYYY-MM-DD (such as 2026-03-30), from 2000 up to today."
+            back={{ href: '/history', label: 'Incident history' }}
+          />,
+        ),
+        400,
+        site.headers,
+      );
+    const rendered = site.cache.get(
+      `day|${date}|${baseKey(r)}`,
+      () => {
+        const ctx = modelContext(r);
+        return {
+          body: html(
+            <DayPage {...chrome(r, dayHref(date))} {...dayModel(ctx, date, bars.series(ctx))} />,
+          ),
+        };
+      },
+      r.zone.chosen,
+    );
+    return sendPage(c, r, rendered);
+  };
+
   app.get('/history', async (c) => {
+    const askedDay = c.req.query('day');
+    if (askedDay !== undefined) return dayPage(c, askedDay);
     const r = await pageRequest(c, site);
     const current = localDate(r.now, r.zone.zone).slice(0, 7);
     const askedMonth = c.req.query('month') ?? '';

@@ -5,6 +5,7 @@
  * 15 minutes. Quarter hours fall on local midnight in every zone, so a new day starts on time.
  */
 import type { ReadModel } from '../../domain/read-model.ts';
+import type { UptimeSeries } from '../../domain/uptime.ts';
 import { dataSince, uptimeSeries, type ModelContext } from '../site/page-model.ts';
 import { uptimeBarsHtml } from '../site/status.tsx';
 
@@ -15,6 +16,8 @@ const MAX_ENTRIES = 50;
 export interface UptimeBars {
   /** Each component's bars as HTML, by component id. */
   html(ctx: ModelContext): ReadonlyMap<string, string>;
+  /** The days behind the bars, by component id: what a day's page details. */
+  series(ctx: ModelContext): ReadonlyMap<string, UptimeSeries>;
 }
 
 /** One per app (publicPages builds it), so its memory is bounded by MAX_ENTRIES whatever the zones asked. */
@@ -26,11 +29,16 @@ export function createUptimeBars(read: ReadModel): UptimeBars {
       since = { version: ctx.view.version, value: dataSince(ctx.view, read.auditRevs()) };
     return since.value;
   };
+  const keyOf = (ctx: ModelContext, from: number | undefined) =>
+    `${ctx.view.version}|${ctx.fmt.zone}|${Math.floor(ctx.now / QUARTER_MS)}|${from ?? ''}`;
+  // Day pages ask for the series (they are cached as pages): only the last is kept, since 4,500
+  // days of objects for 50 components is too much to keep per zone and quarter, or for the bars.
+  let last: { key: string; series: ReadonlyMap<string, UptimeSeries> } | undefined;
   const rendered = new Map<string, ReadonlyMap<string, string>>();
   return {
     html(ctx) {
       const from = sinceOf(ctx);
-      const key = `${ctx.view.version}|${ctx.fmt.zone}|${Math.floor(ctx.now / QUARTER_MS)}|${from ?? ''}`;
+      const key = keyOf(ctx, from);
       const hit = rendered.get(key);
       if (hit) return hit;
       const series = uptimeSeries(ctx, from, read.healthDays(ctx.now));
@@ -40,6 +48,13 @@ export function createUptimeBars(read: ReadModel): UptimeBars {
       if (rendered.size >= MAX_ENTRIES) rendered.delete(rendered.keys().next().value!);
       rendered.set(key, html);
       return html;
+    },
+    series(ctx) {
+      const from = sinceOf(ctx);
+      const key = keyOf(ctx, from);
+      if (last?.key !== key)
+        last = { key, series: uptimeSeries(ctx, from, read.healthDays(ctx.now)) };
+      return last.series;
     },
   };
 }

@@ -3,7 +3,7 @@ import { componentStateRow, type ComponentState } from '../../domain/types.ts';
 import { UPTIME_FORMULA, type UptimeDay, type UptimeSeries } from '../../domain/uptime.ts';
 import { raw } from 'hono/html';
 import { LruCache } from '../../domain/lru-cache.ts';
-import { minutes, percent } from './format.ts';
+import { percent } from './format.ts';
 import { StateIcon } from './icons.tsx';
 
 export const stateText = (state: ComponentState) => componentStateRow(state).description;
@@ -55,39 +55,38 @@ export interface GroupRow {
   components: ComponentRow[];
 }
 
-const labelFormat = new Intl.DateTimeFormat('en-GB', {
+const dayFormat = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'UTC',
-  weekday: 'short',
   day: 'numeric',
   month: 'short',
-  year: 'numeric',
 });
-const labels = new LruCache<string, string>(2000);
-/** `Mon 30 Mar 2026` for a `YYYY-MM-DD` calendar date (no zone: the date is already local). */
-export function dateLabel(date: string): string {
-  return labels.getOrSet(date, () =>
-    labelFormat.format(Date.parse(`${date}T12:00:00Z`)).replace(',', ''),
-  );
+const shortLabels = new LruCache<string, string>(2000);
+/** `30 Mar` for a `YYYY-MM-DD` calendar date: within 90 days, the year goes without saying. */
+export function shortDateLabel(date: string): string {
+  return shortLabels.getOrSet(date, () => dayFormat.format(Date.parse(`${date}T12:00:00Z`)));
 }
 
-function dayTip(day: UptimeDay): string {
-  const lines = [dateLabel(day.date)];
-  const m = day.minutes;
-  if (m.major >= 0.5) lines.push(`${minutes(m.major)} major outage`);
-  if (m.partial >= 0.5) lines.push(`${minutes(m.partial)} partial outage`);
-  if (m.degraded >= 0.5) lines.push(`${minutes(m.degraded)} degraded performance`);
-  if (m.maintenance >= 0.5) lines.push(`${minutes(m.maintenance)} maintenance`);
-  const last = [
-    day.uptime !== null ? `${percent(day.uptime)} uptime` : '',
-    day.incidents.length
-      ? `${day.incidents.length} incident${day.incidents.length === 1 ? '' : 's'}`
-      : '',
-  ]
-    .filter(Boolean)
-    .join(' · ');
-  if (last) lines.push(last);
-  return lines.join('\n');
+const WORST_TEXT = [
+  'no downtime',
+  'maintenance',
+  'degraded performance',
+  'partial outage',
+  'major outage',
+];
+
+/**
+ * A bar's accessible name and tooltip: the date, the worst state and the incident count. The
+ * minutes and the day's uptime are on the day's page: spelled out on 1,300 bars they were most
+ * of the front page's compressed weight.
+ */
+export function dayLabel(day: UptimeDay): string {
+  const n = day.incidents.length;
+  const count = n === 0 ? '' : `, ${n} incident${n === 1 ? '' : 's'}`;
+  return `${shortDateLabel(day.date)}: ${WORST_TEXT[day.worst ?? 0]}${count}`;
 }
+
+/** The page that details one day: every component's minutes and uptime, and its incidents. */
+export const dayHref = (date: string) => `/history?day=${date}`;
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -98,30 +97,32 @@ const ESCAPES: Record<string, string> = {
 };
 export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
 
-/**
- * The 90 bars of one component, as an HTML string: 50 components make 4,500 elements, so this
- * is built directly rather than through JSX, and kept small. A day without downtime is an empty
- * `<i>` whose tooltip ("12 days ago · No downtime") comes from a CSS counter; a day with
- * downtime is a link to that day in the history, its tooltip and accessible name the same text.
- */
 /** What the percentage covers, in words: the days with data, never more. */
 export function uptimePeriod(series: UptimeSeries): string {
   const n = series.coveredDays;
   return n === 1 ? 'today' : `the last ${n} days`;
 }
 
+/**
+ * The 90 bars of one component, as an HTML string: 50 components make 4,500 elements, so this
+ * is built directly rather than through JSX, and kept small, since the bars are most of the front
+ * page. Every day without downtime is the same empty `<i>` (its tooltip, "12 days ago · No
+ * downtime", comes from a CSS counter), so they compress to almost nothing; a day with something
+ * to say is a link to that day's page with a short label (dayLabel), its accessible name and
+ * tooltip. The link names no component: the same date in every row then compresses as one
+ * string, and naming it cost 2.5 KB of brotli with 50 components; the day's page lists them all.
+ */
 export function uptimeBarsHtml(series: UptimeSeries, name: string): string {
   const bad = series.days.filter((d) => d.worst !== null && d.worst > 1).length;
   const pct = percent(series.uptime);
   const noData = series.days.length - series.coveredDays;
   const period = uptimePeriod(series);
-  const component = encodeURIComponent(series.component);
   let bars = '';
   for (const day of series.days) {
     if (day.worst === null) bars += '<i class="un"></i>';
     else if (day.worst === 0 && day.incidents.length === 0) bars += '<i></i>';
     else
-      bars += `<a class="u${day.worst}" href="/history?month=${day.date.slice(0, 7)}&amp;component=${component}#day-${day.date}" aria-label="${escapeHtml(dayTip(day))}"></a>`;
+      bars += `<a class="u${day.worst}" href="${dayHref(day.date)}" aria-label="${escapeHtml(dayLabel(day))}"></a>`;
   }
   const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
   const gap = noData === 0 ? '' : ` No data for the ${days(noData)} before.`;
