@@ -1,5 +1,5 @@
 /**
- * nginx (Debian's nginx-light) with one worker serving the captured files with `gzip_static`,
+ * nginx (Debian's nginx-light) with one worker (or `workers`) serving the captured files with `gzip_static`,
  * under its own prefix on a free port: what a static file server does on the same machine.
  * nginx-light has no brotli module, so a `br` request gets the gzip file.
  */
@@ -27,13 +27,14 @@ function freePort(): Promise<number> {
 export async function startNginx(
   prefix: string,
   root: string,
+  options: { workers?: number } = {},
 ): Promise<{ url: string; close(): Promise<void> }> {
   const port = await freePort();
   await mkdir(join(prefix, 'logs'), { recursive: true });
   const conf = join(prefix, 'nginx.conf');
   await writeFile(
     conf,
-    `worker_processes 1;
+    `worker_processes ${options.workers ?? 1};
 daemon off;
 pid ${join(prefix, 'nginx.pid')};
 error_log ${join(prefix, 'logs/error.log')} warn;
