@@ -4,6 +4,10 @@
  * (bench/raw-server.ts, the bytes and headers captured from the app for each encoding) and
  * nginx with one worker and `gzip_static` on the same files (when /usr/sbin/nginx exists).
  *
+ * The app is served as `staunch serve` serves it: the hot path (src/runtime/hot-path.ts) in front
+ * of @hono/node-server, so the rows show what a visitor gets; each row also gives the share of
+ * answers the hot path sent and the app's event-loop delay (p99 and max) during its run.
+ *
  * Data: 50 components in 8 groups, 1,000 incidents over 90 days (10 still open), written through
  * the domain. Load comes from a second process (wrk -t2, else autocannon). Prints req/s, p50,
  * p99 and errors for each, the ratios app ÷ raw node and app ÷ nginx, and the page's weight for
@@ -13,12 +17,21 @@
  */
 import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { fixtureConfig, seedHistory, startFixtureServer } from '../test/support/status-fixture.ts';
+import { serve, type ServerType } from '@hono/node-server';
+import {
+  createFixtureApp,
+  fixtureConfig,
+  seedHistory,
+  startFixtureServer,
+} from '../test/support/status-fixture.ts';
 import { STATUSPAGE_ENDPOINTS } from '../src/http/statuspage/cache.ts';
 import { installNodeCompression } from '../src/runtime/compress-node.ts';
+import { createHotPath, hotServer } from '../src/runtime/hot-path.ts';
 import { captureSettled, type Captured } from './capture.ts';
 import { envCount, formatNumber, mergeResults, printTable, timed } from './lib.ts';
 import { load, loadTool, type LoadResult } from './load.ts';
@@ -56,7 +69,10 @@ const ENCODINGS: Record<string, string> = { identity: '', gzip: 'gzip', br: BROW
 async function captureRoute(base: string, path: string): Promise<Record<string, Captured>> {
   const out: Record<string, Captured> = {};
   for (const [encoding, accept] of Object.entries(ENCODINGS)) {
-    const got = await captureSettled(`${base}${path}`, accept, encoding);
+    // Brotli at quality 11 of a large page takes seconds on a loaded machine: wait for it.
+    let got = await captureSettled(`${base}${path}`, accept, encoding);
+    for (let i = 0; i < 20 && got.encoding !== encoding && got.body.length >= 1024; i++)
+      got = await captureSettled(`${base}${path}`, accept, encoding);
     if (got.status !== 200) throw new Error(`${path} answered ${got.status}`);
     out[got.encoding] ??= got;
   }
@@ -95,8 +111,27 @@ installNodeCompression();
 
 const weights = { 10: await weightFor(10) } as Record<number, ReturnType<typeof sizes>>;
 
+// Served as `staunch serve` serves it (src/runtime/node.ts): the hot path in front of Hono.
 const config = fixtureConfig({ components: 50, groups: 8 });
-const app = await startFixtureServer(config, { live: true });
+const fixture = await createFixtureApp(config, { live: true });
+const hot = createHotPath();
+const server = await new Promise<ServerType>((resolve) => {
+  const s = serve(
+    { fetch: hot.fetch(fixture.app.fetch), hostname: '127.0.0.1', port: 0, ...hotServer(hot) },
+    () => resolve(s),
+  );
+});
+const app = {
+  ...fixture,
+  url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  async close() {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+    });
+    await fixture.stop();
+  },
+};
 const seeded = await timed(() =>
   seedHistory(app.domain, { incidents: 1000, open: 10, days: 90, now: Date.now(), seed: 2026 }),
 );
@@ -149,6 +184,11 @@ const raw = await new Promise<{ url: string; close(): void }>((resolve, reject) 
 const nginx = hasNginx ? await startNginx(join(dir, 'nginx'), root) : undefined;
 
 console.log(
+  `load average ${loadavg()
+    .map((n) => n.toFixed(1))
+    .join(', ')}`,
+);
+console.log(
   `\n${loadTool}: ${CONNECTIONS} connections, ${DURATION} s per run, in a second process; ` +
     `ceilings: raw node:http (own process, same bytes and headers)${nginx ? ', nginx 1 worker gzip_static' : ' (nginx not installed)'}\n`,
 );
@@ -158,18 +198,30 @@ interface Row {
   app: LoadResult;
   raw: LoadResult;
   nginx?: LoadResult;
+  /** The app's event loop while it was loaded: longest and 99th-percentile delay (ms). */
+  loop: { max: number; p99: number };
+  /** Share of the app's answers sent by the hot path. */
+  hotShare: number;
 }
 const rows: Row[] = [];
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 for (const target of targets) {
   const options = {
     connections: CONNECTIONS,
     seconds: DURATION,
     ...(target.acceptEncoding ? { headers: { 'Accept-Encoding': target.acceptEncoding } } : {}),
   };
+  const hitsBefore = hot.hits;
+  loopDelay.reset();
+  loopDelay.enable();
+  const appResult = await load(`${app.url}${target.path}`, options);
+  loopDelay.disable();
   const row: Row = {
     target: target.name,
-    app: await load(`${app.url}${target.path}`, options),
+    app: appResult,
     raw: await load(`${raw.url}${target.path}`, options),
+    loop: { max: loopDelay.max / 1e6, p99: loopDelay.percentile(99) / 1e6 },
+    hotShare: (hot.hits - hitsBefore) / Math.max(1, appResult.requests),
   };
   if (nginx) row.nginx = await load(`${nginx.url}${target.path}`, options);
   rows.push(row);
@@ -182,7 +234,17 @@ const pct = (a: number, b: number) => `${formatNumber((a / b) * 100, 0)} %`;
 const cell = (r: LoadResult) =>
   `${formatNumber(r.rps)} / ${formatNumber(r.p99, 1)} ms${r.errors ? ` / ${r.errors} err` : ''}`;
 printTable(
-  ['route', 'app req/s / p99', 'raw node', 'nginx', 'app ÷ raw', 'p99 app ÷ raw', 'app ÷ nginx'],
+  [
+    'route',
+    'app req/s / p99',
+    'raw node',
+    'nginx',
+    'app ÷ raw',
+    'p99 app ÷ raw',
+    'app ÷ nginx',
+    'hot path',
+    'app loop delay p99 / max',
+  ],
   rows.map((r) => [
     r.target,
     cell(r.app),
@@ -191,6 +253,8 @@ printTable(
     pct(r.app.rps, r.raw.rps),
     `${formatNumber(r.app.p99 / r.raw.p99, 1)}×`,
     r.nginx ? pct(r.app.rps, r.nginx.rps) : '-',
+    `${formatNumber(r.hotShare * 100, 1)} %`,
+    `${formatNumber(r.loop.p99, 1)} / ${formatNumber(r.loop.max, 1)} ms`,
   ]),
 );
 
@@ -207,6 +271,11 @@ printTable(
   ]),
 );
 
+console.log(
+  `\nload average ${loadavg()
+    .map((n) => n.toFixed(1))
+    .join(', ')}`,
+);
 const failed = rows.some((r) => r.app.errors > 0 || r.raw.errors > 0);
 const goal = rows.every((r) => r.app.rps >= 0.9 * r.raw.rps && r.app.p99 <= 2 * r.raw.p99);
 console.log(
@@ -214,6 +283,7 @@ console.log(
 );
 await mergeResults('page', {
   measuredAt: new Date().toISOString(),
+  loadAverage: loadavg(),
   node: process.version,
   tool: loadTool,
   connections: CONNECTIONS,

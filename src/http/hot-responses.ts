@@ -14,7 +14,12 @@ import type { Context } from 'hono';
 
 /** What an answer's bytes depend on beyond path and encoding, asked again on every hit. */
 export interface Stamp {
-  /** The current value; equal strings mean the app would send the same bytes. */
+  /**
+   * Everything but the clock: the store version, the storage notice, cluster health. When it
+   * changes (a write, a target going down), recorded answers are never sent again.
+   */
+  data(): string;
+  /** data() and the clock's bucket (the minute, 10 s): equal values mean the app sends the same bytes. */
   current(): string;
 }
 
@@ -22,6 +27,8 @@ export interface Stamp {
 export interface HotOffer {
   stamp: Stamp;
   value: string;
+  /** `stamp.data()` when the answer was made. */
+  data: string;
   /** The bytes sent, as sent (compressed or not). */
   body: Uint8Array;
   /**
@@ -85,16 +92,15 @@ export interface HotAnswer {
 export class HotEntry {
   ok: HotAnswer | undefined;
   notModified: HotAnswer | undefined;
+  /** When a runtime first found it behind the clock (its own time, for a grace period). */
+  staleSince: number | undefined;
   constructor(
     readonly stamp: Stamp,
     readonly value: string,
+    readonly data: string,
     /** The answer's ETag: an If-None-Match listing it gets the 304. */
     readonly etag: string | undefined,
   ) {}
-
-  get fresh(): boolean {
-    return this.stamp.current() === this.value;
-  }
 }
 
 /** Identity, br, gzip, each for GET and HEAD. */
@@ -110,10 +116,9 @@ export class HotResponses {
 
   constructor(readonly capacity = 256) {}
 
-  /** The entry for this request when its stamp is current; undefined sends it to the app. */
+  /** The entry recorded for this request, current or not (the caller asks its stamp). */
   lookup(path: string, head: boolean, encoding: number): HotEntry | undefined {
-    const entry = this.paths.get(path)?.[encoding * 2 + (head ? 1 : 0)];
-    return entry?.fresh ? entry : undefined;
+    return this.paths.get(path)?.[encoding * 2 + (head ? 1 : 0)];
   }
 
   /**
@@ -141,7 +146,7 @@ export class HotResponses {
     const index = encoding * 2 + (head ? 1 : 0);
     let entry = slots[index];
     if (!entry || entry.value !== offer.value || entry.stamp !== offer.stamp || entry.etag !== etag)
-      entry = slots[index] = new HotEntry(offer.stamp, offer.value, etag);
+      entry = slots[index] = new HotEntry(offer.stamp, offer.value, offer.data, etag);
     const flat: string[] = [];
     headers.forEach((value, name) => flat.push(name, value));
     if (status === 304) {

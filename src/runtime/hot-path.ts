@@ -41,21 +41,46 @@ interface Miss {
 
 /** Few distinct Accept-Encoding values reach a site; each is negotiated once (as compress.ts does). */
 const ACCEPT_MEMO = 64;
+/** What a refresh asks with, per ENCODING_INDEX. */
+const ACCEPT: readonly Record<string, string>[] = [
+  {},
+  { 'accept-encoding': 'br' },
+  { 'accept-encoding': 'gzip' },
+];
+const REFRESH_POLL_MS = 20;
+
+export interface HotPathOptions {
+  /**
+   * How long an answer behind the clock only (a new minute, a new 10-second bucket, same data)
+   * is still sent while its successor is rendered and compressed off the request path. Never
+   * when the data changed: a write is shown by the next request.
+   */
+  graceMs?: number;
+  /** The runtime's own clock, for the grace period only. */
+  now?: () => number;
+}
 
 export interface HotPath {
   readonly table: HotResponses;
   /** Hits served here since start. */
   readonly hits: number;
+  /** Refreshes that recorded a successor since start. */
+  readonly refreshes: number;
   /** The listener to give the server: `next` is @hono/node-server's. */
   listener(next: RequestListener): RequestListener;
   /** The app's fetch, recording what it sends to the plain requests the listener passed on. */
   fetch<E>(appFetch: Fetch<E>): Fetch<E>;
 }
 
-export function createHotPath(table = new HotResponses()): HotPath {
+export function createHotPath(options: HotPathOptions = {}, table = new HotResponses()): HotPath {
+  const graceMs = options.graceMs ?? 5_000;
+  const now = options.now ?? Date.now;
   const misses = new WeakMap<IncomingMessage, Miss>();
   const accepted = new Map<string, number>();
+  const refreshing = new Set<string>();
+  let app: Fetch<object> | undefined;
   let hits = 0;
+  let refreshes = 0;
 
   const encodingOf = (accept: string | undefined): number => {
     if (accept === undefined) return ENCODING_INDEX.identity;
@@ -67,6 +92,54 @@ export function createHotPath(table = new HotResponses()): HotPath {
       accepted.set(accept, index);
     }
     return index;
+  };
+
+  /**
+   * Ask the app for the successor of an answer behind the clock, as a plain request would, until
+   * its compressed bytes are ready; the old answer is sent until then.
+   */
+  const refresh = async (path: string, head: boolean, encoding: number) => {
+    const key = `${encoding}${head ? 'H' : 'G'}${path}`;
+    if (!app || refreshing.has(key)) return;
+    refreshing.add(key);
+    const started = now();
+    try {
+      while (now() - started < graceMs) {
+        const env = {};
+        askOffer(env);
+        const response = await app(
+          new Request(`http://localhost${path}`, {
+            method: head ? 'HEAD' : 'GET',
+            headers: ACCEPT[encoding]!,
+          }),
+          env,
+        );
+        const offer = takeOffer(env);
+        if (!offer || response.status !== 200) return;
+        if (offer.settled) {
+          table.record(path, head, encoding, offer, response.status, response.headers);
+          refreshes++;
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, REFRESH_POLL_MS));
+      }
+    } catch {
+      // The entry runs out of grace and requests go to the app, which answers for itself.
+    } finally {
+      refreshing.delete(key);
+    }
+  };
+
+  /** The entry's answer if it may be sent now: current, or behind the clock within the grace. */
+  const usable = (entry: HotEntry, path: string, head: boolean, encoding: number) => {
+    const stamp = entry.stamp;
+    if (stamp.current() === entry.value) return true;
+    if (stamp.data() !== entry.data) return false;
+    const at = now();
+    entry.staleSince ??= at;
+    if (at - entry.staleSince >= graceMs) return false;
+    void refresh(path, head, encoding);
+    return true;
   };
 
   const send = (entry: HotEntry, head: boolean, req: IncomingMessage, res: ServerResponse) => {
@@ -88,6 +161,9 @@ export function createHotPath(table = new HotResponses()): HotPath {
     get hits() {
       return hits;
     },
+    get refreshes() {
+      return refreshes;
+    },
     listener: (next) => (req, res) => {
       const method = req.method;
       const head = method === 'HEAD';
@@ -103,15 +179,15 @@ export function createHotPath(table = new HotResponses()): HotPath {
         ) {
           const encoding = encodingOf(headers['accept-encoding']);
           const entry = table.lookup(path, head, encoding);
-          if (entry && send(entry, head, req, res)) return;
+          if (entry && usable(entry, path, head, encoding) && send(entry, head, req, res)) return;
           misses.set(req, { path, head, encoding });
         }
       }
       next(req, res);
     },
-    fetch:
-      <E>(appFetch: Fetch<E>): Fetch<E> =>
-      (request, env) => {
+    fetch: <E>(appFetch: Fetch<E>): Fetch<E> => {
+      app = appFetch as unknown as Fetch<object>;
+      return (request, env) => {
         const node = env as { incoming?: IncomingMessage; outgoing?: ServerResponse };
         const miss = node.incoming && misses.get(node.incoming);
         if (!miss || !node.outgoing) return appFetch(request, env);
@@ -128,7 +204,8 @@ export function createHotPath(table = new HotResponses()): HotPath {
             );
           return response;
         });
-      },
+      };
+    },
   };
 }
 

@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { relative, timeFormat } from '../site/format.ts';
 import type { Notice, ZoneInfo } from '../site/layout.tsx';
 import { knownState, type KnownState } from '../known-state.ts';
-import type { ComponentHealthResult } from '../../cluster/component-health.ts';
+import { componentBindings, type ComponentHealthResult } from '../../cluster/component-health.ts';
 import { minuteOf, type Rendered } from '../site/render-cache.ts';
 import { sendRendered, type Site } from '../site/site.ts';
 import { isSecureRequest, visitorZone, zoneCookie, type VisitorZone } from '../site/zone.ts';
@@ -60,37 +60,37 @@ export function sendPage(c: Context, r: PageRequest, rendered: Rendered): Respon
 }
 
 interface PageStamp extends Stamp {
-  of(version: number, now: number, downSince: number | null, health: ComponentHealthResult): string;
+  dataOf(version: number, downSince: number | null, health: ComponentHealthResult): string;
+  of(data: string, now: number): string;
 }
 
 const stamps = new WeakMap<Site, PageStamp>();
+const NO_HEALTH: ComponentHealthResult = { states: [], silent: [] };
 
 /** baseKey's parts for a visitor in the site's zone, asked again on every hit of a recorded page. */
 function pageStamp(site: Site): PageStamp {
   let stamp = stamps.get(site);
   if (!stamp) {
+    const dataMemo = memoStamp();
     const memo = memoStamp();
-    const of: PageStamp['of'] = (version, now, downSince, health) =>
-      memo(
-        version,
-        minuteOf(now),
-        downSince === null ? '' : minuteOf(downSince),
-        healthKey(health),
-      );
-    stamp = {
-      of,
-      current: () =>
-        of(site.store.version, site.now(), site.storage.check(), site.componentHealth()),
-    };
+    // Without bindings no component follows a cluster: health is empty whatever the clusters say.
+    const bound = componentBindings(site.config).length > 0;
+    const dataOf: PageStamp['dataOf'] = (version, downSince, health) =>
+      dataMemo(version, downSince === null ? '' : minuteOf(downSince), healthKey(health), '');
+    const of: PageStamp['of'] = (data, now) => memo(data, minuteOf(now), '', '');
+    const data = () =>
+      dataOf(site.store.version, site.storage.check(), bound ? site.componentHealth() : NO_HEALTH);
+    stamp = { dataOf, of, data, current: () => of(data(), site.now()) };
     stamps.set(site, stamp);
   }
   return stamp;
 }
 
 /** The stamp of the page this request renders, from the same values its cache key was made of. */
-function hotStamp(r: PageRequest): { stamp: Stamp; value: string } {
+function hotStamp(r: PageRequest): { stamp: Stamp; value: string; data: string } {
   const stamp = pageStamp(r.site);
-  return { stamp, value: stamp.of(r.site.store.version, r.now, r.downSince, r.health) };
+  const data = stamp.dataOf(r.site.store.version, r.downSince, r.health);
+  return { stamp, data, value: stamp.of(data, r.now) };
 }
 
 /** What cluster health changes on a page: each bound component's state and source, the silences. */

@@ -153,7 +153,7 @@ export function sendRendered(
     type?: string;
     cacheControl?: string;
     headers?: Record<string, string>;
-    hot?: { stamp: Stamp; value: string };
+    hot?: { stamp: Stamp; value: string; data: string };
   } = {},
 ): Response {
   const headers: Record<string, string> = {

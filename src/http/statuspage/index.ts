@@ -9,12 +9,15 @@ import {
   BUCKET_MS,
   createStatuspageCache,
   STATUSPAGE_ENDPOINTS,
+  type Rendered,
   type StatuspageCache,
 } from './cache.ts';
+import type { StatuspageEndpoint } from './format.ts';
 import { unknownStatuspageDocument } from './unknown.ts';
 import { etagMatches } from '../site/etag.ts';
 import { compressed, negotiate } from '../site/compress.ts';
 import { knownState, UNKNOWN_HEADERS } from '../known-state.ts';
+import { componentBindings } from '../../cluster/component-health.ts';
 import { memoStamp, offerHot, wantsOffer, type Stamp } from '../hot-responses.ts';
 
 // Short freshness for a live page; when the origin is down, caches may keep serving the last answer.
@@ -29,14 +32,34 @@ const PREFLIGHT_HEADERS = {
 
 /** The parts of the documents' cache key (./cache.ts), asked again on every hit of a recorded answer. */
 function documentsStamp(deps: ApiDeps): Stamp {
+  const dataMemo = memoStamp();
   const memo = memoStamp();
-  return {
-    current() {
-      const extra = deps.extraComponentStates?.() ?? [];
-      const extraKey = extra.length ? JSON.stringify(extra.map((e) => [e.state, e.source])) : '';
-      return memo(deps.store.version, Math.floor(deps.now() / BUCKET_MS), extraKey, '');
-    },
+  // Extra states come from components bound to clusters: without bindings there are none.
+  const bound = componentBindings(deps.config).length > 0;
+  const data = () => {
+    const extra = (bound && deps.extraComponentStates?.()) || [];
+    const extraKey = extra.length ? JSON.stringify(extra.map((e) => [e.state, e.source])) : '';
+    return dataMemo(deps.store.version, extraKey, '', '');
   };
+  return {
+    data,
+    current: () => memo(data(), Math.floor(deps.now() / BUCKET_MS), '', ''),
+  };
+}
+
+/**
+ * A rebuild (every 10 s) mostly yields the same bytes: they keep the compressed copies already
+ * made, so no visitor gets the plain bytes while brotli runs again on the same input.
+ */
+function keepCompressed(before: Rendered | undefined, after: Rendered): void {
+  if (!before?.br || !before.gzip || after.compressing || before.etag !== after.etag) return;
+  const a = before.body;
+  const b = after.body;
+  if (a.length !== b.length) return;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return;
+  after.br = before.br;
+  after.gzip = before.gzip;
+  after.compressing = true;
 }
 
 export function statuspageApi(
@@ -45,6 +68,7 @@ export function statuspageApi(
 ): Hono {
   const app = new Hono();
   const stamp = documentsStamp(deps);
+  const previous: Partial<Record<StatuspageEndpoint, Rendered>> = {};
   // Public, credential-free GETs: one constant header instead of a CORS middleware on the hot path.
   app.options('/api/v2/*', () => new Response(null, { status: 204, headers: PREFLIGHT_HEADERS }));
   for (const endpoint of STATUSPAGE_ENDPOINTS) {
@@ -69,13 +93,17 @@ export function statuspageApi(
       }
       // Offered only when the documents were built from the stamp's values on both sides of render.
       const before = wantsOffer(c) ? stamp.current() : undefined;
+      const data = before === undefined ? '' : stamp.data();
       const rendered = cache.render(endpoint);
+      if (rendered !== previous[endpoint]) keepCompressed(previous[endpoint], rendered);
+      previous[endpoint] = rendered;
       const encoding = negotiate(c.req.header('accept-encoding'));
       const bytes = encoding ? compressed(rendered, encoding) : undefined;
       if (before !== undefined && stamp.current() === before)
         offerHot(c, {
           stamp,
           value: before,
+          data,
           body: bytes ?? rendered.body,
           // Not compressing (too small, or no compressor) is as final as compressed bytes.
           settled: !encoding || bytes !== undefined || !rendered.compressing,
