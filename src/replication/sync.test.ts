@@ -118,6 +118,54 @@ describe('anti-entropy sync', () => {
     await expectConverged([full!, empty!]);
   });
 
+  it('writes while it reads: the first batches go out before the largest source is read to the end', async () => {
+    const [full, empty] = memoryTargets(2);
+    await full!.inner.put(
+      Array.from({ length: 5000 }, (_, i) =>
+        record('incident', `i${String(i).padStart(5, '0')}`, revAgo(100 - i / 100)),
+      ),
+    );
+    let listsAtFirstPut: number | undefined;
+    const put = empty!.put.bind(empty);
+    empty!.put = (records) => {
+      listsAtFirstPut ??= full!.calls.list;
+      return put(records);
+    };
+    const events: SyncProgress[] = [];
+    const report = await replicatorFor({ drivers: [full!, empty!], now: () => NOW }).syncOnce({
+      onProgress: (e) => events.push(e),
+    });
+
+    expect(report.targets[1]!.copied).toEqual({ incident: 5000 });
+    expect(listsAtFirstPut).toBeLessThan(full!.calls.list);
+    const copies = events.filter((e) => e.phase === 'copy');
+    expect(copies.some((e) => e.scanning)).toBe(true);
+    expect(copies.at(-1)).toMatchObject({ copied: 5000, total: 5000, scanning: false });
+    await expectConverged([full!, empty!]);
+  });
+
+  it('settles every id across three targets when the largest holds older revs and lacks some ids', async () => {
+    const [large, small, empty] = memoryTargets(3);
+    await large!.inner.put([
+      ...Array.from({ length: 5 }, (_, i) => record('incident', `x${i}`, revAgo(50))),
+      record('incident', 'large-only', revAgo(40)),
+    ]);
+    await small!.inner.put([
+      { ...record('incident', 'x0', revAgo(10)), body: { newer: true } },
+      record('incident', 'small-only', revAgo(30)),
+    ]);
+
+    const report = await replicatorFor({
+      drivers: [small!, empty!, large!],
+      now: () => NOW,
+    }).syncOnce();
+
+    expect(report.targets.map((t) => t.copied.incident)).toEqual([5, 7, 2]);
+    expect(report.targets.map((t) => t.behind)).toEqual([0, 0, 0]);
+    expect((await large!.inner.get('incident', 'x0'))?.body).toEqual({ newer: true });
+    await expectConverged([large!, small!, empty!]);
+  });
+
   it('keeps a few batches in flight, and counts what a failed copy left behind', async () => {
     const [full, empty] = memoryTargets(2);
     await full!.inner.put(

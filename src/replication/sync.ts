@@ -6,7 +6,10 @@
  * 1. digest every target; kinds whose digests all match are skipped without reading them;
  * 2. for each kind that differs, read it in full from every target (tombstones included),
  *    take the highest rev of every id, and copy it to each target that holds a lower rev or
- *    none; the drivers' "apply only if newer" makes this safe against concurrent writes;
+ *    none; the drivers' "apply only if newer" makes this safe against concurrent writes. The
+ *    target holding the most records of the kind is read last, page by page, and each page's
+ *    copies go out while the next page is read: every other target is known in full by then, so
+ *    the newest rev of each id on the page is already known (see repairKind);
  * 3. purge tombstones older than the retention on every target (and in the view).
  *
  * When the engine is started, the view takes part as a reader: a kind whose view digest differs
@@ -23,19 +26,10 @@ import { describeError } from './errors.ts';
 import { formatRev, revAtWallTime } from './hlc.ts';
 import type { Intake } from './intake.ts';
 import { isInternalKind, SYNC_MARK_KIND } from './internal-kinds.ts';
-import { putIsolating } from './isolate.ts';
 import { listPages } from './pages.ts';
+import { CopyQueue, type CopyOutcome } from './sync-copy.ts';
 import type { Target } from './target.ts';
-import type { SyncOptions, SyncReport, SyncTargetReport } from './types.ts';
-
-const COPY_BATCH = 500;
-/**
- * Batches a repair keeps in flight per target. A database writes several statements at once
- * faster than one after the other (PostgreSQL here: about 9,000 rows/s with one, 25,000 with
- * four), and an object store answers puts in parallel. The records of one kind have distinct ids,
- * so batches in flight never touch the same row.
- */
-const COPY_IN_FLIGHT = 4;
+import type { SyncOptions, SyncProgress, SyncReport, SyncTargetReport } from './types.ts';
 
 export interface SyncView {
   digest(kind: string): KindDigest;
@@ -56,12 +50,6 @@ export interface SyncContext {
   isPending: (rev: string) => boolean;
   /** Absent when the engine is not started (`staunch sync`): there is no view to repair. */
   view?: SyncView;
-}
-
-interface KindScan {
-  newest: Map<string, StoredRecord>;
-  /** Per target that was read in full: id → rev held. */
-  held: Map<Target, Map<string, string>>;
 }
 
 export async function runSync(
@@ -115,32 +103,19 @@ export async function runSync(
   for (const kind of differing) {
     // When only the view lags, one target is enough to read it from.
     const sources = targetsAgree(kind) ? reachable.slice(0, 1) : reachable;
-    const scan = await scanKind(
-      context,
-      kind,
-      sources,
-      (target, error) =>
+    const repaired = await repairKind(context, kind, sources, {
+      count: (target) => digests.get(target)![kind]?.count ?? 0,
+      onReadError: (target, error) =>
         reportOf(target).errors.push(`${kind}: read failed: ${describeError(error)}`),
       emit,
-    );
-    if (context.view && !options.dryRun)
-      viewRepaired += context.view.merge([...scan.newest.values()]).length;
-    if (sources.length < 2) continue;
-    await Promise.all(
-      [...scan.held].map(async ([target, held]) => {
-        const missing = [...scan.newest.values()].filter(
-          (record) => (held.get(record.id) ?? '') < record.rev,
-        );
-        if (options.dryRun) {
-          behind.set(target, (behind.get(target) ?? 0) + missing.length);
-          return;
-        }
-        const copied = await copyRecords(context, target, kind, missing, emit);
-        if (copied.applied > 0) reportOf(target).copied[kind] = copied.applied;
-        if (copied.error) reportOf(target).errors.push(`${kind}: copy failed: ${copied.error}`);
-        behind.set(target, (behind.get(target) ?? 0) + copied.left);
-      }),
-    );
+      dryRun: options.dryRun === true,
+    });
+    viewRepaired += repaired.viewRepaired;
+    for (const [target, outcome] of repaired.copies) {
+      if (outcome.applied > 0) reportOf(target).copied[kind] = outcome.applied;
+      if (outcome.error) reportOf(target).errors.push(`${kind}: copy failed: ${outcome.error}`);
+      behind.set(target, (behind.get(target) ?? 0) + outcome.left);
+    }
   }
 
   for (const target of reachable) reportOf(target).behind = behind.get(target) ?? 0;
@@ -227,77 +202,136 @@ async function stillDiffering(
   );
 }
 
-/** Read one kind from every source in parallel; a source that fails is left out of this kind. */
-async function scanKind(
+interface RepairHooks {
+  /** Records of the kind on a target, from its digest: the largest is read last. */
+  count: (target: Target) => number;
+  /** A source that fails is left out of this kind: nothing is copied to it. */
+  onReadError: (target: Target, error: unknown) => void;
+  emit: (event: SyncProgress) => void;
+  /** Count what each target lacks (as `left`), copy and merge nothing. */
+  dryRun: boolean;
+}
+
+/**
+ * One kind: every source but the largest is read in full first (in parallel), then the largest
+ * is read page by page. With all the others known, the newest rev of every id on a page is known
+ * as soon as the page arrives, so its copies are queued at once and written while the next page
+ * is read; ids the largest does not hold are settled at the end. Repairing an empty target reads
+ * nothing first. The records of the largest source are held only until they are written.
+ */
+async function repairKind(
   context: SyncContext,
   kind: string,
   sources: readonly Target[],
-  onError: (target: Target, error: unknown) => void,
-  emit: NonNullable<SyncOptions['onProgress']>,
-): Promise<KindScan> {
+  hooks: RepairHooks,
+): Promise<{ copies: Map<Target, CopyOutcome>; viewRepaired: number }> {
+  const ordered = [...sources].sort((a, b) => hooks.count(a) - hooks.count(b));
+  const last = ordered.pop()!;
   const newest = new Map<string, StoredRecord>();
+  /** Per target that was read in full: id → rev held. */
   const held = new Map<Target, Map<string, string>>();
   await Promise.all(
-    sources.map(async (target) => {
+    ordered.map(async (target) => {
       const revs = new Map<string, string>();
-      try {
-        for await (const page of listPages(target, kind, context.bulkTimeoutMs)) {
-          for (const record of context.intake(page, target)) {
-            revs.set(record.id, record.rev);
-            if (context.isPending(record.rev)) continue;
-            if ((newest.get(record.id)?.rev ?? '') < record.rev) newest.set(record.id, record);
-          }
-          emit({ phase: 'scan', kind, target: target.location, scanned: revs.size });
+      const read = await readKind(context, kind, target, hooks, (records) => {
+        for (const record of records) {
+          revs.set(record.id, record.rev);
+          if (context.isPending(record.rev)) continue;
+          if ((newest.get(record.id)?.rev ?? '') < record.rev) newest.set(record.id, record);
         }
-        held.set(target, revs);
-      } catch (error) {
-        onError(target, error);
-      }
+      });
+      if (read) held.set(target, revs);
     }),
   );
-  return { newest, held };
+
+  const copying = sources.length > 1;
+  const queues = new Map<Target, CopyQueue>();
+  const lacking = new Map<Target, number>();
+  const offer = (target: Target, record: StoredRecord) => {
+    if (hooks.dryRun) return void lacking.set(target, (lacking.get(target) ?? 0) + 1);
+    let queue = queues.get(target);
+    if (!queue) {
+      queue = new CopyQueue({
+        target,
+        kind,
+        timeoutMs: context.bulkTimeoutMs,
+        emit: hooks.emit,
+        now: context.now,
+      });
+      queues.set(target, queue);
+    }
+    queue.add(record);
+  };
+  const room = () => Promise.all([...queues.values()].map((queue) => queue.room()));
+  let viewRepaired = 0;
+  const merge = (records: StoredRecord[]) => {
+    if (context.view && !hooks.dryRun && records.length > 0)
+      viewRepaired += context.view.merge(records).length;
+  };
+  /** Copies of the newest rev to every target read in full that holds less. */
+  const offerToHolders = (best: StoredRecord) => {
+    if (!copying) return;
+    for (const [target, revs] of held)
+      if ((revs.get(best.id) ?? '') < best.rev) offer(target, best);
+  };
+
+  const lastRevs = new Map<string, string>();
+  const lastRead = await readKind(context, kind, last, hooks, async (records) => {
+    const settled: StoredRecord[] = [];
+    for (const record of records) {
+      lastRevs.set(record.id, record.rev);
+      const other = newest.get(record.id);
+      const best =
+        !context.isPending(record.rev) && (other?.rev ?? '') < record.rev ? record : other;
+      if (!best) continue;
+      settled.push(best);
+      offerToHolders(best);
+      if (copying && record.rev < best.rev) offer(last, best);
+    }
+    merge(settled);
+    await room();
+  });
+
+  // Ids that the last source does not hold (or could not be read for).
+  const rest: StoredRecord[] = [];
+  for (const [id, best] of newest) {
+    if (lastRevs.has(id)) continue;
+    rest.push(best);
+    offerToHolders(best);
+    if (copying && lastRead) offer(last, best);
+    if (rest.length % 1000 === 0) await room();
+  }
+  merge(rest);
+
+  // A target whose read failed is left out, as the others are; copies already sent to it stand.
+  if (!lastRead) lacking.delete(last);
+  const copies = new Map<Target, CopyOutcome>();
+  for (const [target, count] of lacking) copies.set(target, { applied: 0, left: count });
+  await Promise.all(
+    [...queues].map(async ([target, queue]) => copies.set(target, await queue.finish())),
+  );
+  return { copies, viewRepaired };
 }
 
-async function copyRecords(
+/** Every page of one kind on one target through the intake; false (reported) when a read failed. */
+async function readKind(
   context: SyncContext,
-  target: Target,
   kind: string,
-  records: StoredRecord[],
-  emit: NonNullable<SyncOptions['onProgress']>,
-): Promise<{ applied: number; left: number; error?: string }> {
-  let applied = 0;
-  let refused = 0;
-  let copied = 0;
-  let next = 0;
-  let failure: { error: string } | undefined;
-  /** Records of batches that did not finish (failed, or not started after a failure). */
-  let unfinished = 0;
-  const worker = async (): Promise<void> => {
-    while (next < records.length && !failure) {
-      const start = next;
-      next += COPY_BATCH;
-      const batch = records.slice(start, start + COPY_BATCH);
-      try {
-        const result = await putIsolating(target, 'put', context.bulkTimeoutMs, batch);
-        applied += result.applied.filter(Boolean).length;
-        refused += result.refused.length;
-      } catch (error) {
-        failure ??= { error: describeError(error) };
-        unfinished += batch.length;
-        return;
-      }
-      copied += batch.length;
-      emit({ phase: 'copy', kind, target: target.location, copied, total: records.length });
+  target: Target,
+  hooks: RepairHooks,
+  onPage: (records: StoredRecord[]) => void | Promise<void>,
+): Promise<boolean> {
+  let scanned = 0;
+  try {
+    for await (const page of listPages(target, kind, context.bulkTimeoutMs)) {
+      const records = context.intake(page, target);
+      scanned += records.length;
+      await onPage(records);
+      hooks.emit({ phase: 'scan', kind, target: target.location, scanned });
     }
-  };
-  await Promise.all(Array.from({ length: COPY_IN_FLIGHT }, worker));
-  if (failure) {
-    // What no batch got to after the failure is still missing there, as is the failed batch.
-    unfinished += Math.max(0, records.length - next);
-    return { applied, left: unfinished, error: failure.error };
+    return true;
+  } catch (error) {
+    hooks.onReadError(target, error);
+    return false;
   }
-  // Refused records stay missing there: reported, and counted as behind, but they stopped nothing else.
-  return refused > 0
-    ? { applied, left: refused, error: `${refused} records refused by the target (see the log)` }
-    : { applied, left: 0 };
 }

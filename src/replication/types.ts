@@ -179,7 +179,18 @@ export type SyncProgress =
   | { phase: 'digest'; target: string; ok: boolean }
   | { phase: 'compare'; kinds: number; differing: string[] }
   | { phase: 'scan'; kind: string; target: string; scanned: number }
-  | { phase: 'copy'; kind: string; target: string; copied: number; total: number }
+  | {
+      phase: 'copy';
+      kind: string;
+      target: string;
+      copied: number;
+      /** Records found missing there so far: final once `scanning` is false. */
+      total: number;
+      /** The kind is still being read, so more may be found. */
+      scanning?: boolean;
+      /** Since the copies of this kind to this target began, for the rate. */
+      elapsedMs?: number;
+    }
   | { phase: 'purge'; target: string; purged: number };
 
 export interface SyncOptions {

@@ -17,7 +17,7 @@ export function throttledProgress(
       event.phase === 'copy' || event.phase === 'scan'
         ? `${event.phase} ${event.kind} ${event.target}`
         : '';
-    const finished = event.phase === 'copy' && event.copied === event.total;
+    const finished = event.phase === 'copy' && event.copied === event.total && !event.scanning;
     if (key && key === lastKey && !finished && now() - lastAt < intervalMs) return;
     lastKey = key;
     lastAt = now();

@@ -68,6 +68,19 @@ describe('sync progress', () => {
       'copy     incident to sqlite://a.db: 4500/5000',
       'copy     incident to sqlite://a.db: 5000/5000',
     ]);
+    const copy = { phase: 'copy', kind: 'incident', target: 't' } as const;
+    expect(
+      formatSyncProgress({ ...copy, copied: 6000, total: 9000, scanning: true, elapsedMs: 500 }),
+    ).toBe('copy     incident to t: 6000/9000 found so far, 12,000 records/s');
+    expect(
+      formatSyncProgress({
+        ...copy,
+        copied: 18000,
+        total: 18000,
+        scanning: false,
+        elapsedMs: 2000,
+      }),
+    ).toBe('copy     incident to t: 18000/18000, 9,000 records/s');
     expect(formatSyncProgress({ phase: 'compare', kinds: 4, differing: ['incident'] })).toBe(
       'compare  4 kinds, 1 differ: incident',
     );

@@ -14,11 +14,17 @@ export function formatSyncProgress(event: SyncProgress): string {
     case 'scan':
       return `scan     ${event.kind} on ${event.target}: ${event.scanned} records read`;
     case 'copy':
-      return `copy     ${event.kind} to ${event.target}: ${event.copied}/${event.total}`;
+      return `copy     ${event.kind} to ${event.target}: ${event.copied}/${event.total}${event.scanning ? ' found so far' : ''}${rate(event.copied, event.elapsedMs)}`;
     case 'purge':
       return `purge    ${event.target}: ${event.purged} old tombstones removed`;
   }
 }
+
+/** `, 9,512 records/s` once there is a rate to tell. */
+const rate = (copied: number, elapsedMs: number | undefined) =>
+  elapsedMs && elapsedMs > 0 && copied > 0
+    ? `, ${Math.round((copied / elapsedMs) * 1000).toLocaleString('en-US')} records/s`
+    : '';
 
 const total = (target: SyncTargetReport) =>
   Object.values(target.copied).reduce((sum, n) => sum + n, 0);
