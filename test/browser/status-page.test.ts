@@ -92,6 +92,7 @@ describe('status page in Chromium', { timeout: 120_000 }, () => {
         '/',
         '/history',
         `/incidents/${server.domain.store.list('incident')[0]!.id}`,
+        `/history?day=${new Date(server.clock.now - 86_400_000).toISOString().slice(0, 10)}`,
       ]) {
         const page = await open(context, path);
         const { scrollWidth, innerWidth } = await noOverflow(page);
@@ -122,27 +123,72 @@ describe('status page in Chromium', { timeout: 120_000 }, () => {
     expect(await page.locator('main').count()).toBe(1);
     expect(await page.locator('footer').count()).toBe(1);
     expect(await page.locator('h1').count()).toBe(1);
-    // A day with downtime is a link with a tooltip that shows on focus.
+    // A day with downtime is a link with a tooltip that shows on focus: its short label.
     const bad = page.locator('.bars a').first();
     await bad.focus();
     const tip = await bad.evaluate((el) => ({
       display: getComputedStyle(el, '::after').display,
       content: getComputedStyle(el, '::after').content,
       label: el.getAttribute('aria-label'),
+      width: el.getBoundingClientRect().width,
     }));
     expect(tip.display).toBe('block');
-    expect(tip.content).toMatch(/uptime/);
-    expect(tip.label).toMatch(/\d{4}[\s\S]*uptime/);
+    expect(tip.label).toMatch(
+      /^\d{1,2} \w{3,4}: (degraded performance|partial outage|major outage)/,
+    );
+    expect(tip.content).toBe(JSON.stringify(tip.label));
+    expect(tip.width).toBeGreaterThan(2);
     await page.screenshot({ path: `${SHOTS}/tooltip-1280.png` });
     // A day without downtime has its tooltip from a CSS counter ("12 days ago"), shown on hover.
     const quiet = page.locator('.bars i').nth(40);
     await quiet.hover();
     expect(await quiet.evaluate((el) => getComputedStyle(el, '::after').display)).toBe('block');
     await page.screenshot({ path: `${SHOTS}/tooltip-quiet-1280.png` });
+    // Enter on the focused bar opens that day's page: each component's minutes, the incidents.
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/history\?day=\d{4}-\d\d-\d\d$/);
+    expect(await page.locator('h1').textContent()).toMatch(/^\w{3} \d{1,2} \w{3,4} \d{4}$/);
+    expect(await page.locator('table tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.locator('table tbody').textContent()).toMatch(/\d+ (min|h)/);
+    await page.goBack();
     // Status is in words, not only in colour.
     expect(await page.locator('.component .state').first().textContent()).toMatch(
       /Operational|Outage|Degraded|Maintenance/,
     );
+    await context.close();
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('shows the bars and leads to a day without JavaScript, with one id per element', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      javaScriptEnabled: false,
+    });
+    const page = await open(context, '/');
+    const ids = await page.evaluate(() => [...document.querySelectorAll('[id]')].map((e) => e.id));
+    expect(new Set(ids).size).toBe(ids.length);
+    const rows = page.locator('.bars');
+    expect(await rows.count()).toBe(8);
+    const row = await rows.first().evaluate((el) => ({
+      cells: el.children.length,
+      width: el.getBoundingClientRect().width,
+      height: el.getBoundingClientRect().height,
+    }));
+    expect(row).toMatchObject({ cells: 90 });
+    expect(row.width).toBeGreaterThan(300);
+    expect(row.height).toBeGreaterThan(20);
+    // Each row says in words what its 90 cells add up to.
+    expect(await page.locator('.uptime .visually-hidden').first().textContent()).toMatch(
+      /uptime over the last \d+ days/,
+    );
+    const link = page.locator('.bars a').first();
+    const href = await link.getAttribute('href');
+    await link.click();
+    await page.waitForURL(`${server.url}${href}`);
+    expect(await page.locator('table tbody tr').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: `${SHOTS}/day-1280.png`, fullPage: true });
+    await page.click('text=The whole month');
+    await page.waitForURL(/\/history\?month=\d{4}-\d\d#day-/);
     await context.close();
     expect(consoleErrors).toEqual([]);
   });

@@ -306,6 +306,9 @@ button.small, .btn.small { min-height: 32px; padding: 4px 10px; font-size: .85re
 .table th, .table td { text-align: left; padding: 10px 12px; border-bottom: 1px solid var(--border); vertical-align: top; }
 .table th { color: var(--muted); font-weight: 600; font-size: .8rem; text-transform: uppercase; letter-spacing: .03em; }
 .table tr:last-child td { border-bottom: 0; }
+/* Row headers (a day's components) read as names, not as column labels. */
+.table tbody th { color: var(--text); font-size: inherit; text-transform: none; letter-spacing: normal; }
+.table tbody tr:last-child th { border-bottom: 0; }
 .preview { border: 1px dashed var(--border); border-radius: 10px; padding: 12px 14px; background: var(--surface-2); }
 .grid-2 { display: grid; grid-template-columns: 1fr 1fr; gap: 0 16px; }
 .signin { max-width: 400px; margin: 40px auto; }
