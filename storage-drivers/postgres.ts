@@ -79,31 +79,40 @@ export function createPostgresDriver(uri: URL, options: DriverOptions = {}): Sto
     },
 
     async applyBatch(rows) {
-      // One statement, so one round trip and atomic without an explicit transaction. It upserts the
-      // newest copy of each key and returns, from the statement's snapshot, the revs stored before;
-      // the per-record answers are then worked out as if the records came one after another.
+      // One statement, so one round trip and atomic without an explicit transaction.
       const { writes } = planBatch(rows, new Map());
-      const result = await retryWhen(isDeadlock, () =>
-        query<{ source: 'stored' | 'written'; kind: string; id: string; rev: string | null }>(
-          `WITH incoming AS (
-             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[]) AS incoming (kind, id, rev, deleted, body)
-           ), stored AS (
-             SELECT t.kind, t.id, t.rev FROM ${table} t JOIN incoming ON t.kind = incoming.kind AND t.id = incoming.id
-           ), written AS (
-             INSERT INTO ${table} AS t (${columns}) SELECT ${columns} FROM incoming
+      const arrays = [
+        writes.map((r) => r.kind),
+        writes.map((r) => r.id),
+        writes.map((r) => r.rev),
+        writes.map((r) => r.deleted),
+        writes.map((r) => r.body),
+      ];
+      const incoming = `SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[]) AS incoming (kind, id, rev, deleted, body)`;
+      const upsert = `INSERT INTO ${table} AS t (${columns}) SELECT ${columns} FROM incoming
              ON CONFLICT (kind, id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, body = excluded.body
              WHERE excluded.rev > t.rev
-             RETURNING t.kind, t.id
-           )
+             RETURNING t.kind, t.id`;
+      if (writes.length === rows.length) {
+        // Every key once (a sync's batches, most writes): a record was applied exactly when the
+        // upsert wrote it, so the revs stored before are not needed, and the server skips one
+        // index lookup per row (a third of the statement's time on an empty table).
+        const result = await retryWhen(isDeadlock, () =>
+          query<KeyRow>(`WITH incoming AS (${incoming}) ${upsert}`, arrays),
+        );
+        const written = new Set(result.rows.map((row) => keyOf(row.kind, row.id)));
+        return rows.map((row) => written.has(keyOf(row.kind, row.id)));
+      }
+      // A key more than once: the upsert writes its newest copy, and the revs stored before, from
+      // the statement's snapshot, tell which of the earlier copies were applied one after another.
+      const result = await retryWhen(isDeadlock, () =>
+        query<{ source: 'stored' | 'written'; kind: string; id: string; rev: string | null }>(
+          `WITH incoming AS (${incoming}), stored AS (
+             SELECT t.kind, t.id, t.rev FROM ${table} t JOIN incoming ON t.kind = incoming.kind AND t.id = incoming.id
+           ), written AS (${upsert})
            SELECT 'stored' AS source, kind, id, rev FROM stored
            UNION ALL SELECT 'written', kind, id, NULL FROM written`,
-          [
-            writes.map((r) => r.kind),
-            writes.map((r) => r.id),
-            writes.map((r) => r.rev),
-            writes.map((r) => r.deleted),
-            writes.map((r) => r.body),
-          ],
+          arrays,
         ),
       );
       const stored = new Map<string, string>();

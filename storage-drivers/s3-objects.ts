@@ -189,12 +189,26 @@ export class S3Objects {
     }
   }
 
-  /** Ids of `kind` stored now, or undefined when listing them would take more than `maxPages` calls. */
-  async storedIds(kind: string, maxPages: number): Promise<Set<string> | undefined> {
+  /**
+   * Ids of `kind` between `first` and `last` (inclusive) stored now, or undefined when more than
+   * `maxKeys` keys lie in that range. Key order is id order, so the listing starts at `first` and
+   * stops past `last`: a batch whose ids are close together (a sync's, read in id order from
+   * another target) costs one listing call however many records the kind holds.
+   */
+  async storedIdsBetween(
+    kind: string,
+    first: string,
+    last: string,
+    maxKeys: number,
+  ): Promise<Set<string> | undefined> {
     const ids = new Set<string>();
+    const lastKey = this.keys.recordKey(kind, last);
+    // One character short of the first key sorts just below it, and above every key below it.
+    const startAfter = this.keys.recordKey(kind, first).slice(0, -1);
     let listed = 0;
-    for await (const { key } of this.calls.list(this.keys.recordsPrefix(kind))) {
-      if (++listed > maxPages * 1000) return undefined;
+    for await (const { key } of this.calls.list(this.keys.recordsPrefix(kind), startAfter)) {
+      if (key > lastKey) break;
+      if (++listed > maxKeys) return undefined;
       const parsed = this.keys.parse(key);
       if (parsed.type === 'record') ids.add(parsed.id);
     }

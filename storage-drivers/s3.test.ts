@@ -313,6 +313,21 @@ describe('s3 key encoding', () => {
 });
 
 describe('s3 driver on s3rver', () => {
+  it('lists only the id range of a large batch, and still finds the records stored in it', async () => {
+    const driver = createS3Driver(target());
+    const id = (n: number) => `r${String(n).padStart(3, '0')}`;
+    // Stored, newer than the batch's copies: inside the range the batch spans, at its ends, and outside it.
+    await driver.put([10, 19, 40, 5, 60].map((n) => record(id(n), 50)));
+    const batch = Array.from({ length: 31 }, (_, i) => record(id(10 + i), 20));
+
+    const applied = await driver.put(batch);
+
+    expect(batch.filter((_, i) => !applied[i]).map((r) => r.id)).toEqual([id(10), id(19), id(40)]);
+    expect((await driver.get('incident', id(19)))?.rev).toBe(record(id(19), 50).rev);
+    expect((await driver.get('incident', id(20)))?.rev).toBe(record(id(20), 20).rev);
+    await driver.close();
+  });
+
   it('honours the prefix: targets in one bucket do not see each other, and keys stay under it', async () => {
     const prefix = `nested/prefix-${uniqueSuffix()}`;
     const mine = createS3Driver(target(prefix));

@@ -32,13 +32,14 @@ import { S3Objects } from './s3-objects.ts';
 import { parseS3Uri, s3Descriptor } from './s3-uri.ts';
 
 /**
- * A batch with this many records of one kind lists that kind's keys first, so records that do not
- * exist yet (the bulk of a sync into an empty target) skip their HEAD; one listing page is worth it
- * when it saves ten HEADs. With conditional writes a record created meanwhile still stops the PUT
- * (If-None-Match); without them, the lost-update window of s3-conditional.ts widens to the batch.
+ * A batch with this many records of one kind lists that kind's keys between its lowest and highest
+ * id first, so records that do not exist yet (the bulk of a sync into an empty target) skip their
+ * HEAD; one listing page is worth it when it saves ten HEADs. With conditional writes a record
+ * created meanwhile still stops the PUT (If-None-Match); without them, the lost-update window of
+ * s3-conditional.ts widens to the batch.
  */
 const PREFETCH_MIN_RECORDS = 20;
-const HEADS_PER_LISTING_PAGE = 10;
+const HEADS_PER_LISTED_KEY_PAGE = 10;
 
 /** Listing pages hold 1000 keys: read ahead no more than the page still wants, and at most two rounds of reads. */
 const readAhead = (wanted: number) => Math.min(READ_CONCURRENCY * 2, wanted);
@@ -50,14 +51,17 @@ async function knownAbsent(
 ): Promise<Map<string, Set<string>>> {
   const absent = new Map<string, Set<string>>();
   for (const kind of new Set(records.map((record) => record.kind))) {
-    const count = records.filter((record) => record.kind === kind).length;
-    if (count < PREFETCH_MIN_RECORDS) continue;
-    const stored = await objects.storedIds(kind, Math.floor(count / HEADS_PER_LISTING_PAGE));
-    if (stored)
-      absent.set(
-        kind,
-        new Set(records.filter((r) => r.kind === kind && !stored.has(r.id)).map((r) => r.id)),
-      );
+    const ids = records.filter((record) => record.kind === kind).map((record) => record.id);
+    if (ids.length < PREFETCH_MIN_RECORDS) continue;
+    let first = ids[0]!;
+    let last = first;
+    for (const id of ids) {
+      if (id < first) first = id;
+      if (id > last) last = id;
+    }
+    const pages = Math.floor(ids.length / HEADS_PER_LISTED_KEY_PAGE);
+    const stored = await objects.storedIdsBetween(kind, first, last, pages * 1000);
+    if (stored) absent.set(kind, new Set(ids.filter((id) => !stored.has(id))));
   }
   return absent;
 }
