@@ -110,7 +110,8 @@ export function uptimePeriod(series: UptimeSeries): string {
  * downtime", comes from a CSS counter), so they compress to almost nothing; a day with something
  * to say is a link to that day's page with a short label (dayLabel), its accessible name and
  * tooltip. The link names no component: the same date in every row then compresses as one
- * string, and naming it cost 2.5 KB of brotli with 50 components; the day's page lists them all.
+ * string, and naming it cost 2 to 3.6 KB of brotli with 50 components; the day's page lists
+ * them all.
  */
 export function uptimeBarsHtml(series: UptimeSeries, name: string): string {
   const bad = series.days.filter((d) => d.worst !== null && d.worst > 1).length;
