@@ -3,8 +3,17 @@
  * Exit codes: 0 success, 1 a check or sync found problems (a target down, behind or with hints; digests
  * still differing after a sync), 2 bad configuration.
  */
-import { Command } from 'commander';
 import { VERSION } from './runtime/version.ts';
+
+// `serve` answers `/` from its start file before anything else loads, commander included.
+const early = process.argv[2] === 'serve' ? await startEarly(process.argv.slice(3)) : undefined;
+const { Command } = await import('commander');
+
+async function startEarly(args: string[]) {
+  const { configArgument, earlyStart } = await import('./runtime/early-server.ts');
+  const config = configArgument(args);
+  return config ? earlyStart(config.path) : undefined;
+}
 
 // Each command loads its code only when it runs (one file each in src/commands/): `--version`
 // and `--help` load nothing else, and `serve` never loads what only `sync` needs.
@@ -21,7 +30,7 @@ program
   )
   .action(async (options: { config?: string }) => {
     const { serveCommand } = await import('./commands/serve.ts');
-    await serveCommand(options);
+    await serveCommand(options, early);
   });
 
 const targets = program.command('targets').description('storage targets');

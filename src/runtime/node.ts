@@ -6,6 +6,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, upgradeWebSocket, type ServerType } from '@hono/node-server';
 import { WebSocketServer } from 'ws';
@@ -29,6 +30,8 @@ import { nodeDrivers } from './registry.node.ts';
 import { replicationOptions } from './replication-options.ts';
 import { prepareMirrors } from './mirrors.ts';
 import { fileSnapshotStore } from './snapshot-file.ts';
+import type { EarlyStart } from './early-server.ts';
+import { StartAnswers } from './start-answers.ts';
 import { testClock } from './test-clock.ts';
 import { VERSION } from './version.ts';
 
@@ -73,10 +76,11 @@ export interface ServeHooks {
 
 export async function startNodeServer(
   config: Config,
-  options: { logger?: Logger; source?: string } = {},
+  options: { logger?: Logger; source?: string; early?: EarlyStart } = {},
   hooks: ServeHooks = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? createNodeLogger(config.log);
+  const start = options.early && new StartAnswers(config, options.early, logger, Date.now);
   if (config.generated.credentials) {
     logger.warn(
       {},
@@ -96,7 +100,13 @@ export async function startNodeServer(
   const { replicator, drivers } = createReplicatorFromConfig(
     config,
     logger,
-    config.snapshot === false ? {} : { snapshot: fileSnapshotStore(config.snapshot), loadAfter },
+    config.snapshot === false
+      ? {}
+      : {
+          snapshot:
+            start?.store(fileSnapshotStore(config.snapshot)) ?? fileSnapshotStore(config.snapshot),
+          loadAfter,
+        },
   );
   const store = hooks.store?.(replicator) ?? replicator;
   // Before start: the mirrors follow the state rev from the first record loaded.
@@ -134,6 +144,8 @@ export async function startNodeServer(
     subscriptions: { resolveHost },
   });
   const app = built.app;
+  start?.attach(built.site);
+  await start?.beforeListen(app.fetch);
   mirrors?.start(built);
   // Escalations due without a new snapshot (status-service's error_after) and the retention collector.
   const healthTimer = setInterval(() => {
@@ -160,7 +172,7 @@ export async function startNodeServer(
       {
         fetch: app.fetch,
         hostname: config.listen.host,
-        port: config.listen.port,
+        port: start?.listenOn(config.listen.port) ?? config.listen.port,
         websocket: { server: new WebSocketServer({ noServer: true }) },
         ...(tls
           ? {
@@ -169,7 +181,10 @@ export async function startNodeServer(
             }
           : {}),
       },
-      () => resolve(started),
+      () => {
+        start?.handOver(started as Server);
+        resolve(started);
+      },
     );
     started.once('error', reject);
   });

@@ -48,7 +48,7 @@ function modelContext(r: PageRequest): ModelContext {
   };
 }
 
-function renderIndex(r: PageRequest, bars: UptimeBars): string {
+export function renderIndex(r: PageRequest, bars: UptimeBars): string {
   const ctx = modelContext(r);
   const model = statusModel(ctx);
   return html(
