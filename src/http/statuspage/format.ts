@@ -50,12 +50,20 @@ const latest = (times: number[]) => isoOf(Math.max(...times));
  * ETags); the process start is used only while there is no data.
  */
 function baseline(ctx: StatuspageContext): number {
-  const times = [
-    ...ctx.view.incidents.map(announcedAt),
-    ...[...ctx.view.overrides.values()].map((o) => instant(o.updated_at)),
-  ];
-  return times.length ? Math.min(...times) : ctx.startedAt.getTime();
+  // Asked once per component and group: scanning every incident each time made a rebuild with
+  // 1,000 incidents block the event loop for hundreds of milliseconds.
+  let known = baselines.get(ctx);
+  if (known === undefined) {
+    const times = [
+      ...ctx.view.incidents.map(announcedAt),
+      ...[...ctx.view.overrides.values()].map((o) => instant(o.updated_at)),
+    ];
+    known = times.length ? Math.min(...times) : ctx.startedAt.getTime();
+    baselines.set(ctx, known);
+  }
+  return known;
 }
+const baselines = new WeakMap<StatuspageContext, number>();
 
 /** Maximum list lengths, as Statuspage serves them. */
 export const RECENT_LIMIT = 50;
