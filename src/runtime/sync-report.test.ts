@@ -68,6 +68,23 @@ describe('sync progress', () => {
       'copy     incident to sqlite://a.db: 4500/5000',
       'copy     incident to sqlite://a.db: 5000/5000',
     ]);
+    // A repair reads and copies at once: each stream is thinned on its own.
+    lines.length = 0;
+    for (let n = 1; n <= 10; n++) {
+      now += 300;
+      report({ phase: 'scan', kind: 'incident', target: 'a', scanned: n * 1000 });
+      report({
+        phase: 'copy',
+        kind: 'incident',
+        target: 'b',
+        copied: n * 500,
+        total: n * 1000,
+        scanning: true,
+      });
+    }
+    expect(lines).toHaveLength(6);
+    expect(lines[0]).toBe('scan     incident on a: 1000 records read');
+    expect(lines[1]).toBe('copy     incident to b: 500/1000 found so far');
     const copy = { phase: 'copy', kind: 'incident', target: 't' } as const;
     expect(
       formatSyncProgress({ ...copy, copied: 6000, total: 9000, scanning: true, elapsedMs: 500 }),
