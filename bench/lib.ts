@@ -71,13 +71,22 @@ export function envCount(name: string, fallback: number): number {
   return Number.isInteger(value) && value > 0 ? value : fallback;
 }
 
+/** bench/results.json, where each benchmark run on its own leaves its figures. */
 export const RESULTS_FILE = new URL('./results.json', import.meta.url);
 
-/** bench/results.json as an object: `{}` when it is missing or broken. */
-export async function readResults(): Promise<Record<string, unknown>> {
+/**
+ * Where this process writes its figures: bench/results.json, or the file `npm run bench` names in
+ * BENCH_RESULTS, so that a benchmark another session runs meanwhile cannot mix its figures in.
+ */
+export const resultsFile = (): string | URL => process.env.BENCH_RESULTS || RESULTS_FILE;
+
+/** A results file as an object: `{}` when it is missing or broken. */
+export async function readResults(
+  file: string | URL = resultsFile(),
+): Promise<Record<string, unknown>> {
   const { readFile } = await import('node:fs/promises');
   try {
-    const parsed: unknown = JSON.parse(await readFile(RESULTS_FILE, 'utf8'));
+    const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
     return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
       ? (parsed as Record<string, unknown>)
       : {};
@@ -87,10 +96,17 @@ export async function readResults(): Promise<Record<string, unknown>> {
   }
 }
 
+export async function writeResults(
+  results: Record<string, unknown>,
+  file: string | URL = resultsFile(),
+): Promise<void> {
+  const { writeFile } = await import('node:fs/promises');
+  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+}
+
 /** Write `value` under `key` in bench/results.json, keeping every other benchmark's figures. */
 export async function mergeResults(key: string, value: unknown): Promise<void> {
-  const { writeFile } = await import('node:fs/promises');
   const results = await readResults();
   results[key] = value;
-  await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  await writeResults(results);
 }

@@ -40,6 +40,22 @@ const fixture = {
       },
     ],
   },
+  workers: {
+    routes: {
+      '/': {
+        'staunch 1': load(4_000, 20),
+        'staunch 2': load(7_000, 15),
+        'nginx 2': load(28_000, 4),
+      },
+    },
+  },
+  edge: {
+    rows: [
+      { label: '/  edge cache', path: '/', rps: 3_000, p99: 40, errors: 0 },
+      { label: '/  app (Cookie: not cached)', path: '/', rps: 600, p99: 200, errors: 2 },
+      { label: '/  constant Worker', path: '/', rps: 4_000, p99: 30, errors: 0 },
+    ],
+  },
   replication: {
     create: {
       targets: ['sqlite', 'file', 'postgres', 'mysql', 's3'],
@@ -118,13 +134,35 @@ describe('the bench summary', () => {
     });
   });
 
+  it('sets the most workers against nginx and against one worker', () => {
+    expect(byFigure(rows, 'serve.workers: 2, GET / req/s')).toMatchObject({
+      baseline: 'nginx 2 workers 28,000 req/s',
+      ratio: '25 %',
+      met: '-',
+    });
+    expect(byFigure(rows, 'serve.workers: 2, GET / req/s, against 1 worker').ratio).toBe('175 %');
+  });
+
+  it('sets each Worker row against the constant Worker on the same path', () => {
+    expect(byFigure(rows, 'Worker, GET / edge cache req/s')).toMatchObject({
+      baseline: 'constant Worker 4,000 req/s',
+      ratio: '75 %',
+    });
+    expect(byFigure(rows, 'Worker, GET / app (Cookie: not cached) req/s').staunch).toBe(
+      '600 req/s (2 errors)',
+    );
+    expect(rows.some((r) => r.figure.includes('constant Worker req/s'))).toBe(false);
+  });
+
   it('says "not measured" for every part that wrote nothing, and still formats', () => {
-    for (const figure of [
-      'repair an empty S3 target',
-      'GET / req/s at 100,000 incidents',
-      'serve.workers: auto, GET / req/s',
-      'Worker (wrangler dev), GET / req/s',
-    ])
+    const { workers: _w, edge: _e, ...withoutWorkers } = fixture;
+    const partial = buildSummary(withoutWorkers);
+    for (const figure of ['serve.workers: 2, GET / req/s', 'Worker (wrangler dev), GET / req/s'])
+      expect(byFigure(partial, figure)).toMatchObject({
+        staunch: 'not measured',
+        met: 'not measured',
+      });
+    for (const figure of ['repair an empty S3 target', 'GET / req/s at 100,000 incidents'])
       expect(byFigure(rows, figure)).toMatchObject({
         staunch: 'not measured',
         met: 'not measured',
@@ -140,7 +178,8 @@ describe('the bench summary', () => {
       page: { routes: 'none', weight: [] },
       start: { sizes: [null, { incidents: 'many' }], version: 'fast' },
       replication: { repair: { postgres: { recordsPerSecond: 'quick' } } },
-      edge: 42,
+      workers: { routes: { '/': 'fast' } },
+      edge: { rows: [{ path: '/', label: '/  edge cache' }] },
     });
     expect(odd.every((r) => r.met === 'not measured')).toBe(true);
   });

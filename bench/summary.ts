@@ -7,117 +7,20 @@
  * "not measured" rows, never an exception, so one broken part cannot hide the others' figures.
  */
 import { formatNumber, formatTable } from './lib.ts';
+import {
+  at,
+  errorsNote,
+  firstNum,
+  isObject,
+  list,
+  num,
+  row,
+  WEIGHT_GOAL_BYTES,
+  type Figure,
+  type SummaryRow,
+} from './summary-figure.ts';
 
-export type Met = 'yes' | 'no' | 'not measured' | '-';
-
-export interface SummaryRow {
-  figure: string;
-  staunch: string;
-  baseline: string;
-  ratio: string;
-  goal: string;
-  /** `-` when the issue asks only for the figure to be reported. */
-  met: Met;
-  /** The numbers behind the strings, for results.json. */
-  values?: { staunch: number; baseline?: number; ratio?: number };
-}
-
-type Unit = 'req/s' | 'ms' | 'MB' | 'KB' | 'records/s';
-
-interface Figure {
-  figure: string;
-  goal: string;
-  unit: Unit;
-  staunch: number | undefined;
-  baseline?: number | undefined;
-  baselineName?: string;
-  /** How the ratio Staunch ÷ baseline reads: a share (92 %) or a multiple (1.4×). */
-  ratioAs?: 'percent' | 'times';
-  /** Whether the goal is met; absent when the figure is only reported. */
-  check?: (staunch: number, ratio: number | undefined) => boolean;
-  /** Said after the figure, e.g. failed requests. */
-  note?: string;
-  /** What to do to get the figure, when it is missing. */
-  missing?: string;
-}
-
-const KB = 1024;
-/** The issue's weight goal: the compressed front page fits the first round trip of a cold connection. */
-const WEIGHT_GOAL_BYTES = 14 * KB;
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** The value at `path` inside `value`, or undefined as soon as a step is missing. */
-function at(value: unknown, ...path: Array<string | number>): unknown {
-  let current = value;
-  for (const step of path) {
-    if (Array.isArray(current) && typeof step === 'number') current = current[step];
-    else if (isObject(current)) current = current[String(step)];
-    else return undefined;
-  }
-  return current;
-}
-
-function num(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-/** The first path under `value` holding a finite number. */
-const firstNum = (value: unknown, ...paths: Array<Array<string | number>>) =>
-  paths.map((path) => num(at(value, ...path))).find((n) => n !== undefined);
-
-const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-
-function formatValue(value: number, unit: Unit): string {
-  switch (unit) {
-    case 'ms':
-      return `${formatNumber(value, value < 10 ? 1 : 0)} ms`;
-    case 'MB':
-      return `${formatNumber(value, 1)} MB`;
-    case 'KB':
-      return `${formatNumber(value / KB, 1)} KB`;
-    default:
-      return `${formatNumber(value)} ${unit}`;
-  }
-}
-
-function formatRatio(ratio: number, as: 'percent' | 'times'): string {
-  return as === 'percent' ? `${formatNumber(ratio * 100)} %` : `${formatNumber(ratio, 2)}×`;
-}
-
-function row(f: Figure): SummaryRow {
-  if (f.staunch === undefined)
-    return {
-      figure: f.figure,
-      staunch: 'not measured',
-      baseline: f.missing ?? '',
-      ratio: '',
-      goal: f.goal,
-      met: 'not measured',
-    };
-  const ratio = f.baseline !== undefined && f.baseline !== 0 ? f.staunch / f.baseline : undefined;
-  const baseline =
-    f.baseline === undefined
-      ? ''
-      : `${f.baselineName ? `${f.baselineName} ` : ''}${formatValue(f.baseline, f.unit)}`;
-  return {
-    figure: f.figure,
-    staunch: `${formatValue(f.staunch, f.unit)}${f.note ? ` (${f.note})` : ''}`,
-    baseline,
-    ratio: ratio === undefined ? '' : formatRatio(ratio, f.ratioAs ?? 'times'),
-    goal: f.goal,
-    met: f.check ? (f.check(f.staunch, ratio) ? 'yes' : 'no') : '-',
-    values: {
-      staunch: f.staunch,
-      ...(f.baseline !== undefined ? { baseline: f.baseline } : {}),
-      ...(ratio !== undefined ? { ratio } : {}),
-    },
-  };
-}
-
-const errorsNote = (errors: number | undefined) =>
-  errors ? `${formatNumber(errors)} errors` : undefined;
+export type { Met, SummaryRow } from './summary-figure.ts';
 
 /** Goal 1: every route at ≥ 90 % of raw node:http's rate, p99 at most 2× raw's, no errors. */
 function throughput(page: unknown): Figure[] {
@@ -169,36 +72,57 @@ function throughput(page: unknown): Figure[] {
   });
 }
 
-/** Goal 2: `serve.workers: auto` on every core, reported against nginx (raw node without it). */
+/** The highest-numbered `<prefix> N` key of a bench/workers.ts route: the most workers run. */
+function most(route: unknown, prefix: string): { n: number; value: unknown } | undefined {
+  if (!isObject(route)) return undefined;
+  return Object.entries(route)
+    .map(([key, value]) => ({ n: Number(key.slice(prefix.length + 1)), key, value }))
+    .filter((e) => e.key.startsWith(`${prefix} `) && Number.isInteger(e.n))
+    .sort((a, b) => b.n - a.n)[0];
+}
+
+/** Goal 2: `serve.workers` on every core, reported against nginx with as many workers. */
 function multiCore(workers: unknown): Figure[] {
-  const routes = list(at(workers, 'routes'));
-  if (routes.length === 0)
+  const routes = at(workers, 'routes');
+  const entries = isObject(routes) ? Object.entries(routes) : [];
+  if (entries.length === 0)
     return [
       {
-        figure: 'serve.workers: auto, GET / req/s',
+        figure: 'serve.workers: 2, GET / req/s',
         goal: 'report, against nginx',
         unit: 'req/s',
         staunch: undefined,
         missing: 'no figure from bench/workers.ts',
       },
     ];
-  return routes.map((route, i): Figure => {
-    const name = String(at(route, 'target') ?? at(route, 'name') ?? `route ${i + 1}`);
-    const nginx = firstNum(route, ['nginx', 'rps']);
-    const single = firstNum(route, ['single', 'rps'], ['raw', 'rps']);
-    const errors = firstNum(route, ['app', 'errors'], ['workers', 'errors'], ['staunch', 'errors']);
-    return {
-      figure: `workers: auto, ${name} req/s`,
-      goal: 'report, against nginx',
-      unit: 'req/s',
-      staunch: firstNum(route, ['app', 'rps'], ['workers', 'rps'], ['staunch', 'rps']),
-      baseline: nginx ?? single,
-      baselineName:
-        nginx !== undefined ? 'nginx' : at(route, 'single') ? 'one process' : 'raw node',
-      ratioAs: 'percent',
-      note: errorsNote(errors),
-      missing: 'no figure from bench/workers.ts',
-    };
+  return entries.flatMap(([path, route]): Figure[] => {
+    const staunch = most(route, 'staunch');
+    const nginx = most(route, 'nginx');
+    const errors = num(at(staunch?.value, 'errors'));
+    const figure = (what: string) => `serve.workers: ${staunch?.n ?? '?'}, GET ${path} ${what}`;
+    return [
+      {
+        figure: figure('req/s'),
+        goal: 'report, against nginx',
+        unit: 'req/s',
+        staunch: num(at(staunch?.value, 'rps')),
+        baseline: num(at(nginx?.value, 'rps')),
+        baselineName: `nginx ${nginx?.n ?? ''} workers`.replace('  ', ' '),
+        ratioAs: 'percent',
+        note: errorsNote(errors),
+        missing: 'no figure from bench/workers.ts',
+      },
+      {
+        figure: figure('req/s, against 1 worker'),
+        goal: 'report',
+        unit: 'req/s',
+        staunch: num(at(staunch?.value, 'rps')),
+        baseline: num(at(route, 'staunch 1', 'rps')),
+        baselineName: '1 worker',
+        ratioAs: 'percent',
+        missing: 'no figure from bench/workers.ts',
+      },
+    ];
   });
 }
 
@@ -214,7 +138,10 @@ function weight(page: unknown): Figure[] {
       baselineName: 'uncompressed',
       ratioAs: 'percent',
       ...(components === 50 ? { check: (bytes: number) => bytes <= WEIGHT_GOAL_BYTES } : {}),
-      missing: 'no figure from bench/page.ts',
+      missing:
+        num(at(page, 'weight', components, 'raw')) === undefined
+          ? 'no figure from bench/page.ts'
+          : 'the app sent no such encoding',
     })),
   );
 }
@@ -313,9 +240,20 @@ function writes(section: unknown): Figure[] {
   const postgres = repairOf(section, 'postgres');
   const s3 = repairOf(section, 's3');
   const rate = (entry: unknown) =>
-    firstNum(entry, ['recordsPerSecond'], ['staunch', 'recordsPerSecond']);
+    firstNum(
+      entry,
+      ['recordsPerSecond'],
+      ['staunch', 'recordsPerSecond'],
+      ['repair', 'recordsPerSecond'],
+    );
   const baselineRate = (entry: unknown) =>
-    firstNum(entry, ['baseline', 'recordsPerSecond'], ['server', 'recordsPerSecond']);
+    firstNum(
+      entry,
+      ['baseline', 'recordsPerSecond'],
+      ['raw', 'recordsPerSecond'],
+      ['rawRecordsPerSecond'],
+      ['server', 'recordsPerSecond'],
+    );
   const baselineName = (entry: unknown, fallback: string) => {
     const name = at(entry, 'baseline', 'name');
     return typeof name === 'string' ? name : fallback;
@@ -337,18 +275,18 @@ function writes(section: unknown): Figure[] {
       unit: 'records/s',
       staunch: rate(postgres),
       baseline: baselineRate(postgres),
-      baselineName: baselineName(postgres, 'same SQL alone'),
+      baselineName: baselineName(postgres, 'own client'),
       ratioAs: 'percent',
       check: (perSecond) => perSecond >= 20_000,
       missing: 'no figure from bench/replication.ts',
     },
     {
       figure: 'repair an empty S3 target',
-      goal: '≥ 90 % of the S3 server',
+      goal: "≥ 90 % of the server's own rate",
       unit: 'records/s',
       staunch: rate(s3),
       baseline: baselineRate(s3),
-      baselineName: baselineName(s3, 'S3 server alone'),
+      baselineName: baselineName(s3, 'own client'),
       ratioAs: 'percent',
       check: (_, ratio) => ratio !== undefined && ratio >= 0.9,
       missing: 'no S3 repair in bench/replication.ts',
@@ -356,23 +294,38 @@ function writes(section: unknown): Figure[] {
   ];
 }
 
-/** Goal 7: the Worker under `wrangler dev` against a Worker returning a constant. */
+/** Goal 7: the Worker under `wrangler dev` against a Worker returning the same bytes. */
 function edge(section: unknown): Figure[] {
-  const routes = list(at(section, 'routes'));
-  const entries = routes.length > 0 ? routes : [section];
-  return entries.map((route, i): Figure => {
-    const name = String(at(route, 'target') ?? at(route, 'name') ?? (i === 0 ? 'GET /' : i));
-    return {
-      figure: `Worker (wrangler dev), ${name} req/s`,
-      goal: 'report, against a constant',
-      unit: 'req/s',
-      staunch: firstNum(route, ['app', 'rps'], ['page', 'rps'], ['staunch', 'rps']),
-      baseline: firstNum(route, ['constant', 'rps'], ['raw', 'rps']),
-      baselineName: 'constant Worker',
-      ratioAs: 'percent',
-      note: errorsNote(firstNum(route, ['app', 'errors'], ['page', 'errors'])),
-      missing: 'no figure from bench/edge.ts',
-    };
+  const rows = list(at(section, 'rows'));
+  const paths = [...new Set(rows.map((r) => at(r, 'path')).filter((p) => typeof p === 'string'))];
+  if (paths.length === 0)
+    return [
+      {
+        figure: 'Worker (wrangler dev), GET / req/s',
+        goal: 'report, against a constant',
+        unit: 'req/s',
+        staunch: undefined,
+        missing: 'no figure from bench/edge.ts',
+      },
+    ];
+  const labelOf = (r: unknown) => String(at(r, 'label') ?? '');
+  return paths.flatMap((path): Figure[] => {
+    const mine = rows.filter((r) => at(r, 'path') === path);
+    const constant = mine.find((r) => labelOf(r).includes('constant'));
+    return mine
+      .filter((r) => r !== constant)
+      .map((r): Figure => ({
+        // bench/edge.ts labels a row "<path>  <what>".
+        figure: `Worker, GET ${path} ${labelOf(r).slice(path.length).trim()} req/s`,
+        goal: 'report, against a constant',
+        unit: 'req/s',
+        staunch: num(at(r, 'rps')),
+        baseline: num(at(constant, 'rps')),
+        baselineName: 'constant Worker',
+        ratioAs: 'percent',
+        note: errorsNote(num(at(r, 'errors'))),
+        missing: 'no figure from bench/edge.ts',
+      }));
   });
 }
 
