@@ -20,7 +20,7 @@ const gz = (text: string) => gzipSync(text, { level: 9 }).length;
 const kb = (bytes: number) => `${formatNumber(bytes / 1024, 1)} KB`;
 
 /** Each component's bars block, up to the end of its list item. */
-const BARS = /<div class="uptime">[\s\S]*?<\/li>/g;
+const BARS = /<div class="uptime"[\s\S]*?<\/li>/g;
 
 const rows: string[][] = [];
 for (const components of SIZES) {

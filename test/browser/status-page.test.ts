@@ -139,10 +139,22 @@ describe('status page in Chromium', { timeout: 120_000 }, () => {
     expect(tip.content).toBe(JSON.stringify(tip.label));
     expect(tip.width).toBeGreaterThan(2);
     await page.screenshot({ path: `${SHOTS}/tooltip-1280.png` });
-    // A day without downtime has its tooltip from a CSS counter ("12 days ago"), shown on hover.
-    const quiet = page.locator('.bars i').nth(40);
+    // A day without downtime shows its date on hover: the script counts back from the row's end.
+    const quiet = page.locator('.bars i:not(.un)').nth(20);
     await quiet.hover();
-    expect(await quiet.evaluate((el) => getComputedStyle(el, '::after').display)).toBe('block');
+    const quietTip = await quiet.evaluate((el) => ({
+      display: getComputedStyle(el, '::after').display,
+      content: getComputedStyle(el, '::after').content,
+      back: el.parentElement!.children.length - 1 - [...el.parentElement!.children].indexOf(el),
+      end: el.closest('.uptime')!.getAttribute('data-end')!,
+    }));
+    expect(quietTip.display).toBe('block');
+    const quietDate = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'UTC',
+      day: 'numeric',
+      month: 'short',
+    }).format(Date.parse(`${quietTip.end}T12:00:00Z`) - quietTip.back * 86_400_000);
+    expect(quietTip.content).toMatch(new RegExp(`^"${quietDate}: no downtime`));
     await page.screenshot({ path: `${SHOTS}/tooltip-quiet-1280.png` });
     // Enter on the focused bar opens that day's page: each component's minutes, the incidents.
     await page.keyboard.press('Enter');
@@ -177,6 +189,12 @@ describe('status page in Chromium', { timeout: 120_000 }, () => {
     expect(row).toMatchObject({ cells: 90 });
     expect(row.width).toBeGreaterThan(300);
     expect(row.height).toBeGreaterThan(20);
+    // Without the script a good day's tooltip still says which day: "12 days ago", from a counter.
+    const quiet = page.locator('.bars i:not(.un)').nth(20);
+    await quiet.hover();
+    expect(await quiet.evaluate((el) => getComputedStyle(el, '::after').content)).toMatch(
+      /days ago|Yesterday|Today/,
+    );
     // Each row says in words what its 90 cells add up to.
     expect(await page.locator('.uptime .visually-hidden').first().textContent()).toMatch(
       /uptime over the last \d+ days/,

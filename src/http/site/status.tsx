@@ -134,7 +134,8 @@ export function uptimeBarsHtml(series: UptimeSeries, name: string): string {
       : `${escapeHtml(name)}: ${pct} uptime over ${period}; ${bad === 0 ? 'no day with an outage' : `${days(bad)} with degraded service or an outage, linked below`}.${gap}`;
   const legend = series.coveredDays === 0 ? 'No data yet' : `${pct} uptime over ${period}`;
   return (
-    `<div class="uptime"><p class="visually-hidden">${summary}</p><div class="bars">${bars}</div>` +
+    // data-end (the last bar's date, the same in every row) lets the script date a good day's tooltip.
+    `<div class="uptime" data-end="${series.days.at(-1)?.date ?? ''}"><p class="visually-hidden">${summary}</p><div class="bars">${bars}</div>` +
     `<div class="uptime-legend" aria-hidden="true"><span class="d90">90 days ago</span><span class="d60">60 days ago</span><span class="d30">30 days ago</span>` +
     `<span class="rule"></span><span class="pct">${legend}</span><span class="rule"></span><span>Today</span></div></div>`
   );

@@ -1,7 +1,9 @@
 /**
  * The only script of the public pages and the admin UI, served at `/assets/app.<hash>.js`. The
- * pages work without it (the footer links to `/timezone`); it adds one thing: showing times in
- * the visitor's own time zone.
+ * pages work without it (the footer links to `/timezone`); it adds two things: showing times in
+ * the visitor's own time zone, and the date in a good day's bar tooltip ("20 Nov: no downtime"
+ * instead of the CSS counter's "12 days ago"), counted back from the row's `data-end` on hover,
+ * so the page carries no date for the days with nothing to say.
  *
  * When the page was rendered in the default zone (no `timezone` query, no cookie) and the
  * browser's zone differs, it reloads once with `?timezone=<zone>` added to the existing query
@@ -15,6 +17,19 @@
  * navigates (the visitor is choosing): it only preselects the browser's zone.
  */
 export const CLIENT_JS = /* js */ `(function () {
+  var fmt;
+  try { fmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short' }); } catch (e) { return; }
+  document.addEventListener('mouseover', function (event) {
+    var cell = event.target, row = cell && cell.parentNode, box = row && row.parentNode;
+    if (!cell || cell.tagName !== 'I' || cell.hasAttribute('data-tip') || !box || !box.getAttribute) return;
+    var end = Date.parse(box.getAttribute('data-end') + 'T12:00:00Z');
+    if (!row.classList.contains('bars') || isNaN(end)) return;
+    var back = row.children.length - 1 - Array.prototype.indexOf.call(row.children, cell);
+    var what = cell.className === 'un' ? 'no data' : back === 0 ? 'no downtime so far' : 'no downtime';
+    cell.setAttribute('data-tip', fmt.format(end - back * 86400000) + ': ' + what);
+  });
+})();
+(function () {
   var root = document.documentElement;
   var rendered = root.getAttribute('data-tz');
   var chosen = root.getAttribute('data-tz-chosen') === '1';

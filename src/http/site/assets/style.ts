@@ -209,6 +209,7 @@ main > .wrap > * + * { margin-top: 28px; }
 .bars > i.un:nth-last-child(2)::after { content: "Yesterday\\A No data"; }
 .bars > i:last-child::after { content: "Today\\A No downtime so far"; }
 .bars > i.un:last-child::after { content: "Today\\A No data"; }
+.bars > i[data-tip][data-tip]:nth-child(n)::after { content: attr(data-tip); } /* the script's date wins over every counter rule above */
 .bars > *:hover::after, .bars > *:focus-visible::after { display: block; }
 .bars > :nth-child(-n+14)::after { left: 0; transform: none; }
 .bars > :nth-last-child(-n+14)::after { left: auto; right: 0; transform: none; }
