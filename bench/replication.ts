@@ -5,28 +5,48 @@
  *    file, postgres, mysql, s3rver), for each write quorum, next to the slowest target's own
  *    median put latency. Fan-out is parallel, so even quorum `all` should cost about the slowest
  *    target, not the sum of all of them.
- * 2. Time for one sync pass to repair an empty target from 100,000 records, with progress.
+ * 2. One sync pass repairing an empty target of each backend from a SQLite target holding
+ *    BENCH_REPAIR_RECORDS records, next to the same records written with the backend's own client
+ *    at the same concurrency (bench/repair-baselines.ts), measured just before and just after the
+ *    repair in the same run: the repair's rate against the backend's own.
  *
- * Network targets are reached through the test lab's TCP proxies, for the direct puts and the
- * replicated ones alike. Figures only; nothing is asserted (the machines are shared and noisy).
+ * In part 1 network targets are reached through the test lab's TCP proxies, for the direct puts
+ * and the replicated ones alike. Part 2 reaches them directly (an S3 server of its own), because
+ * the proxies run in this process and would take CPU from the repair and the baseline alike.
+ * Figures only; nothing is asserted (the machines are shared and noisy).
  *
  *   node --import tsx bench/replication.ts
- *   BENCH_CREATES=100 BENCH_REPAIR_RECORDS=20000 BENCH_REPAIR_TARGET=mysql node --import tsx bench/replication.ts
+ *   BENCH_PARTS=repair BENCH_REPAIR_RECORDS=20000 BENCH_REPAIR_TARGET=postgres,s3 node --import tsx bench/replication.ts
  */
+import { loadavg } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import type { DriverName, StorageDriver, StoredRecord } from '../storage-drivers/types.ts';
 import { revAtWallTime } from '../src/replication/hlc.ts';
 import { createReplicator } from '../src/replication/replicator.ts';
-import { formatSyncProgress, formatSyncReport } from '../src/runtime/sync-report.ts';
+import { formatSyncProgress } from '../src/runtime/sync-report.ts';
 import type { SyncProgress, WriteQuorum } from '../src/replication/types.ts';
 import { domainDigest } from '../test/support/replication-fixtures.ts';
-import { createReplicationLab, type ReplicationLab } from '../test/support/replication-lab.ts';
+import { MYSQL_ADMIN_URL } from '../test/support/mysql.ts';
+import { POSTGRES_ADMIN_URL } from '../test/support/postgres.ts';
+import {
+  createReplicationLab,
+  type LabTarget,
+  type ReplicationLab,
+} from '../test/support/replication-lab.ts';
+import { startS3rver, S3RVER_KEY, S3RVER_SECRET } from '../test/support/s3rver.ts';
+import { rawWrite } from './repair-baselines.ts';
 import { envCount, formatNumber, median, percentile, printTable, progress, timed } from './lib.ts';
 
 const CREATES = envCount('BENCH_CREATES', 200);
 const REPAIR_RECORDS = envCount('BENCH_REPAIR_RECORDS', 100_000);
-const REPAIR_TARGET = (process.env.BENCH_REPAIR_TARGET ?? 'postgres') as DriverName;
+/** s3rver writes a few hundred objects a second: its repair copies fewer records, so the run stays short. */
+const S3_REPAIR_RECORDS = envCount('BENCH_REPAIR_S3_RECORDS', 2_000);
+const REPAIR_TARGETS = (process.env.BENCH_REPAIR_TARGET ?? 'postgres,mysql,s3,file').split(
+  ',',
+) as DriverName[];
 const FILL_BATCH = 1_000;
+/** `create`, `repair` or both (default), comma-separated: a profile of one part needs only that part. */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'create,repair').split(','));
 
 /** A typical incident document, about 1 KiB. */
 const body = (n: number) => ({
@@ -133,47 +153,134 @@ function throttled(print: (line: string) => void): (event: SyncProgress) => void
     const now = Date.now();
     const repetitive =
       (event.phase === 'scan' || event.phase === 'copy') &&
-      !(event.phase === 'copy' && event.copied === event.total);
+      !(event.phase === 'copy' && event.copied === event.total && !event.scanning);
     if (repetitive && now - last < 1_000) return;
     if (repetitive) last = now;
     print(formatSyncProgress(event));
   };
 }
 
-async function repair(lab: ReplicationLab): Promise<void> {
-  const destinationName = lab.available.includes(REPAIR_TARGET) ? REPAIR_TARGET : 'sqlite';
-  console.log(
-    `\n2. Repair: one sync pass from a sqlite target holding ${formatNumber(REPAIR_RECORDS)} records to an empty ${destinationName} target\n`,
-  );
-  const [sourceTarget, destinationTarget] = lab.fresh(['sqlite', destinationName]);
-  // The drivers' default timeout, not the lab's short one for tests: a busy server must not fail the run.
-  const source = await lab.open(sourceTarget!, { timeoutMs: 10_000 });
-  const destination = await lab.open(destinationTarget!, { timeoutMs: 10_000 });
-  await fill(source, REPAIR_RECORDS);
+const REPAIR_BUCKET = 'staunch-repair';
 
-  const replicator = createReplicator({
-    drivers: [source, destination],
-    syncIntervalMs: 0,
-    pollIntervalMs: 0,
-    healthIntervalMs: 0,
-    bulkTimeoutMs: 120_000,
-  });
-  const { result: report, ms } = await timed(() =>
-    replicator.syncOnce({ onProgress: throttled((line) => console.error(line)) }),
-  );
-  console.log(`\n${formatSyncReport(report)}\n`);
-  const copied = Object.values(report.targets[1]!.copied).reduce((a, b) => a + b, 0);
-  const equal = isDeepStrictEqual(await domainDigest(source), await domainDigest(destination));
+/** Fresh empty targets for part 2, network ones reached without the lab's proxies. */
+async function directTargets(lab: ReplicationLab) {
+  const s3 = REPAIR_TARGETS.includes('s3')
+    ? await startS3rver({ buckets: [REPAIR_BUCKET] })
+    : undefined;
+  let counter = 0;
+  const fresh = (name: DriverName): LabTarget => {
+    if (name === 's3')
+      return {
+        driver: 's3',
+        uri: new URL(
+          `s3://${S3RVER_KEY}:${S3RVER_SECRET}@${s3!.host}/${REPAIR_BUCKET}/r${++counter}?tls=false`,
+        ),
+      };
+    const [target] = lab.fresh([name]);
+    const admin =
+      name === 'postgres' ? POSTGRES_ADMIN_URL : name === 'mysql' ? MYSQL_ADMIN_URL : null;
+    if (admin) {
+      target!.uri.hostname = admin.hostname;
+      target!.uri.port = admin.port || (name === 'postgres' ? '5432' : '3306');
+    }
+    return target!;
+  };
+  const available = REPAIR_TARGETS.filter((name) => name === 's3' || lab.available.includes(name));
+  return { available, fresh, close: () => s3?.close() };
+}
+
+async function readAllRecords(driver: StorageDriver): Promise<StoredRecord[]> {
+  const records: StoredRecord[] = [];
+  for (const kind of Object.keys(await driver.digest())) {
+    let cursor: string | undefined;
+    do {
+      const page = await driver.list(kind, { cursor, limit: 1000, includeDeleted: true });
+      records.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor);
+  }
+  return records;
+}
+
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ');
+
+async function repair(lab: ReplicationLab): Promise<void> {
+  const targets = await directTargets(lab);
   console.log(
-    `repair of ${formatNumber(copied)} records took ${formatNumber(ms / 1000, 1)} s (${formatNumber((copied / ms) * 1000)} records/s); digests equal afterwards: ${equal ? 'yes' : 'NO'}`,
+    `\n2. Repair: one sync pass from a sqlite target holding ${formatNumber(REPAIR_RECORDS)} records (s3: ${formatNumber(Math.min(S3_REPAIR_RECORDS, REPAIR_RECORDS))}) to an empty ${targets.available.join(', ')} target, against the backend's own client (load average ${load()})\n`,
   );
-  await Promise.all([source.close(), destination.close()]);
+  const sources = new Map<number, { driver: StorageDriver; records: StoredRecord[] }>();
+  const sourceOf = async (count: number) => {
+    let source = sources.get(count);
+    if (!source) {
+      const [target] = lab.fresh(['sqlite']);
+      // The drivers' default timeout, not the lab's short one for tests: a busy server must not fail the run.
+      const driver = await lab.open(target!, { timeoutMs: 10_000 });
+      await fill(driver, count);
+      sources.set(count, (source = { driver, records: await readAllRecords(driver) }));
+    }
+    return source;
+  };
+
+  const raw = async (name: DriverName, records: StoredRecord[]): Promise<number> => {
+    const target = targets.fresh(name);
+    await (await lab.open(target)).close(); // tables, bucket prefix, folder
+    return (records.length / (await rawWrite[name]!(target.uri, records))) * 1000;
+  };
+  const rows: string[][] = [];
+  for (const name of targets.available) {
+    const { driver: source, records } = await sourceOf(
+      name === 's3' ? Math.min(S3_REPAIR_RECORDS, REPAIR_RECORDS) : REPAIR_RECORDS,
+    );
+    const before = await raw(name, records);
+    const destination = await lab.open(targets.fresh(name), { timeoutMs: 10_000 });
+    const replicator = createReplicator({
+      drivers: [source, destination],
+      syncIntervalMs: 0,
+      pollIntervalMs: 0,
+      healthIntervalMs: 0,
+      bulkTimeoutMs: 120_000,
+    });
+    const { result: report, ms } = await timed(() =>
+      replicator.syncOnce({ onProgress: throttled((line) => console.error(line)) }),
+    );
+    const copied = Object.values(report.targets[1]!.copied).reduce((a, b) => a + b, 0);
+    const equal = isDeepStrictEqual(await domainDigest(source), await domainDigest(destination));
+    await destination.close();
+    const after = await raw(name, records);
+    const rate = (copied / ms) * 1000;
+    const own = (before + after) / 2;
+    console.log(
+      `${name}: repair of ${formatNumber(copied)} records took ${formatNumber(ms / 1000, 1)} s; ${formatNumber(rate)} records/s against ${formatNumber(before)} / ${formatNumber(after)} raw before / after; digests equal: ${equal ? 'yes' : 'NO'} (load average ${load()})`,
+    );
+    rows.push([
+      `${name} (${formatNumber(records.length)})`,
+      formatNumber(rate),
+      formatNumber(own),
+      formatNumber(rate / own, 2),
+      equal ? 'yes' : 'NO',
+      report.targets.every((t) => t.errors.length === 0)
+        ? '-'
+        : report.targets[1]!.errors.join('; '),
+    ]);
+  }
+  console.log('');
+  printTable(
+    ['repair into', 'records/s', 'raw records/s', '÷ raw', 'digests equal', 'errors'],
+    rows,
+  );
+  console.log(`\nload average afterwards: ${load()}`);
+  for (const { driver } of sources.values()) await driver.close();
+  await targets.close();
 }
 
 const lab = await createReplicationLab();
 try {
-  await createLatency(lab);
-  await repair(lab);
+  if (PARTS.has('create')) await createLatency(lab);
+  if (PARTS.has('repair')) await repair(lab);
 } finally {
   await lab.close();
 }
