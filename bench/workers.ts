@@ -8,7 +8,8 @@
  * has no brotli, so it sends gzip). Load from a second process (wrk -t2, else autocannon). Prints
  * req/s and p99 for each, the ratios 2 workers ÷ 1 and 2 workers ÷ nginx, and the load average
  * before and after; figures go under "workers" in bench/results.json. Exits 1 when any request
- * fails. Tune with BENCH_DURATION (seconds per run, default 4) and BENCH_CONNECTIONS (default 64).
+ * fails. Tune with BENCH_DURATION (seconds per run, default 4), BENCH_CONNECTIONS (default 64) and
+ * BENCH_SETTLE (seconds at least between the first load and the load test, default 10).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -23,6 +24,12 @@ import { hasNginx, startNginx } from './nginx.ts';
 import { writeStartData } from './start-data.ts';
 
 const DURATION = envCount('BENCH_DURATION', 4);
+/**
+ * After the first load a server is busy for tens of seconds on this machine (each worker's load of
+ * the folder target's 8,000 files, the first sync pass, the snapshot write): the load test waits
+ * at least this long, then until the processes are idle.
+ */
+const SETTLE = envCount('BENCH_SETTLE', 10);
 const CONNECTIONS = envCount('BENCH_CONNECTIONS', 64);
 const BROWSER = 'gzip, deflate, br';
 const ROUTES = ['/', '/api/v2/summary.json'];
@@ -53,6 +60,7 @@ async function serve(dir: string, baseYaml: string, workers: number): Promise<Se
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const url = /"url":"(http[^"]+)"/.exec(output)![1]!;
+  await settled(child.pid!);
   return {
     url,
     async stop() {
@@ -62,6 +70,33 @@ async function serve(dir: string, baseYaml: string, workers: number): Promise<Se
       clearTimeout(killer);
     },
   };
+}
+
+/** CPU time (clock ticks) of `pid` and its children so far (Linux /proc). */
+async function cpuTicks(pid: number): Promise<number> {
+  const ticks = async (id: number) => {
+    const stat = await readFile(`/proc/${id}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  };
+  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  const ids = [pid, ...children.split(/\s+/).filter(Boolean).map(Number)];
+  return (await Promise.all(ids.map(ticks))).reduce((a, b) => a + b, 0);
+}
+
+/** Waits until the server and its workers use under a fifth of a core over 2 s (at most 180 s). */
+async function settled(pid: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, SETTLE * 1000));
+  const deadline = Date.now() + 180_000;
+  let before = await cpuTicks(pid);
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const now = await cpuTicks(pid);
+    // 100 ticks a second: 40 in 2 s is a fifth of a core.
+    if (now - before < 40) return;
+    before = now;
+  }
+  process.stderr.write(`staunch serve (pid ${pid}) still busy after 180 s; measuring anyway\n`);
 }
 
 /** Every route once in each encoding on new connections (each worker compresses once per version). */
@@ -82,7 +117,17 @@ const dir = await mkdtemp(join(tmpdir(), 'staunch-bench-workers-'));
 await chmod(dir, 0o755);
 const loadBefore = averages();
 console.log(`cores: ${cpus().length}; load average before: ${loadBefore.join(', ')}`);
-const data = await writeStartData(dir, { incidents: 1000, now: Date.now(), folderTarget: true });
+// Written as ten minutes ago, revs included: a server re-reads each target from five minutes
+// before its newest rev on every poll, so data written just now would be read in full every 2 s
+// by every worker, which no long-lived page does.
+const AGO_MS = 10 * 60_000;
+const realNow = Date.now;
+Date.now = () => realNow() - AGO_MS;
+const data = await writeStartData(dir, {
+  incidents: 1000,
+  now: Date.now(),
+  folderTarget: true,
+}).finally(() => (Date.now = realNow));
 const baseYaml = await readFile(data.config, 'utf8');
 console.log(`data: ${formatNumber(data.records)} records (1,000 incidents), SQLite + folder`);
 
@@ -107,6 +152,12 @@ for (const workers of [1, 2]) {
     }
   }
   for (const path of ROUTES) {
+    // A first short run, not counted: each worker's first renderings and compressions.
+    await load(`${server.url}${path}`, {
+      connections: CONNECTIONS,
+      seconds: 2,
+      headers: { 'Accept-Encoding': BROWSER },
+    });
     results[path]![`staunch ${workers}`] = await runLoad(server.url, path);
     process.stderr.write(
       `staunch, ${workers} worker(s), ${path}: ${formatNumber(results[path]![`staunch ${workers}`]!.rps)} req/s\n`,
