@@ -297,11 +297,20 @@ describe('public pages', () => {
     );
     const todayPage = await (await get(`/history?day=${today}`)).text();
     expect(todayPage).not.toContain('rel="next"');
-    // Not a day, or one that has not come: a 400 that says how a day is written.
-    for (const bad of ['2026-02-30', 'yesterday', '1999-12-31', '9999-01-01', '']) {
+    // Older than the bars: no minutes are kept, which the page says, and its incidents still show.
+    const old = new Date(f.clock.now - 120 * 86_400_000).toISOString().slice(0, 10);
+    const oldPage = await get(`/history?day=${old}`);
+    expect(oldPage.status).toBe(200);
+    const oldText = await oldPage.text();
+    expect(oldText).toContain('Minutes per component are shown for the last 90 days');
+    expect(oldText).not.toContain('<table');
+    // Not a day, or one that has not come: a 400 that says how a day is written, echoing nothing.
+    for (const bad of ['2026-02-30', 'yesterday', '1999-12-31', '9999-01-01', '', '<script>']) {
       const answer = await get(`/history?day=${encodeURIComponent(bad)}`);
       expect(answer.status, bad).toBe(400);
-      expect(await answer.text()).toContain('YYYY-MM-DD');
+      const text = await answer.text();
+      expect(text).toContain('YYYY-MM-DD');
+      expect(text).not.toContain('<script>');
     }
   });
 
