@@ -17,7 +17,10 @@ import {
 import { startNodeServer } from './node.ts';
 import { createNodeLogger } from './node-logger.ts';
 
-const tell = (message: WorkerMessage) => process.send?.(message);
+// Once the primary is gone the cluster ends this process; until then a send must not throw.
+const tell = (message: WorkerMessage) => {
+  if (process.connected) process.send?.(message);
+};
 
 function configFromPrimary(): Promise<{ config: Config; source: string }> {
   return new Promise((resolve) => {
