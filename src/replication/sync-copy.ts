@@ -95,7 +95,12 @@ export class CopyQueue {
       this.inFlight < COPY_IN_FLIGHT &&
       (this.queue.length >= COPY_BATCH || (!this.scanning && this.queue.length > 0))
     ) {
-      void this.send(this.queue.splice(0, COPY_BATCH));
+      // Once nothing more will come, the rest is spread over the free slots: a kind of 200 records
+      // goes out as four batches, so an object store writes it four batches wide, not one.
+      const size = this.scanning
+        ? COPY_BATCH
+        : Math.min(COPY_BATCH, Math.ceil(this.queue.length / (COPY_IN_FLIGHT - this.inFlight)));
+      void this.send(this.queue.splice(0, size));
     }
   }
 

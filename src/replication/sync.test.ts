@@ -144,6 +144,29 @@ describe('anti-entropy sync', () => {
     await expectConverged([full!, empty!]);
   });
 
+  it('spreads a kind smaller than one batch over the batches it may keep in flight', async () => {
+    const [full, empty] = memoryTargets(2);
+    await full!.inner.put(
+      Array.from({ length: 200 }, (_, i) => record('subscriber', `s${i}`, revAgo(5))),
+    );
+    const put = empty!.put.bind(empty);
+    let inFlight = 0;
+    let most = 0;
+    empty!.put = async (records) => {
+      most = Math.max(most, ++inFlight);
+      try {
+        await new Promise((r) => setTimeout(r, 5));
+        return await put(records);
+      } finally {
+        inFlight--;
+      }
+    };
+    const report = await replicatorFor({ drivers: [full!, empty!], now: () => NOW }).syncOnce();
+
+    expect(report.targets[1]!.copied).toEqual({ subscriber: 200 });
+    expect(most).toBe(4);
+  });
+
   it('settles every id across three targets when the largest holds older revs and lacks some ids', async () => {
     const [large, small, empty] = memoryTargets(3);
     await large!.inner.put([
