@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve, upgradeWebSocket, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import { WebSocket, WebSocketServer } from 'ws';
 import {
   ACTOR,
   createFixtureApp,
@@ -31,8 +38,10 @@ function ask(
   headers: Record<string, string> = {},
   method = 'GET',
 ): Promise<Answer> {
+  const send = base.startsWith('https:') ? httpsRequest : request;
   return new Promise((resolve, reject) => {
-    const req = request(`${base}${path}`, { method, headers, agent: false }, (res) => {
+    const options = { method, headers, agent: false, rejectUnauthorized: false };
+    const req = send(`${base}${path}`, options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
@@ -52,14 +61,30 @@ function ask(
 function listen(
   options: Parameters<typeof serve>[0],
 ): Promise<{ url: string; server: ServerType }> {
+  const scheme = 'serverOptions' in options && options.serverOptions ? 'https' : 'http';
   return new Promise((resolve) => {
     const server = serve({ ...options, hostname: '127.0.0.1', port: 0 }, () =>
       resolve({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        url: `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`,
         server,
       }),
     );
   });
+}
+
+/** A self-signed certificate for 127.0.0.1, made with openssl. */
+function selfSigned(): { cert: Buffer; key: Buffer } {
+  const dir = mkdtempSync(join(tmpdir(), 'staunch-hot-tls-'));
+  const [cert, key] = [join(dir, 'tls.crt'), join(dir, 'tls.key')];
+  execFileSync(
+    'openssl',
+    [
+      ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1'],
+      ...['-subj', '/CN=127.0.0.1', '-keyout', key, '-out', cert],
+    ],
+    { stdio: 'ignore' },
+  );
+  return { cert: readFileSync(cert), key: readFileSync(key) };
 }
 
 const close = (server: ServerType) =>
@@ -252,6 +277,61 @@ describe('the hot path in front of @hono/node-server', () => {
     expect(authorized.answer.status).toBe(200);
     // And a page in a visitor's zone is never recorded as the plain page.
     expect(inZone(await hit('/'), 'UTC')).toBe(true);
+  });
+
+  it('over TLS: the answers, HSTS included, equal what Hono sends', async () => {
+    const tls = selfSigned();
+    const secure = createHotPath();
+    const fastTls = await listen({ fetch: secure.fetch(f.app.fetch), ...hotServer(secure, tls) });
+    const honoTls = await listen({
+      fetch: f.app.fetch,
+      createServer: createHttpsServer,
+      serverOptions: tls,
+    });
+    try {
+      for (const path of ['/', '/api/v2/summary.json']) {
+        let answer: Answer | undefined;
+        for (let i = 0; i < 200 && !answer; i++) {
+          const before = secure.hits;
+          const got = await ask(fastTls.url, path);
+          if (secure.hits > before) answer = got;
+        }
+        const expected = await ask(honoTls.url, path);
+        expect(answer).toEqual(expected);
+        expect(expected.headers['strict-transport-security']).toBe('max-age=31536000');
+      }
+    } finally {
+      await close(fastTls.server);
+      await close(honoTls.server);
+    }
+  });
+
+  it('WebSocket upgrades still reach the app', async () => {
+    const app = new Hono();
+    app.get(
+      '/echo',
+      upgradeWebSocket(() => ({
+        onMessage: (event, ws) => ws.send(`echo ${String(event.data)}`),
+      })),
+    );
+    const path = createHotPath();
+    const server = await listen({
+      fetch: path.fetch(app.fetch),
+      websocket: { server: new WebSocketServer({ noServer: true }) },
+      ...hotServer(path),
+    });
+    try {
+      const socket = new WebSocket(`${server.url.replace('http', 'ws')}/echo`);
+      const reply = await new Promise<string>((resolve, reject) => {
+        socket.on('open', () => socket.send('hi'));
+        socket.on('message', (data: Buffer) => resolve(data.toString()));
+        socket.on('error', reject);
+      });
+      socket.close();
+      expect(reply).toBe('echo hi');
+    } finally {
+      await close(server.server);
+    }
   });
 
   it('paths the app does not offer are never recorded', async () => {

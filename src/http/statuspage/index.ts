@@ -37,8 +37,8 @@ function documentsStamp(deps: ApiDeps): Stamp {
   // Extra states come from components bound to clusters: without bindings there are none.
   const bound = componentBindings(deps.config).length > 0;
   const data = () => {
-    const extra = (bound && deps.extraComponentStates?.()) || [];
-    const extraKey = extra.length ? JSON.stringify(extra.map((e) => [e.state, e.source])) : '';
+    const extra = bound ? deps.extraComponentStates?.() : undefined;
+    const extraKey = extra?.length ? JSON.stringify(extra.map((e) => [e.state, e.source])) : '';
     return dataMemo(deps.store.version, extraKey, '', '');
   };
   return {
