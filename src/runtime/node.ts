@@ -2,7 +2,6 @@
  * The Node entry: build drivers, the replicator and the app from a config, serve them with
  * @hono/node-server, and shut down cleanly on SIGTERM/SIGINT.
  */
-import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -13,6 +12,7 @@ import { WebSocketServer } from 'ws';
 import { buildApp } from '../app.ts';
 import { processMetrics } from './prom-metrics.ts';
 import { installNodeCompression } from './compress-node.ts';
+import { createHotPath, hotServer } from './hot-path.ts';
 import type { Config } from '../config/parse.ts';
 import type { Logger } from '../logger.ts';
 import type { StorageDriver } from '../../storage-drivers/types.ts';
@@ -166,20 +166,20 @@ export async function startNodeServer(
   }, 5_000);
   componentTimer.unref();
 
+  const hot = createHotPath();
   const server = await new Promise<ServerType>((resolve, reject) => {
     const tls = config.tls;
     const started = serve(
       {
-        fetch: app.fetch,
+        // Plain GETs of recorded pages and API documents are answered before Hono (./hot-path.ts).
+        fetch: hot.fetch(app.fetch),
         hostname: config.listen.host,
         port: start?.listenOn(config.listen.port) ?? config.listen.port,
         websocket: { server: new WebSocketServer({ noServer: true }) },
-        ...(tls
-          ? {
-              createServer: createHttpsServer,
-              serverOptions: { cert: readFileSync(tls.cert_file), key: readFileSync(tls.key_file) },
-            }
-          : {}),
+        ...hotServer(
+          hot,
+          tls && { cert: readFileSync(tls.cert_file), key: readFileSync(tls.key_file) },
+        ),
       },
       () => {
         start?.handOver(started as Server);
