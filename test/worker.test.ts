@@ -3,7 +3,10 @@
  * same routes, with the targets workerd can run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
@@ -38,12 +41,23 @@ interface RunningWorker {
   output: () => string;
 }
 
-/** Start `wrangler dev` with a configuration; ready once `/healthz` answers as `isUp` expects. */
+const persistDirs: string[] = [];
+afterAll(() => {
+  for (const dir of persistDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * Start `wrangler dev` with a configuration; ready once `/healthz` answers as `isUp` expects.
+ * Its local state (the Cache API's entries) is in a folder of its own, so runs never share it.
+ */
 async function startWorker(
   config: string,
   isUp: (response: Response) => boolean = (r) => r.ok,
+  extraArgs: string[] = [],
 ): Promise<RunningWorker> {
   const port = await freePort();
+  const state = mkdtempSync(join(tmpdir(), 'staunch-wrangler-'));
+  persistDirs.push(state);
   const args = [
     'dev',
     '--ip',
@@ -55,6 +69,9 @@ async function startWorker(
     '--log-level',
     'warn',
     '--test-scheduled',
+    '--persist-to',
+    state,
+    ...extraArgs,
   ];
   const child = spawn(process.execPath, [wranglerBin, ...args], {
     cwd: root,
@@ -150,6 +167,58 @@ describe('the Worker in workerd', () => {
     expect(await (await push()).json()).toMatchObject({ ignored: true, reason: 'stale_sequence' });
   });
 
+  it('answers a burst of page and API reads with one rendering each, and shows a write at once', async () => {
+    const post = (title: string) =>
+      fetch(`${worker!.url}/v1/incidents`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${btoa('admin:worker-password')}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          components: ['Public - API'],
+          messages: [{ title, content: 'Investigating' }],
+        }),
+      });
+    expect((await post('Edge burst')).status).toBe(201);
+    for (const [path, bucketMs] of [
+      ['/', 60_000],
+      ['/api/v2/summary.json', 10_000],
+    ] as const) {
+      const before = Date.now();
+      const answers = await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          const response = await fetch(`${worker!.url}${path}`);
+          return { source: response.headers.get('x-staunch-cache'), body: await response.text() };
+        }),
+      );
+      // One rendering per key; the burst may straddle the end of a time bucket, never more.
+      const buckets = Math.floor(Date.now() / bucketMs) - Math.floor(before / bucketMs) + 1;
+      const misses = answers.filter((a) => a.source === 'miss').length;
+      expect(misses, path).toBeGreaterThanOrEqual(1);
+      expect(misses, path).toBeLessThanOrEqual(buckets);
+      expect(answers.filter((a) => a.source === 'memory')).toHaveLength(16 - misses);
+      expect(answers[0]!.body, path).toContain('Edge burst');
+      if (buckets === 1) expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+    }
+    // A write changes the content version: the next read renders, with the write in it.
+    expect((await post('Edge second')).status).toBe(201);
+    const after = await fetch(`${worker!.url}/`);
+    expect(after.headers.get('x-staunch-cache')).toBe('miss');
+    expect(await after.text()).toContain('Edge second');
+    const revalidated = await fetch(`${worker!.url}/`, {
+      headers: { 'if-none-match': after.headers.get('etag')! },
+    });
+    expect(revalidated.status).toBe(304);
+    // What depends on the visitor goes to the app, uncached.
+    for (const init of [{ headers: { cookie: 'a=b' } }, {}]) {
+      const path = 'headers' in init ? '/' : '/?timezone=UTC';
+      const response = await fetch(`${worker!.url}${path}`, init);
+      expect(response.status).toBe(200);
+      expect(response.headers.has('x-staunch-cache')).toBe(false);
+    }
+  });
+
   it('runs the sync from its cron trigger', async () => {
     const response = await fetch(`${worker!.url}/__scheduled?cron=*+*+*+*+*`);
     expect(response.status).toBe(200);
@@ -225,4 +294,73 @@ describe('the Worker with a Node-only target', () => {
       /targets\[0\]: unknown scheme "sqlite" \(available here: .*memory.*postgres.*s3/,
     );
   }, 120_000);
+});
+
+describe('a new isolate on the Cache API an earlier one filled', () => {
+  // The Worker through an entry file of its own: rewriting it makes wrangler load the code into a
+  // new isolate (no copies in memory, nothing loaded) in the same process, with the same cache.
+  const folder = mkdtempSync(join(tmpdir(), 'staunch-worker-entry-'));
+  const entry = join(folder, 'entry.ts');
+  const writeEntry = (generation: number) =>
+    writeFileSync(
+      entry,
+      `// generation ${generation}\nexport { default } from ${JSON.stringify(join(root, 'src/runtime/worker.ts'))};\n`,
+    );
+  let worker: RunningWorker | undefined;
+  afterAll(async () => {
+    await stop(worker);
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('answers from the copy the earlier isolate stored, without rendering', async () => {
+    writeEntry(0);
+    const toml = join(folder, 'wrangler.toml');
+    writeFileSync(
+      toml,
+      [
+        'name = "staunch-cache-test"',
+        'main = "entry.ts"',
+        'compatibility_date = "2026-04-01"',
+        'compatibility_flags = ["nodejs_compat"]',
+        '[alias]',
+        `"@aws-sdk/xml-builder" = ${JSON.stringify(join(root, 'node_modules/@aws-sdk/xml-builder/dist-cjs/index.js'))}`,
+        '',
+      ].join('\n'),
+    );
+    // poll_interval under a second: no "newest copy" is kept, so the new isolate's first answer
+    // comes from its own key (the same content, the same minute) rather than a stale one.
+    worker = await startWorker(
+      '{targets: [memory://worker-cache], components: [{name: API, group: Public}], replication: {poll_interval: 500ms}}',
+      undefined,
+      ['--config', toml],
+    );
+    const page = async () => {
+      const response = await fetch(`${worker!.url}/`);
+      return { source: response.headers.get('x-staunch-cache'), body: await response.text() };
+    };
+    const first = await page();
+    expect(first.source).toBe('miss');
+    let earlier = { ...first, minute: Math.floor(Date.now() / 60_000) };
+    // A reload takes seconds on a loaded machine: when the minute (in the page's key) has moved
+    // on meanwhile, the new isolate renders for the new minute, and one more reload is tried.
+    for (let generation = 1; ; generation++) {
+      writeEntry(generation);
+      const fresh = await eventually(
+        async () => {
+          const answer = await page();
+          return answer.source === 'memory' ? undefined : answer;
+        },
+        { timeoutMs: 90_000, intervalMs: 200 },
+      );
+      const minute = Math.floor(Date.now() / 60_000);
+      if (minute !== earlier.minute && generation < 3) {
+        earlier = { ...fresh, minute };
+        continue;
+      }
+      expect(fresh.source).toBe('hit');
+      expect(fresh.body).toBe(earlier.body);
+      expect((await page()).source).toBe('memory');
+      break;
+    }
+  }, 300_000);
 });
