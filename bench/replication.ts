@@ -35,7 +35,16 @@ import {
 } from '../test/support/replication-lab.ts';
 import { startS3rver, S3RVER_KEY, S3RVER_SECRET } from '../test/support/s3rver.ts';
 import { rawWrite } from './repair-baselines.ts';
-import { envCount, formatNumber, median, percentile, printTable, progress, timed } from './lib.ts';
+import {
+  envCount,
+  formatNumber,
+  median,
+  mergeResults,
+  percentile,
+  printTable,
+  progress,
+  timed,
+} from './lib.ts';
 
 const CREATES = envCount('BENCH_CREATES', 200);
 const REPAIR_RECORDS = envCount('BENCH_REPAIR_RECORDS', 100_000);
@@ -45,6 +54,9 @@ const REPAIR_TARGETS = (process.env.BENCH_REPAIR_TARGET ?? 'postgres,mysql,s3,fi
   ',',
 ) as DriverName[];
 const FILL_BATCH = 1_000;
+/** What goes into the `replication` section of the results file (bench/summary.ts reads it). */
+const results: { create?: unknown; repair?: unknown[] } = {};
+
 /** `create`, `repair` or both (default), comma-separated: a profile of one part needs only that part. */
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'create,repair').split(','));
 
@@ -107,6 +119,7 @@ async function createLatency(lab: ReplicationLab): Promise<void> {
   ];
 
   const rows = [...single].map(([name, latencies]) => row(`${name} alone (driver put)`, latencies));
+  const quorums: Record<string, { medianMs: number; p90Ms: number }> = {};
   for (const quorum of [1, 'majority', 'all'] as WriteQuorum[]) {
     const replicator = createReplicator({
       drivers: opened,
@@ -122,7 +135,21 @@ async function createLatency(lab: ReplicationLab): Promise<void> {
     await replicator.settle();
     await replicator.stop();
     rows.push(row(`replicated, quorum ${quorum}`, latencies));
+    quorums[String(quorum)] = {
+      medianMs: median(latencies),
+      p90Ms: percentile(
+        [...latencies].sort((a, b) => a - b),
+        90,
+      ),
+    };
   }
+  results.create = {
+    creates: CREATES,
+    targets: drivers,
+    slowest: { target: slowestName, medianMs: slowest },
+    quorums,
+    loadAverage: loadavg(),
+  };
   printTable(['write', 'median ms', 'p90 ms', `÷ slowest (${slowestName})`], rows);
   await Promise.all(opened.map((d) => d.close()));
 }
@@ -258,6 +285,20 @@ async function repair(lab: ReplicationLab): Promise<void> {
     console.log(
       `${name}: repair of ${formatNumber(copied)} records took ${formatNumber(ms / 1000, 1)} s; ${formatNumber(rate)} records/s against ${formatNumber(before)} / ${formatNumber(after)} raw before / after; digests equal: ${equal ? 'yes' : 'NO'} (load average ${load()})`,
     );
+    (results.repair ??= []).push({
+      target: name,
+      records: copied,
+      recordsPerSecond: rate,
+      baseline: {
+        name: 'own client, same batches and concurrency',
+        recordsPerSecond: own,
+        before,
+        after,
+      },
+      digestsEqual: equal,
+      errors: report.targets.flatMap((t) => t.errors),
+      loadAverage: loadavg(),
+    });
     rows.push([
       `${name} (${formatNumber(count)})`,
       formatNumber(rate),
@@ -283,6 +324,7 @@ const lab = await createReplicationLab();
 try {
   if (PARTS.has('create')) await createLatency(lab);
   if (PARTS.has('repair')) await repair(lab);
+  await mergeResults('replication', { ...results, at: new Date().toISOString() });
 } finally {
   await lab.close();
 }
