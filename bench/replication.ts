@@ -290,7 +290,7 @@ async function repair(lab: ReplicationLab): Promise<void> {
       records: copied,
       recordsPerSecond: rate,
       baseline: {
-        name: 'own client, same batches and concurrency',
+        name: 'own client',
         recordsPerSecond: own,
         before,
         after,
