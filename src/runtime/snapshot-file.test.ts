@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +28,38 @@ describe('the view snapshot file', () => {
     const reader = fileSnapshotStore(file, { writes: false });
     await reader.write(snapshot(2));
     expect(await reader.read()).toEqual(snapshot(1));
+  });
+
+  it('writes a header line and one record per line, and reads back records larger than a read chunk', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'staunch-snapshot-')), 'view-snapshot.json');
+    const records = Array.from({ length: 4_500 }, (_, i) => ({
+      kind: 'incident',
+      id: `i${i}`,
+      rev: `${String(i).padStart(12, '0')}-000000-node`,
+      deleted: false,
+      // Some records alone are over the 1 MB read chunk, so lines span chunks.
+      body: { text: i % 1_500 === 7 ? 'é'.repeat(700_000) : `line\nbreak ${i}` },
+    }));
+    const written = { format: 1 as const, writtenAt: '2026-12-02T04:00:00.000Z', records };
+    await fileSnapshotStore(file).write(written);
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(JSON.parse(lines[0]!)).toEqual({
+      format: 1,
+      writtenAt: written.writtenAt,
+      records: 'lines',
+    });
+    expect(lines).toHaveLength(records.length + 2);
+    expect(await fileSnapshotStore(file).read()).toEqual(written);
+  });
+
+  it('still reads the one-document file earlier versions wrote', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'staunch-snapshot-')), 'view-snapshot.json');
+    const old = {
+      ...snapshot(3),
+      records: [{ kind: 'a', id: 'b', rev: 'c', deleted: true, body: null }],
+    };
+    writeFileSync(file, JSON.stringify(old));
+    expect(await fileSnapshotStore(file).read()).toEqual(old);
   });
 
   it('refuses a file that is not JSON (the replicator then starts without it)', async () => {
