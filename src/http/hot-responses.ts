@@ -109,12 +109,14 @@ const SLOTS = 6;
 
 /**
  * The recorded answers by path, encoding and method. Bounded: only the app's cacheable pages
- * offer, and past `capacity` paths the oldest path goes.
+ * offer, and past `capacity` paths the oldest path goes. Most bytes are shared with the render
+ * caches; an entry outliving its rendering keeps a page (three encodings) alive, so the bound is
+ * small: the front page, the eight documents and the incidents people are sent to.
  */
 export class HotResponses {
   private readonly paths = new Map<string, (HotEntry | undefined)[]>();
 
-  constructor(readonly capacity = 256) {}
+  constructor(readonly capacity = 64) {}
 
   /** The entry recorded for this request, current or not (the caller asks its stamp). */
   lookup(path: string, head: boolean, encoding: number): HotEntry | undefined {

@@ -19,6 +19,7 @@ import {
 import { createIncident } from '../domain/incidents.ts';
 import { STATUSPAGE_ENDPOINTS } from '../http/statuspage/cache.ts';
 import { installCompressor } from '../http/site/compress.ts';
+import { HotResponses } from '../http/hot-responses.ts';
 import { zoneCookie } from '../http/site/zone.ts';
 import { installNodeCompression } from './compress-node.ts';
 import { createHotPath, hotServer, type HotPath } from './hot-path.ts';
@@ -340,5 +341,31 @@ describe('the hot path in front of @hono/node-server', () => {
       expect((await fromFast('/healthz')).hit).toBe(false);
       expect((await fromFast('/no-such-page')).hit).toBe(false);
     }
+  });
+});
+
+describe('the table of recorded answers', () => {
+  const stamp = { data: () => 'd', current: () => 'v' };
+  const offer = { stamp, value: 'v', data: 'd', body: new Uint8Array([1, 2, 3]), settled: true };
+  const headers = () => new Headers({ 'content-type': 'text/plain', etag: '"e"' });
+
+  it('keeps at most its capacity of paths, the oldest going first', () => {
+    const table = new HotResponses(2);
+    for (const path of ['/a', '/b', '/c']) table.record(path, false, 0, offer, 200, headers());
+    expect(table.size).toBe(2);
+    expect(table.lookup('/a', false, 0)).toBeUndefined();
+    expect(table.lookup('/c', false, 0)?.ok?.headers).toEqual([
+      ...['content-type', 'text/plain', 'etag', '"e"', 'content-length', '3'],
+    ]);
+  });
+
+  it('records nothing unsettled, with a cookie, or with another status', () => {
+    const table = new HotResponses();
+    table.record('/a', false, 1, { ...offer, settled: false }, 200, headers());
+    const withCookie = headers();
+    withCookie.set('set-cookie', 'x=1');
+    table.record('/b', false, 0, offer, 200, withCookie);
+    table.record('/c', false, 0, offer, 404, headers());
+    expect(table.size).toBe(0);
   });
 });
