@@ -179,7 +179,8 @@ function start(section: unknown): Figure[] {
     const loadSeconds = num(at(s, 'loadSeconds'));
     figures.push(
       {
-        figure: `first 200 on /, ${n} incidents`,
+        // bench/start.ts times a restart (the start file answers) when it also times a first launch.
+        figure: `first 200 on /, ${num(at(s, 'coldFirstOkMs')) === undefined ? '' : 'restart, '}${n} incidents`,
         goal: incidents <= 10_000 ? '< 500 ms' : 'report',
         unit: 'ms',
         staunch: num(at(s, 'firstOkMs')),
@@ -189,6 +190,18 @@ function start(section: unknown): Figure[] {
         ...(incidents <= 10_000 ? { check: (ms: number) => ms < 500 && shows } : {}),
         missing: 'no figure from bench/start.ts',
       },
+      ...(num(at(s, 'coldFirstOkMs')) === undefined
+        ? []
+        : [
+            {
+              figure: `first 200 on /, first launch (no start file), ${n} incidents`,
+              goal: 'report',
+              unit: 'ms' as const,
+              staunch: num(at(s, 'coldFirstOkMs')),
+              baseline: num(at(s, 'raw', 'firstOkMs')),
+              baselineName: 'raw node',
+            },
+          ]),
       {
         figure: `RSS idle, ${n} incidents`,
         goal: 'report',
