@@ -132,28 +132,42 @@ function storedRow(row: mysql.RowDataPacket): StoredRow {
 export function createMysqlDriver(uri: URL, options: DriverOptions = {}): StorageDriver {
   throwProblems('mysql', uri, checkMysqlUri(uri).problems);
   const target = sqlTarget('mysql', uri, options);
-  const poolOptions = mysqlOptions(uri, target.timeoutMs);
+  const poolOptions = {
+    ...mysqlOptions(uri, target.timeoutMs),
+    ...(options.noEval ? { disableEval: true } : {}),
+  };
   const table = `\`${target.table}\``;
   let pool: mysql.Pool | undefined;
   let packetLimit: Promise<number> | undefined;
 
-  // The pool opens no connection until the first query: creating a driver does no I/O.
-  const connections = (): mysql.Pool => {
-    if (!pool) {
-      pool = mysql.createPool(poolOptions);
-      // mysql2 drops a broken connection from the pool on its first 'error' only; a listener of our
-      // own keeps any later one from becoming an unhandled event that ends the process.
-      pool.on('connection', (connection) => {
-        (connection as unknown as NodeJS.EventEmitter).on('error', () => undefined);
-      });
-    }
-    return pool;
+  const newPool = (): mysql.Pool => {
+    const created = mysql.createPool(poolOptions);
+    // mysql2 drops a broken connection from the pool on its first 'error' only; a listener of our
+    // own keeps any later one from becoming an unhandled event that ends the process.
+    created.on('connection', (connection) => {
+      (connection as unknown as NodeJS.EventEmitter).on('error', () => undefined);
+    });
+    return created;
   };
 
-  const rows = async (sql: string, params: unknown[] = []) =>
-    (await connections().query<mysql.RowDataPacket[]>(sql, params))[0];
-  const change = async (sql: string, params: unknown[]) =>
-    (await connections().query<mysql.ResultSetHeader>(sql, params))[0];
+  // The pool opens no connection until the first query: creating a driver does no I/O.
+  const connections = (): mysql.Pool => (pool ??= newPool());
+
+  /** The shared pool, or with connectionPerCall a pool of its own closed once the call is done. */
+  const withPool = async <T>(work: (pool: mysql.Pool) => Promise<T>): Promise<T> => {
+    if (!options.connectionPerCall) return work(connections());
+    const once = newPool();
+    try {
+      return await work(once);
+    } finally {
+      void once.end().catch(() => undefined);
+    }
+  };
+
+  const rows = (sql: string, params: unknown[] = []) =>
+    withPool(async (p) => (await p.query<mysql.RowDataPacket[]>(sql, params))[0]);
+  const change = (sql: string, params: unknown[]) =>
+    withPool(async (p) => (await p.query<mysql.ResultSetHeader>(sql, params))[0]);
 
   /** The server's max_allowed_packet, asked once: no statement may be larger. */
   const maxPacket = (): Promise<number> => {
@@ -225,29 +239,31 @@ export function createMysqlDriver(uri: URL, options: DriverOptions = {}): Storag
         );
       }
       return retryWhen(isDeadlock, () =>
-        inTransaction(connections(), target.timeoutMs, async (connection) => {
-          const { applied, writes } = planBatch(batch, await lockStoredRevs(connection, batch));
-          for (const chunk of chunkRows(writes, Math.min(limit, CHUNK_BYTES))) {
-            // The guard repeats the plan's decision on the server. rev is assigned last because
-            // MySQL evaluates assignments left to right, each seeing the ones before.
-            await connection.query(
-              `INSERT INTO ${table} (${columns}) VALUES ?
+        withPool((p) =>
+          inTransaction(p, target.timeoutMs, async (connection) => {
+            const { applied, writes } = planBatch(batch, await lockStoredRevs(connection, batch));
+            for (const chunk of chunkRows(writes, Math.min(limit, CHUNK_BYTES))) {
+              // The guard repeats the plan's decision on the server. rev is assigned last because
+              // MySQL evaluates assignments left to right, each seeing the ones before.
+              await connection.query(
+                `INSERT INTO ${table} (${columns}) VALUES ?
                ON DUPLICATE KEY UPDATE
                  deleted = IF(VALUES(rev) > rev, VALUES(deleted), deleted),
                  body = IF(VALUES(rev) > rev, VALUES(body), body),
                  rev = IF(VALUES(rev) > rev, VALUES(rev), rev)`,
-              [chunk.map(values)],
-            );
-          }
-          // A row the plan found absent may have been created meanwhile with a higher rev (the
-          // guard kept it): read what stands now, under the locks the inserts took.
-          const standing = await lockStoredRevs(connection, writes);
-          const wrote = new Map(writes.map((row) => [keyOf(row.kind, row.id), row.rev]));
-          return applied.map((done, i) => {
-            const key = keyOf(batch[i]!.kind, batch[i]!.id);
-            return done && standing.get(key) === wrote.get(key);
-          });
-        }),
+                [chunk.map(values)],
+              );
+            }
+            // A row the plan found absent may have been created meanwhile with a higher rev (the
+            // guard kept it): read what stands now, under the locks the inserts took.
+            const standing = await lockStoredRevs(connection, writes);
+            const wrote = new Map(writes.map((row) => [keyOf(row.kind, row.id), row.rev]));
+            return applied.map((done, i) => {
+              const key = keyOf(batch[i]!.kind, batch[i]!.id);
+              return done && standing.get(key) === wrote.get(key);
+            });
+          }),
+        ),
       );
     },
 

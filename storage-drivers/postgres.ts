@@ -43,6 +43,7 @@ export function createPostgresDriver(uri: URL, options: DriverOptions = {}): Sto
         keepAlive: true,
         allowExitOnIdle: true,
         application_name: 'staunch',
+        ...(options.connectionPerCall ? { maxUses: 1 } : {}),
       });
       // An idle connection dies when the server restarts; the pool drops it and reconnects on the
       // next call, but without a listener the 'error' event would crash the process.

@@ -68,6 +68,13 @@ export interface DriverOptions {
   onBadRecord?: (bad: BadRecord) => void;
   /** Give up on one backend call after this many milliseconds (default 10 s). */
   timeoutMs?: number;
+  /**
+   * Close each database connection after one use: workerd ties a socket to the request that
+   * opened it, so a connection kept in a pool fails (it hangs) in every later request.
+   */
+  connectionPerCall?: boolean;
+  /** The runtime refuses code generated from strings (workerd): clients parse rows without it. */
+  noEval?: boolean;
 }
 
 export interface StorageDriver {

@@ -13,6 +13,8 @@ import { gzipSync } from 'node:zlib';
 import { clusterSnapshot } from './support/cluster-snapshot.ts';
 import { startRecordingReceiver, type RecordingReceiver } from './support/recording-receiver.ts';
 import { eventually } from './support/staunch-process.ts';
+import { createMysqlDatabase, mysqlAvailable, withMysql } from './support/mysql.ts';
+import { createPostgresDatabase, postgresAvailable, withPostgres } from './support/postgres.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const wranglerBin = fileURLToPath(
@@ -275,6 +277,71 @@ describe('the Worker with a webhook channel', () => {
     const keys = receiver.requests.map((r) => r.headers['idempotency-key']);
     expect(keys[0]).toBe(keys[1]);
     expect(keys[0]).toMatch(/\.created~webhook-1~-$/);
+  });
+});
+
+describe('the Worker on PostgreSQL and MariaDB', async () => {
+  // Both are required with CI=true (serverAvailable fails the run instead of skipping).
+  const ready = (await postgresAvailable()) && (await mysqlAvailable());
+  let worker: RunningWorker | undefined;
+  let drop: (() => Promise<void>)[] = [];
+  let targets: URL[] = [];
+  beforeAll(async () => {
+    if (!ready) return;
+    const pg = await createPostgresDatabase();
+    const my = await createMysqlDatabase();
+    drop = [pg.drop, my.drop];
+    targets = [pg.freshTarget(), my.freshTarget()];
+    worker = await startWorker(
+      `{targets: [${targets.map((t) => JSON.stringify(t.href)).join(', ')}], replication: {write_quorum: all}, username: admin, password: worker-password, components: [{name: API, group: Public}]}`,
+    );
+  }, 120_000);
+  afterAll(async () => {
+    await stop(worker);
+    for (const each of drop) await each().catch(() => undefined);
+  });
+
+  // workerd ties a socket to the request that opened it: a pooled connection hung every later one.
+  it.runIf(ready)('writes and reads across requests, each with its own connections', async () => {
+    const auth = { authorization: `Basic ${btoa('admin:worker-password')}` };
+    const json = { ...auth, 'content-type': 'application/json' };
+    const created = await fetch(`${worker!.url}/api/v1/incidents`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ title: 'API down', components: ['Public - API'] }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    for (const content of ['Investigating.', 'Fix deployed.']) {
+      const update = await fetch(`${worker!.url}/api/v1/incidents/${id}/updates`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ content }),
+      });
+      expect(update.status).toBe(201);
+    }
+    const page = await fetch(`${worker!.url}/`);
+    expect(await page.text()).toContain('Fix deployed.');
+    // With write_quorum all, every answer above waited for both databases.
+    const [pg, my] = targets as [URL, URL];
+    const pgTable = pg.searchParams.get('table')!;
+    const myTable = my.searchParams.get('table')!;
+    const counts = async () => {
+      const inPg = await withPostgres(pg, async (client) => {
+        const { rows } = await client.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM "${pgTable}" WHERE kind = 'incident_update'`,
+        );
+        return rows[0]!.n;
+      });
+      const inMy = await withMysql(my, async (connection) => {
+        const [rows] = await connection.query(
+          `SELECT count(*) AS n FROM \`${myTable}\` WHERE kind = 'incident_update'`,
+        );
+        return Number((rows as { n: number }[])[0]!.n);
+      });
+      return [inPg, inMy];
+    };
+    expect(await counts()).toEqual([3, 3]);
   });
 });
 

@@ -99,7 +99,10 @@ async function build(env: Env): Promise<Instance> {
     config.log.level === 'debug' || config.log.level === 'trace' ? 'debug' : 'info',
   );
   const store = createReplicator({
-    drivers: config.targets.map((target) => workerDrivers.create(target)),
+    // A socket opened in one request cannot serve the next one here: no pooled connections.
+    drivers: config.targets.map((target) =>
+      workerDrivers.create(target, { connectionPerCall: true, noEval: true }),
+    ),
     ...replicationOptions(config),
     pollIntervalMs: 0,
     healthIntervalMs: 0,
@@ -170,6 +173,9 @@ export default {
         if (stale) return stale;
       }
       const running = await current(env);
+      // What outlives the answer (a write's deliveries beyond its quorum, late loads, hints) runs
+      // inside this request: workerd cancels I/O nobody waits for once the answer is sent.
+      ctx.waitUntil(running.store.settle());
       if (Date.now() - running.lastPoll >= running.pollIntervalMs) {
         running.lastPoll = Date.now();
         ctx.waitUntil(Promise.all([running.store.pollOnce(), running.store.checkHealth()]));
