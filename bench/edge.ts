@@ -12,98 +12,22 @@
  * "edge" in bench/results.json. Exits 1 when any request fails. Tune with BENCH_DURATION
  * (seconds per run, default 5) and BENCH_CONNECTIONS (default 64).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { envCount, formatNumber, mergeResults, printTable } from './lib.ts';
 import { load, loadTool, type LoadResult } from './load.ts';
+import { startWranglerDev, type WranglerDev } from '../test/support/wrangler-dev.ts';
 
 const DURATION = envCount('BENCH_DURATION', 5);
 const CONNECTIONS = envCount('BENCH_CONNECTIONS', 64);
 const root = fileURLToPath(new URL('..', import.meta.url));
-const wranglerBin = join(root, 'node_modules/wrangler/bin/wrangler.js');
 const AUTH = `Basic ${btoa('admin:bench-password')}`;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-interface Dev {
-  url: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-/** `wrangler dev` in a process group of its own (wrangler starts workerd), ready when `probe` answers. */
-async function wranglerDev(args: string[], probe: string, state: string): Promise<Dev> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      wranglerBin,
-      'dev',
-      ...args,
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--persist-to',
-      state,
-      '--log-level',
-      'error',
-    ],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        WRANGLER_SEND_METRICS: 'false',
-        CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-        CI: 'true',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    },
-  );
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    try {
-      process.kill(-child.pid!, 'SIGTERM');
-    } catch {
-      // Already gone.
-    }
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // Gone.
-    }
-  };
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const answered = await fetch(`${url}${probe}`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (answered) return { url, child, stop };
-    if (Date.now() > deadline || child.exitCode !== null) {
-      await stop();
-      throw new Error(`wrangler dev did not answer ${probe}:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
+/** `wrangler dev` quiet but for errors, ready when `probe` answers. */
+const wranglerDev = (args: string[], probe: string, state: string): Promise<WranglerDev> =>
+  startWranglerDev({ args, probe, state, logLevel: 'error' });
 
 const groups = Array.from({ length: 8 }, (_, g) => `Group ${g + 1}`);
 const components = Array.from({ length: 50 }, (_, i) => ({
@@ -118,7 +42,7 @@ const config = JSON.stringify({
 });
 
 const state = await mkdtemp(join(tmpdir(), 'staunch-bench-edge-'));
-const devs: Dev[] = [];
+const devs: WranglerDev[] = [];
 const cleanup = async () => {
   await Promise.all(devs.map((d) => d.stop()));
   await rm(state, { recursive: true, force: true });

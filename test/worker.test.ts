@@ -2,9 +2,7 @@
  * The Worker in workerd, through `wrangler dev` (offline), tested over HTTP: the same app, the
  * same routes, with the targets workerd can run.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,35 +11,12 @@ import { gzipSync } from 'node:zlib';
 import { clusterSnapshot } from './support/cluster-snapshot.ts';
 import { startRecordingReceiver, type RecordingReceiver } from './support/recording-receiver.ts';
 import { eventually } from './support/staunch-process.ts';
+import { startWranglerDev, type WranglerDev } from './support/wrangler-dev.ts';
 import { createMysqlDatabase, mysqlAvailable, withMysql } from './support/mysql.ts';
 import { createPostgresDatabase, postgresAvailable, withPostgres } from './support/postgres.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const wranglerBin = fileURLToPath(
-  new URL('../node_modules/wrangler/bin/wrangler.js', import.meta.url),
-);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    // The group is already gone.
-  }
-}
-
-interface RunningWorker {
-  url: string;
-  child: ChildProcess;
-  output: () => string;
-}
+type RunningWorker = WranglerDev;
 
 const persistDirs: string[] = [];
 afterAll(() => {
@@ -52,64 +27,23 @@ afterAll(() => {
  * Start `wrangler dev` with a configuration; ready once `/healthz` answers as `isUp` expects.
  * Its local state (the Cache API's entries) is in a folder of its own, so runs never share it.
  */
-async function startWorker(
+function startWorker(
   config: string,
   isUp: (response: Response) => boolean = (r) => r.ok,
   extraArgs: string[] = [],
 ): Promise<RunningWorker> {
-  const port = await freePort();
   const state = mkdtempSync(join(tmpdir(), 'staunch-wrangler-'));
   persistDirs.push(state);
-  const args = [
-    'dev',
-    '--ip',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--var',
-    `STAUNCH_CONFIG:${config}`,
-    '--log-level',
-    'warn',
-    '--test-scheduled',
-    '--persist-to',
+  return startWranglerDev({
+    args: ['--var', `STAUNCH_CONFIG:${config}`, '--test-scheduled', ...extraArgs],
     state,
-    ...extraArgs,
-  ];
-  const child = spawn(process.execPath, [wranglerBin, ...args], {
-    cwd: root,
-    // No telemetry, and no look-up of the Request.cf object: the tests run without a network.
-    env: {
-      ...process.env,
-      WRANGLER_SEND_METRICS: 'false',
-      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-      CI: 'true',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group: bin/wrangler.js starts the real CLI, which starts workerd, and a
-    // SIGKILL to the first alone would leave the other two running.
-    detached: true,
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  await eventually(async () => (isUp(await fetch(`${url}/healthz`)) ? true : undefined), {
+    probe: '/healthz',
+    ready: isUp,
     timeoutMs: 90_000,
-    intervalMs: 500,
-  }).catch((error: Error) => {
-    killGroup(child, 'SIGKILL');
-    throw new Error(`${error.message}\nwrangler said:\n${output}`);
   });
-  return { url, child, output: () => output };
 }
 
-const stop = async (worker: RunningWorker | undefined) => {
-  if (!worker || worker.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => worker.child.once('exit', resolve));
-  killGroup(worker.child, 'SIGTERM');
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-  killGroup(worker.child, 'SIGKILL');
-};
+const stop = (worker: RunningWorker | undefined) => worker?.stop();
 
 describe('the Worker in workerd', () => {
   let worker: RunningWorker | undefined;
