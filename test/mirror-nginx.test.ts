@@ -15,6 +15,10 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Statuspage } from 'statuspage.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mirrorNote } from '../src/mirror/note.ts';
+import { TEST_NOW } from './support/domain-fixtures.ts';
+
+/** A day the front page's bars link to: ten days before the test clock's, whatever the zone. */
+const BAR_DAY = new Date(TEST_NOW - 10 * 86_400_000).toISOString().slice(0, 10);
 import { startMirroredInstance, type MirroredInstance } from './support/mirror-fixture.ts';
 import { nginxAvailable, startNginx, type RunningNginx } from './support/nginx.ts';
 import {
@@ -90,6 +94,7 @@ describe.runIf(hasNginx)('mirror served by nginx and from a bucket', () => {
         [`/incidents/${guid}`, `incidents/${guid}`],
         ['/history', 'history'],
         ['/history?month=2026-11', 'history/2026-11'],
+        [`/history?day=${BAR_DAY}`, `history/day/${BAR_DAY}`],
         ['/rss.xml', 'rss.xml'],
         ['/atom.xml', 'atom.xml'],
         ['/cal.ics', 'cal.ics'],

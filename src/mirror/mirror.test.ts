@@ -5,6 +5,7 @@ import { gunzipSync, brotliDecompressSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startMirroredInstance, type MirroredInstance } from '../../test/support/mirror-fixture.ts';
 import { uniqueSuffix } from '../../test/support/require-server.ts';
+import { TEST_NOW } from '../../test/support/domain-fixtures.ts';
 import { folderMirrorSink } from '../runtime/mirror-folder.ts';
 import { mirrorNote, MIRROR_SCRIPT } from './note.ts';
 
@@ -30,6 +31,9 @@ afterEach(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
+/** A day the front page's bars link to: ten days before the test clock's, whatever the zone. */
+const BAR_DAY = new Date(TEST_NOW - 10 * 86_400_000).toISOString().slice(0, 10);
+
 describe('mirror to a folder', () => {
   it('writes every page as the app serves it, the HTML with a line saying when it was generated', async () => {
     const app = await start();
@@ -43,6 +47,7 @@ describe('mirror to a folder', () => {
       [`/incidents/${guid}`, `incidents/${guid}.html`],
       ['/history', 'history.html'],
       ['/history?month=2026-11', 'history/2026-11.html'],
+      [`/history?day=${BAR_DAY}`, `history/day/${BAR_DAY}.html`],
     ] as const) {
       const page = await (await app.get(path)).text();
       expect(published(file).toString()).toBe(page.replace('</body>', `${note}</body>`));

@@ -1,7 +1,8 @@
 /**
  * Which URLs a publication holds, and under which file name and bucket key each is stored. A
  * static server cannot see a query string, so each month of the history is a file of its own
- * (`history/2026-03.html`), which the nginx snippet maps `/history?month=2026-03` to.
+ * (`history/2026-03.html`), which the nginx snippet maps `/history?month=2026-03` to, and so is
+ * each day a bar links to (`history/day/2026-03-30.html` for `/history?day=2026-03-30`).
  */
 import type { DomainView } from '../domain/read-model.ts';
 import { instant } from '../domain/time.ts';
@@ -17,6 +18,8 @@ export interface MirrorPath {
 
 /** History pages go back this far at most (ten years), however old the oldest incident. */
 const MAX_MONTHS = 120;
+/** The front page's bars: today and the 89 days before it. */
+const BAR_DAYS = 90;
 
 const page = (path: string, name: string): MirrorPath => ({
   path,
@@ -35,6 +38,8 @@ export function mirrorPaths(view: DomainView, now: number, extraAssets: string[]
   paths.push(page('/history', 'history'));
   for (const month of historyMonths(view, now, zone))
     paths.push(page(`/history?month=${month}`, `history/${month}`));
+  for (const day of barDays(now, zone))
+    paths.push(page(`/history?day=${day}`, `history/day/${day}`));
   for (const incident of view.incidents)
     if (usableName(incident.guid))
       paths.push(
@@ -52,6 +57,19 @@ export function mirrorPaths(view: DomainView, now: number, extraAssets: string[]
   for (const endpoint of STATUSPAGE_ENDPOINTS) paths.push(asIs(`/api/v2/${endpoint}`));
   for (const asset of [...ASSETS.map((a) => a.path), ...extraAssets]) paths.push(asIs(asset));
   return paths;
+}
+
+/** The dates the bars link to, in the site's zone, by calendar (a DST day is one date too). */
+function barDays(now: number, zone: string): string[] {
+  const [year, month, day] = localDate(now, zone).split('-').map(Number) as [
+    number,
+    number,
+    number,
+  ];
+  const today = Date.UTC(year, month - 1, day);
+  return Array.from({ length: BAR_DAYS }, (_, i) =>
+    new Date(today - i * 86_400_000).toISOString().slice(0, 10),
+  );
 }
 
 /** Every month from the oldest incident's to the current one, in the site's zone. */

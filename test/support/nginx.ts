@@ -12,10 +12,11 @@ import { join } from 'node:path';
 
 export const NGINX = process.env.NGINX_BIN ?? '/usr/sbin/nginx';
 
-/** In the http block: /history?month=2026-03 → /history/2026-03.html. */
+/** In the http block: /history?month=2026-03 → /history/2026-03.html, ?day=2026-03-30 → /history/day/2026-03-30.html. */
 export const NGINX_HTTP_SNIPPET = `
-map $arg_month $staunch_history {
-  "~^(?<month>[0-9]{4}-[0-9]{2})$" /history/$month.html;
+map "$arg_month:$arg_day" $staunch_history {
+  "~^(?<month>[0-9]{4}-[0-9]{2}):$" /history/$month.html;
+  "~^:(?<day>[0-9]{4}-[0-9]{2}-[0-9]{2})$" /history/day/$day.html;
   default /history.html;
 }
 `;
