@@ -202,12 +202,19 @@ describe('chaos: faults, kills and races through the HTTP API', () => {
     });
     expect(anchor, 'the anchor outage is acknowledged').toBeDefined();
     ledger.reserved.add(anchor!.guid);
-    // The other instance must know the outage before anyone may expect it to say so.
+    // The other instance must know the outage before anyone may expect it to say so: its page,
+    // not only its incident record (a poll can bring the incident before the update that carries
+    // its title, and the page would then show an untitled outage for a moment).
     await expect
       .poll(async () => (await two.request('GET', `/v1/incidents/${anchor!.guid}`)).status, {
         timeout: 10_000,
       })
       .toBe(200);
+    await expect
+      .poll(async () => (await two.request('GET', '/', { accept: 'text/html' })).text, {
+        timeout: 10_000,
+      })
+      .toContain(ANCHOR_TITLE);
     const readers = startReaders(instances, { guid: anchor!.guid, title: ANCHOR_TITLE }, 300);
 
     const random = seeded(20_240_229);
