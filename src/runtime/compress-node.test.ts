@@ -5,7 +5,7 @@ import {
   fixtureConfig,
   type FixtureApp,
 } from '../../test/support/status-fixture.ts';
-import { compressed, installCompressor, negotiate } from '../http/site/compress.ts';
+import { compressed, installCompressor, negotiate, streamGzip } from '../http/site/compress.ts';
 import { compressNode, installNodeCompression } from './compress-node.ts';
 
 const BROWSER = 'gzip, deflate, br';
@@ -29,15 +29,7 @@ describe('pages and API documents under node:zlib compression', () => {
   afterAll(async () => {
     await f.stop();
     // Back to the default other suites in this worker expect.
-    installCompressor(
-      async (body) =>
-        new Uint8Array(
-          await new Response(
-            new Blob([body]).stream().pipeThrough(new CompressionStream('gzip')),
-          ).arrayBuffer(),
-        ),
-      ['gzip'],
-    );
+    installCompressor(streamGzip, ['gzip']);
   });
 
   it('prefers brotli, falls back to gzip, and honours q=0', () => {

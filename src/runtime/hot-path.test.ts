@@ -18,7 +18,7 @@ import {
 } from '../../test/support/status-fixture.ts';
 import { createIncident } from '../domain/incidents.ts';
 import { STATUSPAGE_ENDPOINTS } from '../http/statuspage/cache.ts';
-import { installCompressor } from '../http/site/compress.ts';
+import { installCompressor, streamGzip } from '../http/site/compress.ts';
 import { HotResponses } from '../http/hot-responses.ts';
 import { zoneCookie } from '../http/site/zone.ts';
 import { installNodeCompression } from './compress-node.ts';
@@ -137,15 +137,7 @@ describe('the hot path in front of @hono/node-server', () => {
     await close(fast.server);
     await close(hono.server);
     await f.stop();
-    installCompressor(
-      async (body) =>
-        new Uint8Array(
-          await new Response(
-            new Blob([body]).stream().pipeThrough(new CompressionStream('gzip')),
-          ).arrayBuffer(),
-        ),
-      ['gzip'],
-    );
+    installCompressor(streamGzip, ['gzip']);
   });
 
   for (const path of ['/', ...STATUSPAGE_ENDPOINTS.map((e) => `/api/v2/${e}`)]) {

@@ -24,7 +24,8 @@ export interface Compressible {
 // Cloudflare compresses responses itself (and would compress already-gzipped bytes again).
 const onWorkers = typeof navigator !== 'undefined' && navigator.userAgent === 'Cloudflare-Workers';
 
-async function streamGzip(body: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+/** The default gzip (CompressionStream); tests put it back after installing node:zlib's. */
+export async function streamGzip(body: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
   const stream = new Blob([body]).stream().pipeThrough(new CompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
