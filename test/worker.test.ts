@@ -43,6 +43,16 @@ function startWorker(
   });
 }
 
+const ADMIN = `Basic ${btoa('admin:worker-password')}`;
+
+/** A JSON POST as the admin of the tests' configurations. */
+const postJson = (url: string, body: unknown) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { authorization: ADMIN, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
 const stop = (worker: RunningWorker | undefined) => worker?.stop();
 
 describe('the Worker in workerd', () => {
@@ -64,17 +74,10 @@ describe('the Worker in workerd', () => {
   });
 
   it('takes a statusetat API write and shows it on the Statuspage API and the page', async () => {
-    const created = await fetch(`${worker!.url}/v1/incidents`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${btoa('admin:worker-password')}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({
-        components: ['Public - API'],
-        component_state: 4,
-        messages: [{ title: 'API down', content: 'Investigating **now**' }],
-      }),
+    const created = await postJson(`${worker!.url}/v1/incidents`, {
+      components: ['Public - API'],
+      component_state: 4,
+      messages: [{ title: 'API down', content: 'Investigating **now**' }],
     });
     expect(created.status).toBe(201);
     const status = (await (await fetch(`${worker!.url}/api/v2/status.json`)).json()) as {
@@ -105,16 +108,9 @@ describe('the Worker in workerd', () => {
 
   it('answers a burst of page and API reads with one rendering each, and shows a write at once', async () => {
     const post = (title: string) =>
-      fetch(`${worker!.url}/v1/incidents`, {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${btoa('admin:worker-password')}`,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify({
-          components: ['Public - API'],
-          messages: [{ title, content: 'Investigating' }],
-        }),
+      postJson(`${worker!.url}/v1/incidents`, {
+        components: ['Public - API'],
+        messages: [{ title, content: 'Investigating' }],
       });
     expect((await post('Edge burst')).status).toBe(201);
     for (const [path, bucketMs] of [
@@ -162,7 +158,7 @@ describe('the Worker in workerd', () => {
       // Sync times are a detail /readyz shows to the admin only.
       const ready = (await (
         await fetch(`${worker!.url}/readyz`, {
-          headers: { authorization: `Basic ${btoa('admin:worker-password')}` },
+          headers: { authorization: ADMIN },
         })
       ).json()) as { targets: Array<{ last_sync: string | null }> };
       return ready.targets[0]?.last_sync ?? undefined;
@@ -187,16 +183,9 @@ describe('the Worker with a webhook channel', () => {
 
   it('delivers after the answer (waitUntil), and retries a refused delivery at the cron trigger', async () => {
     receiver.answer(() => ({ status: 503, body: 'down' }));
-    const created = await fetch(`${worker!.url}/v1/incidents`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${btoa('admin:worker-password')}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({
-        components: ['Public - API'],
-        messages: [{ title: 'API down', content: 'Investigating' }],
-      }),
+    const created = await postJson(`${worker!.url}/v1/incidents`, {
+      components: ['Public - API'],
+      messages: [{ title: 'API down', content: 'Investigating' }],
     });
     expect(created.status).toBe(201);
     await eventually(async () => (receiver.requests.length === 1 ? true : undefined)).catch(
@@ -237,21 +226,14 @@ describe('the Worker on PostgreSQL and MariaDB', async () => {
 
   // workerd ties a socket to the request that opened it: a pooled connection hung every later one.
   it.runIf(ready)('writes and reads across requests, each with its own connections', async () => {
-    const auth = { authorization: `Basic ${btoa('admin:worker-password')}` };
-    const json = { ...auth, 'content-type': 'application/json' };
-    const created = await fetch(`${worker!.url}/api/v1/incidents`, {
-      method: 'POST',
-      headers: json,
-      body: JSON.stringify({ title: 'API down', components: ['Public - API'] }),
+    const created = await postJson(`${worker!.url}/api/v1/incidents`, {
+      title: 'API down',
+      components: ['Public - API'],
     });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
     for (const content of ['Investigating.', 'Fix deployed.']) {
-      const update = await fetch(`${worker!.url}/api/v1/incidents/${id}/updates`, {
-        method: 'POST',
-        headers: json,
-        body: JSON.stringify({ content }),
-      });
+      const update = await postJson(`${worker!.url}/api/v1/incidents/${id}/updates`, { content });
       expect(update.status).toBe(201);
     }
     const page = await fetch(`${worker!.url}/`);
