@@ -84,12 +84,32 @@ export function pageObject(ctx: StatuspageContext) {
   };
 }
 
-function componentUpdatedAt(ctx: StatuspageContext, status: ComponentStatus): string {
+/** Each component's latest incident change, from one pass over the incidents per build. */
+function componentChanges(ctx: StatuspageContext): Map<string, number> {
+  let changes = componentChangeMaps.get(ctx);
+  if (!changes) {
+    changes = new Map();
+    for (const incident of ctx.view.incidents) {
+      const at = lastChangeAt(incident, ctx.now);
+      for (const id of incident.components) {
+        const seen = changes.get(id);
+        if (seen === undefined || at > seen) changes.set(id, at);
+      }
+    }
+    componentChangeMaps.set(ctx, changes);
+  }
+  return changes;
+}
+const componentChangeMaps = new WeakMap<StatuspageContext, Map<string, number>>();
+
+function componentUpdatedAt(ctx: StatuspageContext, status: ComponentStatus): number {
   const override = ctx.view.overrides.get(status.component.id);
-  const touching = ctx.view.incidents
-    .filter((i) => i.components.includes(status.component.id))
-    .map((i) => lastChangeAt(i, ctx.now));
-  return latest([baseline(ctx), ...touching, ...(override ? [instant(override.updated_at)] : [])]);
+  const touching = componentChanges(ctx).get(status.component.id);
+  return Math.max(
+    baseline(ctx),
+    touching ?? -Infinity,
+    override ? instant(override.updated_at) : -Infinity,
+  );
 }
 
 /** Components in config order, each group's container just before its first member. */
@@ -110,7 +130,7 @@ export function componentObjects(ctx: StatuspageContext) {
         name: group,
         status: componentStateToStatuspage(worstComponentState(members.map((m) => m.state))),
         created_at: created,
-        updated_at: latest(members.map((m) => Date.parse(componentUpdatedAt(ctx, m)))),
+        updated_at: latest(members.map((m) => componentUpdatedAt(ctx, m))),
         position: ++position,
         description: null,
         showcase: false,
@@ -127,7 +147,7 @@ export function componentObjects(ctx: StatuspageContext) {
       name: status.component.name,
       status: componentStateToStatuspage(status.state),
       created_at: created,
-      updated_at: componentUpdatedAt(ctx, status),
+      updated_at: isoOf(componentUpdatedAt(ctx, status)),
       position: ++position,
       description: status.component.description || null,
       showcase: true,

@@ -216,6 +216,43 @@ describe('the eight endpoints', () => {
     expect(components[1].description).toBe('The public REST API');
     expect(components[2].description).toBeNull();
   });
+  it("give each component the latest change of the incidents on it, and a group its members' latest", async () => {
+    const first = await createIncident(ctx, ADMIN, {
+      components: ['Public - API', 'Internal - Database'],
+      component_state: 3,
+      created_at: hours(-3),
+      messages: [{ title: 'Both slow', content: '' }],
+    });
+    t.clock.now = NOW + 600_000;
+    await createIncident(ctx, ADMIN, {
+      components: ['Public - Website'],
+      component_state: 2,
+      created_at: hours(-1),
+      messages: [{ title: 'Website slow', content: '' }],
+    });
+    t.clock.now = NOW + 1_200_000;
+    await addMessage(ctx, ADMIN, first.guid, {
+      title: 'Database fine again',
+      content: '',
+      state: 2,
+    });
+    t.clock.now = NOW + 1_800_000;
+    const { components } = await get('components.json');
+    const updated = Object.fromEntries(
+      components.map((c: Record<string, unknown>) => [c.name, c.updated_at]),
+    );
+    const at = (ms: number) => new Date(NOW + ms).toISOString();
+    expect(updated).toEqual({
+      Public: at(1_200_000),
+      API: at(1_200_000),
+      // A new incident's updated_at is its start, as statusetat has it.
+      Website: hours(-1),
+      Internal: at(1_200_000),
+      Database: at(1_200_000),
+      // Untouched: the earliest time in the data stands in for its creation.
+      Standalone: hours(-3),
+    });
+  });
 });
 
 describe('the rollup indicator', () => {
