@@ -2,7 +2,7 @@
  * The eight Statuspage documents, rebuilt only when the store version or the 10-second time
  * bucket changes (maintenance moves between phases by the clock alone). The ETag is a hash of
  * the body, so every instance holding the same data answers with the same tag (two 32-bit
- * hashes over the text: the 64-bit id hash, in BigInt, was a sixth of a rebuild).
+ * hashes over the text: the BigInt one behind the ids is too slow for whole documents).
  */
 import type { ApiDeps } from '../api-deps.ts';
 import { statuspageDocuments, type StatuspageEndpoint } from './format.ts';

@@ -216,6 +216,7 @@ describe('the eight endpoints', () => {
     expect(components[1].description).toBe('The public REST API');
     expect(components[2].description).toBeNull();
   });
+
   it("give each component the latest change of the incidents on it, and a group its members' latest", async () => {
     const first = await createIncident(ctx, ADMIN, {
       components: ['Public - API', 'Internal - Database'],
