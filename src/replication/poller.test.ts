@@ -52,6 +52,44 @@ describe('merged view across instances', () => {
     expect(reader.get('incident', 'late')).toEqual(late);
   });
 
+  it('re-reads only what was stamped within the lookback of the clock, not the last burst', async () => {
+    let now = Date.parse('2026-03-29T00:30:00Z');
+    const [shared] = memoryTargets(1);
+    const read: StoredRecord[] = [];
+    const counting: StorageDriver = Object.create(shared!) as StorageDriver;
+    counting.changes = async (options) => {
+      const page = await shared!.changes(options);
+      read.push(...page.items);
+      return page;
+    };
+    const reader = await startReplicator({
+      drivers: [counting],
+      pollLookbackMs: 5 * 60_000,
+      now: () => now,
+      clock: clockFor('reader', () => now),
+    });
+    // An import: many records stamped within a second.
+    await reader.write(
+      Array.from({ length: 50 }, (_, i) => ({ kind: 'incident', id: `i${i}`, body: { i } })),
+    );
+    read.length = 0;
+    await reader.pollOnce();
+    expect(read).toHaveLength(50); // still within the lookback: a late one could be among them
+
+    now += 10 * 60_000;
+    read.length = 0;
+    await reader.pollOnce();
+    await reader.pollOnce();
+    expect(read).toEqual([]);
+
+    // An instance whose clock runs two minutes behind writes now: still within the lookback.
+    const late = record('incident', 'late', revAtWallTime(now - 120_000).replace(/-0$/, '-slow'));
+    await shared!.inner.put([late]);
+    await reader.pollOnce();
+    expect(read.map((r) => r.id)).toEqual(['late']);
+    expect(reader.get('incident', 'late')).toEqual(late);
+  });
+
   it('stamps local writes above every rev it read, even with a clock far behind', async () => {
     const drivers = memoryTargets(2);
     const ahead = await startReplicator({

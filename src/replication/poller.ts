@@ -5,9 +5,11 @@
  * Why the lookback: the feed is ordered by rev, but a record can arrive after others with
  * higher revs (another instance's clock running behind, a write still in flight, a hint
  * replayed). Reading strictly after the cursor would skip it forever. So every poll re-reads
- * from `lookbackMs` of wall time before the cursor; merging is idempotent (highest rev wins),
- * so re-reading costs only the transfer. Anything later than the lookback is caught by the
- * next sync, which also compares the view's digests with the targets'.
+ * what was stamped in the last `lookbackMs` of wall time, besides everything after the cursor;
+ * merging is idempotent (highest rev wins). The window ends at the clock, not at the cursor: a
+ * quiet page then re-reads nothing, where a window behind the cursor would re-read its last
+ * burst (an import, a sync) on every poll until the next write. Anything later than the lookback
+ * is caught by the next sync, which also compares the view's digests with the targets'.
  */
 import { parseRev, revAtWallTime } from './hlc.ts';
 import { changePages } from './pages.ts';
@@ -18,6 +20,7 @@ import type { StoredRecord } from '../../storage-drivers/types.ts';
 export interface PollerOptions {
   bulkTimeoutMs: number;
   lookbackMs: number;
+  now: () => number;
   intake: Intake;
   /** Full first read of a target; returns the rev polling starts from. */
   load: (target: Target) => Promise<string>;
@@ -71,7 +74,8 @@ export class ChangePoller {
   }
 
   private lookbackMark(cursor: string): string | undefined {
-    const parsed = parseRev(cursor);
-    return parsed ? revAtWallTime(parsed.wallMs - this.options.lookbackMs) : undefined;
+    if (!parseRev(cursor)) return undefined;
+    const window = revAtWallTime(this.options.now() - this.options.lookbackMs);
+    return window < cursor ? window : cursor;
   }
 }

@@ -115,6 +115,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
   const poller = new ChangePoller({
     bulkTimeoutMs: settings.bulkTimeoutMs,
     lookbackMs: settings.pollLookbackMs,
+    now,
     intake,
     onRecords: mergeRead,
     load: async (target) => {
