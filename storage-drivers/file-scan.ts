@@ -96,3 +96,40 @@ export async function namesWithIds(store: FileStore, kind: string): Promise<Name
   });
   return found;
 }
+
+/**
+ * A folder's time moves in coarse ticks: a change within the tick of the stat that preceded a
+ * listing could leave it where it was. A listing is remembered only once that time is this old.
+ */
+const SETTLED_INDEX_MS = 2_000;
+
+/**
+ * What `changes` asks of each kind, answered without listing a rev index that has not moved since
+ * it was last listed: every write, repair and purge creates, renames or removes an entry, which
+ * moves the index folder's time. A quiet folder then costs one stat per poll instead of a listing
+ * of every record it holds.
+ */
+export class IndexWatch {
+  /** Per kind: the index folder's time when it was listed, and the highest rev it held. */
+  private readonly quiet = new Map<string, { time: bigint; highest: string }>();
+
+  constructor(
+    private readonly store: FileStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async changedSince(kind: string, since: string): Promise<Candidate[]> {
+    const time = await this.store.indexTime(kind);
+    const known = this.quiet.get(kind);
+    if (known && known.time === time && since >= known.highest) return [];
+    const candidates = await currentRevs(this.store, kind);
+    let highest = '';
+    for (const c of candidates) if (c.rev > highest) highest = c.rev;
+    // An entry still unsettled was settled from its record file, which can change without the index.
+    const settled = candidates.every((c) => !c.record);
+    if (settled && Number(time / 1_000_000n) < this.now() - SETTLED_INDEX_MS)
+      this.quiet.set(kind, { time, highest });
+    else this.quiet.delete(kind);
+    return candidates.filter((c) => c.rev > since);
+  }
+}

@@ -7,7 +7,7 @@
  *   <dir>/.revs/<kind>/<rev>~<name>[.state]  rev index, empty files (file-index.ts)
  *   <dir>/.locks/<kind>/<name>.lock          per-record locks (file-lock.ts)
  */
-import { readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DriverOptions, StoredRecord } from './types.ts';
 import { decodeRecordText } from './object-store-common.ts';
@@ -71,6 +71,11 @@ export class FileStore {
   }
 
   /** Names in a folder, or none when it does not exist (a kind never written). */
+  /** When an entry of the kind's rev index was last created, renamed or removed (ns). */
+  async indexTime(kind: string): Promise<bigint> {
+    return (await stat(this.indexDir(kind), { bigint: true })).mtimeNs;
+  }
+
   listFolder(path: string): Promise<string[]> {
     return readdir(path).catch((error: unknown) =>
       errnoOf(error) === 'ENOENT' ? [] : Promise.reject(error),

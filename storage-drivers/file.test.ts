@@ -210,6 +210,32 @@ describe('file driver', () => {
     await Promise.all([driver.close(), restarted.close()]);
   });
 
+  it('sees every write of another process through the change feed of a folder gone quiet', async () => {
+    const { driver, folder } = await openFresh();
+    const other = createFileDriver(uriOf(folder));
+    await other.init();
+    await driver.put([record('a', 1), record('b', 2)]);
+    // A folder last changed an hour ago: its listing is remembered from now on.
+    const index = join(folder, '.revs', 'incident');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(index, hourAgo, hourAgo);
+    expect((await driver.changes()).items.map((r) => r.id)).toEqual(['a', 'b']);
+    expect((await driver.changes({ sinceRev: rev(2) })).items).toEqual([]);
+
+    await other.put([record('c', 3)]);
+    expect((await driver.changes({ sinceRev: rev(2) })).items.map((r) => r.id)).toEqual(['c']);
+    // At once again, within the same tick of the folder's time.
+    await other.put([record('a', 4)]);
+    expect((await driver.changes({ sinceRev: rev(3) })).items.map((r) => r.id)).toEqual(['a']);
+    // Earlier revs still come back when asked for: only "nothing above" is remembered.
+    expect((await driver.changes({ sinceRev: rev(1) })).items.map((r) => r.id)).toEqual([
+      'b',
+      'c',
+      'a',
+    ]);
+    await Promise.all([driver.close(), other.close()]);
+  });
+
   it('breaks a lock left by a dead process at once, and waits for a live one', async () => {
     const { driver, folder } = await openFresh({}, '?timeout_ms=400');
     await driver.put([record('x', 1)]);

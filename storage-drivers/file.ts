@@ -6,7 +6,7 @@
  * stages every record of its batch before it renames any into place, so a put that fails (a full
  * disk) shows none of them (file-write.ts). All under the records' locks, so two processes sharing
  * the folder never lose each other's updates. `digest` and `changes` read the rev index instead of
- * every record; `list` reads the kind's folder and sorts ids in memory (file-scan.ts). Files that
+ * every record, and `changes` skips a kind whose index has not moved since it last listed it; `list` reads the kind's folder and sorts ids in memory (file-scan.ts). Files that
  * are not records (corrupt JSON, foreign names, another record's content) are reported through
  * onBadRecord and skipped; `init` repairs what a crash left (file-repair.ts).
  */
@@ -35,7 +35,13 @@ import { READ_CONCURRENCY, changesPage, listPage } from './object-store-common.t
 import { fileError, makeDirectory } from './file-fs.ts';
 import { idOf, nameOf } from './file-names.ts';
 import { repair } from './file-repair.ts';
-import { currentRevs, indexedKinds, namesWithIds, type Candidate } from './file-scan.ts';
+import {
+  currentRevs,
+  IndexWatch,
+  indexedKinds,
+  namesWithIds,
+  type Candidate,
+} from './file-scan.ts';
 import { FileStore } from './file-store.ts';
 import { checkFileUri, fileDirectory } from './file-uri.ts';
 import { applyBatch, createIfAbsent, purgeTombstones } from './file-write.ts';
@@ -53,6 +59,7 @@ export function createFileDriver(uri: URL, options: DriverOptions = {}): Storage
     options,
   );
   const location = pathToFileURL(root).href;
+  const watch = new IndexWatch(store);
   let closed = false;
 
   /**
@@ -136,7 +143,7 @@ export function createFileDriver(uri: URL, options: DriverOptions = {}): Storage
         const since = changeOptions.sinceRev ?? '';
         const candidates: Candidate[] = [];
         for (const kind of await indexedKinds(store))
-          candidates.push(...(await currentRevs(store, kind)).filter((c) => c.rev > since));
+          candidates.push(...(await watch.changedSince(kind, since)));
         candidates.sort(
           (a, b) => compare(a.rev, b.rev) || compare(a.kind, b.kind) || compare(a.name, b.name),
         );
