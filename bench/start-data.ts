@@ -95,6 +95,8 @@ export async function writeStartData(
     const memory = createMemoryDriver(new URL(`memory://start-data-${process.pid}-${shard}`));
     const store = createReplicator({
       drivers: [memory],
+      // Revs stamped when the incidents happened, as on a page that has lived through them.
+      now: () => now,
       pollIntervalMs: 0,
       syncIntervalMs: 0,
       healthIntervalMs: 0,
