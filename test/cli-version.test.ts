@@ -1,0 +1,24 @@
+/** `staunch --version` answers from the version module alone; the other arguments still reach commander. */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { VERSION } from '../src/runtime/version.ts';
+import { STAUNCH_BIN } from './support/staunch-process.ts';
+
+const run = promisify(execFile);
+const staunch = (...args: string[]) =>
+  run(process.execPath, [STAUNCH_BIN, ...args], { timeout: 30_000 });
+
+describe('staunch --version', () => {
+  it('prints the version for --version and -V, and nothing else', async () => {
+    for (const flag of ['--version', '-V'])
+      expect(await staunch(flag)).toEqual({ stdout: `${VERSION}\n`, stderr: '' });
+  });
+
+  it('leaves --help and an unknown option to commander', async () => {
+    expect((await staunch('--help')).stdout).toMatch(/Usage: staunch[\s\S]*serve/);
+    await expect(staunch('--bogus')).rejects.toMatchObject({
+      stderr: expect.stringContaining("unknown option '--bogus'"),
+    });
+  });
+});
