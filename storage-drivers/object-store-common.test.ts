@@ -39,6 +39,26 @@ describe('decodeRecordText', () => {
   });
 });
 
+describe('stored texts a backend could not hold the same', () => {
+  it('refuses NUL and lone surrogates read back however the text spells them, and keeps surrogate pairs', () => {
+    const texts: Array<[string, RegExp | null]> = [
+      ['{"title":"a\\u0000b"}', /body\.title contains U\+0000/],
+      ['{"title":"a\u0000b"}', /^not JSON/], // a raw control character
+      ['{"notes":["ok",{"text":"x\\ud800y"}]}', /body\.notes\[1\]\.text contains a lone surrogate/],
+      ['{"text":"x\ud800y"}', /body\.text contains a lone surrogate/],
+      ['{"k\\u0000":1}', /a key in body contains U\+0000/],
+      ['{"emoji":"\\ud83d\\ude00 and \ud83d\ude00"}', null],
+      ['{"path":"C:\\\\users\\\\u0000x"}', null], // a backslash, then the letters u0000
+    ];
+    for (const [body, problem] of texts) {
+      const text = `{"kind":"incident","id":"a","rev":"${rev(1)}","deleted":false,"body":${body}}`;
+      const decoded = decodeRecordText(text, anywhere, 'elsewhere');
+      if (problem) expect(decoded.problem, body).toMatch(problem);
+      else expect(decoded.record?.body, body).toEqual(JSON.parse(body));
+    }
+  });
+});
+
 describe('put grouping', () => {
   it('groups the copies of one record in batch order and applies each over the one before', () => {
     const batch = [
