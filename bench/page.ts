@@ -1,19 +1,27 @@
 /**
- * `npm run bench:page`: the status page and every /api/v2/*.json under load, side by side in one
- * run with two ceilings sending the same bytes: a bare `node:http` server in its own process
+ * `npm run bench:page`: the status page and every /api/v2/*.json under load, against two
+ * ceilings sending the same bytes: a bare `node:http` server in its own process
  * (bench/raw-server.ts, the bytes and headers captured from the app for each encoding) and
  * nginx with one worker and `gzip_static` on the same files (when /usr/sbin/nginx exists).
  *
  * The app is served as `staunch serve` serves it: the hot path (src/runtime/hot-path.ts) in front
  * of @hono/node-server, so the rows show what a visitor gets; each row also gives the share of
- * answers the hot path sent and the app's event-loop delay (p99 and max) during its run.
+ * answers the hot path sent and the app's event-loop delay (p99 and max) during its runs.
+ *
+ * Each route is loaded in BENCH_ROUNDS rounds, each round app, then raw node, then nginx, so a
+ * slow stretch of a shared machine falls on every side rather than on one. Each side reports its
+ * median round (by req/s): that round's req/s, p50 and p99, with the errors of all its rounds
+ * (a failure in any round counts). The loop delay is the max over the app's rounds and the median
+ * of their p99s; the hot-path share is over all the app's rounds. Every round's req/s is kept in
+ * the results (`rounds` of each row) and the table's "spread" column gives min–max per side.
  *
  * Data: 50 components in 8 groups, 1,000 incidents over 90 days (10 still open), written through
  * the domain. Load comes from a second process (wrk -t2, else autocannon). Prints req/s, p50,
  * p99 and errors for each, the ratios app ÷ raw node and app ÷ nginx, and the page's weight for
  * 10 and 50 components; figures go under "page" in bench/results.json. Exits 1 when any request
- * fails. Tune with BENCH_DURATION (seconds per run, default 4), BENCH_CONNECTIONS (default 64)
- * and BENCH_ROUTES=all|front (front: only GET / in its three encodings).
+ * fails. Tune with BENCH_DURATION (seconds per load run, default 4), BENCH_ROUNDS (rounds per
+ * route, default 3), BENCH_CONNECTIONS (default 64) and BENCH_ROUTES=all|front (front: only GET /
+ * in its three encodings).
  */
 import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -33,12 +41,13 @@ import { STATUSPAGE_ENDPOINTS } from '../src/http/statuspage/cache.ts';
 import { installNodeCompression } from '../src/runtime/compress-node.ts';
 import { createHotPath, hotServer } from '../src/runtime/hot-path.ts';
 import { captureSettled, type Captured } from './capture.ts';
-import { envCount, formatNumber, mergeResults, printTable, timed } from './lib.ts';
+import { envCount, formatNumber, median, mergeResults, printTable, timed } from './lib.ts';
 import { load, loadTool, type LoadResult } from './load.ts';
 import { hasNginx, startNginx } from './nginx.ts';
 import type { CapturedRoutes } from './raw-server.ts';
 
 const DURATION = envCount('BENCH_DURATION', 4);
+const ROUNDS = envCount('BENCH_ROUNDS', 3);
 const CONNECTIONS = envCount('BENCH_CONNECTIONS', 64);
 const ONLY_FRONT = process.env.BENCH_ROUTES === 'front';
 const BROWSER = 'gzip, deflate, br';
@@ -190,19 +199,31 @@ console.log(
 );
 console.log(
   `\n${loadTool}: ${CONNECTIONS} connections, ${DURATION} s per run, in a second process; ` +
+    `${ROUNDS} round${ROUNDS === 1 ? '' : 's'} per route (app, raw${nginx ? ', nginx' : ''} in turn), each side's median round reported; ` +
     `ceilings: raw node:http (own process, same bytes and headers)${nginx ? ', nginx 1 worker gzip_static' : ' (nginx not installed)'}\n`,
 );
 
 interface Row {
   target: string;
+  /** Each side's median round by req/s, with the errors of all its rounds. */
   app: LoadResult;
   raw: LoadResult;
   nginx?: LoadResult;
-  /** The app's event loop while it was loaded: longest and 99th-percentile delay (ms). */
+  /** The app's event loop while it was loaded: longest delay over its rounds, median of their p99 (ms). */
   loop: { max: number; p99: number };
-  /** Share of the app's answers sent by the hot path. */
+  /** Share of the app's answers sent by the hot path, over all its rounds. */
   hotShare: number;
+  /** Every round's req/s per side, in the order run. */
+  rounds: { app: number[]; raw: number[]; nginx?: number[] };
 }
+
+/** The round whose req/s is the median (the lower one of an even count), errors summed over all. */
+function medianRound(results: LoadResult[]): LoadResult {
+  const sorted = [...results].sort((a, b) => a.rps - b.rps);
+  const middle = sorted[Math.max(0, Math.ceil(sorted.length / 2) - 1)]!;
+  return { ...middle, errors: results.reduce((sum, r) => sum + r.errors, 0) };
+}
+
 const rows: Row[] = [];
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 for (const target of targets) {
@@ -211,26 +232,54 @@ for (const target of targets) {
     seconds: DURATION,
     ...(target.acceptEncoding ? { headers: { 'Accept-Encoding': target.acceptEncoding } } : {}),
   };
-  const hitsBefore = hot.hits;
-  loopDelay.reset();
-  loopDelay.enable();
-  const appResult = await load(`${app.url}${target.path}`, options);
-  loopDelay.disable();
+  const runs: { app: LoadResult[]; raw: LoadResult[]; nginx: LoadResult[] } = {
+    app: [],
+    raw: [],
+    nginx: [],
+  };
+  const loops: { max: number; p99: number }[] = [];
+  let hotHits = 0;
+  for (let round = 1; round <= ROUNDS; round++) {
+    const hitsBefore = hot.hits;
+    loopDelay.reset();
+    loopDelay.enable();
+    const appResult = await load(`${app.url}${target.path}`, options);
+    loopDelay.disable();
+    hotHits += hot.hits - hitsBefore;
+    loops.push({ max: loopDelay.max / 1e6, p99: loopDelay.percentile(99) / 1e6 });
+    runs.app.push(appResult);
+    const rawResult = await load(`${raw.url}${target.path}`, options);
+    runs.raw.push(rawResult);
+    const nginxResult = nginx ? await load(`${nginx.url}${target.path}`, options) : undefined;
+    if (nginxResult) runs.nginx.push(nginxResult);
+    process.stderr.write(
+      `${target.name} round ${round}/${ROUNDS}: ${formatNumber(appResult.rps)} req/s (raw ${formatNumber(rawResult.rps)}${nginxResult ? `, nginx ${formatNumber(nginxResult.rps)}` : ''})\n`,
+    );
+  }
+  const rpsOf = (results: LoadResult[]) => results.map((r) => r.rps);
+  const appRequests = runs.app.reduce((sum, r) => sum + r.requests, 0);
   const row: Row = {
     target: target.name,
-    app: appResult,
-    raw: await load(`${raw.url}${target.path}`, options),
-    loop: { max: loopDelay.max / 1e6, p99: loopDelay.percentile(99) / 1e6 },
-    hotShare: (hot.hits - hitsBefore) / Math.max(1, appResult.requests),
+    app: medianRound(runs.app),
+    raw: medianRound(runs.raw),
+    loop: {
+      max: Math.max(...loops.map((l) => l.max)),
+      p99: median(loops.map((l) => l.p99)),
+    },
+    hotShare: hotHits / Math.max(1, appRequests),
+    rounds: { app: rpsOf(runs.app), raw: rpsOf(runs.raw) },
   };
-  if (nginx) row.nginx = await load(`${nginx.url}${target.path}`, options);
+  if (nginx) {
+    row.nginx = medianRound(runs.nginx);
+    row.rounds.nginx = rpsOf(runs.nginx);
+  }
   rows.push(row);
-  process.stderr.write(
-    `${target.name}: ${formatNumber(row.app.rps)} req/s (raw ${formatNumber(row.raw.rps)})\n`,
-  );
 }
 
 const pct = (a: number, b: number) => `${formatNumber((a / b) * 100, 0)} %`;
+/** min–max of the rounds' req/s in thousands, e.g. 20.1–22.4. */
+const spread = (rps: number[]) =>
+  `${formatNumber(Math.min(...rps) / 1000, 1)}–${formatNumber(Math.max(...rps) / 1000, 1)}`;
 const cell = (r: LoadResult) =>
   `${formatNumber(r.rps)} / ${formatNumber(r.p99, 1)} ms${r.errors ? ` / ${r.errors} err` : ''}`;
 printTable(
@@ -244,6 +293,7 @@ printTable(
     'app ÷ nginx',
     'hot path',
     'app loop delay p99 / max',
+    'spread app | raw (k req/s)',
   ],
   rows.map((r) => [
     r.target,
@@ -255,6 +305,7 @@ printTable(
     r.nginx ? pct(r.app.rps, r.nginx.rps) : '-',
     `${formatNumber(r.hotShare * 100, 1)} %`,
     `${formatNumber(r.loop.p99, 1)} / ${formatNumber(r.loop.max, 1)} ms`,
+    `${spread(r.rounds.app)} | ${spread(r.rounds.raw)}`,
   ]),
 );
 
@@ -288,6 +339,7 @@ await mergeResults('page', {
   tool: loadTool,
   connections: CONNECTIONS,
   seconds: DURATION,
+  rounds: ROUNDS,
   routes: rows,
   weight: weights,
 });

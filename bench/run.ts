@@ -57,7 +57,8 @@ const PARTS: Part[] = [
       BENCH_REPAIR_TARGET: 'postgres,s3',
     },
   },
-  { name: 'page', file: 'bench/page.ts', budgetS: 120, env: { BENCH_DURATION: '3' } },
+  // 11 routes × 3 rounds (BENCH_ROUNDS) × app, raw and nginx × 2 s: 228 s alone on 2026-12-02.
+  { name: 'page', file: 'bench/page.ts', budgetS: 270, env: { BENCH_DURATION: '2' } },
   { name: 'workers', file: 'bench/workers.ts', budgetS: 60, env: { BENCH_DURATION: '3' } },
   { name: 'edge', file: 'bench/edge.ts', budgetS: 60, env: { BENCH_DURATION: '3' } },
   { name: 'notify', file: 'bench/notify.ts', budgetS: 30, env: { BENCH_SUBSCRIBERS: '1000' } },
