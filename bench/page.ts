@@ -45,6 +45,10 @@ import { envCount, formatNumber, median, mergeResults, printTable, timed } from 
 import { load, loadTool, type LoadResult } from './load.ts';
 import { hasNginx, startNginx } from './nginx.ts';
 import type { CapturedRoutes } from './raw-server.ts';
+import { preferSmallHeap } from '../src/runtime/node-heap.ts';
+
+// The heap settings `staunch serve` runs with, before the data is built.
+preferSmallHeap();
 
 const DURATION = envCount('BENCH_DURATION', 4);
 const ROUNDS = envCount('BENCH_ROUNDS', 3);
