@@ -4,10 +4,17 @@
 // STAUNCH_FROM_SOURCE=1 (the tests, which must run the sources as they are now), it runs the
 // TypeScript sources through tsx instead. A dist/ older than a source file is never run: that
 // would serve yesterday's code, so the sources run and stderr says so once.
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+// `--version` alone is the package's version (src/runtime/version.ts says the same; a test holds
+// them equal), printed before the stale-build check, which stats every source file.
+if (process.argv.length === 3 && ['--version', '-V'].includes(process.argv[2])) {
+  process.stdout.write(`${JSON.parse(readFileSync(`${root}package.json`, 'utf8')).version}\n`);
+  process.exit(0);
+}
 const BUILT_ENTRY = `${root}dist/src/cli.js`;
 /** What the build reads: a change to any of these makes dist/ stale. */
 const SOURCES = ['src', 'storage-drivers', 'notifiers', 'tsconfig.json', 'tsconfig.build.json'];
