@@ -70,12 +70,12 @@ export class FileStore {
       await Promise.all([syncDirectory(this.kindDir(kind)), syncDirectory(this.indexDir(kind))]);
   }
 
-  /** Names in a folder, or none when it does not exist (a kind never written). */
   /** When an entry of the kind's rev index was last created, renamed or removed (ns). */
   async indexTime(kind: string): Promise<bigint> {
     return (await stat(this.indexDir(kind), { bigint: true })).mtimeNs;
   }
 
+  /** Names in a folder, or none when it does not exist (a kind never written). */
   listFolder(path: string): Promise<string[]> {
     return readdir(path).catch((error: unknown) =>
       errnoOf(error) === 'ENOENT' ? [] : Promise.reject(error),
