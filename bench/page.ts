@@ -40,12 +40,12 @@ import {
 import { STATUSPAGE_ENDPOINTS } from '../src/http/statuspage/cache.ts';
 import { installNodeCompression } from '../src/runtime/compress-node.ts';
 import { createHotPath, hotServer } from '../src/runtime/hot-path.ts';
+import { preferSmallHeap } from '../src/runtime/node-heap.ts';
 import { captureSettled, type Captured } from './capture.ts';
 import { envCount, formatNumber, median, mergeResults, printTable, timed } from './lib.ts';
 import { load, loadTool, type LoadResult } from './load.ts';
 import { hasNginx, startNginx } from './nginx.ts';
 import type { CapturedRoutes } from './raw-server.ts';
-import { preferSmallHeap } from '../src/runtime/node-heap.ts';
 
 // The heap settings `staunch serve` runs with, before the data is built.
 preferSmallHeap();

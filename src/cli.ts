@@ -6,11 +6,6 @@
 import { VERSION } from './runtime/version.ts';
 
 const command = process.argv[2];
-// What commander would print, without loading it: it alone takes longer than node's own start.
-if (process.argv.length === 3 && (command === '--version' || command === '-V')) {
-  process.stdout.write(`${VERSION}\n`);
-  process.exit(0);
-}
 if (command === 'serve' || command === 'agent')
   (await import('./runtime/node-heap.ts')).preferSmallHeap();
 // `serve` answers `/` from its start file before anything else loads, commander included.
