@@ -292,6 +292,35 @@ export function describeStorageDriver(options: ContractOptions): void {
       expect(await driver.digest()).toEqual(await reference.digest());
     });
 
+    it('lists the same records with storedText, and a copy writes what each record holds then', async () => {
+      const source = await open();
+      const records = [
+        record('a', 1, { title: 'a' }),
+        record('b', 2, { text: '\\u00e9 é \u00e9 🚨', nested: [{ k: 'v' }] }),
+        record('c', 3, { title: 'c' }),
+        record('d', 4, null, { deleted: true }),
+      ];
+      await source.put(records);
+      const listed = (await source.list('incident', { includeDeleted: true, storedText: true }))
+        .items;
+      expect(listed).toEqual(records);
+      const [a, b, c, d] = listed as [StoredRecord, StoredRecord, StoredRecord, StoredRecord];
+      // A body replaced in place, or a copy with another body: neither may be written as the text read.
+      c.body = { title: 'replaced' };
+      const copied = { ...a, rev: rev(5), body: { title: 'copied' } };
+      const target = await open();
+      expect(await target.put([copied, b, c, d])).toEqual([true, true, true, true]);
+      expect(await collectList(target, 'incident', 10, true)).toEqual([
+        copied,
+        records[1],
+        { ...records[2], body: { title: 'replaced' } },
+        records[3],
+      ]);
+      // A record read with its text is still checked as it is when written.
+      a.id = 'nul\u0000id';
+      await expect(target.put([a])).rejects.toMatchObject({ code: 'INVALID_RECORD' });
+    });
+
     it('refuses NUL and lone surrogates in ids and bodies, writing nothing of the batch', async () => {
       const driver = await open();
       const refused: Array<[string, StoredRecord]> = [

@@ -14,17 +14,19 @@ import {
   type StoredRecord,
   type UriCheck,
 } from './types.ts';
+import { checkedText, keepCheckedText } from './stored-text.ts';
 import { hostIdentity, numberParameter, unknownParameters, uriCheck } from './uri-check.ts';
 import {
   DEFAULT_TIMEOUT_MS,
+  assertHeader,
   assertRecord,
   clampLimit,
   compareText,
   digestRows,
   keyOf,
+  keyProblem,
   queryNumber,
   recordFromColumns,
-  recordProblem,
   redactUri,
   sleep,
   withTimeout,
@@ -284,13 +286,18 @@ export function createSqlDriver(
   };
 
   /** Records from rows, leaving out (and reporting) the rows that are not records. */
-  const decode = (rows: StoredRow[]): StoredRecord[] =>
-    rows.flatMap((row) => {
+  const decode = (rows: StoredRow[], keepText = false): StoredRecord[] => {
+    const records: StoredRecord[] = [];
+    for (const row of rows) {
       const { record, problem } = recordFromColumns(row);
-      if (record) return [record];
-      reportBad(row, problem);
-      return [];
-    });
+      if (!record) reportBad(row, problem);
+      else {
+        if (keepText && typeof row.body === 'string') keepCheckedText(record, row.body);
+        records.push(record);
+      }
+    }
+    return records;
+  };
 
   return {
     name,
@@ -300,10 +307,24 @@ export function createSqlDriver(
 
     async put(records) {
       ensureOpen();
-      // Validate the whole batch first so that one bad record writes nothing.
-      records.forEach((record) => assertRecord(name, record));
-      if (records.length === 0) return [];
-      const rows = records.map(toRow);
+      // Validate the whole batch first so that one bad record writes nothing. A body whose
+      // checked text was kept is written as that text, so its strings need no second walk.
+      const rows = records.map((record) => {
+        const text = checkedText(record);
+        if (text === undefined) {
+          assertRecord(name, record);
+          return toRow(record);
+        }
+        assertHeader(name, record);
+        return {
+          kind: record.kind,
+          id: record.id,
+          rev: record.rev,
+          deleted: record.deleted,
+          body: text,
+        };
+      });
+      if (rows.length === 0) return [];
       return call('put', () => dialect.applyBatch(rows));
     },
 
@@ -323,10 +344,9 @@ export function createSqlDriver(
         ),
       );
       const page = rows.slice(0, limit);
+      const items = decode(page, listOptions.storedText === true);
       // The cursor is the last row read, not the last good record, so bad rows cannot stall paging.
-      return rows.length > limit
-        ? { items: decode(page), cursor: page[page.length - 1]!.id }
-        : { items: decode(page) };
+      return rows.length > limit ? { items, cursor: page[page.length - 1]!.id } : { items };
     },
 
     async changes(changesOptions = {}) {
@@ -343,7 +363,7 @@ export function createSqlDriver(
       return digestRows(
         keys.filter((key) => {
           // Only the key columns are read; a garbage rev must still not become a kind's maxRev.
-          const problem = recordProblem({ ...key, deleted: false, body: null });
+          const problem = keyProblem(key.kind, key.id, key.rev);
           if (problem) reportBad(key, problem);
           return !problem;
         }),

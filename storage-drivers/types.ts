@@ -41,6 +41,12 @@ export interface ListOptions {
   limit?: number;
   /** Tombstones are left out unless asked for. */
   includeDeleted?: boolean;
+  /**
+   * A copy to another target will follow: a driver that stores bodies as JSON text keeps each
+   * checked text beside its record (stored-text.ts), so a SQL driver writing the record sends
+   * that text instead of serializing the body again. Drivers that store no such text ignore it; the records listed are the same either way.
+   */
+  storedText?: boolean;
 }
 
 export interface ChangesOptions {

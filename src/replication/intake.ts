@@ -6,7 +6,8 @@
  *   and always wins over it.
  */
 import type { BadRecord, StoredRecord } from '../../storage-drivers/types.ts';
-import { recordProblem } from '../../storage-drivers/utils.ts';
+import { checkedText } from '../../storage-drivers/stored-text.ts';
+import { headerProblem, recordProblem } from '../../storage-drivers/utils.ts';
 import type { HybridLogicalClock } from './hlc.ts';
 import type { Target } from './target.ts';
 
@@ -19,7 +20,9 @@ export function createIntake(
   return (records, source) => {
     const valid: StoredRecord[] = [];
     for (const record of records) {
-      const problem = recordProblem(record);
+      // A body whose checked text the reading driver kept was walked there; the rest is cheap.
+      const problem =
+        checkedText(record) === undefined ? recordProblem(record) : headerProblem(record);
       if (problem) {
         const where =
           typeof record === 'object' && record !== null

@@ -5,15 +5,17 @@ import type { Target } from './target.ts';
 /** Pages of 1,000: S3 lists at most that many keys per call, and SQL pages stay small. */
 export const PAGE_SIZE = 1000;
 
+/** `storedText` when the records will be copied to another target (see ListOptions). */
 export async function* listPages(
   target: Target,
   kind: string,
   timeoutMs: number,
+  storedText = false,
 ): AsyncGenerator<StoredRecord[]> {
   let cursor: string | undefined;
   do {
     const page = await target.call(`list ${kind}`, timeoutMs, (driver) =>
-      driver.list(kind, { cursor, limit: PAGE_SIZE, includeDeleted: true }),
+      driver.list(kind, { cursor, limit: PAGE_SIZE, includeDeleted: true, storedText }),
     );
     yield page.items;
     cursor = page.cursor;

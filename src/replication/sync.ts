@@ -323,7 +323,7 @@ async function readKind(
 ): Promise<boolean> {
   let scanned = 0;
   try {
-    for await (const page of listPages(target, kind, context.bulkTimeoutMs)) {
+    for await (const page of listPages(target, kind, context.bulkTimeoutMs, true)) {
       const records = context.intake(page, target);
       scanned += records.length;
       await onPage(records);
