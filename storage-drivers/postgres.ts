@@ -7,6 +7,7 @@
 import pg from 'pg';
 import type { DriverModule, DriverOptions, StorageDriver, StorageErrorCode } from './types.ts';
 import { throwProblems } from './uri-check.ts';
+import { booleanArray, textArray } from './postgres-arrays.ts';
 import { checkPostgresUri, postgresDescriptor } from './postgres-uri.ts';
 import {
   clientUri,
@@ -83,11 +84,11 @@ export function createPostgresDriver(uri: URL, options: DriverOptions = {}): Sto
       // One statement, so one round trip and atomic without an explicit transaction.
       const { writes } = planBatch(rows, new Map());
       const arrays = [
-        writes.map((r) => r.kind),
-        writes.map((r) => r.id),
-        writes.map((r) => r.rev),
-        writes.map((r) => r.deleted),
-        writes.map((r) => r.body),
+        textArray(writes.map((r) => r.kind)),
+        textArray(writes.map((r) => r.id)),
+        textArray(writes.map((r) => r.rev)),
+        booleanArray(writes.map((r) => r.deleted)),
+        textArray(writes.map((r) => r.body)),
       ];
       const incoming = `SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[]) AS incoming (kind, id, rev, deleted, body)`;
       const upsert = `INSERT INTO ${table} AS t (${columns}) SELECT ${columns} FROM incoming
