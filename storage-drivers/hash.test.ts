@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fnv1a, fnv1a64, hex32 } from './hash.ts';
+import { addPairHashes, fnv1a, fnv1a64, hex32, shiftedHash } from './hash.ts';
 import { digestRows } from './utils.ts';
 
 describe('fnv1a', () => {
@@ -11,6 +11,26 @@ describe('fnv1a', () => {
 
   it('takes another seed and prime for an independent hash', () => {
     expect(fnv1a('foobar', 0x5bd1e995)).not.toBe(fnv1a('foobar'));
+  });
+});
+
+describe('addPairHashes', () => {
+  it('adds what fnv1a and shiftedHash give for the two strings joined by U+0000', () => {
+    const sums: [number, number] = [0xfffffff0, 7];
+    const pairs = [
+      ['', ''],
+      ['a', '0194f3a2b1c0-000000-k3j9x0aa'],
+      ['é/☃🚨', 'x'],
+      ['\uffff\u0001', ''],
+    ];
+    let a = sums[0];
+    let b = sums[1];
+    for (const [first, second] of pairs) {
+      addPairHashes(sums, first!, second!);
+      a = (a + fnv1a(`${first}\u0000${second}`)) >>> 0;
+      b = (b + shiftedHash(`${first}\u0000${second}`)) >>> 0;
+      expect(sums).toEqual([a, b]);
+    }
   });
 });
 

@@ -19,6 +19,30 @@ export function shiftedHash(text: string): number {
   return hash >>> 0;
 }
 
+/**
+ * fnv1a and shiftedHash of `${first}\u0000${second}` at once, in one pass over the two strings and
+ * without building the joined one (a digest hashes every key it reads), added into `sums`.
+ */
+export function addPairHashes(sums: [number, number], first: string, second: string): void {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < first.length; i++) {
+    const code = first.charCodeAt(i);
+    a = Math.imul(a ^ code, 0x01000193);
+    b = Math.imul(b ^ code, 0x5bd1e995) ^ (b >>> 15);
+  }
+  // The U+0000 between them: x ^ 0 is x.
+  a = Math.imul(a, 0x01000193);
+  b = Math.imul(b, 0x5bd1e995) ^ (b >>> 15);
+  for (let i = 0; i < second.length; i++) {
+    const code = second.charCodeAt(i);
+    a = Math.imul(a ^ code, 0x01000193);
+    b = Math.imul(b ^ code, 0x5bd1e995) ^ (b >>> 15);
+  }
+  sums[0] = (sums[0] + (a >>> 0)) >>> 0;
+  sums[1] = (sums[1] + (b >>> 0)) >>> 0;
+}
+
 export const hex32 = (n: number): string => n.toString(16).padStart(8, '0');
 
 const MASK_64 = (1n << 64n) - 1n;

@@ -5,7 +5,7 @@ import {
   type KindDigest,
   type StoredRecord,
 } from './types.ts';
-import { fnv1a, hex32, shiftedHash } from './hash.ts';
+import { addPairHashes, hex32 } from './hash.ts';
 
 export const DEFAULT_LIST_LIMIT = 500;
 export const MAX_LIST_LIMIT = 5000;
@@ -157,19 +157,20 @@ export function recordFromColumns(columns: {
 export class DigestBuilder {
   private count = 0;
   private maxRev = '';
-  private sumA = 0;
-  private sumB = 0;
+  private readonly sums: [number, number] = [0, 0];
 
   add(id: string, rev: string): void {
-    const text = `${id}\u0000${rev}`;
-    this.sumA = (this.sumA + fnv1a(text)) >>> 0;
-    this.sumB = (this.sumB + shiftedHash(text)) >>> 0;
+    addPairHashes(this.sums, id, rev);
     this.count++;
     if (rev > this.maxRev) this.maxRev = rev;
   }
 
   result(): KindDigest {
-    return { count: this.count, maxRev: this.maxRev, hash: hex32(this.sumA) + hex32(this.sumB) };
+    return {
+      count: this.count,
+      maxRev: this.maxRev,
+      hash: hex32(this.sums[0]) + hex32(this.sums[1]),
+    };
   }
 }
 
