@@ -5,16 +5,26 @@ import {
   fixtureConfig,
   type FixtureApp,
 } from '../../test/support/status-fixture.ts';
-import { compressed, installCompressor, negotiate, streamGzip } from '../http/site/compress.ts';
+import {
+  choose,
+  compressed,
+  installCompressor,
+  negotiate,
+  streamGzip,
+} from '../http/site/compress.ts';
 import { compressNode, installNodeCompression } from './compress-node.ts';
 
 const BROWSER = 'gzip, deflate, br';
 
-/** Ask until the app answers compressed (it compresses in the background after a first request). */
+/**
+ * Ask until the app answers in the negotiated encoding (it compresses in the background after a
+ * first request; a browser gets gzip while brotli is still being made).
+ */
 async function settled(f: FixtureApp, path: string, accept: string): Promise<Response> {
   for (let i = 0; i < 100; i++) {
     const res = await f.app.request(path, { headers: { 'accept-encoding': accept } });
-    if (res.headers.get('content-encoding')) return res;
+    if (res.headers.get('content-encoding') === negotiate(accept)) return res;
+    await res.body?.cancel();
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error(`${path} never answered compressed`);
@@ -74,6 +84,41 @@ describe('pages and API documents under node:zlib compression', () => {
       expect(stale.status).toBe(200);
     });
   }
+
+  it('sends the gzip copy to a browser while brotli is still compressing, and brotli once ready', async () => {
+    let finishBrotli: (bytes: Uint8Array<ArrayBuffer>) => void = () => undefined;
+    installCompressor(
+      (body, encoding) =>
+        encoding === 'br'
+          ? new Promise((resolve) => (finishBrotli = resolve))
+          : compressNode(body, encoding),
+      ['br', 'gzip'],
+    );
+    try {
+      const item = { body: new TextEncoder().encode('<li class="bar ok"></li>'.repeat(2000)) };
+      // The first request starts both and gets the plain bytes.
+      expect(choose(item, BROWSER)).toEqual({ settled: false });
+      await new Promise((r) => setTimeout(r, 50));
+      const meanwhile = choose(item, BROWSER);
+      expect(meanwhile).toMatchObject({ encoding: 'gzip', settled: false });
+      expect(gunzipSync(meanwhile.bytes!).equals(Buffer.from(item.body))).toBe(true);
+      // A client that takes only brotli still gets plain bytes, never an encoding it refused.
+      expect(choose(item, 'br')).toEqual({ settled: false });
+      expect(choose(item, 'br, gzip;q=0')).toEqual({ settled: false });
+      expect(choose(item, 'gzip')).toMatchObject({ encoding: 'gzip', settled: true });
+
+      finishBrotli(await compressNode(item.body, 'br'));
+      await new Promise((r) => setTimeout(r, 0));
+      const ready = choose(item, BROWSER);
+      expect(ready).toMatchObject({ encoding: 'br', settled: true });
+      expect(brotliDecompressSync(ready.bytes!).equals(Buffer.from(item.body))).toBe(true);
+      // Bytes too small to compress, and a client that asks for none, are final at once.
+      expect(choose({ body: new Uint8Array(100) }, BROWSER)).toEqual({ settled: true });
+      expect(choose(item, undefined)).toEqual({ settled: true });
+    } finally {
+      installNodeCompression();
+    }
+  });
 
   it('leaves a failed compression as plain bytes instead of failing the request', async () => {
     installCompressor(() => Promise.reject(new Error('no memory')), ['br']);

@@ -2,6 +2,8 @@
  * Compressed copies of cached bytes, made once per rendering and off the request path: the first
  * request that accepts an encoding starts compressing (every encoding at once, in the
  * background) and gets the plain bytes; later ones get the small bytes with no work at all.
+ * Brotli at its strongest takes a hundred times gzip's time (about a second for the front page
+ * on a busy machine), so until it is ready a browser gets the gzip copy, not the plain bytes.
  *
  * The default is gzip through CompressionStream (the Worker has it; Cloudflare then compresses
  * itself, so nothing is compressed there). The Node entry installs brotli and gzip from node:zlib,
@@ -59,14 +61,47 @@ export function installCompressor(compress: Compressor, encodings: readonly Enco
 /** Smaller than this, compressing saves less than a packet. */
 const MIN_BYTES = 1024;
 
+const accepts = (pattern: RegExp, acceptEncoding: string) => {
+  const match = pattern.exec(acceptEncoding);
+  return match !== null && (match[1] === undefined || Number(match[1]) > 0);
+};
+
 /** The encoding to send for this `Accept-Encoding`: brotli first, then gzip, of those installed. */
 export function negotiate(acceptEncoding: string | undefined): Encoding | undefined {
   if (!installed || !acceptEncoding) return undefined;
-  for (const [encoding, pattern] of installed.patterns) {
-    const match = pattern.exec(acceptEncoding);
-    if (match && (match[1] === undefined || Number(match[1]) > 0)) return encoding;
-  }
+  for (const [encoding, pattern] of installed.patterns)
+    if (accepts(pattern, acceptEncoding)) return encoding;
   return undefined;
+}
+
+/** What to send one request: `encoding` and `bytes` unset mean the plain bytes. */
+export interface Chosen {
+  encoding?: Encoding;
+  bytes?: Uint8Array<ArrayBuffer>;
+  /**
+   * Every later request with this `Accept-Encoding` gets the same bytes (until the item
+   * changes): false while the negotiated encoding's copy is still being made.
+   */
+  settled: boolean;
+}
+
+/**
+ * The negotiated encoding's bytes when ready; meanwhile (compressing starts here) the ready copy
+ * of another encoding the request accepts, or else the plain bytes.
+ */
+export function choose(item: Compressible, acceptEncoding: string | undefined): Chosen {
+  const preferred = negotiate(acceptEncoding);
+  if (!preferred) return { settled: true };
+  const bytes = compressed(item, preferred);
+  if (bytes) return { encoding: preferred, bytes, settled: true };
+  // Not compressing (too small, or no compressor) is as final as compressed bytes.
+  if (!item.compressing) return { settled: true };
+  for (const [encoding, pattern] of installed!.patterns) {
+    const ready = item[encoding];
+    if (ready && accepts(pattern, acceptEncoding!))
+      return { encoding, bytes: ready, settled: false };
+  }
+  return { settled: false };
 }
 
 /**

@@ -20,7 +20,7 @@ import type { SiteInfo, ThemeHtml } from './layout.tsx';
 import { renderThemeMarkdown } from '../../domain/markdown.ts';
 import { DEFAULT_SECURITY_HEADERS, securityHeaders } from './security-headers.ts';
 import { RenderCache, type Rendered } from './render-cache.ts';
-import { compressed, negotiate } from './compress.ts';
+import { choose } from './compress.ts';
 import { StorageWatch } from './storage-watch.ts';
 import { etagMatches } from './etag.ts';
 import { offerHot, type Stamp } from '../hot-responses.ts';
@@ -165,15 +165,8 @@ export function sendRendered(
     Vary: 'Cookie, Accept-Encoding',
     ...options.headers,
   };
-  const encoding = negotiate(c.req.header('accept-encoding'));
-  const bytes = encoding ? compressed(rendered, encoding) : undefined;
-  if (options.hot)
-    offerHot(c, {
-      ...options.hot,
-      body: bytes ?? rendered.body,
-      // Not compressing (too small, or no compressor) is as final as compressed bytes.
-      settled: !encoding || bytes !== undefined || !rendered.compressing,
-    });
+  const { encoding, bytes, settled } = choose(rendered, c.req.header('accept-encoding'));
+  if (options.hot) offerHot(c, { ...options.hot, body: bytes ?? rendered.body, settled });
   // Each encoding is its own representation, with its own ETag.
   if (bytes)
     headers.ETag = `${rendered.etag.slice(0, -1)}-${encoding === 'gzip' ? 'gz' : encoding}"`;

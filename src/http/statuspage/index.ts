@@ -15,7 +15,7 @@ import {
 import type { StatuspageEndpoint } from './format.ts';
 import { unknownStatuspageDocument } from './unknown.ts';
 import { etagMatches } from '../site/etag.ts';
-import { compressed, negotiate } from '../site/compress.ts';
+import { choose } from '../site/compress.ts';
 import { knownState, UNKNOWN_HEADERS } from '../known-state.ts';
 import { componentBindings } from '../../cluster/component-health.ts';
 import { memoStamp, offerHot, wantsOffer, type Stamp } from '../hot-responses.ts';
@@ -97,17 +97,9 @@ export function statuspageApi(
       const rendered = cache.render(endpoint);
       if (rendered !== previous[endpoint]) keepCompressed(previous[endpoint], rendered);
       previous[endpoint] = rendered;
-      const encoding = negotiate(c.req.header('accept-encoding'));
-      const bytes = encoding ? compressed(rendered, encoding) : undefined;
+      const { encoding, bytes, settled } = choose(rendered, c.req.header('accept-encoding'));
       if (before !== undefined && stamp.current() === before)
-        offerHot(c, {
-          stamp,
-          value: before,
-          data,
-          body: bytes ?? rendered.body,
-          // Not compressing (too small, or no compressor) is as final as compressed bytes.
-          settled: !encoding || bytes !== undefined || !rendered.compressing,
-        });
+        offerHot(c, { stamp, value: before, data, body: bytes ?? rendered.body, settled });
       // Each encoding is its own representation, with its own ETag.
       const etag = bytes ? `${rendered.etag.slice(0, -1)}-${encoding}"` : rendered.etag;
       const headers: Record<string, string> = {
