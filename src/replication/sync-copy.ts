@@ -4,6 +4,10 @@
  * reader waits (`room`) only while a few batches are already queued, so reading the source and
  * writing the target overlap instead of taking turns.
  *
+ * The queues of one pass share a target's batch slots (CopySlots), so the next kind is read and
+ * its first batches sent while the last batches of the one before are still being written, and the
+ * target never has more than COPY_IN_FLIGHT batches of the pass at once.
+ *
  * After a failed batch no further batch starts: the failed one, whatever was queued and whatever
  * is still offered count as left behind, so an interrupted repair reports exactly what it did not
  * copy. A record the target refuses stands alone (isolate.ts) and is counted as left too.
@@ -25,6 +29,34 @@ const COPY_IN_FLIGHT = 4;
 /** Records queued beyond the batches in flight before the reader waits. */
 const QUEUED_AT_MOST = COPY_BATCH * COPY_IN_FLIGHT;
 
+/** The batches one target has in flight, shared by the copy queues of every kind of a pass. */
+export class CopySlots {
+  private used = 0;
+  private readonly waiting = new Set<() => void>();
+
+  get free(): number {
+    return COPY_IN_FLIGHT - this.used;
+  }
+
+  take(): void {
+    this.used++;
+  }
+
+  /** A batch ended: every queue waiting for a slot gets to try again. */
+  give(): void {
+    this.used--;
+    for (const pump of [...this.waiting]) pump();
+  }
+
+  watch(pump: () => void): void {
+    this.waiting.add(pump);
+  }
+
+  unwatch(pump: () => void): void {
+    this.waiting.delete(pump);
+  }
+}
+
 export interface CopyOutcome {
   applied: number;
   /** Records still missing there afterwards: failed, never sent, or refused. */
@@ -34,6 +66,7 @@ export interface CopyOutcome {
 
 export interface CopyQueueOptions {
   target: Target;
+  slots: CopySlots;
   kind: string;
   timeoutMs: number;
   emit: (event: SyncProgress) => void;
@@ -54,8 +87,11 @@ export class CopyQueue {
   private readonly startedMs: number;
   private waiters: Array<() => void> = [];
 
+  private readonly pumpBound = () => this.pump();
+
   constructor(private readonly options: CopyQueueOptions) {
     this.startedMs = options.now();
+    options.slots.watch(this.pumpBound);
   }
 
   add(record: StoredRecord): void {
@@ -75,6 +111,7 @@ export class CopyQueue {
     this.scanning = false;
     this.pump();
     await this.until(() => this.inFlight === 0 && (this.queue.length === 0 || !!this.failure));
+    this.options.slots.unwatch(this.pumpBound);
     this.left += this.queue.length;
     this.queue = [];
     if (this.found > 0) this.report();
@@ -90,22 +127,24 @@ export class CopyQueue {
   }
 
   private pump(): void {
+    const { slots } = this.options;
     while (
       !this.failure &&
-      this.inFlight < COPY_IN_FLIGHT &&
+      slots.free > 0 &&
       (this.queue.length >= COPY_BATCH || (!this.scanning && this.queue.length > 0))
     ) {
       // Once nothing more will come, the rest is spread over the free slots: a kind of 200 records
       // goes out as four batches, so an object store writes it four batches wide, not one.
       const size = this.scanning
         ? COPY_BATCH
-        : Math.min(COPY_BATCH, Math.ceil(this.queue.length / (COPY_IN_FLIGHT - this.inFlight)));
+        : Math.min(COPY_BATCH, Math.ceil(this.queue.length / slots.free));
       void this.send(this.queue.splice(0, size));
     }
   }
 
   private async send(batch: StoredRecord[]): Promise<void> {
     this.inFlight++;
+    this.options.slots.take();
     const { target, timeoutMs } = this.options;
     try {
       const result = await putIsolating(target, 'put', timeoutMs, batch);
@@ -118,7 +157,7 @@ export class CopyQueue {
       this.left += batch.length;
     } finally {
       this.inFlight--;
-      this.pump();
+      this.options.slots.give();
       this.wake();
     }
   }

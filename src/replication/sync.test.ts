@@ -167,6 +167,39 @@ describe('anti-entropy sync', () => {
     expect(most).toBe(4);
   });
 
+  it('sends the next kind while the last batches of the one before are written, within the same slots', async () => {
+    const [full, empty] = memoryTargets(2);
+    await full!.inner.put([
+      ...Array.from({ length: 2200 }, (_, i) => record('incident', `i${i}`, revAgo(5))),
+      ...Array.from({ length: 300 }, (_, i) => record('subscriber', `s${i}`, revAgo(5))),
+    ]);
+    const put = empty!.put.bind(empty);
+    const inFlight = new Map<string, number>();
+    let most = 0;
+    let overlapped = false;
+    empty!.put = async (records) => {
+      const kind = records[0]!.kind;
+      inFlight.set(kind, (inFlight.get(kind) ?? 0) + 1);
+      most = Math.max(
+        most,
+        [...inFlight.values()].reduce((a, b) => a + b, 0),
+      );
+      if (kind === 'subscriber' && (inFlight.get('incident') ?? 0) > 0) overlapped = true;
+      try {
+        await new Promise((r) => setTimeout(r, 10));
+        return await put(records);
+      } finally {
+        inFlight.set(kind, inFlight.get(kind)! - 1);
+      }
+    };
+    const report = await replicatorFor({ drivers: [full!, empty!], now: () => NOW }).syncOnce();
+
+    expect(report.targets[1]!.copied).toEqual({ incident: 2200, subscriber: 300 });
+    expect(overlapped).toBe(true);
+    expect(most).toBe(4);
+    await expectConverged([full!, empty!]);
+  });
+
   it('settles every id across three targets when the largest holds older revs and lacks some ids', async () => {
     const [large, small, empty] = memoryTargets(3);
     await large!.inner.put([

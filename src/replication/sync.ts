@@ -9,7 +9,8 @@
  *    none; the drivers' "apply only if newer" makes this safe against concurrent writes. The
  *    target holding the most records of the kind is read last, page by page, and each page's
  *    copies go out while the next page is read: every other target is known in full by then, so
- *    the newest rev of each id on the page is already known (see repairKind);
+ *    the newest rev of each id on the page is already known (see repairKind). The next kind is read
+ *    as soon as one is read, its batches sharing the target's slots with the last ones before it;
  * 3. purge tombstones older than the retention on every target (and in the view).
  *
  * When the engine is started, the view takes part as a reader: a kind whose view digest differs
@@ -27,7 +28,7 @@ import { formatRev, revAtWallTime } from './hlc.ts';
 import type { Intake } from './intake.ts';
 import { isInternalKind, SYNC_MARK_KIND } from './internal-kinds.ts';
 import { listPages } from './pages.ts';
-import { CopyQueue, type CopyOutcome } from './sync-copy.ts';
+import { CopyQueue, CopySlots, type CopyOutcome } from './sync-copy.ts';
 import type { Target } from './target.ts';
 import type { SyncOptions, SyncProgress, SyncReport, SyncTargetReport } from './types.ts';
 
@@ -100,18 +101,27 @@ export async function runSync(
   emit({ phase: 'compare', kinds: kinds.length, differing });
 
   let viewRepaired = 0;
+  const slots = new Map(reachable.map((target) => [target, new CopySlots()]));
+  // A kind is read once the one before it is read, not once it is written: its last batches and
+  // the next kind's first ones share the target's slots.
+  const copying: Array<Promise<Map<Target, CopyOutcome>>> = [];
   for (const kind of differing) {
     // When only the view lags, one target is enough to read it from.
     const sources = targetsAgree(kind) ? reachable.slice(0, 1) : reachable;
     const repaired = await repairKind(context, kind, sources, {
       count: (target) => digests.get(target)![kind]?.count ?? 0,
+      slots: (target) => slots.get(target)!,
       onReadError: (target, error) =>
         reportOf(target).errors.push(`${kind}: read failed: ${describeError(error)}`),
       emit,
       dryRun: options.dryRun === true,
     });
     viewRepaired += repaired.viewRepaired;
-    for (const [target, outcome] of repaired.copies) {
+    copying.push(repaired.copies);
+  }
+  for (const [i, copies] of (await Promise.all(copying)).entries()) {
+    const kind = differing[i]!;
+    for (const [target, outcome] of copies) {
       if (outcome.applied > 0) reportOf(target).copied[kind] = outcome.applied;
       if (outcome.error) reportOf(target).errors.push(`${kind}: copy failed: ${outcome.error}`);
       behind.set(target, (behind.get(target) ?? 0) + outcome.left);
@@ -205,6 +215,8 @@ async function stillDiffering(
 interface RepairHooks {
   /** Records of the kind on a target, from its digest: the largest is read last. */
   count: (target: Target) => number;
+  /** The target's batch slots, shared with the other kinds of the pass. */
+  slots: (target: Target) => CopySlots;
   /** A source that fails is left out of this kind: nothing is copied to it. */
   onReadError: (target: Target, error: unknown) => void;
   emit: (event: SyncProgress) => void;
@@ -218,13 +230,14 @@ interface RepairHooks {
  * as soon as the page arrives, so its copies are queued at once and written while the next page
  * is read; ids the largest does not hold are settled at the end. Repairing an empty target reads
  * nothing first. The records of the largest source are held only until they are written.
+ * Resolves once the kind is read; `copies` once its copies are written too.
  */
 async function repairKind(
   context: SyncContext,
   kind: string,
   sources: readonly Target[],
   hooks: RepairHooks,
-): Promise<{ copies: Map<Target, CopyOutcome>; viewRepaired: number }> {
+): Promise<{ copies: Promise<Map<Target, CopyOutcome>>; viewRepaired: number }> {
   const ordered = [...sources].sort((a, b) => hooks.count(a) - hooks.count(b));
   const last = ordered.pop()!;
   const newest = new Map<string, StoredRecord>();
@@ -253,6 +266,7 @@ async function repairKind(
     if (!queue) {
       queue = new CopyQueue({
         target,
+        slots: hooks.slots(target),
         kind,
         timeoutMs: context.bulkTimeoutMs,
         emit: hooks.emit,
@@ -307,10 +321,12 @@ async function repairKind(
   if (!lastRead) lacking.delete(last);
   const copies = new Map<Target, CopyOutcome>();
   for (const [target, count] of lacking) copies.set(target, { applied: 0, left: count });
-  await Promise.all(
+  const written = Promise.all(
     [...queues].map(async ([target, queue]) => copies.set(target, await queue.finish())),
-  );
-  return { copies, viewRepaired };
+  ).then(() => copies);
+  // Awaited only once every kind is read: until then a failure must not count as unhandled.
+  written.catch(() => undefined);
+  return { copies: written, viewRepaired };
 }
 
 /** Every page of one kind on one target through the intake; false (reported) when a read failed. */
